@@ -1,0 +1,1 @@
+"""The .opt grammar, shipped inside the wheel as symopt.grammar (data only)."""

@@ -1,0 +1,118 @@
+"""`LinearProgram`: one LP in the general bounded form every LP path shares.
+
+    minimize (or maximize)   c @ x + offset
+    subject to               row_lower <= A @ x <= row_upper
+                             col_lower <=     x <= col_upper
+                             x[j] integer where integrality[j] == 1
+
+The form holds ranges, equalities (row_lower == row_upper) and free rows alike, so
+the MPS/LP readers, the model compiler and `linprog`'s scipy-style arrays all map
+into it without loss; the native LP methods solve it, and row/column names travel
+with it so that results can be read back in the user's terms.
+
+>>> lp = LinearProgram.from_arrays(c=[1, 2], A=[[1, 1]], row_lower=[1], row_upper=[np.inf])
+>>> lp.num_rows, lp.num_cols, lp.col_lower
+(1, 2, array([0., 0.]))
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any, Sequence
+
+import numpy as np
+
+from symopt.optimize.sparse import CSCMatrix, as_csc
+
+__all__ = ["LinearProgram", "BasisStatus"]
+
+
+class BasisStatus(IntEnum):
+    """Status of a column or row (its slack) in a simplex basis."""
+
+    BASIC = 0
+    AT_LOWER = 1
+    AT_UPPER = 2
+    ZERO = 3  # a free nonbasic variable resting at zero (or any nonbasic value)
+
+
+@dataclass(frozen=True, eq=False)
+class LinearProgram:
+    """An LP (or MILP when ``integrality`` has ones) in general bounded form."""
+
+    c: np.ndarray
+    A: CSCMatrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    offset: float = 0.0
+    sense: str = "min"  # "min" or "max"; c and offset are in this sense
+    integrality: np.ndarray | None = None
+    name: str = ""
+    objective_name: str = "obj"
+    col_names: tuple[str, ...] = field(default=())
+    row_names: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def from_arrays(
+        cls, c: Any, A: Any = None, row_lower: Any = None, row_upper: Any = None,
+        col_lower: Any = None, col_upper: Any = None, **kwargs: Any,
+    ) -> "LinearProgram":
+        """Build from array-likes; columns default to ``x >= 0``, names to ``x1.., c1..``."""
+        c = np.asarray(c, dtype=float).ravel()
+        n = c.size
+        A = CSCMatrix.empty(0, n) if A is None else as_csc(A)
+        m = A.shape[0]
+        row_lower = np.full(m, -np.inf) if row_lower is None else np.asarray(row_lower, float)
+        row_upper = np.full(m, np.inf) if row_upper is None else np.asarray(row_upper, float)
+        col_lower = np.zeros(n) if col_lower is None else np.asarray(col_lower, float)
+        col_upper = np.full(n, np.inf) if col_upper is None else np.asarray(col_upper, float)
+        kwargs.setdefault("col_names", tuple(f"x{j + 1}" for j in range(n)))
+        kwargs.setdefault("row_names", tuple(f"c{i + 1}" for i in range(m)))
+        lp = cls(c, A, row_lower.ravel(), row_upper.ravel(), col_lower.ravel(),
+                 col_upper.ravel(), **kwargs)
+        lp.validate()
+        return lp
+
+    @property
+    def num_rows(self) -> int:
+        return self.A.shape[0]
+
+    @property
+    def num_cols(self) -> int:
+        return self.A.shape[1]
+
+    @property
+    def is_mip(self) -> bool:
+        return self.integrality is not None and bool(np.any(self.integrality))
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first inconsistency (shapes, NaN, lower > upper)."""
+        m, n = self.A.shape
+        checks: Sequence[tuple[str, np.ndarray, int]] = (
+            ("c", self.c, n), ("row_lower", self.row_lower, m), ("row_upper", self.row_upper, m),
+            ("col_lower", self.col_lower, n), ("col_upper", self.col_upper, n),
+        )
+        for label, array, size in checks:
+            if array.shape != (size,):
+                raise ValueError(f"{label} has shape {array.shape}, expected ({size},)")
+            if np.isnan(array).any():
+                raise ValueError(f"{label} contains NaN at position {int(np.flatnonzero(np.isnan(array))[0])}")
+        if not np.isfinite(self.c).all():
+            raise ValueError("c must be finite")
+        if not np.isfinite(self.A.data).all():
+            raise ValueError("A contains NaN or inf")
+        for label, lower, upper, names in (
+            ("column", self.col_lower, self.col_upper, self.col_names),
+            ("row", self.row_lower, self.row_upper, self.row_names),
+        ):
+            bad = np.flatnonzero(lower > upper)
+            if bad.size:
+                i = int(bad[0])
+                who = names[i] if i < len(names) else str(i)
+                raise ValueError(f"{label} {who!r} has lower bound {lower[i]} > upper bound {upper[i]}")
+        if self.sense not in ("min", "max"):
+            raise ValueError(f"sense must be 'min' or 'max', got {self.sense!r}")
+        if self.integrality is not None and np.shape(self.integrality) != (n,):
+            raise ValueError(f"integrality has shape {np.shape(self.integrality)}, expected ({n},)")

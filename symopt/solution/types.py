@@ -1,0 +1,198 @@
+"""`Solution`: a solve's numbers in the user's terms — the one input of every report.
+
+The solve pipeline fills a `Solution` from the solver's `OptimizeResult`, undoing
+sign flips (maximize), orderings and slack conventions here and nowhere else, so
+reports, the CLI and the model's write-back all read the same, already-mapped values.
+
+Sign conventions (stated once, relied on by reports):
+* ``ConstraintResult.dual`` is the shadow price: the change of the objective, in the
+  model's own sense, per unit increase of the constraint's right-hand side (its active
+  bound). For a binding ``<=`` row of a max problem it is >= 0; of a min problem <= 0.
+* ``VariableResult.reduced_cost`` is the change of the objective per unit increase of
+  the variable's active bound (zero for basic variables).
+* ``slack`` is the distance from the body to the nearest finite bound (>= 0 when feasible).
+
+>>> v = VariableResult(name="x[1]", component="x", index=(1,), value=2.0)
+>>> v.value
+2.0
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "Range", "VariableResult", "ConstraintResult", "FitData", "Infeasibility",
+    "MipInfo", "Solution", "STATUS_NAMES",
+]
+
+#: Names of the solver status codes, shared with the CLI and reports.
+STATUS_NAMES = {
+    "optimal": "an optimal solution was found",
+    "infeasible": "no point satisfies all constraints",
+    "unbounded": "the objective can improve without limit",
+    "iteration_limit": "the iteration or evaluation limit was reached",
+    "numerical": "the solver met numerical difficulties",
+    "failed": "the solver did not converge",
+}
+
+
+@dataclass(frozen=True)
+class Range:
+    """A sensitivity range: the basis stays optimal while the number stays in [lower, upper].
+
+    ``objective_at_lower``/``objective_at_upper`` give the objective at each end and
+    ``change_at_lower``/``change_at_upper`` name the variable or constraint that enters
+    or leaves the basis there (None when the range is unbounded on that side).
+    """
+
+    current: float
+    lower: float
+    upper: float
+    objective_at_lower: float | None = None
+    objective_at_upper: float | None = None
+    change_at_lower: str | None = None
+    change_at_upper: str | None = None
+
+    @property
+    def allowable_increase(self) -> float:
+        return self.upper - self.current
+
+    @property
+    def allowable_decrease(self) -> float:
+        return self.current - self.lower
+
+
+@dataclass
+class VariableResult:
+    """One scalar variable after a solve."""
+
+    name: str                     # e.g. "ship[seattle,chicago]"
+    component: str                # e.g. "ship"
+    index: tuple = ()
+    value: float = float("nan")
+    lower: float = -np.inf
+    upper: float = np.inf
+    is_integer: bool = False
+    reduced_cost: float | None = None
+    basis: str | None = None      # "basic", "at lower", "at upper", "free" (LP only)
+    cost: float | None = None     # objective coefficient (LP only)
+    cost_range: Range | None = None
+
+
+@dataclass
+class ConstraintResult:
+    """One scalar constraint after a solve."""
+
+    name: str
+    component: str
+    index: tuple = ()
+    body: float = float("nan")    # the activity: value of the constraint's expression
+    lower: float = -np.inf
+    upper: float = np.inf
+    slack: float = float("nan")
+    dual: float | None = None     # shadow price, see the module docstring
+    basis: str | None = None
+    rhs_range: Range | None = None
+
+    @property
+    def binding(self) -> bool:
+        """True when the body sits on a finite bound (within 1e-7 relative)."""
+        scale = 1e-7 * max(1.0, abs(self.body))
+        return bool(abs(self.body - self.lower) <= scale or abs(self.body - self.upper) <= scale)
+
+
+@dataclass
+class FitData:
+    """What a fit report needs: data, model values, parameters and their covariance."""
+
+    parameter_names: list[str]
+    parameters: np.ndarray
+    covariance: np.ndarray | None          # None or inf-filled when it cannot be estimated
+    independent: dict[str, np.ndarray]     # independent variable name(s) -> data
+    dependent_name: str
+    observed: np.ndarray
+    predicted: np.ndarray
+    sigma: np.ndarray | None = None
+    absolute_sigma: bool = False
+    expression: str = ""                   # the model formula as text, for the report title
+
+    @property
+    def residuals(self) -> np.ndarray:
+        return self.observed - self.predicted
+
+
+@dataclass
+class Infeasibility:
+    """Why an LP is infeasible: an irreducible infeasible subset and a Farkas certificate."""
+
+    constraints: list[str]                 # names of constraints in the IIS
+    bounds: list[str]                      # names of variables whose bounds are in the IIS
+    certificate: dict[str, float]          # constraint name -> multiplier of the Farkas combination
+    explanation: str = ""                  # the combination written out as a contradiction
+
+
+@dataclass
+class MipInfo:
+    """Branch-and-bound figures for a MILP."""
+
+    incumbent: float
+    bound: float
+    gap: float
+    nodes: int
+
+
+@dataclass
+class Solution:
+    """A solve's outcome in the user's names; see the module docstring for conventions."""
+
+    model_name: str
+    problem_class: str                     # "LP", "MILP", "NLP", "bound-constrained NLP", ...
+    status: str                            # a key of STATUS_NAMES
+    success: bool
+    message: str
+    solver: str                            # e.g. "symopt.optimize.linprog"
+    method: str                            # e.g. "simplex"
+    objective: float | None = None
+    objective_name: str = ""
+    sense: str = "min"
+    variables: list[VariableResult] = field(default_factory=list)
+    constraints: list[ConstraintResult] = field(default_factory=list)
+    route: Any = None                      # the routing Plan (has .explain())
+    iterations: int | None = None
+    evaluations: dict[str, int] = field(default_factory=dict)   # nfev, njev, nhev
+    timings: dict[str, float] = field(default_factory=dict)     # seconds per stage
+    sizes: dict[str, int] = field(default_factory=dict)         # variables, constraints, nonzeros
+    warnings: list[str] = field(default_factory=list)
+    # optional parts, present when they apply
+    degenerate: bool = False
+    alternative_optima: bool = False
+    infeasibility: Infeasibility | None = None
+    unbounded_ray: dict[str, float] | None = None
+    mip: MipInfo | None = None
+    fit: FitData | None = None
+    gradient_norm: float | None = None
+    residual_norm: float | None = None
+    max_violation: float | None = None
+    history: list[float] = field(default_factory=list)          # objective per iteration
+    raw: Any = None                                             # the solver's OptimizeResult
+
+    def variable(self, name: str) -> VariableResult:
+        """The variable called ``name`` (e.g. ``"x[1,2]"``)."""
+        for v in self.variables:
+            if v.name == name:
+                return v
+        raise KeyError(name)
+
+    def constraint(self, name: str) -> ConstraintResult:
+        """The constraint called ``name``."""
+        for c in self.constraints:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def values(self) -> dict[str, float]:
+        """Variable name -> value."""
+        return {v.name: v.value for v in self.variables}

@@ -1,0 +1,96 @@
+"""The one capability table of symopt.optimize: every method of every front door.
+
+Front doors dispatch through it (importing the implementing module on first use) and
+reject unknown methods with the list of known ones; the router reads the capability
+flags to choose a method. A method is listed only when it works.
+
+>>> METHODS["minimize"]["bfgs"].uses_gradient
+True
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from symopt.errors import InputError
+
+__all__ = ["Method", "METHODS", "lookup"]
+
+
+@dataclass(frozen=True)
+class Method:
+    """One solver method: where it lives and what it can handle."""
+
+    module: str
+    function: str
+    bounds: bool = False
+    constraints: bool = False       # general (in)equality constraints
+    uses_gradient: bool = False     # benefits from an exact first derivative (jac)
+    uses_hessian: bool = False      # benefits from an exact second derivative (hess / hessp)
+    summary: str = ""
+
+    def load(self) -> Callable[..., Any]:
+        return getattr(importlib.import_module(self.module), self.function)
+
+
+_M = "symopt.optimize."
+
+METHODS: dict[str, dict[str, Method]] = {
+    "minimize": {
+        "nelder-mead": Method(_M + "nelder_mead", "minimize_nelder_mead", bounds=True,
+                              summary="derivative-free simplex search"),
+        "cg": Method(_M + "cg", "minimize_cg", uses_gradient=True,
+                     summary="nonlinear conjugate gradients (Polak-Ribiere+)"),
+        "bfgs": Method(_M + "bfgs", "minimize_bfgs", uses_gradient=True,
+                       summary="quasi-Newton BFGS with a Wolfe line search"),
+        "l-bfgs-b": Method(_M + "lbfgsb", "minimize_lbfgsb", bounds=True, uses_gradient=True,
+                           summary="limited-memory BFGS with bounds"),
+        "newton-cg": Method(_M + "newton_cg", "minimize_newton_cg", uses_gradient=True,
+                            uses_hessian=True, summary="truncated Newton (line search)"),
+        "trust-ncg": Method(_M + "trust_ncg", "minimize_trust_ncg", uses_gradient=True,
+                            uses_hessian=True, summary="Newton trust region, Steihaug CG"),
+        "trust-exact": Method(_M + "trust_exact", "minimize_trust_exact", uses_gradient=True,
+                              uses_hessian=True, summary="Newton trust region, exact subproblem"),
+        "slsqp": Method(_M + "slsqp", "minimize_slsqp", bounds=True, constraints=True,
+                        uses_gradient=True, summary="sequential quadratic programming"),
+    },
+    "root": {
+        "hybr": Method(_M + "hybr", "root_hybr", uses_gradient=True,
+                       summary="Powell hybrid dogleg with rank-one updates"),
+        "lm": Method(_M + "root_lm", "root_lm", uses_gradient=True,
+                     summary="Levenberg-Marquardt on the residuals"),
+        "broyden1": Method(_M + "broyden", "root_broyden1", summary="Broyden's good method"),
+        "broyden2": Method(_M + "broyden", "root_broyden2", summary="Broyden's bad method"),
+        "newton": Method(_M + "newton", "root_newton", uses_gradient=True,
+                         summary="damped Newton with the exact Jacobian"),
+    },
+    "least_squares": {
+        "trf": Method(_M + "trf", "least_squares_trf", bounds=True, uses_gradient=True,
+                      summary="trust-region reflective, bounds"),
+        "lm": Method(_M + "lm", "least_squares_lm", uses_gradient=True,
+                     summary="Levenberg-Marquardt (MINPACK style)"),
+    },
+    "linprog": {
+        "simplex": Method(_M + "simplex", "solve_simplex", bounds=True, constraints=True,
+                          summary="bounded revised simplex with ranging"),
+        "interior-point": Method(_M + "interior_point", "solve_interior_point", bounds=True,
+                                 constraints=True, summary="Mehrotra predictor-corrector"),
+        "highs": Method(_M + "highs", "solve_highs", bounds=True, constraints=True,
+                        summary="HiGHS (needs the optional highspy package)"),
+        "highs-ds": Method(_M + "highs", "solve_highs_ds", bounds=True, constraints=True,
+                           summary="HiGHS dual simplex (needs highspy)"),
+        "highs-ipm": Method(_M + "highs", "solve_highs_ipm", bounds=True, constraints=True,
+                            summary="HiGHS interior point (needs highspy)"),
+    },
+}
+
+
+def lookup(front_door: str, method: str) -> Method:
+    """The method called ``method`` (case-insensitive) of ``front_door``, or a clear error."""
+    table = METHODS[front_door]
+    key = str(method).lower()
+    if key not in table:
+        known = ", ".join(sorted(table))
+        raise InputError(f"unknown method {method!r} for {front_door}; known methods: {known}")
+    return table[key]

@@ -196,3 +196,9 @@ class Solution:
     def values(self) -> dict[str, float]:
         """Variable name -> value."""
         return {v.name: v.value for v in self.variables}
+
+    def report(self, format: str = "text") -> str:
+        """This solution as a report: ``"text"``, ``"md"``, ``"html"`` or ``"json"``."""
+        # imported on use: solving must not pay for the report stage's imports
+        from symopt.report import render
+        return render(self, format)

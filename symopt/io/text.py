@@ -1,0 +1,42 @@
+"""Reading and writing model files as text, gzip-compressed when the name ends in ``.gz``."""
+from __future__ import annotations
+
+import gzip
+import math
+from pathlib import Path
+
+from symopt.errors import InputError
+
+__all__ = ["open_text", "write_text", "format_number"]
+
+
+def open_text(path: str | Path) -> str:
+    """The text of ``path``; a missing or unreadable file is an `InputError` naming it."""
+    path = Path(path)
+    try:
+        if path.suffix == ".gz":
+            with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
+                return handle.read()
+        return path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{path}: cannot be read ({exc})") from None
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path``, compressing when it ends in ``.gz``."""
+    path = Path(path)
+    if path.suffix == ".gz":
+        with gzip.open(path, "wt", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+def format_number(value: float) -> str:
+    """Shortest exact text of a number: ``3`` for 3.0, ``inf``/``-inf``, else ``repr``."""
+    value = float(value)
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)

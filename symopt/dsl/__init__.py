@@ -1,1 +1,84 @@
+"""The `.opt` model language: parse a model file into a `symopt.Model` (lark lives only here).
 
+``load(path)`` returns the model (raising the first error); ``read(path)`` returns a
+`BuildResult` with the model, its ``options`` line and, for ``fit``, the `FitSpec`;
+``check(path)`` lists every error it can find without raising.
+
+>>> result = loads("var x = 1\\nminimize f: (x - 3)^2")
+>>> result.kind, result.errors
+('minimize', [])
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from symopt.errors import SymoptError
+
+__all__ = ["load", "loads", "read", "check", "check_text"]
+
+
+def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = None) -> Any:
+    """Parse and build `.opt` source text; returns a `BuildResult` (errors collected).
+
+    A syntax error raises `symopt.ParseError` at once (nothing after it can be trusted).
+    """
+    from symopt.dsl.builder import build
+    from symopt.dsl.parser import parse
+    tree = parse(text, filename)
+    base = Path(base_dir) if base_dir is not None else (
+        Path(filename).resolve().parent if filename != "<string>" else Path.cwd())
+    return build(tree, text, filename, base)
+
+
+def _text_of(path: str | Path) -> str:
+    from symopt.io.text import open_text
+    return open_text(path)
+
+
+def read(path: str | Path) -> Any:
+    """Read a model file into a `BuildResult`; raises its first error, if any.
+
+    When a file has several errors, the first is raised and its message counts the rest
+    (``symopt check FILE`` lists them all).
+    """
+    result = loads(_text_of(path), str(path))
+    if result.errors:
+        first = result.errors[0]
+        if len(result.errors) > 1:
+            first.message += (f" (and {len(result.errors) - 1} more error(s); run "
+                              f"'symopt check {path}' to see them all)")
+        raise first
+    return result
+
+
+def load(path: str | Path) -> Any:
+    """Read a model file and return its `symopt.Model`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.opt"
+    >>> _ = path.write_text("var x >= 1\\nminimize cost: 2*x")
+    >>> load(path).name
+    'm'
+    """
+    return read(path).model
+
+
+def check_text(text: str, filename: str = "<string>",
+               base_dir: str | Path | None = None) -> list[SymoptError]:
+    """Every error found in `.opt` text (a syntax error stops the search: it comes alone)."""
+    try:
+        return list(loads(text, filename, base_dir).errors)
+    except SymoptError as error:
+        return [error]
+
+
+def check(path: str | Path) -> list[SymoptError]:
+    """Every error found in a model file, in file order; an empty list when it is fine."""
+    try:
+        text = _text_of(path)
+    except SymoptError as error:
+        return [error]
+    return check_text(text, str(path))

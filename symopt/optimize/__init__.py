@@ -15,6 +15,7 @@ from typing import Any
 #: public name -> module that defines it
 _EXPORTS = {
     "OptimizeResult": "symopt.optimize.result",
+    "OptimizeWarning": "symopt.optimize.result",
     "CSCMatrix": "symopt.optimize.sparse",
     "LinearProgram": "symopt.optimize.linear_program",
     "BasisStatus": "symopt.optimize.linear_program",

@@ -73,9 +73,12 @@ METHODS: dict[str, dict[str, Method]] = {
     },
     "linprog": {
         "simplex": Method(_M + "simplex", "solve_simplex", bounds=True, constraints=True,
-                          summary="bounded revised simplex with ranging"),
+                          summary="bounded revised dual simplex (bound flipping, Harris, "
+                                  "steepest edge), primal clean-up, ranging"),
         "interior-point": Method(_M + "interior_point", "solve_interior_point", bounds=True,
-                                 constraints=True, summary="Mehrotra predictor-corrector"),
+                                 constraints=True,
+                                 summary="presolve, homogeneous Mehrotra predictor-corrector, "
+                                         "crossover to a basis"),
         "highs": Method(_M + "highs", "solve_highs", bounds=True, constraints=True,
                         summary="HiGHS (needs the optional highspy package)"),
         "highs-ds": Method(_M + "highs", "solve_highs_ds", bounds=True, constraints=True,

@@ -12,7 +12,11 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["OptimizeResult"]
+__all__ = ["OptimizeResult", "OptimizeWarning"]
+
+
+class OptimizeWarning(UserWarning):
+    """A solve finished but something about its answer is doubtful (as scipy's)."""
 
 
 class OptimizeResult(dict):

@@ -1,1 +1,123 @@
+"""Reports of a `Solution`: LP / MILP, fit and NLP reports as text, Markdown, HTML or JSON.
 
+``render(solution, format)`` returns the report as a string; ``write(solution, path)``
+writes it, taking the format from the file's suffix. Which report a solution gets
+follows from its contents: a fit report when it carries fit data, an LP report for an
+LP or MILP, an NLP report otherwise.
+
+>>> from symopt.solution.types import Solution, VariableResult
+>>> s = Solution("demo", "LP", "optimal", True, "ok", "symopt", "simplex", objective=3.0,
+...              variables=[VariableResult("x", "x", value=3.0)])
+>>> print(render(s, "text").splitlines()[0])
+LP report: demo
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from symopt.errors import InputError
+from symopt.report.document import Document, Plot
+from symopt.report.fit import build_fit_document
+from symopt.report.html import render_html
+from symopt.report.json_format import render_json, report_kind
+from symopt.report.lp import build_lp_document
+from symopt.report.markdown import render_markdown
+from symopt.report.nlp import build_nlp_document
+from symopt.report.plots import convergence_plot, fit_plot, lp_region_plot
+from symopt.report.text import render_text
+from symopt.solution.types import Solution
+
+__all__ = ["render", "write", "build_document", "FORMATS", "SUFFIXES"]
+
+#: format name -> renderer of a Document (JSON is rendered from the Solution itself)
+FORMATS: dict[str, Callable[[Document], str]] = {
+    "text": render_text, "md": render_markdown, "html": render_html,
+}
+ALIASES = {"txt": "text", "markdown": "md", "htm": "html", "json": "json"}
+#: file suffix -> format
+SUFFIXES = {".txt": "text", ".text": "text", ".md": "md", ".markdown": "md",
+            ".html": "html", ".htm": "html", ".json": "json"}
+
+
+def build_document(solution: Solution, plots: bool = True) -> Document:
+    """The format-neutral report document of ``solution`` (with plots when ``plots``)."""
+    kind = report_kind(solution)
+    if kind == "fit":
+        return build_fit_document(solution, fit_plot if plots else None)
+    if kind in ("lp", "milp"):
+        return build_lp_document(solution, lp_region_plot if plots else None)
+    return build_nlp_document(solution, convergence_plot if plots else None)
+
+
+def normalize_format(format: str) -> str:
+    name = ALIASES.get(str(format).lower(), str(format).lower())
+    if name not in FORMATS and name != "json":
+        raise InputError(f"report format {format!r} is not known; expected one of "
+                         "'text', 'md', 'html', 'json'")
+    return name
+
+
+def render(solution: Solution, format: str = "text") -> str:
+    """The report of ``solution`` as a string.
+
+    Parameters
+    ----------
+    solution : Solution
+        A solve's outcome.
+    format : {"text", "md", "html", "json"}
+        Plain aligned text, Markdown, a self-contained HTML page, or JSON following
+        ``docs/report-schema.md``. Plots are drawn only for HTML and Markdown.
+
+    Examples
+    --------
+    See the module docstring.
+    """
+    name = normalize_format(format)
+    if name == "json":
+        return render_json(solution)
+    return FORMATS[name](build_document(solution, plots=name in ("html", "md")))
+
+
+def write(solution: Solution, path: str | Path, format: str | None = None) -> Path:
+    """Write the report of ``solution`` to ``path``; the format defaults to the suffix's.
+
+    A Markdown report's plots are written beside it as ``<stem>-1.png``, ``<stem>-2.png``...
+
+    >>> import tempfile, os
+    >>> from symopt.solution.types import Solution
+    >>> out = os.path.join(tempfile.mkdtemp(), "r.json")
+    >>> write(Solution("m", "LP", "optimal", True, "ok", "s", "simplex"), out).suffix
+    '.json'
+    """
+    path = Path(path)
+    if format is None:
+        format = SUFFIXES.get(path.suffix.lower())
+        if format is None:
+            raise InputError(f"cannot tell the report format of {str(path)!r} from its suffix "
+                             f"{path.suffix!r}; use one of {', '.join(sorted(SUFFIXES))} "
+                             "or pass format=")
+    name = normalize_format(format)
+    if name == "md":
+        text = render_markdown(with_plot_files(build_document(solution), path))
+    else:
+        text = render(solution, name)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def with_plot_files(document: Document, report_path: Path) -> Document:
+    """Write each plot as ``<report stem>-<n>.png`` beside the report and link it.
+
+    Markdown viewers seldom show ``data:`` images, so a written Markdown report keeps
+    its pictures in files next to it.
+    """
+    count = 0
+    for section in document.sections:
+        for block in section.blocks:
+            if isinstance(block, Plot) and block.png is not None:
+                count += 1
+                picture = report_path.with_name(f"{report_path.stem}-{count}.png")
+                picture.write_bytes(block.png)
+                block.path = picture.name
+    return document

@@ -178,6 +178,7 @@ class Solution:
     max_violation: float | None = None
     history: list[float] = field(default_factory=list)          # objective per iteration
     raw: Any = None                                             # the solver's OptimizeResult
+    problem: Any = None                                         # the compiled problem (e.g. LinearProgram), for plots
 
     def variable(self, name: str) -> VariableResult:
         """The variable called ``name`` (e.g. ``"x[1,2]"``)."""

@@ -1,0 +1,122 @@
+"""IIS of the netlib infeasible LPs: symopt's deletion filter against HiGHS's getIis.
+
+    python benchmarks/bench_report_iis.py [--max-rows 800] [--problems a,b,...]
+
+symopt: `symopt.report.diagnostics.find_iis` with symopt's own `solve_lp` (a deletion
+filter started from the support of a Farkas certificate of the elastic LP). Peer: HiGHS
+(highspy) ``getIis`` with ``iis_strategy = 4`` ("find true IIS"). Each IIS is checked with
+scipy's HiGHS: infeasible as a whole, feasible without any one member ("irred." = yes).
+Also timed: rendering the whole LP report (text / HTML with plot) of the transportation LP.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from report_oracle import netlib_infeasible, scipy_solve_lp, transport_lp  # noqa: E402
+from symopt.optimize import solve_lp  # noqa: E402
+from symopt.report import render  # noqa: E402
+from symopt.report.diagnostics import feasibility_problem, find_iis  # noqa: E402
+from symopt.solution.linear import from_linear_program  # noqa: E402
+
+NETLIB = HERE.parents[1] / "shared" / "data" / "netlib" / "npz" / "infeasible"
+
+
+def highs_iis(lp) -> tuple[list[int], list[int]] | None:
+    try:
+        import highspy
+    except ImportError:
+        return None
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("iis_strategy", 4)
+    inf = highspy.kHighsInf
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = lp.num_cols, lp.num_rows
+    model.col_cost_ = lp.c
+    model.col_lower_ = np.where(np.isfinite(lp.col_lower), lp.col_lower, -inf)
+    model.col_upper_ = np.where(np.isfinite(lp.col_upper), lp.col_upper, inf)
+    model.row_lower_ = np.where(np.isfinite(lp.row_lower), lp.row_lower, -inf)
+    model.row_upper_ = np.where(np.isfinite(lp.row_upper), lp.row_upper, inf)
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = lp.A.indptr
+    model.a_matrix_.index_ = lp.A.indices
+    model.a_matrix_.value_ = lp.A.data
+    h.passModel(model)
+    h.run()
+    _, iis = h.getIis()
+    # col_bound_ 1 means "free": the column is in the IIS model but none of its bounds is
+    return list(iis.row_index_), [j for j, b in zip(iis.col_index_, iis.col_bound_) if b >= 2]
+
+
+def irreducible(lp, rows: list[int], cols: list[int]) -> str:
+    """'yes' when the subset is infeasible and every member is needed; else what fails."""
+    row_mask = np.zeros(lp.num_rows, bool)
+    row_mask[rows] = True
+    col_mask = np.zeros(lp.num_cols, bool)
+    col_mask[cols] = True
+    def status():
+        return int(scipy_solve_lp(feasibility_problem(lp, row_mask, col_mask)).status)
+    if status() != 2:
+        return "feasible!"
+    for mask in (row_mask, col_mask):
+        for k in np.flatnonzero(mask):
+            mask[k] = False
+            still = status() == 2
+            mask[k] = True
+            if still:
+                return "no"
+    return "yes"
+
+
+def timed(function, *args):
+    start = time.perf_counter()
+    value = function(*args)
+    return value, time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--max-rows", type=int, default=800)
+    parser.add_argument("--problems", default="")
+    args = parser.parse_args()
+    if not NETLIB.exists():
+        print(f"netlib data not found at {NETLIB}")
+        return 1
+    names = [p for p in args.problems.split(",") if p]
+    paths = [NETLIB / f"{n}.npz" for n in names] or sorted(NETLIB.glob("*.npz"))
+    print(f"{'problem':<10} {'rows':>5} {'cols':>5} | {'symopt IIS r+b':>14} {'time s':>7} "
+          f"{'irred.':>6} | {'HiGHS IIS r+b':>13} {'time s':>7} {'irred.':>6}")
+    print("-" * 92)
+    for path in paths:
+        lp = netlib_infeasible(path)
+        if lp.num_rows > args.max_rows:
+            continue
+        try:
+            (rows, cols, _), ours = timed(find_iis, lp, lambda p: solve_lp(p))
+            mine = f"{len(rows)}+{len(cols)}"
+            check = irreducible(lp, rows, cols) if rows or cols else "none"
+        except Exception as error:  # a benchmark reports failures and goes on
+            mine, ours, check = f"error: {type(error).__name__}", float("nan"), "-"
+        peer, theirs = timed(highs_iis, lp)
+        peer_text = "n/a" if peer is None else f"{len(peer[0])}+{len(peer[1])}"
+        peer_check = "-" if not peer or not (peer[0] or peer[1]) else irreducible(lp, *peer)
+        print(f"{path.stem:<10} {lp.num_rows:>5} {lp.num_cols:>5} | {mine:>14} {ours:>7.2f} "
+              f"{check:>6} | {peer_text:>13} {theirs:>7.2f} {peer_check:>6}", flush=True)
+    lp = transport_lp()
+    solution = from_linear_program(lp, solve_lp(lp))
+    for fmt in ("text", "md", "html", "json"):
+        _, seconds = timed(render, solution, fmt)
+        print(f"render transportation LP report as {fmt:<5}: {seconds * 1000:8.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

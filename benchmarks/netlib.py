@@ -1,0 +1,241 @@
+"""Netlib LP benchmark: symopt's native LP methods side by side with scipy's HiGHS.
+
+Reads the MPS files of ``../shared/data/netlib/mps`` with ``symopt.io.read``, solves each
+with the native methods (the default of ``solve_lp``, 'interior-point' with and without its
+crossover, 'simplex') and with
+``scipy.optimize.linprog(method='highs')`` on the same arrays, and prints the relative
+objective error against the published optimum (the smallest over every value the netlib
+readme lists; E226's objective constant is left out, as the published value does), the
+iterations and the wall time. Then the 28 infeasible problems of ``npz/infeasible``.
+
+    python benchmarks/netlib.py                  # problems with fewer than 1,000 rows
+    python benchmarks/netlib.py --all            # also the larger ones (time limit each)
+    python benchmarks/netlib.py AFIRO KB2        # chosen problems
+    python benchmarks/netlib.py --methods interior-point --no-infeasible
+
+BLAS is pinned to one thread (HiGHS is single-threaded too, and the machine is shared).
+
+Proposal for the default method (C1 owns ``choose_method``), from these measurements:
+the native simplex is the quicker on the smallest problems and gives a basis directly,
+but the interior-point method (presolve + homogeneous Mehrotra, with crossover for a
+basis) is the more reliable on the larger and degenerate Netlib problems and has no
+dense basis inverse; see the summary lines this script prints for the current numbers.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import csv  # noqa: E402
+import dataclasses  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from symopt.io import read  # noqa: E402
+from symopt.optimize import solve_lp  # noqa: E402
+from symopt.optimize.linear_program import LinearProgram  # noqa: E402
+
+NETLIB_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "netlib"
+SMALL_ROWS = 1000
+
+
+def published_values(row: dict) -> list[float]:
+    return [float(row[key]) for key in ("optimal", "cplex_sparc", "minos_mips") if row[key]]
+
+
+def load_problem(row: dict) -> LinearProgram:
+    lp = read(NETLIB_DIR / row["mps"])
+    if row["name"] == "E226":
+        lp = dataclasses.replace(lp, offset=0.0)
+    return lp
+
+
+def scipy_arrays(lp: LinearProgram) -> dict:
+    """``linprog`` arguments (sparse) of the same LP: upper rows, negated lower rows, equalities."""
+    from scipy.sparse import csc_matrix, vstack
+    A = csc_matrix((lp.A.data, lp.A.indices, lp.A.indptr), shape=lp.A.shape).tocsr()
+    equal = lp.row_lower == lp.row_upper
+    upper = ~equal & np.isfinite(lp.row_upper)
+    lower = ~equal & np.isfinite(lp.row_lower)
+    sign = -1.0 if lp.sense == "max" else 1.0
+    return {
+        "c": sign * lp.c,
+        "A_ub": vstack([A[upper], -A[lower]]).tocsc(),
+        "b_ub": np.concatenate([lp.row_upper[upper], -lp.row_lower[lower]]),
+        "A_eq": A[equal].tocsc(), "b_eq": lp.row_lower[equal],
+        "bounds": np.column_stack([lp.col_lower, lp.col_upper]),
+        "sign": sign,
+    }
+
+
+def run_highs(lp: LinearProgram, time_limit: float) -> tuple[int, float | None, int, float]:
+    from scipy.optimize import linprog
+    args = scipy_arrays(lp)
+    sign = args.pop("sign")
+    start = time.perf_counter()
+    res = linprog(**args, method="highs", options={"time_limit": time_limit})
+    seconds = time.perf_counter() - start
+    fun = None if res.fun is None else sign * res.fun + lp.offset
+    return res.status, fun, int(res.nit), seconds
+
+
+def run_native(lp: LinearProgram, label: str | None, time_limit: float):
+    """Solve by ``solve_lp``; ``label`` is a method name, optionally ``/no-crossover``."""
+    method, _, variant = (label or "").partition("/")
+    options: dict = {"time_limit": time_limit}
+    if variant == "no-crossover":
+        options["crossover"] = False
+    method = method or None
+    start = time.perf_counter()
+    try:
+        res = solve_lp(lp, method=method, options=options)
+    except Exception as exc:  # noqa: BLE001 - the benchmark reports every outcome
+        return -1, None, 0, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - start
+    return res.status, res.fun, int(res.nit or 0), seconds, res.message
+
+
+def display(method: str | None) -> str:
+    """A column label of at most 14 characters."""
+    if method is None:
+        return "default"
+    return method.replace("interior-point", "ipm").replace("/no-crossover", " (no xover)")
+
+
+def relative_error(fun: float | None, values: list[float]) -> float:
+    if fun is None or not np.isfinite(fun):
+        return float("nan")
+    return min(abs(fun - v) / max(1.0, abs(v)) for v in values)
+
+
+def warm_up(methods: list) -> None:
+    """Solve a tiny LP once per method so that import times stay out of the table."""
+    tiny = LinearProgram.from_arrays(c=[-1, -2], A=[[1, 1], [1, 3]], row_upper=[4, 6])
+    for method in methods:
+        run_native(tiny, method, 10.0)
+    run_highs(tiny, 10.0)
+
+
+def benchmark_feasible(rows: list[dict], methods: list[str], time_limit: float) -> None:
+    warm_up(methods)
+    labels = [display(m) for m in methods] + ["highs"]
+    header = f"{'problem':10s} {'rows':>5s} {'cols':>6s} " + " ".join(
+        f"| {label[:14]:14s} {'relerr':>8s} {'nit':>5s} {'time':>7s}" for label in labels)
+    print(header)
+    print("-" * len(header))
+    table: dict[str, list] = {label: [] for label in labels}
+    for row in rows:
+        lp = load_problem(row)
+        values = published_values(row)
+        cells = []
+        for method, label in zip(methods + ["highs"], labels):
+            if label == "highs":
+                status, fun, nit, seconds = run_highs(lp, time_limit)
+            else:
+                status, fun, nit, seconds, _ = run_native(lp, method, time_limit)
+            err = relative_error(fun, values)
+            table[label].append((row["name"], lp.num_rows, status, err, nit, seconds))
+            cells.append(f"| st={status:<2d}{'':9s}{err:8.1e} {nit:5d} {seconds:7.3f}")
+        print(f"{row['name']:10s} {lp.num_rows:5d} {lp.num_cols:6d} " + " ".join(cells),
+              flush=True)
+    summarize(table, labels)
+
+
+def summarize(table: dict, labels: list[str]) -> None:
+    highs = {name: seconds for name, _, _, _, _, seconds in table["highs"]}
+    print()
+    for label in labels:
+        entries = table[label]
+        small = [e for e in entries if e[1] < SMALL_ROWS]
+        ok = [e for e in small if e[3] <= 1e-6]
+        ratios = [e[5] / highs[e[0]] for e in small if highs.get(e[0])]
+        line = (f"{label:15s} small set: {len(ok)}/{len(small)} within 1e-6"
+                f", median time {statistics.median([e[5] for e in small]) if small else 0:.3f} s")
+        if label != "highs" and ratios:
+            line += f", median time ratio to HiGHS {statistics.median(ratios):.1f}x"
+        large = [e for e in entries if e[1] >= SMALL_ROWS]
+        if large:
+            line += f"; large set: {sum(e[3] <= 1e-6 for e in large)}/{len(large)} within 1e-6"
+        failed = [e[0] for e in small if not e[3] <= 1e-6]
+        if failed:
+            line += f"; missed: {', '.join(failed)}"
+        print(line)
+
+
+def benchmark_infeasible(methods: list[str], time_limit: float) -> None:
+    paths = sorted((NETLIB_DIR / "npz" / "infeasible").glob("*.npz"))
+    print(f"\nInfeasible Netlib set ({len(paths)} problems): status 2 expected")
+    labels = [display(m) for m in methods] + ["highs"]
+    counts = {label: 0 for label in labels}
+    for path in paths:
+        lp = npz_problem(path)
+        cells = []
+        for method, label in zip(methods + ["highs"], labels):
+            if label == "highs":
+                status, _, nit, seconds = run_highs(lp, time_limit)
+            else:
+                status, _, nit, seconds, _ = run_native(lp, method, time_limit)
+            counts[label] += status == 2
+            cells.append(f"| {label[:14]:14s} st={status:<2d} {nit:5d} {seconds:7.3f}")
+        print(f"{path.stem:10s} {lp.num_rows:5d} {lp.num_cols:6d} " + " ".join(cells), flush=True)
+    print("reported infeasible: " + ", ".join(f"{k} {v}/{len(paths)}" for k, v in counts.items()))
+
+
+def npz_problem(path: Path) -> LinearProgram:
+    data = np.load(path, allow_pickle=True)
+    c = np.asarray(data["c"], dtype=float).ravel()
+    n = c.size
+    blocks, lower, upper = [], [], []
+    for A_key, b_key, equality in (("A_ub", "b_ub", False), ("A_eq", "b_eq", True)):
+        A = np.asarray(data[A_key], dtype=float)
+        if A.size == 0:
+            continue
+        b = np.asarray(data[b_key], dtype=float).ravel()
+        blocks.append(A.reshape(-1, n))
+        upper.append(b)
+        lower.append(b if equality else np.full(b.size, -np.inf))
+    bounds = np.asarray(data["bounds"], dtype=object).reshape(-1, 2)
+    if bounds.shape[0] == 0:
+        bounds = np.array([[0.0, None]], dtype=object)
+    if bounds.shape[0] == 1:
+        bounds = np.repeat(bounds, n, axis=0)
+    col_lower = np.array([-np.inf if lo is None else float(lo) for lo in bounds[:, 0]])
+    col_upper = np.array([np.inf if hi is None else float(hi) for hi in bounds[:, 1]])
+    return LinearProgram.from_arrays(c, np.vstack(blocks), np.concatenate(lower),
+                                     np.concatenate(upper), col_lower, col_upper,
+                                     name=path.stem)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("problems", nargs="*", help="netlib names (default: the small set)")
+    parser.add_argument("--all", action="store_true", help="also problems with >= 1000 rows")
+    parser.add_argument("--methods",
+                        default="default,interior-point,interior-point/no-crossover,simplex",
+                        help="comma-separated native methods ('default' = solve_lp's choice; "
+                             "'interior-point/no-crossover' skips the crossover)")
+    parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per solve")
+    parser.add_argument("--no-infeasible", action="store_true", help="skip the infeasible set")
+    args = parser.parse_args()
+    methods = [None if m == "default" else m for m in args.methods.split(",") if m]
+    with open(NETLIB_DIR / "netlib_problems.csv", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["mps"] and r["optimal"]]
+    if args.problems:
+        wanted = {p.upper() for p in args.problems}
+        rows = [r for r in rows if r["name"].upper() in wanted]
+    elif not args.all:
+        rows = [r for r in rows if int(r["parsed_rows"]) < SMALL_ROWS]
+    benchmark_feasible(rows, methods, args.time_limit)
+    if not args.no_infeasible and not args.problems:
+        benchmark_infeasible(methods, args.time_limit)
+
+
+if __name__ == "__main__":
+    main()

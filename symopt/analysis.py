@@ -1,0 +1,264 @@
+"""Model analysis: which kind of problem a model is, and why.
+
+``analyze(model) -> Structure`` orders the columns (free variables used by the objective or
+an active constraint, in declaration order) and rows (active constraint rows in declaration
+order), finds the first nonlinear term and where it sits, and picks the problem class, one of
+``symopt.routing.CLASSES``: "LP", "MILP", "unconstrained NLP", "bound-constrained NLP",
+"constrained NLP" or "equations" (no objective, only equations, as many as free variables,
+no bounds). A model without objective that is not a square system is a feasibility problem
+(objective 0). ``Structure.sum_of_squares`` tells routing when an unconstrained objective is a
+sum of squared residuals (``symopt.analysis.residuals`` gives them).
+
+Mistakes that make a model meaningless raise a ModelError naming the component: two active
+objectives, a constant objective, a variable with lb > ub, integer variables in a nonlinear
+model.
+
+>>> from symopt.model import Model, Var, Objective, Constraint, NonNegativeReals
+>>> m = Model("demo")
+>>> m.x = Var(domain=NonNegativeReals)
+>>> m.y = Var(domain=NonNegativeReals)
+>>> m.obj = Objective(expr=m.x + m.y)
+>>> m.cap = Constraint(expr=m.x * m.y >= 4)
+>>> s = analyze(m)
+>>> s.problem_class, s.nonlinear_location, s.nonlinear_term
+('constrained NLP', "constraint 'cap'", 'x*y')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from symopt.errors import ModelError
+from symopt.model.component import paused_gc
+from symopt.model.constraints import ConstraintData, Objective
+from symopt.model.expr import LinearExpr, Node, VarData, quicksum
+from symopt.model.polynomial import affine_part
+from symopt.model.model import Model
+from symopt.model.terms import describe_term, split_terms, variables_of
+
+__all__ = ["Structure", "analyze", "explain", "residuals"]
+
+
+@dataclass(frozen=True, eq=False)
+class Structure:
+    """What analysis found: the class, columns, rows, objective and the reasons."""
+
+    problem_class: str
+    model_name: str
+    variables: tuple[VarData, ...]
+    constraints: tuple[ConstraintData, ...]
+    objective: Objective | None
+    sense: str
+    reasons: tuple[str, ...]
+    fixed: tuple[VarData, ...] = ()
+    nonlinear_term: str | None = None
+    nonlinear_location: str | None = None
+    has_bounds: bool = False
+    has_integers: bool = False
+    sum_of_squares: bool = False
+    objective_linear: LinearExpr = field(default_factory=LinearExpr)
+    objective_nonlinear: tuple[Node, ...] = ()
+
+    @property
+    def num_variables(self) -> int:
+        return len(self.variables)
+
+    @property
+    def num_constraints(self) -> int:
+        return len(self.constraints)
+
+    @property
+    def is_linear(self) -> bool:
+        return self.problem_class in ("LP", "MILP")
+
+    @cached_property
+    def column_of(self) -> dict:
+        """``{VarData: column}`` for the free variables."""
+        return {var: j for j, var in enumerate(self.variables)}
+
+    def explain(self) -> str:
+        """A few lines: the class and the reasons for it."""
+        size = (f"{self.num_variables} variables, {self.num_constraints} constraints"
+                + (f", {len(self.fixed)} fixed variables" if self.fixed else ""))
+        lines = [f"model '{self.model_name}': {self.problem_class} ({size})"]
+        lines += [f"  - {reason}" for reason in self.reasons]
+        return "\n".join(lines)
+
+
+def analyze(model: Model) -> Structure:
+    """Classify ``model`` and order its columns and rows (see the module docstring)."""
+    if not isinstance(model, Model):
+        raise ModelError(f"analyze expects a symopt Model, got {type(model).__name__}")
+    with paused_gc():
+        return _analyze(model)
+
+
+def _analyze(model: Model) -> Structure:
+    model.refresh()
+    objective = _single_objective(model)
+    rows = tuple(model.constraints())
+    if objective is None and not rows:
+        raise ModelError(f"model '{model.name}' has nothing to solve: no active objective and no "
+                         "active constraints; add an Objective or Constraints")
+    linear, nonlinear = _objective_parts(objective)
+    if objective is not None and not used_in_objective(linear, nonlinear):
+        raise ModelError(f"objective '{objective.name}' is constant ({objective.expr}); it must "
+                         "depend on at least one variable (or leave it out for a feasibility "
+                         "problem)")
+    term, location = _first_nonlinear(objective, nonlinear, rows)
+    used = _used_variables(linear, nonlinear, rows)
+    columns, fixed, integers, has_bounds = _columns(model, used)
+    if term is not None and integers:
+        raise ModelError(f"variable '{integers[0].name}' is integer ({integers[0].domain}) but the "
+                         f"model is nonlinear ({location} contains {term}); integer variables "
+                         "are only supported in linear models (MILP)")
+    squares = term is not None and not rows and _is_sum_of_squares(objective, linear, nonlinear)
+    problem_class, reasons = _classify(objective, rows, columns, term, location, integers,
+                                       has_bounds, squares)
+    return Structure(
+        problem_class=problem_class, model_name=model.name, variables=columns, constraints=rows,
+        objective=objective, sense=str(objective.sense.value) if objective else "min",
+        reasons=tuple(reasons), fixed=fixed, nonlinear_term=term, nonlinear_location=location,
+        has_bounds=has_bounds, has_integers=bool(integers), sum_of_squares=squares,
+        objective_linear=linear, objective_nonlinear=tuple(nonlinear),
+    )
+
+
+def explain(model: Model) -> str:
+    """``analyze(model).explain()``: the class of the model and the reasons for it."""
+    return analyze(model).explain()
+
+
+def used_in_objective(linear: LinearExpr, nonlinear: list) -> bool:
+    return bool(linear.terms) or any(variables_of(term) for term in nonlinear)
+
+
+def _single_objective(model: Model) -> Objective | None:
+    objectives = model.objectives()
+    if len(objectives) > 1:
+        names = ", ".join(f"'{o.name}'" for o in objectives)
+        raise ModelError(f"model '{model.name}' has {len(objectives)} active objectives ({names}); "
+                         "keep one (call .deactivate() on the others)")
+    return objectives[0] if objectives else None
+
+
+def _used_variables(linear: LinearExpr, nonlinear: list, rows: tuple) -> set:
+    used = set(linear.terms)
+    for term in nonlinear:
+        used.update(variables_of(term))
+    for row in rows:
+        used.update(row.linear.terms)
+        for term in row.nonlinear:
+            used.update(variables_of(term))
+    return used
+
+
+def _columns(model: Model, used: set) -> tuple[tuple, tuple, list, bool]:
+    """One pass over the model's variables: columns, fixed ones, integer ones, any bounds."""
+    columns: list[VarData] = []
+    fixed: list[VarData] = []
+    integers: list[VarData] = []
+    has_bounds = False
+    for var in model.variables():
+        if var not in used:
+            continue
+        if var.fixed:
+            fixed.append(var)
+            continue
+        columns.append(var)
+        lower, upper = var.lb, var.ub
+        if lower is not None or upper is not None:
+            has_bounds = True
+            if lower is not None and upper is not None and lower > upper:
+                raise ModelError(f"variable '{var.name}' has lower bound {lower} > upper bound {upper}")
+        if var.domain is not None and var.domain.integer:
+            integers.append(var)
+    return tuple(columns), tuple(fixed), integers, has_bounds
+
+
+def _objective_parts(objective: Objective | None) -> tuple[LinearExpr, list]:
+    """The objective's affine part and nonlinear terms (terms that cancel folded in)."""
+    if objective is None:
+        return LinearExpr(), []
+    linear, nonlinear = split_terms(objective.expr)
+    affine = affine_part(nonlinear) if nonlinear else None
+    if affine is not None:
+        return quicksum([linear, affine]), []
+    return linear, nonlinear
+
+
+def _first_nonlinear(objective: Objective | None, nonlinear: list,
+                     rows: tuple) -> tuple[str | None, str | None]:
+    """The first nonlinear term and where it is; rows whose terms cancel become affine."""
+    if nonlinear:
+        return describe_term(nonlinear[0]), f"objective '{objective.name}'"
+    for row in rows:
+        if not row._absorb_cancelling_terms():
+            return describe_term(row.nonlinear[0]), f"constraint '{row.name}'"
+    return None, None
+
+
+def _is_square(term: Any) -> bool:
+    if term.op == "pow":
+        return term.args[1] == 2
+    if term.op == "mul":
+        weight, inner = term.args
+        return isinstance(weight, float) and weight > 0 and isinstance(inner, Node) and _is_square(inner)
+    return False
+
+
+def _is_sum_of_squares(objective: Objective, linear: LinearExpr, nonlinear: list) -> bool:
+    return (objective.sense.value == "min" and not linear.terms
+            and all(_is_square(term) for term in nonlinear))
+
+
+def residuals(structure: Structure) -> list[tuple[float, Any]]:
+    """``[(weight, residual)]`` with objective = constant + sum(weight * residual**2).
+
+    Only meaningful when ``structure.sum_of_squares``; affine pieces of the objective
+    other than its constant are not allowed there.
+    """
+    pairs = []
+    for term in structure.objective_nonlinear:
+        weight = 1.0
+        while term.op == "mul":
+            weight *= term.args[0]
+            term = term.args[1]
+        pairs.append((weight, term.args[0]))
+    return pairs
+
+
+def _classify(objective: Objective | None, rows: tuple, columns: tuple, term: str | None,
+              location: str | None, integers: list, has_bounds: bool,
+              squares: bool) -> tuple[str, list[str]]:
+    reasons: list[str] = []
+    if objective is None:
+        reasons.append("there is no objective")
+    if term is None:
+        reasons.append("the objective and every constraint are linear (affine in the variables)")
+        if integers:
+            reasons.append(f"{len(integers)} variables are integer, e.g. '{integers[0].name}'")
+            return "MILP", reasons
+        if objective is None:
+            reasons.append("a feasibility problem: any point satisfying the constraints (objective 0)")
+        return "LP", reasons
+    reasons.append(f"nonlinear: {location} contains {term}")
+    equations = [r for r in rows if r.is_equality]
+    if objective is None and len(equations) == len(rows) == len(columns) and not has_bounds:
+        reasons.append(f"a square system: {len(rows)} equations in {len(columns)} free variables")
+        return "equations", reasons
+    if objective is None:
+        reasons.append(f"not a square system ({len(equations)} equations, {len(rows) - len(equations)}"
+                       f" inequalities, {len(columns)} free variables"
+                       + (", bounds" if has_bounds else "") + "): a feasibility problem, objective 0")
+    if rows:
+        reasons.append(f"{len(rows)} constraints ({len(equations)} equations)")
+        return "constrained NLP", reasons
+    if squares:
+        reasons.append("the objective is a sum of squares (least-squares form)")
+    if has_bounds:
+        reasons.append("no constraints; some variables have bounds")
+        return "bound-constrained NLP", reasons
+    reasons.append("no constraints and no variable bounds")
+    return "unconstrained NLP", reasons

@@ -1,0 +1,332 @@
+"""The ``symopt`` command: solve, check, report and export model files.
+
+``.opt`` files are read by `symopt.dsl`; ``.mps`` / ``.lp`` files (optionally ``.gz``) by
+`symopt.io`. Only what a subcommand needs is imported, so that a small solve starts fast.
+
+>>> main(["--version"])  # doctest: +ELLIPSIS
+symopt ...
+0
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+__all__ = ["main", "EXIT_CODES"]
+
+#: exit code -> meaning (also printed by ``symopt --help``)
+EXIT_CODES = {
+    0: "solved to optimality (check: no errors)",
+    1: "an unexpected internal error (please report it)",
+    2: "bad command-line usage",
+    3: "a model error: the file has a syntax or semantic error, or cannot be read",
+    4: "the model is infeasible",
+    5: "the model is unbounded",
+    6: "the solver failed (iteration or time limit, numerical trouble, no convergence)",
+}
+_STATUS_EXIT = {"optimal": 0, "infeasible": 4, "unbounded": 5}
+_LINEAR_SUFFIXES = (".mps", ".lp", ".mps.gz", ".lp.gz")
+
+
+class _Failure(Exception):
+    """Stop with an exit code after the message has been printed."""
+
+    def __init__(self, code: int):
+        super().__init__(code)
+        self.code = code
+
+
+def _epilog() -> str:
+    codes = "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
+    return f"exit codes:\n{codes}"
+
+
+def _add_solver_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--solver", help="solver to use (default: chosen by symopt)")
+    parser.add_argument("--method", help="method of the solver, e.g. simplex, bfgs, hybr")
+    parser.add_argument("--time-limit", type=float, metavar="SECONDS",
+                        help="stop the solver after this many seconds")
+    parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                        help="a solver option, e.g. --option tol=1e-10 (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``symopt`` command."""
+    from symopt import __version__
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="symopt", formatter_class=formatter, epilog=_epilog(),
+        description="Solve optimization models written in .opt files (or .mps / .lp files).")
+    parser.add_argument("--version", action="version", version=f"symopt {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    solve = commands.add_parser("solve", help="solve a model and print the result",
+                                formatter_class=formatter, epilog=_epilog(),
+                                description="Solve FILE (.opt, .mps or .lp) and print the "
+                                "status, the objective and the variable values.")
+    solve.add_argument("file", metavar="FILE")
+    solve.add_argument("--json", action="store_true", help="print the result as JSON")
+    _add_solver_options(solve)
+
+    check = commands.add_parser("check", help="check a model file for errors",
+                                formatter_class=formatter, epilog=_epilog(),
+                                description="Report every error found in FILE, without "
+                                "solving it.")
+    check.add_argument("file", metavar="FILE")
+
+    report = commands.add_parser("report", help="solve a model and write a report",
+                                 formatter_class=formatter, epilog=_epilog(),
+                                 description="Solve FILE and write a report (to standard "
+                                 "output, or to OUT).")
+    report.add_argument("file", metavar="FILE")
+    report.add_argument("--format", choices=("text", "md", "html", "json"), default=None,
+                        help="report format (default: from OUT's suffix, else text)")
+    report.add_argument("-o", "--output", metavar="OUT", help="write the report to OUT")
+    _add_solver_options(report)
+
+    export = commands.add_parser("export", help="write a linear model as .lp, .mps or .opt",
+                                 formatter_class=formatter, epilog=_epilog(),
+                                 description="Convert a linear model FILE to another format.")
+    export.add_argument("file", metavar="FILE")
+    export.add_argument("--to", required=True, choices=("lp", "mps", "opt"),
+                        help="target format")
+    export.add_argument("-o", "--output", metavar="OUT", help="write to OUT (default: stdout)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``symopt`` command with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    parser = build_parser()
+    try:
+        arguments = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    from symopt.errors import SolverError, SymoptError
+    handler = {"solve": _solve, "check": _check, "report": _report, "export": _export}
+    try:
+        return handler[arguments.command](arguments)
+    except _Failure as failure:
+        return failure.code
+    except SolverError as error:
+        print(f"symopt: solver failure: {error}", file=sys.stderr)
+        return 6
+    except SymoptError as error:
+        print(f"{error}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print("symopt: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error of ours
+        sys.stdout = open(os.devnull, "w")
+        return 0
+    except Exception as error:  # a bug, not a user mistake: say so briefly
+        if os.environ.get("SYMOPT_DEBUG"):
+            raise
+        print(f"symopt: internal error ({type(error).__name__}: {error}); set SYMOPT_DEBUG=1 "
+              "for the traceback", file=sys.stderr)
+        return 1
+
+
+# ---- loading -------------------------------------------------------------------------------
+def _is_linear_file(path: str) -> bool:
+    return path.lower().endswith(_LINEAR_SUFFIXES)
+
+
+def _load(path: str) -> Any:
+    """A `BuildResult` for an .opt file, or a `LinearProgram` for .mps / .lp."""
+    if not Path(path).exists():
+        from symopt.errors import InputError
+        raise InputError(f"{path}: no such file")
+    if _is_linear_file(path):
+        from symopt.io import read
+        return read(path)
+    from symopt.dsl import read as read_opt
+    return read_opt(path)
+
+
+def _option_value(text: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
+def _solve_arguments(loaded: Any, arguments: argparse.Namespace) -> dict[str, Any]:
+    """File options overridden by command-line flags."""
+    from symopt.errors import InputError
+    settings = dict(getattr(loaded, "solve_arguments", {}))
+    options = dict(settings.pop("options", {}))
+    for item in arguments.option:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError(f"--option {item!r}: expected KEY=VALUE, e.g. tol=1e-8")
+        options[key.strip()] = _option_value(value.strip())
+    for name in ("solver", "method", "time_limit"):
+        value = getattr(arguments, name)
+        if value is not None:
+            settings[name] = value
+    if options:
+        settings["options"] = options
+    return settings
+
+
+def _run_solver(loaded: Any, arguments: argparse.Namespace) -> Any:
+    settings = _solve_arguments(loaded, arguments)
+    with _Progress(enabled=sys.stderr.isatty() and not getattr(arguments, "json", False)):
+        from symopt.dsl.solving import solve_loaded
+        return solve_loaded(loaded, **settings)
+
+
+class _Progress:
+    """An elapsed-time line on a terminal while a solve runs longer than half a second."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.done = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> "_Progress":
+        if self.enabled:
+            self.thread = threading.Thread(target=self._show, daemon=True)
+            self.thread.start()
+        return self
+
+    def _show(self) -> None:
+        start = time.perf_counter()
+        shown = False
+        frames = "|/-\\"
+        tick = 0
+        while not self.done.wait(0.5 if not shown else 0.2):
+            shown = True
+            elapsed = time.perf_counter() - start
+            sys.stderr.write(f"\rsolving {frames[tick % 4]} {elapsed:6.1f} s")
+            sys.stderr.flush()
+            tick += 1
+        if shown:
+            sys.stderr.write("\r" + " " * 24 + "\r")
+            sys.stderr.flush()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.done.set()
+        if self.thread is not None:
+            self.thread.join()
+
+
+# ---- subcommands ---------------------------------------------------------------------------
+def _solve(arguments: argparse.Namespace) -> int:
+    loaded = _load(arguments.file)
+    solution = _run_solver(loaded, arguments)
+    if arguments.json:
+        print(json.dumps(_solution_dict(solution), indent=2))
+    else:
+        print(_solution_text(solution, arguments.file))
+    return _STATUS_EXIT.get(solution.status, 6)
+
+
+def _number(value: Any) -> Any:
+    if value is None:
+        return None
+    value = float(value)
+    return value if value == value and abs(value) != float("inf") else str(value)
+
+
+def _solution_dict(solution: Any) -> dict[str, Any]:
+    data = {
+        "model": solution.model_name, "status": solution.status, "success": solution.success,
+        "message": solution.message, "problem_class": solution.problem_class,
+        "solver": solution.solver, "method": solution.method,
+        "objective_name": solution.objective_name, "objective": _number(solution.objective),
+        "variables": {v.name: _number(v.value) for v in solution.variables},
+    }
+    if solution.constraints:
+        data["constraints"] = {c.name: {"body": _number(c.body), "dual": _number(c.dual)}
+                               for c in solution.constraints}
+    if solution.fit is not None:
+        fit = solution.fit
+        data["parameters"] = dict(zip(fit.parameter_names, map(_number, fit.parameters)))
+    return data
+
+
+def _format(value: Any) -> str:
+    if value is None:
+        return "-"
+    return f"{float(value):.10g}"
+
+
+def _solution_text(solution: Any, path: str) -> str:
+    lines = [f"{Path(path).name}: {solution.status} ({solution.problem_class}, "
+             f"{solution.solver} {solution.method})"]
+    if solution.status != "optimal" and solution.message:
+        lines.append(f"  {solution.message}")
+    if solution.objective is not None:
+        name = solution.objective_name or "objective"
+        lines.append(f"{name} = {_format(solution.objective)}")
+    if solution.variables and solution.status not in ("infeasible", "unbounded"):
+        width = max(len(v.name) for v in solution.variables)
+        lines += [f"  {v.name:<{width}} = {_format(v.value)}" for v in solution.variables]
+    return "\n".join(lines)
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    if _is_linear_file(arguments.file):
+        _load(arguments.file)
+        print(f"{arguments.file}: no errors")
+        return 0
+    from symopt.dsl import check
+    errors = check(arguments.file)
+    for error in errors:
+        print(error, file=sys.stderr)
+    if errors:
+        print(f"{arguments.file}: {len(errors)} error(s)", file=sys.stderr)
+        return 3
+    print(f"{arguments.file}: no errors")
+    return 0
+
+
+def _report(arguments: argparse.Namespace) -> int:
+    loaded = _load(arguments.file)
+    solution = _run_solver(loaded, arguments)
+    if arguments.output:
+        from symopt.report import write
+        written = write(solution, arguments.output, arguments.format)
+        print(f"report written to {written}", file=sys.stderr)
+    else:
+        from symopt.report import render
+        print(render(solution, arguments.format or "text"))
+    return _STATUS_EXIT.get(solution.status, 6)
+
+
+def _export(arguments: argparse.Namespace) -> int:
+    loaded = _load(arguments.file)
+    lp = loaded
+    if hasattr(loaded, "model"):
+        from symopt.compile.linear import extract_linear
+        lp = extract_linear(loaded.model)
+    if arguments.to == "opt":
+        from symopt.dsl.writer import format_opt
+        text = format_opt(lp)
+    elif arguments.to == "lp":
+        from symopt.io import format_lp
+        text = format_lp(lp)
+    else:
+        from symopt.io import format_mps
+        text = format_mps(lp)
+    if arguments.output:
+        Path(arguments.output).write_text(text, encoding="utf-8")
+        print(f"written to {arguments.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

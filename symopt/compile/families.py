@@ -1,0 +1,103 @@
+"""Model expressions -> term families: the compiler finds the repeated structure itself.
+
+People write plain Python sums over generators. `collect_rows` splits every row (the
+objective, or one constraint body) into its affine part and its nonlinear terms
+(``symopt.model.terms.split_terms``), keys each term by its shape
+(``term_shape``: variables and numbers as placeholders) and files it under that key, so
+``sum(100*(x[i+1] - x[i]**2)**2 for i in ...)`` becomes one family of n - 1 instances,
+differentiated once. The sympy template of a key is built from the key alone, directly
+in the compiler's placeholders.
+
+>>> from symopt.model.expr import VarData
+>>> x = [VarData(name=f"x[{i}]") for i in range(4)]
+>>> rows = [sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(3))]
+>>> families, linear = collect_rows(rows, {v: j for j, v in enumerate(x)})
+>>> [len(f) for f in families]
+[3, 3]
+>>> families[0].template
+p0*(v0 - v1**2)**2
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import sympy
+
+from symopt.compile.codegen import placeholders
+from symopt.compile.templates import FamilyCollector, LinearPart, TermFamily
+from symopt.errors import CompileError
+from symopt.model.expr import FUNCTIONS, VarData
+from symopt.model.terms import split_terms, term_shape
+
+__all__ = ["collect_rows", "shape_template"]
+
+
+def shape_template(key: tuple, num_vars: int, num_constants: int) -> sympy.Expr:
+    """The sympy expression of a shape key, in placeholders ``v0..`` and ``p0..``."""
+    return _build(key, placeholders("v", num_vars), placeholders("p", num_constants))
+
+
+def _build(key: Any, v: list, p: list) -> sympy.Expr:
+    tag = key[0]
+    if tag == "v":
+        return v[key[1]]
+    if tag == "c":
+        return p[key[1]]
+    if tag == "n":
+        return sympy.Integer(key[1])
+    if tag == "lin":
+        parts = [_build(c, v, p) * _build(var, v, p) for var, c in key[1]]
+        if key[2] is not None:
+            parts.append(_build(key[2], v, p))
+        return sympy.Add(*parts)
+    args = [_build(a, v, p) for a in key[1:]]
+    if tag == "add":
+        return sympy.Add(*args)
+    if tag == "mul":
+        return sympy.Mul(*args)
+    if tag == "div":
+        return args[0] / args[1]
+    if tag == "pow":
+        return sympy.Pow(args[0], args[1])
+    if tag == "neg":
+        return -args[0]
+    if tag == "log10":
+        return sympy.log(args[0]) / sympy.log(10)
+    if tag in FUNCTIONS:
+        return getattr(sympy, FUNCTIONS[tag])(args[0])
+    raise CompileError(f"cannot compile the operation {tag!r}: not a supported function")
+
+
+def _column(var: VarData, columns: Mapping[VarData, int], fixed: Mapping[VarData, int]) -> int:
+    column = columns.get(var)
+    if column is None:
+        column = fixed.get(var)
+    if column is None:
+        raise CompileError(f"variable '{var.name}' appears in the model's expressions but is "
+                           "not one of the model's variables; declare it on the model")
+    return column
+
+
+def collect_rows(
+    rows: Sequence[Any], columns: Mapping[VarData, int], fixed: Mapping[VarData, int] | None = None,
+) -> tuple[list[TermFamily], LinearPart]:
+    """Term families and the affine part of model expressions, one expression per row.
+
+    ``columns`` maps each free variable to its column; ``fixed`` maps fixed variables to
+    their slot past the last column (see `VectorFunction`'s ``fixed_values``).
+    """
+    fixed = fixed or {}
+    collector = FamilyCollector(len(rows))
+    for r, expr in enumerate(rows):
+        linear, terms = split_terms(expr)
+        if linear.terms:
+            items = list(linear.terms.items())
+            collector.add_linear(r, [_column(v, columns, fixed) for v, _ in items],
+                                 [c for _, c in items])
+        collector.add_constant(r, linear.constant)
+        for term in terms:
+            key, variables, constants = term_shape(term)
+            shape = (key, len(variables), len(constants))
+            collector.add(shape, lambda s=shape: shape_template(*s), r,
+                          [_column(v, columns, fixed) for v in variables], constants)
+    return collector.families(), collector.linear()

@@ -1,0 +1,148 @@
+"""Plain sympy expressions -> compiled problems (the path of `symopt.symbolic`).
+
+The variables are sympy Symbols given by the caller, in column order; every other free
+symbol is an error naming it. Terms are grouped by template exactly as for models, so
+a sympy sum over many symbols is still differentiated once per distinct term shape.
+
+>>> import sympy
+>>> x, y = sympy.symbols("x y")
+>>> system = compile_equations([sympy.Eq(x + y, 3), x * y - 2], [x, y], [1.0, 0.0])
+>>> system.fun(np.array([1.0, 2.0])).tolist(), system.jac(np.array([1.0, 2.0])).tolist()
+([0.0, 0.0], [[1.0, 1.0], [2.0, 1.0]])
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import sympy
+
+from symopt.compile.codegen import placeholders
+from symopt.compile.derivatives import VectorFunction
+from symopt.compile.nonlinear import EquationSystem, FitProblem, NonlinearProgram
+from symopt.compile.templates import LinearPart, TermFamily, split_sympy_rows
+from symopt.errors import CompileError, InputError
+
+__all__ = ["compile_minimize", "compile_equations", "compile_fit", "as_relation_rows"]
+
+
+def _columns(variables: Sequence[sympy.Symbol]) -> dict[sympy.Symbol, int]:
+    for v in variables:
+        if not isinstance(v, sympy.Symbol):
+            raise InputError(f"variables must be sympy Symbols, got {v!r} ({type(v).__name__})")
+    return {v: j for j, v in enumerate(variables)}
+
+
+def _bound_arrays(variables: Sequence[sympy.Symbol], bounds: Mapping | None):
+    lower, upper = np.full(len(variables), -np.inf), np.full(len(variables), np.inf)
+    for symbol, pair in (bounds or {}).items():
+        if symbol not in variables:
+            raise InputError(f"bounds are given for {symbol}, which is not a variable; "
+                             f"variables: {', '.join(map(str, variables))}")
+        lo, hi = pair
+        j = list(variables).index(symbol)
+        lower[j] = -np.inf if lo is None else float(lo)
+        upper[j] = np.inf if hi is None else float(hi)
+    return lower, upper
+
+
+def as_relation_rows(relations: Sequence[Any]) -> tuple[list[sympy.Expr], np.ndarray, np.ndarray]:
+    """Bodies and bounds of sympy relations: ``a <= b`` -> ``a - b <= 0``; ``Eq(a, b)`` and a
+    bare expression ``e`` -> ``a - b == 0`` / ``e == 0``."""
+    bodies, lower, upper = [], [], []
+    for rel in relations:
+        rel = sympy.sympify(rel, strict=True) if not isinstance(rel, sympy.Basic) else rel
+        if isinstance(rel, sympy.Equality):
+            bodies.append(rel.lhs - rel.rhs); lower.append(0.0); upper.append(0.0)
+        elif isinstance(rel, (sympy.LessThan, sympy.StrictLessThan)):
+            bodies.append(rel.lhs - rel.rhs); lower.append(-np.inf); upper.append(0.0)
+        elif isinstance(rel, (sympy.GreaterThan, sympy.StrictGreaterThan)):
+            bodies.append(rel.lhs - rel.rhs); lower.append(0.0); upper.append(np.inf)
+        elif isinstance(rel, sympy.Expr):
+            bodies.append(rel); lower.append(0.0); upper.append(0.0)
+        else:
+            raise InputError(f"constraint {rel!r} is not a sympy relation (<=, >=, Eq) or expression")
+    return bodies, np.array(lower, float), np.array(upper, float)
+
+
+def _function(rows: Sequence[sympy.Expr], columns: dict) -> VectorFunction:
+    families, linear = split_sympy_rows(list(rows), columns)
+    return VectorFunction(len(rows), len(columns), families, linear)
+
+
+def compile_minimize(
+    objective: Any, variables: Sequence[sympy.Symbol], x0: Sequence[float],
+    constraints: Sequence[Any] = (), bounds: Mapping | None = None, sense: str = "min",
+) -> NonlinearProgram:
+    """A `NonlinearProgram` from a sympy objective, relations and per-symbol bounds."""
+    columns = _columns(variables)
+    bodies, row_lower, row_upper = as_relation_rows(constraints)
+    col_lower, col_upper = _bound_arrays(variables, bounds)
+    names = tuple(str(v) for v in variables)
+    return NonlinearProgram(
+        _function([sympy.sympify(objective, strict=True)], columns), _function(bodies, columns),
+        np.asarray(x0, dtype=float), col_lower, col_upper, row_lower, row_upper, sense=sense,
+        col_names=names, row_names=tuple(f"c{i + 1}" for i in range(len(bodies))),
+        columns=tuple(variables), rows=tuple(constraints))
+
+
+def compile_equations(
+    equations: Sequence[Any], variables: Sequence[sympy.Symbol], x0: Sequence[float],
+) -> EquationSystem:
+    """An `EquationSystem` from sympy equations (``Eq(a, b)`` or expressions equal to 0)."""
+    columns = _columns(variables)
+    bodies, lower, upper = as_relation_rows(equations)
+    if not np.array_equal(lower, upper):
+        raise InputError("solve_equations takes equations (Eq or expressions = 0), not inequalities")
+    if len(bodies) != len(variables):
+        raise InputError(f"the system has {len(bodies)} equations in {len(variables)} unknowns; "
+                         "root finding needs as many equations as unknowns "
+                         "(use solve_minimize or fit for least squares)")
+    names = tuple(str(v) for v in variables)
+    return EquationSystem(_function(bodies, columns), np.asarray(x0, dtype=float),
+                          np.full(len(names), -np.inf), np.full(len(names), np.inf),
+                          col_names=names, row_names=tuple(f"eq{i + 1}" for i in range(len(bodies))),
+                          columns=tuple(variables), rows=tuple(equations))
+
+
+def _fit_family(term: sympy.Expr, columns: dict, data: dict[sympy.Symbol, np.ndarray],
+                size: int) -> TermFamily:
+    unknown = term.free_symbols - set(columns) - set(data)
+    if unknown:
+        raise CompileError(f"the fit term {term} uses {', '.join(sorted(map(str, unknown)))}, "
+                           "which is neither a parameter nor an independent variable")
+    params = sorted(term.free_symbols & set(columns), key=columns.get)
+    inputs = [s for s in data if s in term.free_symbols]
+    slots, consts = placeholders("v", len(params)), placeholders("p", len(inputs))
+    template = term.xreplace({**dict(zip(params, slots)), **dict(zip(inputs, consts))})
+    cols = np.tile(np.array([columns[p] for p in params], dtype=np.intp), (size, 1))
+    values = (np.column_stack([data[s] for s in inputs]) if inputs else np.zeros((size, 0)))
+    return TermFamily(template, np.arange(size, dtype=np.intp), cols.reshape(size, len(params)),
+                      values)
+
+
+def compile_fit(
+    expression: Any, independent: Mapping[sympy.Symbol, Any], ydata: Any,
+    parameters: Sequence[sympy.Symbol], p0: Sequence[float], bounds: Mapping | None = None,
+    sigma: Any = None, absolute_sigma: bool = False, dependent_name: str = "y",
+) -> FitProblem:
+    """A `FitProblem` for ``ydata ~ expression(independent; parameters)``."""
+    columns = _columns(parameters)
+    observed = np.asarray(ydata, dtype=float).ravel()
+    data = {s: np.broadcast_to(np.asarray(v, dtype=float).ravel(), observed.shape)
+            for s, v in independent.items()}
+    for symbol, values in independent.items():
+        if np.asarray(values).size != observed.size:
+            raise InputError(f"xdata for {symbol} has {np.asarray(values).size} points but ydata "
+                             f"has {observed.size}")
+    expr = sympy.sympify(expression, strict=True)
+    families = [_fit_family(t, columns, data, observed.size) for t in sympy.Add.make_args(expr)]
+    empty = LinearPart(np.zeros(observed.size), np.zeros(0, np.intp), np.zeros(0, np.intp),
+                       np.zeros(0))
+    model = VectorFunction(observed.size, len(parameters), families, empty)
+    lower, upper = _bound_arrays(parameters, bounds)
+    sig = None if sigma is None else np.broadcast_to(np.asarray(sigma, float), observed.shape).copy()
+    return FitProblem(model, np.asarray(p0, dtype=float), lower, upper, observed,
+                      {str(s): np.asarray(v, float) for s, v in data.items()}, dependent_name,
+                      tuple(str(p) for p in parameters), tuple(parameters), sig, absolute_sigma,
+                      expression=str(expr))

@@ -1,0 +1,117 @@
+"""Linear extraction: a linear model straight into the arrays ``solve_lp`` takes.
+
+Rows' ``LinearExpr`` dicts go into coordinate triplets with one ``map`` per row (no sympy,
+no per-term objects), then into one ``CSCMatrix``. Fixed variables are not columns: their
+contribution moves into the objective offset and the row bounds.
+
+>>> from symopt.model import Model, Var, Objective, Constraint, NonNegativeReals, maximize
+>>> m = Model("tiny")
+>>> m.x = Var(domain=NonNegativeReals)
+>>> m.y = Var(domain=NonNegativeReals)
+>>> m.profit = Objective(expr=3 * m.x + 2 * m.y, sense=maximize)
+>>> m.cap = Constraint(expr=m.x + m.y <= 4)
+>>> lp = extract_linear(m)
+>>> lp.c, lp.sense, lp.A.to_dense(), lp.row_upper, lp.col_names
+(array([3., 2.]), 'max', array([[1., 1.]]), array([4.]), ('x', 'y'))
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from symopt.analysis import Structure, analyze
+from symopt.errors import CompileError
+from symopt.model.component import paused_gc
+from symopt.model.constraints import ConstraintData
+from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.sparse import CSCMatrix
+
+__all__ = ["extract_linear"]
+
+
+def extract_linear(source: Any) -> LinearProgram:
+    """The ``LinearProgram`` of a linear model (a ``Model`` or its analysis ``Structure``).
+
+    Raises CompileError naming the first nonlinear term and where it sits when the model
+    is not linear.
+    """
+    structure = source if isinstance(source, Structure) else analyze(source)
+    with paused_gc():
+        return _extract(structure)
+
+
+def _extract(structure: Structure) -> LinearProgram:
+    if not structure.is_linear:
+        raise CompileError(f"model '{structure.model_name}' is not linear: "
+                           f"{structure.nonlinear_location} contains {structure.nonlinear_term}; "
+                           "linear extraction needs an LP or MILP")
+    column_of = structure.column_of
+    c, offset = _objective(structure, column_of)
+    A, row_lower, row_upper = _rows(structure.constraints, column_of)
+    columns = structure.variables
+    col_lower = np.array([-np.inf if v.lb is None else v.lb for v in columns], dtype=float)
+    col_upper = np.array([np.inf if v.ub is None else v.ub for v in columns], dtype=float)
+    integrality = np.array([v.is_integer for v in columns], dtype=np.int8) if structure.has_integers else None
+    objective = structure.objective
+    return LinearProgram(
+        c=c, A=A, row_lower=row_lower, row_upper=row_upper, col_lower=col_lower,
+        col_upper=col_upper, offset=offset, sense=structure.sense, integrality=integrality,
+        name=structure.model_name, objective_name=objective.name if objective else "obj",
+        col_names=tuple(v.name for v in columns),
+        row_names=tuple(r.name for r in structure.constraints),
+    )
+
+
+def _objective(structure: Structure, column_of: dict) -> tuple[np.ndarray, float]:
+    c = np.zeros(len(structure.variables))
+    linear = structure.objective_linear
+    offset = linear.constant
+    for var, coef in linear.terms.items():
+        j = column_of.get(var)
+        if j is None:
+            offset += coef * var.value
+        else:
+            c[j] += coef
+    return c, float(offset)
+
+
+def _rows(rows: tuple[ConstraintData, ...], column_of: dict) -> tuple[CSCMatrix, np.ndarray, np.ndarray]:
+    m = len(rows)
+    cols: list[int] = []
+    values: list[float] = []
+    ends = np.zeros(m, dtype=np.int64)
+    lower = np.full(m, -np.inf)
+    upper = np.full(m, np.inf)
+    column = column_of.__getitem__
+    for i, row in enumerate(rows):
+        terms = row.linear.terms
+        try:
+            cols.extend(map(column, terms))
+            values.extend(terms.values())
+            shift = 0.0
+        except KeyError:  # a fixed variable: move its term into the bounds
+            del cols[len(values):]
+            shift = _extend_with_fixed(terms, column_of, cols, values)
+        ends[i] = len(values)
+        if row.lower is not None:
+            lower[i] = row.lower - shift
+        if row.upper is not None:
+            upper[i] = row.upper - shift
+    sizes = np.diff(ends, prepend=0)
+    row_index = np.repeat(np.arange(m, dtype=np.int64), sizes)
+    A = CSCMatrix.from_coo(row_index, np.asarray(cols, dtype=np.int64),
+                           np.asarray(values, dtype=float), (m, len(column_of)))
+    return A, lower, upper
+
+
+def _extend_with_fixed(terms: dict, column_of: dict, cols: list, values: list) -> float:
+    shift = 0.0
+    for var, coef in terms.items():
+        j = column_of.get(var)
+        if j is None:
+            shift += coef * var.value
+        else:
+            cols.append(j)
+            values.append(coef)
+    return shift

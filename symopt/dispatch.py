@@ -1,0 +1,135 @@
+"""Run a compiled problem through the `symopt.optimize` front door its `Plan` names.
+
+The optimize and map-back stages for any compiled problem, shared by `symopt.solve`
+(models) and `symopt.symbolic` (plain sympy): hand the problem's exact-derivative
+callables to the front door with scipy's arguments, then map the result to a
+`Solution`. Nothing here knows how the problem was built.
+
+>>> import sympy
+>>> from symopt.compile.from_sympy import compile_equations
+>>> from symopt.routing import route
+>>> x, y = sympy.symbols("x y")
+>>> system = compile_equations([x + y - 3, x - y - 1], [x, y], [0.0, 0.0])
+>>> solution = run(system, route("equations"))
+>>> solution.status, [round(v.value, 8) for v in solution.variables]
+('optimal', [2.0, 1.0])
+"""
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from symopt import optimize
+from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.result import OptimizeResult
+from symopt.routing import Plan
+from symopt.solution import nonlinear as mapping
+
+if TYPE_CHECKING:  # the compiled nonlinear problems pull in sympy; an LP run must not
+    from symopt.compile.nonlinear import EquationSystem, FitProblem, NonlinearProgram
+
+__all__ = ["run"]
+
+_FIT_SUCCESS = (1, 2, 3, 4)
+
+
+def run(problem: Any, plan: Plan, time_limit: float | None = None) -> Any:
+    """Solve ``problem`` as ``plan`` says and return its `Solution`."""
+    if isinstance(problem, LinearProgram):
+        return _run_lp(problem, plan, time_limit)
+    kind = type(problem).__name__
+    if kind == "NonlinearProgram":
+        return _run_minimize(problem, plan, time_limit)
+    if kind == "EquationSystem":
+        return _run_root(problem, plan)
+    if kind == "FitProblem":
+        return _run_fit(problem, plan)
+    raise TypeError(f"cannot run a {kind}")
+
+
+def _run_lp(lp: LinearProgram, plan: Plan, time_limit: float | None) -> Any:
+    from symopt.solution.linear import from_linear_program  # its diagnostics load on LP runs only
+    options = dict(plan.options)
+    if time_limit is not None:
+        options.setdefault("time_limit", float(time_limit))
+    result = optimize.solve_lp(lp, method=plan.method, options=options or None)
+    return from_linear_program(lp, result, plan)
+
+
+class _TimedHistory(mapping.History):
+    """Records the objective per iteration and stops the solve after ``time_limit`` seconds."""
+
+    def __init__(self, objective: Any, sign: float, time_limit: float | None):
+        super().__init__(objective, sign)
+        self.deadline = None if time_limit is None else time.perf_counter() + float(time_limit)
+
+    def __call__(self, intermediate_result: Any) -> None:
+        super().__call__(intermediate_result)
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise StopIteration
+
+
+def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None) -> Any:
+    if plan.front_door == "least_squares":
+        result = optimize.least_squares(nlp.residual_values, nlp.x0, jac=nlp.residual_jacobian,
+                                        bounds=(nlp.col_lower, nlp.col_upper), method=plan.method,
+                                        **plan.options)
+        return mapping.from_minimize(nlp, result, plan)
+    spec = optimize.METHODS["minimize"][plan.method]
+    kwargs: dict[str, Any] = {"jac": nlp.jac}
+    if spec.uses_hessian:
+        if plan.method == "trust-exact":     # factorizes the dense Hessian
+            kwargs["hess"] = nlp.hess
+        else:                                # needs only products: exact and sparse
+            kwargs["hessp"] = nlp.hessp
+    if spec.bounds and nlp.has_bounds:
+        kwargs["bounds"] = list(zip(nlp.col_lower, nlp.col_upper))
+    if spec.constraints and nlp.num_rows:
+        kwargs["constraints"] = nlp.constraints_scipy()
+    history = _TimedHistory(nlp.objective_value, nlp.sign, time_limit)
+    x0 = np.clip(nlp.x0, nlp.col_lower, nlp.col_upper)
+    result = optimize.minimize(nlp.fun, x0, method=plan.method, callback=history,
+                               options=dict(plan.options) or None, **kwargs)
+    if result.get("status") == 99:
+        result["message"] = f"time limit of {time_limit} s reached"
+    return mapping.from_minimize(nlp, result, plan, history.values)
+
+
+def _run_root(system: "EquationSystem", plan: Plan) -> Any:
+    if plan.front_door == "least_squares":
+        result = optimize.least_squares(system.fun, system.x0, jac=system.jac,
+                                        method=plan.method or "trf", **plan.options)
+    else:
+        result = optimize.root(system.fun, system.x0, method=plan.method, jac=system.jac,
+                               options=dict(plan.options) or None)
+    return mapping.from_root(system, result, plan)
+
+
+def _run_fit(fit: "FitProblem", plan: Plan) -> Any:
+    bounds = (fit.lower, fit.upper)
+    if plan.front_door == "least_squares":
+        result = optimize.least_squares(fit.residuals, fit.p0, jac=fit.residual_jacobian,
+                                        bounds=bounds, method=plan.method or "trf", **plan.options)
+        return mapping.from_fit(fit, result.x, _covariance(fit, result), result, plan)
+    xdata = next(iter(fit.independent.values()), np.arange(fit.num_points))
+    popt, pcov, info, message, flag = optimize.curve_fit(
+        fit.curve, xdata, fit.observed, p0=fit.p0, sigma=fit.sigma,
+        absolute_sigma=fit.absolute_sigma, bounds=bounds, method=plan.method,
+        jac=fit.curve_jacobian, full_output=True, **plan.options)
+    result = OptimizeResult(x=popt, success=flag in _FIT_SUCCESS, status=flag, message=message,
+                            nfev=info.get("nfev"), njev=info.get("njev"))
+    return mapping.from_fit(fit, popt, pcov, result, plan)
+
+
+def _covariance(fit: "FitProblem", result: Any) -> np.ndarray:
+    """``inv(J^T J)``, scaled by the reduced chi-square unless sigma is absolute."""
+    jac = fit.residual_jacobian(result.x)
+    _, singular, vt = np.linalg.svd(jac, full_matrices=False)
+    keep = singular > np.finfo(float).eps * max(jac.shape) * singular[0]
+    cov = (vt[keep].T / singular[keep] ** 2) @ vt[keep]
+    dof = fit.num_points - fit.num_cols
+    if not fit.absolute_sigma:
+        cov = cov * (float(result.fun @ result.fun) / dof if dof > 0 else np.inf)
+    return cov

@@ -1,0 +1,355 @@
+"""`.opt` syntax tree -> `symopt.Model`, through the public modeling API.
+
+Each statement is checked and turned into model components in order; a statement that
+is wrong records a `ModelError` with its location and the builder goes on, so that
+`symopt check` reports every mistake it can find. Names that depend on a broken
+statement are not reported again (one mistake, one message).
+
+>>> from symopt.dsl.parser import parse
+>>> text = "var x = 1\\nminimize f: (x - 2)^2"
+>>> result = build(parse(text, "m.opt"), text, "m.opt")
+>>> result.errors, result.kind
+([], 'minimize')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lark import Token, Tree
+
+from symopt.dsl import emit
+from symopt.dsl.data import Table, read_table
+from symopt.dsl.errors import end_position, location_at
+from symopt.dsl.evaluate import Evaluator, Symbols, VarEntry, number_of
+from symopt.dsl.fitting import add_fit
+from symopt.dsl.params import param_values
+from symopt.errors import ModelError, SymoptError
+
+__all__ = ["BuildResult", "build"]
+
+_SOLVE_OPTIONS = ("solver", "method", "time_limit")
+
+
+@dataclass
+class BuildResult:
+    """What a model file produced: the model, its options, and every error found."""
+
+    model: Any
+    options: dict[str, Any] = field(default_factory=dict)
+    errors: list[SymoptError] = field(default_factory=list)
+    kind: str = ""            # "minimize", "maximize", "solve", "fit" or ""
+    fit: Any = None           # a `symopt.dsl.fitting.FitSpec` for a 'fit' statement
+
+    @property
+    def solve_arguments(self) -> dict[str, Any]:
+        """``solver``, ``method``, ``time_limit`` and ``options`` for `symopt.solve`."""
+        arguments = {key: self.options[key] for key in _SOLVE_OPTIONS if key in self.options}
+        rest = {k: v for k, v in self.options.items() if k not in _SOLVE_OPTIONS}
+        if rest:
+            arguments["options"] = rest
+        return arguments
+
+
+class _Broken(ModelError):
+    """A reference to a name whose own definition already failed (not reported again)."""
+
+
+class _Builder:
+    def __init__(self, text: str, filename: str, base_dir: Path):
+        self.symbols = Symbols(model_function=emit.model_function)
+        self.evaluator = Evaluator(self.symbols, filename, text)
+        self.base_dir = base_dir
+        self.model = emit.new_model(Path(filename).stem)
+        self.result = BuildResult(self.model)
+        self.defined: dict[str, Tree] = {}
+        self.broken: set[str] = set()
+        self.data_table: Table | None = None      # the table of the 'data' statement
+        self.square_check: list[tuple[Tree, int]] = []
+
+    # ---- driver -----------------------------------------------------------------------------
+    def run(self, tree: Tree) -> BuildResult:
+        for statement in tree.children:
+            self.attempt(statement, lambda: getattr(self, f"_{statement.data}")(statement))
+        self._finish(tree)
+        return self.result
+
+    def attempt(self, node: Tree, work: Any) -> Any:
+        """Run ``work()``; record its error (located at ``node`` when it has no location)."""
+        try:
+            return work()
+        except _Broken:
+            return None
+        except RecursionError:
+            error: SymoptError = self.fail("the expression is nested too deeply", node)
+        except SymoptError as raised:
+            error = raised
+            if error.location is None:
+                error.location = self.evaluator.location(node)
+        self.result.errors.append(error)
+        return None
+
+    def _finish(self, tree: Tree) -> None:
+        if not self.result.kind and not self.result.errors:
+            evaluator = self.evaluator
+            line, column = end_position(evaluator.text)
+            self.result.errors.append(ModelError(
+                "the model has nothing to do: add an objective (minimize name: ...), "
+                "a 'solve' block of equations or a 'fit' statement",
+                location_at(evaluator.text, evaluator.filename, line, column)))
+        for node, equations in self.square_check:
+            unknowns = sum(1 if entry.keys is None else len(entry.keys)
+                           for entry in self.symbols.variables.values())
+            if equations != unknowns:
+                self.result.errors.append(self.evaluator.fail(
+                    f"the 'solve' block is not square: {equations} equation(s) for {unknowns} "
+                    "unknown(s); a system of equations needs as many equations as variables",
+                    node))
+
+    def fail(self, message: str, node: Any) -> ModelError:
+        return self.evaluator.fail(message, node)
+
+    def declare(self, token: Token, kind: str) -> str:
+        name = str(token)
+        if name in self.defined:
+            first = self.defined[name]
+            raise self.fail(f"'{name}' is already defined (line {first.line}); "
+                            f"choose another name for this {kind}", token)
+        if name.startswith("__"):
+            raise self.fail(f"names starting with '__' are reserved; rename '{name}'", token)
+        self.defined[name] = token
+        return name
+
+    def guard(self, node: Tree) -> None:
+        """Raise `_Broken` when ``node`` mentions a name whose definition failed."""
+        if self.broken and any(isinstance(t, Token) and t.type == "NAME" and str(t) in self.broken
+                               for t in node.scan_values(lambda v: isinstance(v, Token))):
+            raise _Broken("depends on a broken definition")
+
+    def defining(self, name: str, node: Tree, work: Any) -> Any:
+        """Run ``work()``; on failure mark ``name`` broken so later uses stay quiet."""
+        try:
+            self.guard(node)
+            return work()
+        except SymoptError:
+            self.broken.add(name)
+            raise
+
+    # ---- sets and params --------------------------------------------------------------------
+    def _set_def(self, node: Tree) -> None:
+        token, expression = node.children
+        name = self.declare(token, "set")
+        elements = self.defining(name, node, lambda: self.evaluator.set_value(expression, {}))
+        self.symbols.sets[name] = elements
+        emit.add_set(self.model, name, elements)
+
+    def _set_csv(self, node: Tree) -> None:
+        token, path, *column = node.children
+        name = self.declare(token, "set")
+
+        def load() -> list:
+            table = self.table(path)
+            wanted = self.column_name(column[0]) if column else table.names[0]
+            return list(dict.fromkeys(table.column(wanted, self.evaluator.location(node))))
+        self.symbols.sets[name] = self.defining(name, node, load)
+        emit.add_set(self.model, name, self.symbols.sets[name])
+
+    def table(self, path_token: Token) -> Table:
+        return read_table(str(path_token)[1:-1], self.base_dir,
+                          self.evaluator.location(path_token))
+
+    def column_name(self, column: Tree) -> str:
+        token = column.children[0]
+        return str(token)[1:-1] if token.type == "STRING" else str(token)
+
+    def _param_stmt(self, node: Tree) -> None:
+        token = node.children[0]
+        name = self.declare(token, "param")
+        value, label = self.defining(name, node, lambda: param_values(self, node))
+        self.symbols.params[name] = value
+        if label:
+            self.symbols.param_sets[name] = label
+        emit.add_param(self.model, name, value)
+
+    # ---- variables --------------------------------------------------------------------------
+    def _var_stmt(self, node: Tree) -> None:
+        for declaration in node.children:
+            self.attempt(declaration, lambda: self._var_decl(declaration))
+
+    def _var_decl(self, node: Tree) -> None:
+        token, *rest = node.children
+        name = self.declare(token, "variable")
+        spec = rest.pop(0) if rest and isinstance(rest[0], Tree) and rest[0].data == "index_spec" \
+            else None
+        entry = self.defining(name, node, lambda: self._make_var(name, spec, rest, node))
+        self.symbols.variables[name] = entry
+
+    def _make_var(self, name: str, spec: Tree | None, attributes: list[Tree],
+                  node: Tree) -> VarEntry:
+        kinds = [attribute.data for attribute in attributes]
+        for kind in set(kinds):
+            if kinds.count(kind) > 1:
+                raise self.fail(f"variable '{name}' has more than one '{kind}' "
+                                "attribute", node)
+        domain = "binary" if "binary" in kinds else "integer" if "integer" in kinds else "real"
+        scopes = self.index_scopes(spec)
+        settings = {key: self._var_settings(attributes, scope, domain)
+                    for scope, key in scopes}
+        indexed = spec is not None
+        label = self.evaluator.set_label(self.iterators(spec)) if indexed else ""
+        get = emit.add_var(self.model, name, settings, domain, indexed)
+        keys = frozenset(settings) if indexed else None
+        return VarEntry(name, get, keys, label, tuple(settings) if indexed else ())
+
+    def _var_settings(self, attributes: list[Tree], scope: dict, domain: str) -> dict:
+        settings: dict[str, float | None] = {"lower": None, "upper": None, "start": None}
+        if domain == "binary":
+            settings.update(lower=0, upper=1)
+        for attribute in attributes:
+            if attribute.data in ("lower", "upper", "start_value"):
+                key = "start" if attribute.data == "start_value" else attribute.data
+                settings[key] = self.evaluator.number(attribute.children[0], scope)
+        return settings
+
+    def iterators(self, spec: Tree | None) -> list[Tree]:
+        if spec is None:
+            return []
+        return [child for child in spec.children if child.data != "condition"]
+
+    def index_scopes(self, spec: Tree | None) -> list[tuple[dict, Any]]:
+        """(scope, key) of each member of an index list; a lone ``(scope, None)`` if none."""
+        if spec is None:
+            return [({}, None)]
+        condition = next((c for c in spec.children if c.data == "condition"), None)
+        return list(self.evaluator.iterate(self.iterators(spec), condition, {}))
+
+    # ---- objective and constraints ----------------------------------------------------------
+    def _objective(self, node: Tree) -> None:
+        sense, *rest = node.children
+        token = rest[0] if len(rest) == 2 else None
+        body = rest[-1]
+        if self.result.kind in ("minimize", "maximize"):
+            raise self.fail("a model has one objective; this is a second one", node)
+        if self.result.kind in ("solve", "fit"):
+            raise self.fail(f"an objective cannot be combined with a '{self.result.kind}' "
+                            "statement", node)
+        name = self.declare(token, "objective") if token is not None else "objective"
+        self.guard(body)
+        expression = self.evaluator.expression(body, {})
+        emit.add_objective(self.model, name, expression, str(sense))
+        self.result.kind = str(sense)
+
+    def _constraint_block(self, node: Tree) -> None:
+        self._constraints(node, equations_only=False)
+
+    def _solve_block(self, node: Tree) -> None:
+        if self.result.kind and self.result.kind != "solve":
+            raise self.fail(f"a 'solve' block cannot be combined with '{self.result.kind}'",
+                            node)
+        self.result.kind = "solve"
+        before = len(self.result.errors)
+        count = self._constraints(node, equations_only=True)
+        if len(self.result.errors) == before:   # a broken equation makes the count meaningless
+            self.square_check.append((node, count))
+
+    def _constraints(self, node: Tree, equations_only: bool) -> int:
+        count = 0
+        for constraint in node.children:
+            count += self.attempt(constraint,
+                                  lambda: self._constraint(constraint, equations_only)) or 0
+        return count
+
+    def _constraint(self, node: Tree, equations_only: bool) -> int:
+        token, *rest = node.children
+        name = self.declare(token, "constraint")
+        spec = rest[0] if len(rest) == 2 else None
+        relation = rest[-1]
+        self.guard(node)
+        rows = {key: self.relation(relation, scope, equations_only)
+                for scope, key in self.index_scopes(spec)}
+        emit.add_constraint(self.model, name, rows, spec is not None)
+        return len(rows)
+
+    def relation(self, node: Tree, scope: dict, equations_only: bool) -> tuple:
+        """(lower, body, upper) of a relation; a constant side goes to the bounds."""
+        parts = node.children
+        ops = [str(op.children[0]) for op in parts[1::2]]
+        values = [self.evaluator.expression(part, scope) for part in parts[0::2]]
+        if equations_only and ops != ["="] and ops != ["=="]:
+            raise self.fail("a 'solve' block holds equations (left = right), not "
+                            f"'{' '.join(ops)}'", node)
+        if len(values) == 3:
+            return self._range(node, ops, values)
+        left, right = values
+        body = left - right
+        if _is_constant(body):
+            raise self.fail(f"'{self.evaluator.text_of(node)}' has no variables", node)
+        if ops[0] in ("=", "=="):
+            return (0.0, body, 0.0)
+        return (None, body, 0.0) if ops[0] == "<=" else (0.0, body, None)
+
+    def _range(self, node: Tree, ops: list[str], values: list) -> tuple:
+        if ops[0] != ops[1] or ops[0] not in ("<=", ">="):
+            raise self.fail("a double-sided constraint needs two '<=' or two '>=', got "
+                            f"'{ops[0]}' and '{ops[1]}'", node)
+        low, body, high = values if ops[0] == "<=" else values[::-1]
+        if not (_is_constant(low) and _is_constant(high)):
+            raise self.fail("the outer sides of a double-sided constraint must be numbers",
+                            node)
+        if low > high:
+            raise self.fail(f"the range [{low}, {high}] is empty", node)
+        return (low, body, high)
+
+    # ---- fit, data, options -----------------------------------------------------------------
+    def _data_stmt(self, node: Tree) -> None:
+        table = self.table(node.children[0])
+        for column in table.names:
+            if column in self.defined:
+                raise self.fail(f"data column '{column}' of {table.path.name} clashes with "
+                                "a name already defined", node)
+            self.defined[column] = node.children[0]
+            self.symbols.data[column] = emit.data_symbol(self.model, column)
+        self.data_table = table
+
+    def _fit_stmt(self, node: Tree) -> None:
+        if self.result.kind:
+            raise self.fail(f"a 'fit' statement cannot be combined with '{self.result.kind}'",
+                            node)
+        add_fit(self, node)
+        self.result.kind = "fit"
+
+    def _options_stmt(self, node: Tree) -> None:
+        for option in node.children:
+            key, value = option.children
+            if isinstance(value, Tree):      # a word, possibly with hyphens
+                self._set_option(option, str(key), "-".join(map(str, value.children)))
+                continue
+            text = str(value)
+            if value.type in ("NUMBER", "SIGNED_NUMBER_NEG"):
+                parsed: Any = number_of(value)
+            elif value.type == "STRING":
+                parsed = text[1:-1]
+            else:
+                parsed = text
+            self._set_option(option, str(key), parsed)
+
+    def _set_option(self, node: Tree, key: str, value: Any) -> None:
+        if key in self.result.options:
+            raise self.fail(f"option '{key}' is given twice", node)
+        self.result.options[key] = value
+
+
+def _is_constant(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def build(tree: Tree, text: str, filename: str, base_dir: Path | None = None) -> BuildResult:
+    """Turn a parsed `.opt` file into a `BuildResult` (model, options, all errors found).
+
+    ``base_dir`` is where CSV files are looked up (default: the folder of ``filename``).
+    """
+    base = base_dir if base_dir is not None else Path(filename).resolve().parent
+    return _Builder(text, filename, base).run(tree)
+
+

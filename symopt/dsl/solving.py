@@ -1,0 +1,55 @@
+"""Solving what a model file asks for: `symopt.solve` for models, `symopt.symbolic.fit` for fits.
+
+A ``fit`` statement has no objective in the model sense; its `FitSpec` (expression,
+data columns, parameters with start values) goes to `symopt.symbolic.fit`, which
+compiles the exact Jacobian and routes to least squares. Everything else is a
+`symopt.Model` and goes to `symopt.solve`.
+
+>>> from symopt.dsl import loads
+>>> solution = solve_loaded(loads("var x = 1\\nminimize f: (x - 3)^2"))
+>>> solution.status, round(solution.variables[0].value, 6)
+('optimal', 3.0)
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = ["solve_loaded", "solve_fit"]
+
+
+def solve_loaded(loaded: Any, solver: str | None = None, method: str | None = None,
+                 options: dict | None = None, time_limit: float | None = None) -> Any:
+    """Solve a `BuildResult` (or a `LinearProgram`) and return a `Solution`."""
+    if getattr(loaded, "kind", None) == "fit":
+        return solve_fit(loaded, solver=solver, method=method, options=options,
+                         time_limit=time_limit)
+    from symopt.pipeline import solve
+    target = loaded.model if hasattr(loaded, "model") else loaded
+    return solve(target, solver=solver, method=method, options=options, time_limit=time_limit)
+
+
+def solve_fit(loaded: Any, solver: str | None = None, method: str | None = None,
+              options: dict | None = None, time_limit: float | None = None) -> Any:
+    """Fit the `FitSpec` of ``loaded`` by least squares; returns a `Solution` with `FitData`.
+
+    ``time_limit`` is accepted for a uniform interface; fits of file size finish quickly.
+    """
+    from symopt.model.expr import to_sympy
+    from symopt.symbolic import fit
+    spec = loaded.fit
+    expression = to_sympy(spec.expression)
+    symbols = [spec.data_symbols[name].symbol for name in spec.independent]
+    columns = [spec.independent[name] for name in spec.independent]
+    start = {p.symbol: (p.value if p.value is not None else 1.0) for p in spec.parameters}
+    bounds = {p.symbol: (p.lb, p.ub) for p in spec.parameters
+              if (p.lb is not None and math.isfinite(p.lb))
+              or (p.ub is not None and math.isfinite(p.ub))}
+    solution = fit(expression, symbols[0] if len(symbols) == 1 else symbols,
+                   columns[0] if len(columns) == 1 else columns, spec.observed, start,
+                   sigma=spec.sigma, bounds=bounds or None, method=method, solver=solver,
+                   options=options, dependent_name=spec.dependent)
+    solution.model_name = loaded.model.name
+    if solution.fit is not None and not solution.fit.expression:
+        solution.fit.expression = f"{spec.dependent} ~ {spec.text}"
+    return solution

@@ -1,0 +1,642 @@
+"""The expression core of symopt models: variables, affine sums, nonlinear nodes, relations.
+
+Model expressions are *not* sympy objects while a model is built (sympy costs about a
+millisecond per term). Three light classes cover every expression:
+
+``VarData``
+    One scalar variable (a scalar ``Var`` or ``m.x[i, j]``): ``.name`` ("x[seattle,chicago]"),
+    ``.component`` (component name), ``.index`` (tuple), ``.lb``, ``.ub``, ``.value``,
+    ``.fixed``, ``.domain``, ``.is_integer``, a lazily created sympy ``.symbol`` (named like
+    ``.name``, ``real=True``) and, after a solve, ``.reduced_cost``. ``.value`` and
+    ``.reduced_cost`` are plain settable attributes (the solve write-back sets them).
+    Hashed by identity, so VarData are dict keys.
+``LinearExpr``
+    ``constant + sum(coef * var)``. ``.terms`` is a ``{VarData: float}`` dict (no zero
+    coefficients), ``.constant`` a float. ``+``, ``-`` and ``*``/``/`` by numbers stay affine
+    in O(terms). Python's ``sum()`` is linear-time: adding to a sum appends to a shared chain
+    of pieces (O(1)); the dict is built once, on first use of ``.terms``.
+``Node``
+    Anything nonlinear: an immutable ``(op, args)`` tree. ``op`` is one of ``"add"``,
+    ``"mul"``, ``"div"``, ``"pow"``, ``"neg"`` or a function name from :data:`FUNCTIONS`;
+    ``args`` is a tuple whose items are floats, ``VarData``, ``LinearExpr`` or ``Node``.
+    ``"mul"``, ``"div"`` and ``"pow"`` have two args, ``"neg"`` and functions one, ``"add"``
+    any number (also built as a shared chain, so ``sum()`` over nonlinear terms is linear).
+
+Numbers are folded when an expression is built (``2*3*x`` stores 6); Params index to plain
+floats, so expressions never contain Params (see ``symopt.model.components.Param`` for how a
+re-solve picks up changed mutable Params: constraints declared by ``rule`` are rebuilt).
+
+Comparisons ``<=``, ``>=``, ``==`` return a :class:`Relation` (``body``, ``lower``,
+``upper``), never a bool; ``bool(relation)`` raises a ModelError because Python's chained
+``1 <= x <= 5`` silently keeps only one half: write ``(1, x, 5)`` or ``between(1, x, 5)``.
+Strict ``<``/``>`` raise.
+
+sympy interoperates both ways: every expression has ``_sympy_`` (so sympy functions and
+sympy arithmetic accept it and return sympy), :func:`to_sympy` converts explicitly, and
+``symopt.model.convert.from_sympy(expr, symbol_map)`` converts back; components accept
+sympy expressions (and sympy True/False) wherever an expression goes.
+
+Compiler API (what ``symopt.compile`` reads; all exported by ``symopt.model``):
+
+* ``symopt.model.terms.split_terms(expr) -> (LinearExpr, list[Node])``: the affine part
+  and the nonlinear additive terms at the top level (nested ``"add"`` nodes flattened).
+* ``symopt.model.terms.term_shape(node) -> (key, variables, constants)``: ``key`` is a
+  hashable nested tuple with variables replaced by ``("v", k)`` (k numbered by first
+  occurrence, so ``x*x`` and ``x*y`` differ) and numbers by ``("c", k)``; integer exponents
+  stay literal as ``("n", 2)``. An affine sub-expression is ``("lin", ((vk, ck), ...), ck
+  or None)``. ``100*(x[2]-x[1]**2)**2`` and ``100*(x[3]-x[2]**2)**2`` share a key.
+  ``variables`` is the tuple of VarData (fixed ones included: treat those as constants
+  with their ``.value``), ``constants`` the tuple of floats.
+* ``symopt.model.convert.shape_to_sympy(key) -> (sympy_expr, var_symbols, const_symbols)``.
+* ``symopt.model.terms.evaluate(expr)`` and ``variables_of(expr)``.
+
+Layout: this module holds the expression classes and their operator algebra, which call
+each other (about 600 lines, more than the usual 400); the op vocabulary (``ops``), text
+(``text``), sympy export (``export``) and ``Relation`` (``relation``) live beside it and
+are re-exported here.
+
+>>> x, y = VarData(name="x"), VarData(name="y")
+>>> e = 2 * (x + y) - x
+>>> type(e).__name__, e.terms[x], e.terms[y]
+('LinearExpr', 1.0, 2.0)
+>>> print(100 * (y - x**2)**2)
+100*(y - x**2)**2
+>>> r = x + y <= 3
+>>> r.upper, r.lower is None
+(3.0, True)
+"""
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Any, Iterable
+
+from symopt.errors import ModelError
+from symopt.model.export import to_sympy
+from symopt.model.ops import FUNCTIONS
+from symopt.model.relation import Relation
+from symopt.model.text import expr_text, member_name
+
+__all__ = [
+    "Expr", "VarData", "LinearExpr", "Node", "Relation", "FUNCTIONS", "between", "quicksum",
+    "to_sympy", "as_expression", "is_number", "expr_text",
+]
+
+def is_number(value: Any) -> bool:
+    """True for ints, floats and numpy real scalars (not for expressions)."""
+    return isinstance(value, (int, float)) or (isinstance(value, Real) and not isinstance(value, Expr))
+
+
+class Expr:
+    """Operators shared by every model expression (see the module docstring)."""
+
+    __slots__ = ()
+    __array_ufunc__ = None  # numpy scalars defer to our reflected operators
+    __hash__ = object.__hash__
+
+    def __add__(self, other: Any) -> "Expr":
+        other = _operand(other)
+        if other is NotImplemented:
+            return other
+        return _add(self, other)
+
+    def __radd__(self, other: Any) -> "Expr":
+        other = _operand(other)
+        if other is NotImplemented:
+            return other
+        if other == 0.0 and type(other) is float:
+            return self
+        return _add(other, self)
+
+    def __sub__(self, other: Any) -> "Expr":
+        if type(other) is Node:
+            return _add(self, _negate(other))
+        other = _operand(other)
+        if other is NotImplemented:
+            return other
+        return _add(self, _negate(other))
+
+    def __rsub__(self, other: Any) -> "Expr":
+        other = _operand(other)
+        if other is NotImplemented:
+            return other
+        return _add(other, _negate(self))
+
+    def __mul__(self, other: Any) -> "Expr":
+        other = _operand(other)
+        if other is NotImplemented:
+            return other
+        return _multiply(self, other)
+
+    def __rmul__(self, other: Any) -> "Expr":
+        kind = type(other)
+        if (kind is float or kind is int) and type(self) is Node and other != 0 and other != 1 \
+                and self.op != "mul":
+            return _node("mul", (float(other), self))
+        other = _operand(other)
+        if other is NotImplemented:
+            return other
+        return _multiply(other, self)
+
+    def __truediv__(self, other: Any) -> "Expr":
+        other = _operand(other)
+        if other is NotImplemented:
+            return other
+        return _divide(self, other)
+
+    def __rtruediv__(self, other: Any) -> "Expr":
+        other = _operand(other)
+        if other is NotImplemented:
+            return other
+        return _divide(other, self)
+
+    def __pow__(self, other: Any) -> "Expr":
+        if type(other) is int and other > 1 and (type(self) is not LinearExpr or self._terms):
+            return _node("pow", (self, other))
+        other = _operand(other)
+        if other is NotImplemented:
+            return other
+        return _power(self, other)
+
+    def __rpow__(self, other: Any) -> "Expr":
+        other = _operand(other)
+        if other is NotImplemented:
+            return other
+        return _power(other, self)
+
+    def __neg__(self) -> "Expr":
+        return _negate(self)
+
+    def __pos__(self) -> "Expr":
+        return self
+
+    def __le__(self, other: Any) -> "Relation":
+        return _relation(self, other, "<=")
+
+    def __ge__(self, other: Any) -> "Relation":
+        return _relation(self, other, ">=")
+
+    def __eq__(self, other: Any) -> "Relation":  # type: ignore[override]
+        return _relation(self, other, "==")
+
+    def __lt__(self, other: Any) -> "Relation":
+        raise ModelError(f"strict inequality '{expr_text(self)} < ...' is not supported; "
+                         "use '<=' (optimization bounds are closed)")
+
+    def __gt__(self, other: Any) -> "Relation":
+        raise ModelError(f"strict inequality '{expr_text(self)} > ...' is not supported; "
+                         "use '>=' (optimization bounds are closed)")
+
+    def __bool__(self) -> bool:
+        raise ModelError(f"the expression '{expr_text(self)}' has no truth value; "
+                         "compare it with <=, >= or == inside a Constraint")
+
+    def __float__(self) -> float:
+        raise ModelError(f"the expression '{expr_text(self)}' has no numeric value while the model "
+                         "is built; use symopt.exp/log/sqrt/... (not math or numpy functions) "
+                         "on model expressions, and symopt.value(expr) for its current value")
+
+    def _sympy_(self) -> Any:
+        return to_sympy(self)
+
+    def __str__(self) -> str:
+        return expr_text(self)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {expr_text(self)}>"
+
+
+class VarData(Expr):
+    """One scalar decision variable; see the module docstring for its attributes.
+
+    Usually created by ``Var``; a standalone one (``VarData(name="x")``) is handy in tests.
+    """
+
+    __slots__ = ("_owner", "index", "lb", "ub", "value", "fixed", "domain", "reduced_cost",
+                 "_symbol", "_name")
+
+    def __init__(self, owner: Any = None, index: tuple = (), lb: float | None = None,
+                 ub: float | None = None, value: float | None = None, domain: Any = None,
+                 name: str | None = None):
+        self._owner = owner
+        self.index = index
+        self.lb = lb
+        self.ub = ub
+        self.value = value
+        self.fixed = False
+        self.domain = domain
+        self.reduced_cost: float | None = None
+        self._symbol = None
+        self._name = name
+
+    @staticmethod
+    def _make(owner: Any, index: tuple, lb: float | None, ub: float | None,
+              value: float | None, domain: Any) -> "VarData":
+        """Fast constructor for families (no keyword handling)."""
+        var = _new_var(VarData)
+        var._owner, var.index, var.lb, var.ub, var.value, var.domain = owner, index, lb, ub, value, domain
+        var.fixed, var.reduced_cost, var._symbol, var._name = False, None, None, None
+        return var
+
+    @property
+    def name(self) -> str:
+        """"x" for a scalar, "x[seattle,chicago]" for an indexed member."""
+        name = self._name
+        if name is None:
+            self._name = name = member_name(self.component, self.index)
+        return name
+
+    @property
+    def component(self) -> str:
+        """The name of the Var this variable belongs to."""
+        owner = self._owner
+        if owner is None:
+            return self._name or "x"
+        return owner._cname
+
+    @property
+    def is_integer(self) -> bool:
+        return bool(self.domain is not None and self.domain.integer)
+
+    @property
+    def symbol(self) -> Any:
+        """The sympy Symbol of this variable (created on first use, registered with the model)."""
+        if self._symbol is None:
+            import sympy  # lazy: the LP path never needs sympy
+            self._symbol = sympy.Symbol(self.name, real=True)
+            model = getattr(self._owner, "model", None)
+            if model is not None:
+                model._register_symbol(self._symbol, self)
+        return self._symbol
+
+    def __mul__(self, other: Any) -> Expr:
+        kind = type(other)
+        if (kind is float or kind is int) and other != 0 and other != 1:
+            return _single_term(self, float(other))
+        return Expr.__mul__(self, other)
+
+    def __rmul__(self, other: Any) -> Expr:
+        kind = type(other)
+        if (kind is float or kind is int) and other != 0 and other != 1:
+            return _single_term(self, float(other))
+        return Expr.__rmul__(self, other)
+
+    def __add__(self, other: Any) -> Expr:
+        kind = type(other)
+        if kind is LinearExpr or kind is VarData:
+            return LinearExpr._chained([self, other], 2)
+        return Expr.__add__(self, other)
+
+    def __rsub__(self, other: Any) -> Expr:
+        kind = type(other)
+        if kind is float or kind is int:
+            return LinearExpr({self: -1.0}, other)
+        return Expr.__rsub__(self, other)
+
+    def __neg__(self) -> Expr:
+        return _single_term(self, -1.0)
+
+    def fix(self, value: float | None = None) -> None:
+        """Hold the variable at ``value`` (default: its current value)."""
+        if value is not None:
+            self.value = float(value)
+        if self.value is None:
+            raise ModelError(f"cannot fix variable '{self.name}': it has no value; "
+                             "pass one, e.g. fix(1.0)")
+        self.fixed = True
+
+    def unfix(self) -> None:
+        """Let the solver choose the variable again."""
+        self.fixed = False
+
+    def setlb(self, value: float | None) -> None:
+        """Set the lower bound (None or -inf: none)."""
+        self.lb = None if value is None or float(value) == -math.inf else float(value)
+
+    def setub(self, value: float | None) -> None:
+        """Set the upper bound (None or inf: none)."""
+        self.ub = None if value is None or float(value) == math.inf else float(value)
+
+
+class LinearExpr(Expr):
+    """``constant + sum(coef * var)``; see the module docstring.
+
+    >>> x = VarData(name="x")
+    >>> e = LinearExpr({x: 2.0}, 1.0)
+    >>> print(3 * e - 1)
+    6*x + 2
+    """
+
+    # Three internal states: materialized (``_terms`` a dict); a chain of pieces (``_chain``,
+    # the first ``_n`` items of a list shared by a growing sum); or one term ``_coef * _var``
+    # (``_terms`` and ``_chain`` None; built by ``coef * var`` without allocating a dict).
+    __slots__ = ("_terms", "_constant", "_chain", "_n", "_var", "_coef")
+
+    def __init__(self, terms: dict | None = None, constant: float = 0.0):
+        self._terms = {} if terms is None else terms
+        self._constant = float(constant)
+        self._chain: list | None = None
+        self._n = 0
+
+    @staticmethod
+    def _chained(chain: list, n: int) -> "LinearExpr":
+        expr = _new_linear(LinearExpr)
+        expr._terms = None
+        expr._constant = 0.0
+        expr._chain = chain
+        expr._n = n
+        return expr
+
+    def __add__(self, other: Any) -> Expr:
+        kind = type(other)
+        if kind is LinearExpr or kind is VarData or kind is float:
+            chain = self._chain
+            expr = _new_linear(LinearExpr)
+            expr._terms = None
+            expr._constant = 0.0
+            if chain is not None and len(chain) == self._n:
+                chain.append(other)
+                expr._chain = chain
+                expr._n = self._n + 1
+            else:
+                expr._chain = [self, other]
+                expr._n = 2
+            return expr
+        return Expr.__add__(self, other)
+
+    @property
+    def terms(self) -> dict:
+        """``{VarData: coefficient}``, zero coefficients removed; do not mutate."""
+        if self._terms is None:
+            self._materialize()
+        return self._terms
+
+    @property
+    def constant(self) -> float:
+        if self._terms is None:
+            self._materialize()
+        return self._constant
+
+    def _materialize(self) -> None:
+        if self._chain is None:
+            self._terms = {self._var: self._coef}
+            return
+        terms: dict = {}
+        constant = 0.0
+        get = terms.get
+        stack = [(self._chain, self._n, 0)]
+        while stack:
+            chain, n, start = stack.pop()
+            for position in range(start, n):
+                item = chain[position]
+                kind = type(item)
+                if kind is LinearExpr:
+                    if item._terms is None:
+                        if item._chain is None:  # a single term
+                            var = item._var
+                            terms[var] = get(var, 0.0) + item._coef
+                            continue
+                        # a nested sum: finish it first, then resume
+                        stack.append((chain, n, position + 1))
+                        stack.append((item._chain, item._n, 0))
+                        break
+                    for var, coef in item._terms.items():
+                        terms[var] = get(var, 0.0) + coef
+                    constant += item._constant
+                elif kind is float:
+                    constant += item
+                else:
+                    terms[item] = get(item, 0.0) + 1.0
+        if 0.0 in terms.values():
+            terms = {var: coef for var, coef in terms.items() if coef != 0.0}
+        self._terms, self._constant = terms, constant
+
+    def scaled(self, factor: float) -> "LinearExpr":
+        """A new expression ``factor * self``."""
+        if factor == 0.0:
+            return LinearExpr()
+        return LinearExpr({v: factor * c for v, c in self.terms.items()}, factor * self.constant)
+
+
+class Node(Expr):
+    """An immutable nonlinear expression ``op(args)``; see the module docstring."""
+
+    __slots__ = ("op", "_args", "_n")
+
+    def __init__(self, op: str, args: tuple):
+        self.op = op
+        self._args = args
+        self._n = len(args)
+
+    @property
+    def args(self) -> tuple:
+        args = self._args
+        return args if type(args) is tuple else tuple(args[:self._n])
+
+
+def between(lower: Any, expr: Any, upper: Any) -> Relation:
+    """The range constraint ``lower <= expr <= upper`` (the same as the tuple form).
+
+    >>> print(between(1, VarData(name="x"), 5))
+    1 <= x <= 5
+    """
+    body = as_expression(expr)
+    return Relation(body, _bound(lower), _bound(upper))
+
+
+def quicksum(items: Iterable[Any]) -> Expr:
+    """Sum many expressions in linear time (Python's ``sum`` is linear-time too).
+
+    >>> x = VarData(name="x")
+    >>> print(quicksum([x, 2 * x, 3]))
+    3*x + 3
+    """
+    items = list(items)
+    pieces = [_operand(item) for item in items]
+    if any(p is NotImplemented for p in pieces):
+        import sympy
+        return sympy.Add(*[sympy.sympify(item, strict=True) for item in items])
+    if all(type(p) is float or isinstance(p, (VarData, LinearExpr)) for p in pieces):
+        return LinearExpr._chained(pieces, len(pieces)) if pieces else LinearExpr()
+    return _sum_node(pieces)
+
+
+def as_expression(value: Any) -> Any:
+    """A float or an Expr for ``value`` (a number or a model expression); else ModelError."""
+    converted = _operand(value)
+    if converted is NotImplemented:
+        raise ModelError(f"expected a number or a model expression, got {type(value).__name__} "
+                         f"{value!r}")
+    return converted
+
+
+def _operand(value: Any) -> Any:
+    kind = type(value)
+    if kind is float:
+        return value
+    if kind is int:
+        return float(value)
+    if isinstance(value, Expr):
+        return value
+    operand = getattr(value, "_as_operand", None)
+    if operand is not None:  # scalar Param / Expression components
+        return operand()
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return float(value)
+    return NotImplemented
+
+
+def _bound(value: Any) -> float | None:
+    if value is None:
+        return None
+    value = _operand(value)
+    if type(value) is not float:
+        raise ModelError(f"a range bound must be a number or None, got '{expr_text(value)}'")
+    return value
+
+
+def _constant_of(expr: Any) -> float | None:
+    """The value of expr when it is a number or a variable-free LinearExpr, else None."""
+    if type(expr) is float:
+        return expr
+    if type(expr) is LinearExpr and not expr.terms:
+        return expr.constant
+    return None
+
+
+def _add(a: Any, b: Any) -> Any:
+    kind_a, kind_b = type(a), type(b)
+    if kind_a is Node:
+        if a.op == "add" and type(a._args) is list and len(a._args) == a._n:
+            a._args.append(b)
+            node = _new_node(Node)
+            node.op, node._args, node._n = "add", a._args, a._n + 1
+            return node
+        return _sum_node([a, b])
+    if kind_b is Node:
+        return _sum_node([a, b])
+    if kind_a is LinearExpr and a._chain is not None and len(a._chain) == a._n:
+        a._chain.append(b)
+        return LinearExpr._chained(a._chain, a._n + 1)
+    if kind_a is float:
+        if kind_b is float:
+            return a + b
+        return _shifted(b, a)
+    if kind_b is float:
+        return _shifted(a, b)
+    return LinearExpr._chained([a, b], 2)
+
+
+def _shifted(expr: Any, constant: float) -> LinearExpr:
+    """``expr + constant`` for an affine expr; shares a materialized terms dict (never mutated)."""
+    if type(expr) is LinearExpr:
+        if expr._terms is None:
+            return LinearExpr._chained([expr, constant], 2)
+        return LinearExpr(expr._terms, expr._constant + constant)
+    return LinearExpr({expr: 1.0}, constant)
+
+
+def _node(op: str, args: tuple) -> "Node":
+    node = _new_node(Node)
+    node.op, node._args, node._n = op, args, len(args)
+    return node
+
+
+def _single_term(var: VarData, coef: float) -> LinearExpr:
+    expr = _new_linear(LinearExpr)
+    expr._terms = None
+    expr._constant = 0.0
+    expr._chain = None
+    expr._var = var
+    expr._coef = coef
+    return expr
+
+
+_new_linear = LinearExpr.__new__
+_new_var = VarData.__new__
+_new_node = Node.__new__
+
+
+def _sum_node(pieces: list) -> Node:
+    node = _new_node(Node)
+    node.op, node._args, node._n = "add", pieces, len(pieces)
+    return node
+
+
+def _negate(a: Any) -> Any:
+    if type(a) is float:
+        return -a
+    if isinstance(a, VarData):
+        return LinearExpr({a: -1.0})
+    if type(a) is LinearExpr:
+        return a.scaled(-1.0)
+    if a.op == "neg":
+        return a._args[0]
+    return _node("neg", (a,))
+
+
+def _multiply(a: Any, b: Any) -> Any:
+    ca, cb = _constant_of(a), _constant_of(b)
+    if ca is not None and cb is not None:
+        return ca * cb
+    if cb is not None:
+        a, b, ca, cb = b, a, cb, ca
+    if ca is not None:  # number * expression
+        if ca == 1.0:
+            return b
+        if ca == 0.0:
+            return LinearExpr()
+        if isinstance(b, VarData):
+            return LinearExpr({b: ca})
+        if type(b) is LinearExpr:
+            return b.scaled(ca)
+        if b.op == "mul" and type(b._args[0]) is float:
+            return _multiply(ca * b._args[0], b._args[1])
+        return _node("mul", (ca, b))
+    return _node("mul", (a, b))
+
+
+def _divide(a: Any, b: Any) -> Any:
+    cb = _constant_of(b)
+    if cb is not None:
+        if cb == 0.0:
+            raise ModelError(f"division by zero in '{expr_text(a)} / 0'")
+        return _multiply(a, 1.0 / cb)
+    ca = _constant_of(a)
+    if ca == 0.0:
+        return LinearExpr()
+    return _node("div", (a if ca is None else ca, b))
+
+
+def _power(a: Any, b: Any) -> Any:
+    ca, cb = _constant_of(a), _constant_of(b)
+    if ca is not None and cb is not None:
+        return ca ** cb
+    if cb is not None:
+        if cb == 1.0:
+            return a
+        if cb == 0.0:
+            return 1.0
+        exponent: float | int = int(cb) if cb.is_integer() and abs(cb) < 1e9 else cb
+        return _node("pow", (a, exponent))
+    return _node("pow", (a if ca is None else ca, b))
+
+
+def _relation(lhs: Any, rhs: Any, op: str) -> Relation:
+    right = _operand(rhs)
+    if right is NotImplemented:
+        return NotImplemented
+    truth = (lhs is right) if (op == "==" and isinstance(lhs, VarData)
+                               and isinstance(right, VarData)) else None
+    if type(right) is float:
+        body, lower, upper = lhs, right, right
+    elif type(lhs) is float:
+        body, lower, upper = right, lhs, lhs
+        op = {"<=": ">=", ">=": "<="}.get(op, op)
+    else:
+        body, lower, upper = _add(lhs, _negate(right)), 0.0, 0.0
+    if op == "<=":
+        lower = None
+    elif op == ">=":
+        upper = None
+    return Relation(body, lower, upper, truth)

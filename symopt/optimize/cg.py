@@ -1,0 +1,70 @@
+"""Nonlinear conjugate gradients, Polak-Ribiere+ with a strong-Wolfe line search.
+
+Nocedal & Wright (2006), section 5.2: ``beta = max(0, g1'(g1 - g0) / g0'g0)``, restarting
+along ``-g`` whenever the new direction is not a descent direction. The line search uses
+``c2 = 0.4`` as scipy's. Statuses as scipy: 0 converged (``||g||_inf <= gtol``), 1 maxiter,
+2 precision loss, 3 NaN, 99 callback stop.
+
+>>> import numpy as np
+>>> from symopt.optimize import minimize
+>>> A = np.array([[3.0, 1.0], [1.0, 2.0]])
+>>> res = minimize(lambda x: 0.5 * x @ A @ x - x[0], np.zeros(2), method="CG",
+...                jac=lambda x: A @ x - np.array([1.0, 0.0]))
+>>> np.round(res.x, 6)
+array([ 0.4, -0.2])
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from symopt.optimize.bfgs import first_step_length
+from symopt.optimize.linesearch import wolfe_line_search
+from symopt.optimize.objective import Callback, Objective, result_of
+from symopt.optimize.result import OptimizeResult
+
+__all__ = ["minimize_cg"]
+
+
+def minimize_cg(obj: Objective, x0: np.ndarray, *, callback: Callback, gtol: float = 1e-5,
+                norm: float = np.inf, maxiter: int | None = None, c1: float = 1e-4,
+                c2: float = 0.4) -> OptimizeResult:
+    """Minimise with Polak-Ribiere+ conjugate gradients.
+
+    Options (scipy's names): ``gtol`` on ``||g||_norm``, ``norm``, ``maxiter`` (200 n),
+    Wolfe constants ``c1``, ``c2``.
+    """
+    maxiter = 200 * x0.size if maxiter is None else int(maxiter)
+    x = x0.copy()
+    f, g = obj.fun_and_grad(x)
+    p = -g
+    previous_f = None
+    status, k = 1, 0
+    while k < maxiter:
+        if not np.all(np.isfinite(g)):
+            status = 3
+            break
+        if np.linalg.norm(g, ord=norm) <= gtol:
+            status = 0
+            break
+        if not float(g @ p) < 0:
+            p = -g
+        step = wolfe_line_search(obj, x, p, f, g, first_step_length(f, g, p, previous_f),
+                                 c1=c1, c2=c2)
+        if step is None and np.any(p != -g):
+            p = -g
+            step = wolfe_line_search(obj, x, p, f, g, first_step_length(f, g, p, None),
+                                     c1=c1, c2=c2)
+        if step is None:
+            status = 2
+            break
+        beta = max(0.0, float(step.g @ (step.g - g)) / float(g @ g))
+        previous_f, x, f, g = f, x + step.alpha * p, step.f, step.g
+        p = -g + beta * p
+        k += 1
+        if callback(x, f):
+            status = 99
+            break
+    else:
+        if np.linalg.norm(g, ord=norm) <= gtol:
+            status = 0
+    return result_of(x, f, g, k, status)

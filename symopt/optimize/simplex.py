@@ -1,0 +1,293 @@
+"""`solve_simplex`: the native bounded revised simplex for a `LinearProgram`.
+
+The LP is scaled (geometric, powers of two), put in the computational form of
+`symopt.optimize.simplex_state`, and solved in phases:
+
+1. a dual feasible basis: boxed variables move to the bound their cost prefers; if
+   other reduced costs have the wrong sign, an auxiliary problem with artificial boxes
+   (the "subproblem" dual phase 1) is solved by the dual simplex;
+2. the dual simplex with perturbed costs (against stalling on dual degeneracy) finds
+   an optimal or a proof of infeasibility;
+3. the perturbation is removed and the primal simplex cleans up the few reduced costs
+   that change sign. When no dual feasible basis exists, the dual simplex with zero
+   costs finds a feasible point and the primal simplex takes it to an optimum or an
+   unbounded ray.
+
+The result follows the ``solve_lp`` contract of docs/design.md: values, duals, basis
+statuses, and sensitivity ranges from `symopt.optimize.ranging`.
+
+>>> import numpy as np
+>>> from symopt.optimize.linear_program import LinearProgram
+>>> lp = LinearProgram.from_arrays(c=[-1, -2], A=[[1, 1], [1, -1]],
+...                                row_lower=[-np.inf, -np.inf], row_upper=[4, 1])
+>>> res = solve_simplex(lp)
+>>> res.status, res.x.tolist(), res.fun, res.row_dual.tolist()
+(0, [0.0, 4.0], -8.0, [-2.0, 0.0])
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from symopt.errors import InputError
+from symopt.optimize.dual_simplex import PhaseOutcome, run_dual
+from symopt.optimize.linear_program import BasisStatus, LinearProgram
+from symopt.optimize.primal_simplex import run_primal
+from symopt.optimize.ranging import compute_sensitivity
+from symopt.optimize.result import OptimizeResult
+from symopt.optimize.scaling import geometric_scaling, scale_matrix
+from symopt.optimize.simplex_state import (AT_LOWER, AT_UPPER, BASIC, FREE, IterationBudget,
+                                           SimplexState)
+
+__all__ = ["solve_simplex", "SIMPLEX_OPTIONS"]
+
+#: option name -> default value
+SIMPLEX_OPTIONS: dict[str, Any] = {
+    "maxiter": 1_000_000, "time_limit": np.inf, "disp": False, "presolve": True,
+    "primal_feasibility_tolerance": 1e-7, "dual_feasibility_tolerance": 1e-7,
+    "autoscale": True, "sensitivity": True, "refactor_every": 100, "perturbation": 5e-7,
+    "max_dense_rows": 6000,
+}
+
+_MESSAGES = {
+    "optimal": (0, "Optimization terminated successfully (simplex: optimal basis found)."),
+    "iterations": (1, "Iteration limit reached (option maxiter)."),
+    "time": (1, "Time limit reached (option time_limit)."),
+    "infeasible": (2, "The problem is infeasible (the dual simplex found a row combination "
+                      "that no point within the bounds satisfies)."),
+    "unbounded": (3, "The problem is unbounded (the primal simplex found a ray of "
+                     "unbounded improvement)."),
+    "numerical": (4, "Numerical difficulties: the basis could not be kept accurate."),
+}
+
+
+def solve_simplex(lp: LinearProgram, options: dict | None = None, basis: Any = None,
+                  callback: Callable | None = None) -> OptimizeResult:
+    """Solve an LP (integrality ignored) by the bounded revised simplex.
+
+    Parameters
+    ----------
+    lp : LinearProgram
+        The problem in general bounded form.
+    options : dict, optional
+        ``maxiter``, ``time_limit`` (seconds), ``primal_feasibility_tolerance``,
+        ``dual_feasibility_tolerance``, ``autoscale``, ``sensitivity`` (compute ranging),
+        ``refactor_every``, ``perturbation``, ``disp``; ``presolve`` is accepted for
+        scipy compatibility (this method has no presolve).
+    basis : tuple of arrays, optional
+        ``(col_basis, row_basis)`` of `BasisStatus` to start from (a warm start, e.g.
+        from crossover or a parent branch-and-bound node). Counts that are off are
+        repaired; a singular basis is completed with slacks.
+    callback : callable, optional
+        Called after each iteration with an `OptimizeResult` holding ``x``, ``fun``,
+        ``nit`` and ``phase``.
+
+    Returns
+    -------
+    OptimizeResult
+        The ``solve_lp`` fields of docs/design.md (x, fun, status, ..., row_dual,
+        col_dual, row_basis, col_basis, sensitivity, farkas, ray).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symopt.optimize.linear_program import LinearProgram
+    >>> lp = LinearProgram.from_arrays(c=[1, 1], A=[[1, 2]], row_lower=[2], row_upper=[2])
+    >>> solve_simplex(lp).x.tolist()
+    [0.0, 1.0]
+    """
+    opts = _read_options(options)
+    m, n = lp.A.shape
+    sign = 1.0 if lp.sense == "min" else -1.0
+    if m > opts["max_dense_rows"]:
+        return _too_large(lp, opts)
+    if opts["autoscale"]:
+        row_scale, col_scale = geometric_scaling(lp.A)
+    else:
+        row_scale, col_scale = np.ones(m), np.ones(n)
+    A = scale_matrix(lp.A, row_scale, col_scale)
+    cost = np.concatenate([sign * lp.c * col_scale, np.zeros(m)])
+    lower = np.concatenate([lp.col_lower / col_scale, lp.row_lower * row_scale])
+    upper = np.concatenate([lp.col_upper / col_scale, lp.row_upper * row_scale])
+    where = _initial_statuses(basis, n, m)
+    state = SimplexState(A, cost, lower, upper, where, opts["refactor_every"])
+    budget = IterationBudget(int(opts["maxiter"]), float(opts["time_limit"]))
+    if callback is not None:
+        budget.callback = _progress_reporter(callback, lp, col_scale, budget)
+    outcome = _solve_phases(state, budget, opts)
+    result = _build_result(lp, state, outcome, row_scale, col_scale, sign, budget.nit)
+    if result.status == 0 and opts["sensitivity"]:
+        result.sensitivity = _sensitivity_or_none(lp, result)
+    if opts["disp"]:
+        print(f"simplex: {result.message} nit={result.nit} fun={result.fun}")
+    return result
+
+
+def _read_options(options: dict | None) -> dict:
+    opts = dict(SIMPLEX_OPTIONS)
+    for key, value in (options or {}).items():
+        if key not in SIMPLEX_OPTIONS:
+            known = ", ".join(sorted(SIMPLEX_OPTIONS))
+            raise InputError(f"unknown option {key!r} for method 'simplex'; known options: "
+                             f"{known}")
+        opts[key] = value
+    return opts
+
+
+def _initial_statuses(basis: Any, n: int, m: int) -> np.ndarray | None:
+    if basis is None:
+        return None
+    col_basis, row_basis = (np.asarray(b, dtype=np.int64) for b in basis)
+    if col_basis.shape != (n,) or row_basis.shape != (m,):
+        raise InputError(f"basis must be (col_basis of shape ({n},), row_basis of shape "
+                         f"({m},)), got shapes {col_basis.shape} and {row_basis.shape}")
+    where = np.concatenate([col_basis, row_basis]).astype(np.int8)
+    basic = np.flatnonzero(where == BASIC)
+    if basic.size > m:
+        where[basic[m:]] = AT_LOWER
+    elif basic.size < m:
+        slacks = n + np.flatnonzero(where[n:] != BASIC)
+        where[slacks[:m - basic.size]] = BASIC
+    return where
+
+
+def _solve_phases(state: SimplexState, budget: IterationBudget, opts: dict) -> PhaseOutcome:
+    tol_d = opts["dual_feasibility_tolerance"]
+    tol_p = opts["primal_feasibility_tolerance"]
+    original = state.cost.copy()
+    state.flip_to_dual_feasible(tol_d)
+    if state.dual_infeasible(tol_d).any():
+        outcome = _dual_phase_one(state, budget, tol_d, tol_p, opts["perturbation"])
+        if outcome.outcome != "optimal":
+            return outcome
+    if state.dual_infeasible(tol_d).any():
+        state.cost[:] = 0.0
+        state.compute_duals()
+    _perturb_costs(state, opts["perturbation"])
+    outcome = run_dual(state, budget, tol_d, tol_p)
+    state.cost = original.copy()
+    state.compute_duals()
+    if outcome.outcome != "optimal":
+        return outcome
+    return _polish(state, budget, tol_d, tol_p)
+
+
+def _dual_phase_one(state: SimplexState, budget: IterationBudget, tol_d: float,
+                    tol_p: float, perturbation: float) -> PhaseOutcome:
+    """Minimise dual infeasibility: the dual simplex on artificial boxes around zero."""
+    lower, upper, cost = state.lower, state.upper, state.cost.copy()
+    has_lo, has_up = np.isfinite(lower), np.isfinite(upper)
+    state.lower = np.where(has_lo, 0.0, np.where(has_up, -1.0, -1000.0))
+    state.upper = np.where(has_up, 0.0, np.where(has_lo, 1.0, 1000.0))
+    nonbasic = state.where != BASIC
+    state.where[nonbasic] = np.where(state.d[nonbasic] >= 0, AT_LOWER, AT_UPPER)
+    state.place_nonbasic()
+    state.compute_primal()
+    _perturb_costs(state, perturbation)
+    outcome = run_dual(state, budget, tol_d, tol_p)
+    state.lower, state.upper, state.cost = lower, upper, cost
+    state.compute_duals()
+    _statuses_from_reduced_costs(state, tol_d)
+    state.place_nonbasic()
+    state.compute_primal()
+    return outcome
+
+
+def _statuses_from_reduced_costs(state: SimplexState, tol: float) -> None:
+    has_lo, has_up = np.isfinite(state.lower), np.isfinite(state.upper)
+    d = state.d
+    status = np.where(has_lo & (d >= -tol), AT_LOWER,
+                      np.where(has_up & (d <= tol), AT_UPPER,
+                               np.where(has_lo, AT_LOWER, np.where(has_up, AT_UPPER, FREE))))
+    nonbasic = state.where != BASIC
+    state.where[nonbasic] = status[nonbasic]
+
+
+def _perturb_costs(state: SimplexState, size: float) -> None:
+    if size <= 0:
+        return
+    rng = np.random.default_rng(7)
+    w = state.where
+    movable = (state.lower != state.upper)
+    xi = size * (1.0 + np.abs(state.cost)) * (1.0 + rng.random(state.cost.size))
+    up = (w == AT_LOWER) & movable
+    down = (w == AT_UPPER) & movable
+    state.cost[up] += xi[up]
+    state.d[up] += xi[up]
+    state.cost[down] -= xi[down]
+    state.d[down] -= xi[down]
+
+
+def _polish(state: SimplexState, budget: IterationBudget, tol_d: float,
+            tol_p: float) -> PhaseOutcome:
+    """Primal simplex after the dual; repeat while refactorisation reveals drift."""
+    for _ in range(6):
+        outcome = run_primal(state, budget, tol_d, tol_p)
+        if outcome.outcome != "optimal":
+            return outcome
+        state.refactor()
+        x = state.z[state.head]
+        if np.any(np.abs(state.primal_infeasibility()) > tol_p * (1.0 + np.abs(x))):
+            if state.dual_infeasible(tol_d).any():
+                state.flip_to_dual_feasible(tol_d)
+            outcome = run_dual(state, budget, tol_d, tol_p)
+            if outcome.outcome != "optimal":
+                return outcome
+            continue
+        if not state.dual_infeasible(tol_d).any():
+            return outcome
+    return PhaseOutcome("numerical")
+
+
+def _build_result(lp: LinearProgram, state: SimplexState, outcome: PhaseOutcome,
+                  row_scale: np.ndarray, col_scale: np.ndarray, sign: float,
+                  nit: int) -> OptimizeResult:
+    m, n = lp.A.shape
+    status, message = _MESSAGES[outcome.outcome]
+    x = state.z[:n] * col_scale
+    where = state.where
+    x = np.where(where[:n] == AT_LOWER, lp.col_lower, np.where(where[:n] == AT_UPPER,
+                                                                lp.col_upper, x))
+    row_dual = sign * state.d[n:] * row_scale
+    col_dual = sign * state.d[:n] / col_scale
+    col_basis = where[:n].astype(np.int64)
+    row_basis = where[n:].astype(np.int64)
+    result = OptimizeResult(
+        x=x, fun=float(lp.c @ x + lp.offset), status=status, success=status == 0,
+        message=message, nit=nit, method="simplex", row_activity=lp.A @ x,
+        row_dual=row_dual, col_dual=col_dual, row_basis=row_basis, col_basis=col_basis,
+        sensitivity=None, farkas=None, ray=None)
+    if outcome.outcome == "infeasible" and outcome.certificate is not None:
+        farkas = outcome.certificate * row_scale
+        result.farkas = farkas / max(np.abs(farkas).max(), 1e-300)
+    if outcome.outcome == "unbounded" and outcome.certificate is not None:
+        result.ray = outcome.certificate[:n] * col_scale
+    return result
+
+
+def _sensitivity_or_none(lp: LinearProgram, result: OptimizeResult) -> OptimizeResult | None:
+    try:
+        return compute_sensitivity(lp, result.col_basis, result.row_basis, result.x)
+    except (np.linalg.LinAlgError, ValueError, MemoryError):
+        return None
+
+
+def _progress_reporter(callback: Callable, lp: LinearProgram, col_scale: np.ndarray,
+                       budget: IterationBudget) -> Callable[[SimplexState], None]:
+    def report(state: SimplexState) -> None:
+        x = state.z[:lp.num_cols] * col_scale
+        callback(OptimizeResult(x=x, fun=float(lp.c @ x + lp.offset), nit=budget.nit,
+                                status=0, success=False, message="iterating"))
+    return report
+
+
+def _too_large(lp: LinearProgram, opts: dict) -> OptimizeResult:
+    m, n = lp.A.shape
+    message = (f"The problem has {m} rows, more than the dense basis inverse of method "
+               f"'simplex' handles (option max_dense_rows={opts['max_dense_rows']}); use "
+               f"method='interior-point' or 'highs'.")
+    return OptimizeResult(x=np.zeros(n), fun=np.nan, status=4, success=False, message=message,
+                          nit=0, method="simplex", row_activity=np.zeros(m),
+                          row_dual=np.zeros(m), col_dual=np.zeros(n), row_basis=None,
+                          col_basis=None, sensitivity=None, farkas=None, ray=None)

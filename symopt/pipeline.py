@@ -1,0 +1,123 @@
+"""`solve`: the whole pipeline, analyze -> compile -> route -> optimize -> map back.
+
+The only module that wires the stages together (``symopt.dispatch`` runs the optimize
+and map-back stages for a compiled problem). Each stage's wall time lands in
+``Solution.timings``; values, duals, slacks and reduced costs are written back onto
+the model's variables and constraints.
+
+>>> from symopt.model import Model, Var, Objective
+>>> m = Model("bowl")
+>>> m.x = Var(initialize=3.0)
+>>> m.obj = Objective(expr=(m.x - 1) ** 4 + (m.x - 1) ** 2 + 2)
+>>> s = solve(m)
+>>> s.status, round(m.x.value, 4), s.route.method
+('optimal', 1.0, 'trust-exact')
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from symopt import dispatch
+from symopt.analysis import analyze
+from symopt.compile.linear import extract_linear
+from symopt.optimize.linear_program import LinearProgram
+from symopt.routing import route
+
+__all__ = ["solve", "explain"]
+
+
+def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None,
+          options: dict | None = None, time_limit: float | None = None) -> Any:
+    """Solve a `Model` (or a `LinearProgram` read from a file) and return its `Solution`."""
+    clock = _Clock()
+    if isinstance(model_or_lp, LinearProgram):
+        structure, problem = _lp_structure(model_or_lp), model_or_lp
+    else:
+        structure = clock.lap("analyze", analyze, model_or_lp)
+        problem = clock.lap("compile", _compile, structure)
+    plan = clock.lap("route", route, structure, solver, method, options, **_figures(problem))
+    solution = clock.lap("solve", dispatch.run, problem, plan, time_limit)
+    if not isinstance(model_or_lp, LinearProgram):
+        clock.lap("write back", _write_back, model_or_lp, structure, solution)
+    solution.timings.update(clock.times)
+    return solution
+
+
+def explain(model: Any, solver: str | None = None, method: str | None = None,
+            options: dict | None = None) -> str:
+    """The class of ``model`` and why, then the solver and method a solve would use and why.
+
+    >>> from symopt.model import Model, Var, Objective
+    >>> m = Model("bowl")
+    >>> m.x = Var(bounds=(0, None))
+    >>> m.obj = Objective(expr=(m.x + 1) ** 4)
+    >>> print(explain(m))  # doctest: +ELLIPSIS
+    model 'bowl': bound-constrained NLP (1 variables, 0 constraints)
+    ...
+    solver: symopt.optimize.minimize, method: l-bfgs-b
+      because only bounds on the variables: L-BFGS-B handles them directly
+    """
+    structure = analyze(model)
+    plan = route(structure, solver, method, options, **_figures(_compile(structure)))
+    return structure.explain() + "\n" + plan.explain()
+
+
+def _compile(structure: Any) -> Any:
+    if structure.problem_class in ("LP", "MILP"):
+        return extract_linear(structure)
+    # sympy is loaded here, for nonlinear models only: LP runs never pay its import
+    from symopt.compile.from_model import compile_equation_model, compile_model
+    if structure.problem_class == "equations":
+        return compile_equation_model(structure)
+    return compile_model(structure)
+
+
+def _figures(problem: Any) -> dict:
+    """What routing needs to know about the compiled problem's size and shape."""
+    figures = {"num_variables": int(problem.num_cols)}
+    if hasattr(problem, "hessian_nnz") and problem.num_cols > 200:
+        figures["hessian_nnz"] = problem.hessian_nnz
+    if hasattr(problem, "has_bounds"):
+        figures["has_bounds"] = problem.has_bounds
+    return figures
+
+
+def _write_back(model: Any, structure: Any, solution: Any) -> None:
+    variables = {v.name: v for v in structure.variables}
+    for result in solution.variables:
+        var = variables.get(result.name)
+        if var is not None:
+            var.value, var.reduced_cost = result.value, result.reduced_cost
+    rows = {r.name: r for r in structure.constraints}
+    for result in solution.constraints:
+        row = rows.get(result.name)
+        if row is not None:
+            row._set_result(activity=result.body, dual=result.dual, slack=result.slack)
+    if structure.objective is not None:
+        structure.objective._set_result(solution.objective)
+
+
+def _lp_structure(lp: LinearProgram) -> Any:
+    label = "MILP" if lp.is_mip else "LP"
+    return _FileStructure(label, (f"read as a {label} ({lp.num_cols} columns, {lp.num_rows} rows)",),
+                          lp.num_cols)
+
+
+class _FileStructure:
+    """The analysis of an LP that comes from a file: its class is known from its form."""
+
+    def __init__(self, problem_class: str, reasons: tuple, num_variables: int):
+        self.problem_class, self.reasons, self.num_variables = problem_class, reasons, num_variables
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+
+    def lap(self, stage: str, function: Any, *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            self.times[stage] = time.perf_counter() - start

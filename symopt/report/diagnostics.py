@@ -1,0 +1,307 @@
+"""Why an LP has no optimum: an irreducible infeasible subset, a Farkas certificate, a ray.
+
+Everything here is computed with extra LP solves through `symopt.optimize.solve_lp`
+(or any function with its contract, passed as ``solve``), so no commercial solver is
+needed:
+
+* :func:`find_iis` — a deletion filter: drop one constraint (or one variable's bounds)
+  at a time and keep it dropped when the rest stays infeasible. What remains is
+  irreducible: removing any one member makes it feasible.
+* :func:`farkas_certificate` — multipliers ``y`` of the rows from the duals of the
+  auxiliary (elastic, phase-1) LP ``min sum(p + q)`` s.t. ``l <= A x + p - q <= u``.
+  A positive ``y[i]`` uses row i as ``a_i x >= l_i``, a negative one as
+  ``a_i x <= u_i``; summed they give ``(A^T y) x >= y^T b``, which the variable bounds
+  contradict.
+* :func:`find_unbounded_ray` — a direction ``d`` in the recession cone that improves
+  the objective.
+
+>>> import numpy as np
+>>> from symopt.optimize.linear_program import LinearProgram
+>>> lp = LinearProgram.from_arrays(c=[1, 1], A=[[1, 1], [1, 1]],
+...     row_lower=[-np.inf, 5], row_upper=[3, np.inf], row_names=("cap", "need"))
+>>> written = explain_certificate(lp, {"cap": -1.0, "need": 1.0})
+>>> print(written.splitlines()[-1])
+The left-hand side is at most 0 within the variable bounds, so 0 >= 2 is a contradiction.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Any, Callable
+
+import numpy as np
+
+from symopt import optimize
+from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.sparse import CSCMatrix
+from symopt.solution.types import Infeasibility
+
+__all__ = [
+    "find_iis", "farkas_certificate", "explain_certificate", "explain_infeasibility",
+    "find_unbounded_ray", "SolveLP",
+]
+
+SolveLP = Callable[[LinearProgram], Any]
+TOL = 1e-7
+#: |A^T y| below this (relative to max |y|) is rounding: such a column's bounds are not needed.
+#: Larger entries are kept: an inexact certificate's 1e-9 on a free column is a real escape.
+ROUNDOFF = 1e-13
+MAX_TERMS = 8
+
+
+def default_solve(lp: LinearProgram) -> Any:
+    return optimize.solve_lp(lp)
+
+
+def feasibility_problem(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray) -> LinearProgram:
+    """``lp`` with a zero objective, keeping only the row and column bounds selected."""
+    inf = np.full(lp.num_rows, np.inf)
+    col_inf = np.full(lp.num_cols, np.inf)
+    return replace(
+        lp, c=np.zeros(lp.num_cols), offset=0.0, sense="min", integrality=None,
+        row_lower=np.where(rows, lp.row_lower, -inf), row_upper=np.where(rows, lp.row_upper, inf),
+        col_lower=np.where(cols, lp.col_lower, -col_inf),
+        col_upper=np.where(cols, lp.col_upper, col_inf))
+
+
+def is_infeasible(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray, solve: SolveLP) -> bool:
+    return int(solve(feasibility_problem(lp, rows, cols)).status) == 2
+
+
+def infeasibility_check(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray,
+                        solve: SolveLP) -> tuple[bool, np.ndarray | None]:
+    """Whether the selected subsystem is infeasible, and the solver's Farkas vector if valid."""
+    restricted = feasibility_problem(lp, rows, cols)
+    result = solve(restricted)
+    if int(result.status) != 2:
+        return False, None
+    farkas = result.get("farkas")
+    if farkas is None:
+        return True, None
+    y = np.asarray(farkas, dtype=float).copy()
+    y[np.abs(y) <= TOL * max(1.0, float(np.abs(y).max(initial=0.0)))] = 0.0
+    for candidate in (y, -y):
+        if certificate_gap(restricted, candidate) > TOL:
+            return True, candidate
+    return True, None
+
+
+def shrink_to_support(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray,
+                      y: np.ndarray) -> None:
+    """Keep only the rows a certificate uses and the column bounds it needs (in place)."""
+    rows &= np.abs(y) > 0
+    cols &= np.abs(lp.A.rmatvec(y)) > ROUNDOFF * max(1.0, float(np.abs(y).max()))
+
+
+def bounded(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    return np.isfinite(lower) | np.isfinite(upper)
+
+
+def find_iis(lp: LinearProgram, solve: SolveLP | None = None,
+             time_limit: float = 60.0) -> tuple[list[int], list[int], bool]:
+    """Row and column indices of an irreducible infeasible subset of ``lp``.
+
+    Rows are constraints; a column stands for that variable's bounds. The filter
+    starts from the support of a Farkas certificate when one is found (usually far
+    smaller than the LP). The third item is True when the subset is proven
+    irreducible; False when ``time_limit`` seconds ran out first (the subset is then
+    infeasible but may hold members it does not need). Returns ``([], [], True)``
+    when ``lp`` is feasible.
+
+    Examples
+    --------
+    >>> lp = LinearProgram.from_arrays(c=[1, 1], A=[[1, 1], [1, 0], [1, -1]],
+    ...     row_lower=[5, -np.inf, -np.inf], row_upper=[np.inf, 1, 9], col_upper=[np.inf, 2])
+    >>> find_iis(lp)
+    ([0, 1], [1], True)
+    """
+    solve = solve or default_solve
+    deadline = time.monotonic() + time_limit
+    rows = bounded(lp.row_lower, lp.row_upper)
+    cols = bounded(lp.col_lower, lp.col_upper)
+    if not is_infeasible(lp, rows, cols, solve):
+        return [], [], True
+    certificate = farkas_certificate(lp, rows, cols, solve)
+    if certificate is not None:
+        support_rows = rows & (np.abs(certificate) > TOL)
+        support_cols = cols & (np.abs(lp.A.rmatvec(certificate))
+                               > ROUNDOFF * max(1.0, float(np.abs(certificate).max())))
+        if is_infeasible(lp, support_rows, support_cols, solve):
+            rows, cols = support_rows, support_cols
+    complete = True
+    for mask in (rows, cols):
+        for k in np.flatnonzero(mask):
+            if not mask[k]:
+                continue  # dropped already by a certificate's support
+            if time.monotonic() > deadline:
+                complete = False
+                break
+            mask[k] = False
+            infeasible, y = infeasibility_check(lp, rows, cols, solve)
+            if not infeasible:
+                mask[k] = True
+            elif y is not None:
+                shrink_to_support(lp, rows, cols, y)
+    return ([int(i) for i in np.flatnonzero(rows)], [int(j) for j in np.flatnonzero(cols)],
+            complete)
+
+
+def elastic_problem(lp: LinearProgram) -> LinearProgram:
+    """The auxiliary LP ``min sum(p + q)`` s.t. ``l <= A x + p - q <= u``, x in its bounds."""
+    m, n = lp.A.shape
+    r, c, v = lp.A.to_coo()
+    eye = np.arange(m)
+    rows = np.concatenate([r, eye, eye])
+    cols = np.concatenate([c, n + eye, n + m + eye])
+    vals = np.concatenate([v, np.ones(m), -np.ones(m)])
+    A = CSCMatrix.from_coo(rows, cols, vals, (m, n + 2 * m))
+    return LinearProgram(
+        c=np.concatenate([np.zeros(n), np.ones(2 * m)]), A=A,
+        row_lower=lp.row_lower.copy(), row_upper=lp.row_upper.copy(),
+        col_lower=np.concatenate([lp.col_lower, np.zeros(2 * m)]),
+        col_upper=np.concatenate([lp.col_upper, np.full(2 * m, np.inf)]),
+        name=f"{lp.name} (elastic)")
+
+
+def certificate_gap(lp: LinearProgram, y: np.ndarray) -> float:
+    """How strongly ``y`` proves infeasibility: ``y^T b - max over bounds of (A^T y) x``.
+
+    Positive means ``y`` is a valid Farkas certificate; ``-inf`` when it uses an
+    infinite bound.
+    """
+    with np.errstate(invalid="ignore"):
+        b = np.where(y > 0, lp.row_lower, np.where(y < 0, lp.row_upper, 0.0))
+        g = lp.A.rmatvec(y)
+        g[np.abs(g) <= ROUNDOFF * max(1.0, float(np.abs(y).max(initial=0.0)))] = 0.0
+        ends = np.where(g > 0, lp.col_upper, np.where(g < 0, lp.col_lower, 0.0))
+        if not (np.isfinite(b[y != 0]).all() and np.isfinite(ends[g != 0]).all()):
+            return -np.inf
+        return float(y @ b - g @ ends)
+
+
+def farkas_certificate(lp: LinearProgram, rows: np.ndarray | None = None,
+                       cols: np.ndarray | None = None,
+                       solve: SolveLP | None = None) -> np.ndarray | None:
+    """Row multipliers proving that ``lp`` (restricted to ``rows``/``cols``) is infeasible.
+
+    Returns None when the auxiliary LP finds the problem feasible or its duals do not
+    give a valid certificate.
+    """
+    solve = solve or default_solve
+    rows = bounded(lp.row_lower, lp.row_upper) if rows is None else rows
+    cols = bounded(lp.col_lower, lp.col_upper) if cols is None else cols
+    restricted = feasibility_problem(lp, rows, cols)
+    result = solve(elastic_problem(restricted))
+    if int(result.status) != 0 or float(result.fun) <= TOL or result.get("row_dual") is None:
+        return None
+    y = np.asarray(result.row_dual, dtype=float).copy()
+    y[np.abs(y) <= TOL] = 0.0
+    if y.any():
+        y /= np.abs(y[y != 0]).min()  # the smallest multiplier becomes 1: easier to read
+    for candidate in (y, -y):
+        if certificate_gap(restricted, candidate) > TOL:
+            return candidate
+    return None
+
+
+def linear_text(terms: list[tuple[str, float]]) -> str:
+    """``[("x", 1), ("y", -2)]`` as ``x - 2 y`` (at most MAX_TERMS terms, then ``...``)."""
+    parts: list[str] = []
+    for k, (name, coef) in enumerate(terms):
+        if k == MAX_TERMS:
+            parts.append(f"+ ... ({len(terms) - MAX_TERMS} more terms)")
+            break
+        size = abs(coef)
+        text = name if abs(size - 1.0) < 1e-12 else f"{size:.6g} {name}"
+        sign = "-" if coef < 0 else "+"
+        parts.append((sign if sign == "-" else "") + text if k == 0 else f"{sign} {text}")
+    return " ".join(parts) if parts else "0"
+
+
+def row_terms(lp: LinearProgram, row: int, scale: float = 1.0) -> list[tuple[str, float]]:
+    dense = lp.A.select_rows([row]).to_dense()[0]
+    return [(lp.col_names[j], scale * float(dense[j])) for j in np.flatnonzero(dense)]
+
+
+def explain_certificate(lp: LinearProgram, certificate: dict[str, float]) -> str:
+    """The combination of named constraints that yields a contradiction, in words."""
+    index = {name: i for i, name in enumerate(lp.row_names)}
+    y = np.zeros(lp.num_rows)
+    for name, multiplier in certificate.items():
+        y[index[name]] = multiplier
+    lines = ["Multiply each constraint by its factor and add them up (>= form):"]
+    for i in np.flatnonzero(y):
+        sign = 1.0 if y[i] > 0 else -1.0
+        bound = lp.row_lower[i] if y[i] > 0 else lp.row_upper[i]
+        relation = ">=" if y[i] > 0 else "<="
+        original = f"{linear_text(row_terms(lp, i))} {relation} {bound:.6g}"
+        lines.append(f"  {abs(y[i]):.6g} × ({lp.row_names[i]}: {original})"
+                     + ("" if y[i] > 0 else f"   i.e. {linear_text(row_terms(lp, i, -1.0))} >= {-bound:.6g}"))
+    b = np.where(y > 0, lp.row_lower, np.where(y < 0, lp.row_upper, 0.0))
+    rhs = float(y[y != 0] @ b[y != 0])
+    g = lp.A.rmatvec(y)
+    g[np.abs(g) <= TOL] = 0.0
+    lhs_terms = [(lp.col_names[j], float(g[j])) for j in np.flatnonzero(g)]
+    ends = np.where(g > 0, lp.col_upper, np.where(g < 0, lp.col_lower, 0.0))
+    most = float(g[g != 0] @ ends[g != 0]) if lhs_terms else 0.0
+    lines.append(f"  sum: {linear_text(lhs_terms)} >= {rhs:.6g}")
+    lines.append(f"The left-hand side is at most {most:.6g} within the variable bounds, "
+                 f"so {most:.6g} >= {rhs:.6g} is a contradiction.")
+    return "\n".join(lines)
+
+
+def explain_infeasibility(lp: LinearProgram, solve: SolveLP | None = None,
+                          time_limit: float = 60.0) -> Infeasibility | None:
+    """The IIS of ``lp`` and a Farkas certificate over it, with names.
+
+    None when the LP (for a MILP: its relaxation) is feasible.
+    """
+    solve = solve or default_solve
+    iis_rows, iis_cols, complete = find_iis(lp, solve, time_limit)
+    if not iis_rows and not iis_cols:
+        return None
+    rows = np.zeros(lp.num_rows, bool)
+    rows[iis_rows] = True
+    cols = np.zeros(lp.num_cols, bool)
+    cols[iis_cols] = True
+    y = farkas_certificate(lp, rows, cols, solve)
+    certificate = {} if y is None else {lp.row_names[i]: float(y[i]) for i in np.flatnonzero(y)}
+    restricted = feasibility_problem(lp, rows, cols)
+    explanation = (explain_certificate(restricted, certificate) if certificate else
+                   "The variable bounds listed contradict each other." if not iis_rows else
+                   "No Farkas certificate could be computed for this subset.")
+    if not complete:
+        explanation += (f"\nThe deletion filter stopped after {time_limit:g} s: this subset is "
+                        "infeasible but may not be irreducible.")
+    return Infeasibility(constraints=[lp.row_names[i] for i in iis_rows],
+                         bounds=[lp.col_names[j] for j in iis_cols],
+                         certificate=certificate, explanation=explanation)
+
+
+def find_unbounded_ray(lp: LinearProgram, solve: SolveLP | None = None) -> np.ndarray | None:
+    """A direction ``d`` (max-norm 1) along which ``lp`` stays feasible and improves.
+
+    Solves ``min c.d`` (``max`` for a max problem) over the recession cone of the
+    rows and bounds, boxed by ``-1 <= d <= 1``; None when no improving direction exists.
+
+    Examples
+    --------
+    >>> lp = LinearProgram.from_arrays(c=[-1, 0], A=[[1, -1]], row_lower=[-np.inf],
+    ...                                row_upper=[1])
+    >>> find_unbounded_ray(lp).tolist()
+    [1.0, 1.0]
+    """
+    solve = solve or default_solve
+    zero_row = np.zeros(lp.num_rows)
+    cone = replace(
+        lp, offset=0.0, integrality=None,
+        row_lower=np.where(np.isfinite(lp.row_lower), zero_row, -np.inf),
+        row_upper=np.where(np.isfinite(lp.row_upper), zero_row, np.inf),
+        col_lower=np.where(np.isfinite(lp.col_lower), 0.0, -1.0),
+        col_upper=np.where(np.isfinite(lp.col_upper), 0.0, 1.0))
+    result = solve(cone)
+    if int(result.status) != 0:
+        return None
+    improvement = float(lp.c @ np.asarray(result.x))
+    improving = improvement < -TOL if lp.sense == "min" else improvement > TOL
+    return np.asarray(result.x, dtype=float) if improving else None

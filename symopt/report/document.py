@@ -1,0 +1,140 @@
+"""A format-neutral report document: sections of key/value lists, tables, notes and plots.
+
+The builders (`lp`, `fit`, `nlp`) turn a `Solution` into a `Document`; the renderers
+(`text`, `markdown`, `html`) turn a `Document` into a string. Cells hold raw numbers;
+each renderer formats them with :func:`format_number`, so ``inf`` prints as ``inf``
+and never as ``1e+30``.
+
+>>> table = Table("Variables", ["name", "value"], [["x", 1.5], ["y", float("inf")]])
+>>> [format_number(row[1]) for row in table.rows]
+['1.5', 'inf']
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+__all__ = [
+    "Document", "Section", "KeyValues", "Table", "Note", "Paragraph", "Preformatted",
+    "Plot", "Block", "format_number", "format_cell", "INFINITY_THRESHOLD",
+]
+
+#: Magnitudes at or above this are solver spellings of infinity (1e+30, 1e+20 in MPS files).
+INFINITY_THRESHOLD = 1e20
+
+
+@dataclass
+class KeyValues:
+    """An aligned list of ``label: value`` lines."""
+
+    items: list[tuple[str, Any]]
+    title: str = ""
+
+
+@dataclass
+class Table:
+    """A table; ``groups`` (one label per row, or empty) inserts a heading where it changes."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    key: str = ""                       # a stable id, e.g. "variables" (HTML id, tests)
+    groups: list[str] = field(default_factory=list)
+    caption: str = ""
+
+
+@dataclass
+class Note:
+    """A sentence for the reader; ``level`` is "info" or "warning"."""
+
+    text: str
+    level: str = "info"
+
+
+@dataclass
+class Paragraph:
+    """Plain prose."""
+
+    text: str
+
+
+@dataclass
+class Preformatted:
+    """Text whose line breaks and alignment matter (e.g. a written-out certificate)."""
+
+    text: str
+
+
+@dataclass
+class Plot:
+    """A picture as PNG bytes, or ``None`` with ``missing`` saying how to get it."""
+
+    title: str
+    png: bytes | None
+    alt: str
+    missing: str = ""
+    path: str = ""                      # a file beside the report holding the PNG, if written
+
+
+Block = Union[KeyValues, Table, Note, Paragraph, Preformatted, Plot]
+
+
+@dataclass
+class Section:
+    """A titled group of blocks."""
+
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """A whole report: ``kind`` is "lp", "milp", "fit" or "nlp"."""
+
+    title: str
+    kind: str
+    sections: list[Section] = field(default_factory=list)
+
+    def section(self, title: str) -> Section:
+        """The section called ``title`` (KeyError when absent)."""
+        for section in self.sections:
+            if section.title == title:
+                return section
+        raise KeyError(title)
+
+    def tables(self) -> list[Table]:
+        """Every table of the document, in order."""
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Table)]
+
+
+def format_number(value: Any, digits: int = 6) -> str:
+    """A number as a report shows it: ``inf`` for huge values, ``-0`` as ``0``.
+
+    >>> format_number(1e30), format_number(-2.0e-17 * 0), format_number(3.14159265, 4)
+    ('inf', '0', '3.142')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    value = float(value)
+    if math.isnan(value):
+        return "nan"
+    if abs(value) >= INFINITY_THRESHOLD:
+        return "inf" if value > 0 else "-inf"
+    if value == 0.0:
+        return "0"
+    return f"{value:.{digits}g}"
+
+
+def format_cell(value: Any) -> str:
+    """Any table cell as text: numbers via :func:`format_number`, the rest via ``str``."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return format_number(value)
+    try:
+        return format_number(float(value)) if hasattr(value, "dtype") else str(value)
+    except (TypeError, ValueError):
+        return str(value)

@@ -1,0 +1,210 @@
+"""Routing: which `symopt.optimize` front door and method solve a problem, and why.
+
+One table decides: the capability flags of ``symopt.optimize.methods.METHODS``. The
+default choice per problem class is
+
+=========================  ====================================================
+problem class              front door and method
+=========================  ====================================================
+LP, MILP                   ``solve_lp`` (its default method; ``highs`` if asked)
+unconstrained NLP          ``minimize``: ``trust-exact`` with the exact Hessian
+                           (n <= 200), ``trust-ncg`` with exact sparse Hessian
+                           products (sparse Hessian), else ``l-bfgs-b``
+bound-constrained NLP      ``minimize``: ``l-bfgs-b``
+... a sum of squares       ``least_squares`` on the residuals (n <= 200, dense
+                           Jacobian): ``lm``, or ``trf`` when there are bounds
+constrained NLP            ``minimize``: ``slsqp``
+equations                  ``root``: ``hybr`` with the exact Jacobian
+fit                        ``curve_fit``: ``lm``, or ``trf`` when there are bounds
+=========================  ====================================================
+
+A user may force the front door (``solver``) and the method; a method that cannot
+handle the problem (bounds, constraints) raises a `RoutingError` listing those that can.
+
+>>> plan = route("unconstrained NLP", num_variables=2)
+>>> plan.front_door, plan.method
+('minimize', 'trust-exact')
+>>> route("constrained NLP", method="bfgs")
+Traceback (most recent call last):
+...
+symopt.errors.RoutingError: method 'bfgs' of minimize cannot handle general constraints (the problem is a constrained NLP); methods that can: slsqp
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from symopt.errors import RoutingError
+from symopt.optimize.methods import METHODS
+
+__all__ = ["Plan", "route", "problem_class_of", "CLASSES"]
+
+#: canonical problem classes -> the front doors that can solve them
+CLASSES = {
+    "LP": ("linprog",), "MILP": ("linprog",),
+    "unconstrained NLP": ("minimize", "least_squares"),
+    "bound-constrained NLP": ("minimize", "least_squares"),
+    "constrained NLP": ("minimize",), "equations": ("root", "least_squares"),
+    "fit": ("curve_fit", "least_squares"),
+}
+DENSE_NEWTON_LIMIT = 200          # trust-exact factorizes a dense n x n Hessian
+SPARSE_HESSIAN_PER_COLUMN = 50    # trust-ncg when the Hessian has at most this many nnz / column
+LEAST_SQUARES_LIMIT = 200         # least_squares works with a dense residual Jacobian
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The routing decision: class and why, front door, method and why, options."""
+
+    problem_class: str
+    class_reason: str
+    front_door: str
+    method: str | None
+    method_reason: str
+    options: dict = field(default_factory=dict)
+
+    @property
+    def solver(self) -> str:
+        return f"symopt.optimize.{'solve_lp' if self.front_door == 'linprog' else self.front_door}"
+
+    def explain(self) -> str:
+        """A few lines naming the class, why, and the solver and method chosen, and why."""
+        method = self.method or "its default method"
+        lines = [f"problem class: {self.problem_class}",
+                 f"  because {self.class_reason}" if self.class_reason else "",
+                 f"solver: {self.solver}, method: {method}",
+                 f"  because {self.method_reason}"]
+        if self.options:
+            lines.append("options: " + ", ".join(f"{k}={v!r}" for k, v in self.options.items()))
+        return "\n".join(line for line in lines if line)
+
+
+def problem_class_of(label: str) -> str:
+    """The canonical class for an analysis label (``"NLP"``, ``"system"``, ``"curve fit"``...)."""
+    text = str(label).lower()
+    if "milp" in text or "mixed" in text:
+        return "MILP"
+    if text in ("lp", "linear program", "linear"):
+        return "LP"
+    if "fit" in text or "least" in text:
+        return "fit"
+    if "equation" in text or "system" in text or "root" in text:
+        return "equations"
+    if "bound" in text:
+        return "bound-constrained NLP"
+    if text.startswith("constrained") or "general" in text or "with constraints" in text:
+        return "constrained NLP"
+    if "nlp" in text or "nonlinear" in text or "unconstrained" in text:
+        return "unconstrained NLP"
+    raise RoutingError(f"unknown problem class {label!r}; expected one of {', '.join(CLASSES)}")
+
+
+def _default(problem_class: str, num_variables: int, hessian_nnz: int | None,
+             has_bounds: bool, squares: bool = False) -> tuple[str, str | None, str]:
+    if squares and problem_class.endswith("NLP") and num_variables <= LEAST_SQUARES_LIMIT:
+        method = "trf" if has_bounds else "lm"
+        return ("least_squares", method,
+                "the objective is a sum of squares: "
+                + ("trust-region reflective (bounds)" if has_bounds else "Levenberg-Marquardt")
+                + " on the residuals with their exact Jacobian")
+    if problem_class in ("LP", "MILP"):
+        return "linprog", None, "linear objective and constraints: solve_lp with its default method"
+    if problem_class == "constrained NLP":
+        return "minimize", "slsqp", "general constraints: SLSQP uses exact constraint Jacobians"
+    if problem_class == "bound-constrained NLP":
+        return "minimize", "l-bfgs-b", "only bounds on the variables: L-BFGS-B handles them directly"
+    if problem_class == "equations":
+        return "root", "hybr", "a square system of equations: Powell's hybrid method with the exact Jacobian"
+    if problem_class == "fit":
+        if has_bounds:
+            return "curve_fit", "trf", "a least-squares fit with bounded parameters: trust-region reflective"
+        return "curve_fit", "lm", "a least-squares fit: Levenberg-Marquardt with the exact Jacobian"
+    if num_variables <= DENSE_NEWTON_LIMIT:
+        return ("minimize", "trust-exact",
+                f"{num_variables} variables (<= {DENSE_NEWTON_LIMIT}): Newton trust region with the exact Hessian")
+    per_column = (hessian_nnz or 0) / max(num_variables, 1)
+    if hessian_nnz is not None and per_column <= SPARSE_HESSIAN_PER_COLUMN:
+        return ("minimize", "trust-ncg",
+                f"{num_variables} variables with a sparse Hessian ({hessian_nnz} nonzeros): "
+                "Newton-CG trust region with exact Hessian-vector products")
+    return ("minimize", "l-bfgs-b",
+            f"{num_variables} variables and a dense Hessian: limited-memory BFGS with the exact gradient")
+
+
+def _check_method(problem_class: str, front_door: str, method: str, has_bounds: bool) -> str:
+    table = METHODS.get(front_door, {})
+    key = method.lower()
+    if key not in table:
+        raise RoutingError(f"unknown method {method!r} for {front_door}; known methods: "
+                           f"{', '.join(sorted(table))}")
+    needs = []
+    if problem_class == "constrained NLP":
+        needs.append(("constraints", "general constraints"))
+    if has_bounds or problem_class == "bound-constrained NLP":
+        needs.append(("bounds", "bounds on the variables"))
+    for flag, words in needs:
+        if not getattr(table[key], flag):
+            able = sorted(name for name, m in table.items()
+                          if all(getattr(m, f) for f, _ in needs))
+            raise RoutingError(f"method {method!r} of {front_door} cannot handle {words} "
+                               f"(the problem is a {problem_class}); methods that can: "
+                               f"{', '.join(able) or 'none'}")
+    return key
+
+
+def _resolve_solver(solver: str, method: str | None) -> tuple[str, str | None]:
+    """Accept a front door name, or a method name given as the solver (``solver='highs'``)."""
+    name = solver.lower().replace("solve_lp", "linprog")
+    if name in METHODS or name == "curve_fit":
+        return name, method
+    doors = [door for door, table in METHODS.items() if name in table]
+    if len(doors) == 1 and method is None:
+        return doors[0], name
+    raise RoutingError(f"unknown solver {solver!r}; expected one of "
+                       f"{', '.join(sorted([*METHODS, 'curve_fit']))} or a method name of one")
+
+
+def route(structure: Any, solver: str | None = None, method: str | None = None,
+          options: dict | None = None, *, num_variables: int | None = None,
+          hessian_nnz: int | None = None, has_bounds: bool | None = None) -> Plan:
+    """Choose the front door and method for ``structure``.
+
+    ``structure`` is an analysis `Structure` (read: ``problem_class``, ``reasons`` or
+    ``reason``, ``num_variables``, ``has_bounds``) or simply a class label. Keyword
+    figures override what the structure says (the compiled problem knows them best).
+    """
+    label = getattr(structure, "problem_class", structure)
+    problem_class = problem_class_of(label)
+    reason = _reason_text(structure)
+    n = num_variables if num_variables is not None else int(getattr(structure, "num_variables", 0) or 0)
+    bounded = bool(has_bounds if has_bounds is not None else getattr(structure, "has_bounds", False))
+    squares = bool(getattr(structure, "sum_of_squares", False))
+    door, chosen, why = _default(problem_class, n, hessian_nnz, bounded, squares)
+    if solver is None and method is not None and method.lower() not in _table(door):
+        door = next((d for d in CLASSES[problem_class] if method.lower() in _table(d)), door)
+    if solver is not None:
+        door_forced, method = _resolve_solver(solver, method)
+        if door_forced not in CLASSES[problem_class]:
+            raise RoutingError(f"solver {solver!r} cannot solve a {problem_class}; use "
+                               f"{' or '.join(CLASSES[problem_class])}")
+        if door_forced != door:
+            door, chosen = door_forced, None
+            why = f"the solver {door} was asked for"
+    if method is not None:
+        chosen = _check_method(problem_class, "least_squares" if door == "curve_fit" else door,
+                               method, bounded)
+        why = f"the method {chosen!r} was asked for"
+    elif chosen is None and door in ("least_squares", "curve_fit"):
+        chosen = "trf" if bounded else "lm"
+    return Plan(problem_class, reason, door, chosen, why, dict(options or {}))
+
+
+def _table(door: str) -> dict:
+    return METHODS.get("least_squares" if door == "curve_fit" else door, {})
+
+
+def _reason_text(structure: Any) -> str:
+    reasons = getattr(structure, "reasons", None)
+    if reasons:
+        return "; ".join(map(str, reasons)) if not isinstance(reasons, str) else reasons
+    return str(getattr(structure, "reason", "") or "")

@@ -1,0 +1,229 @@
+"""Map minimize / root / least_squares / curve_fit results back to the user's names.
+
+Objective values and multipliers are put back in the model's own sense here (the
+solver minimized ``sign * f``), so reports read them as written. Duals follow the
+convention of `symopt.solution.types`: the change of the objective per unit increase
+of the constraint's active bound. From SLSQP's multipliers ``lam`` (``L = f - lam . c``
+with ``c >= 0``): a lower side ``g - lo >= 0`` gives ``+lam``, an upper side
+``hi - g >= 0`` gives ``-lam``, an equality ``+lam``; times the sense's sign.
+
+>>> import numpy as np, sympy
+>>> from symopt.compile.from_sympy import compile_minimize
+>>> from symopt.optimize.result import OptimizeResult
+>>> x = sympy.Symbol("x")
+>>> nlp = compile_minimize((x - 3) ** 2, [x], [0.0])
+>>> result = OptimizeResult(x=np.array([3.0]), fun=0.0, status=0, success=True,
+...                         message="converged", nit=2, nfev=3, njev=3)
+>>> s = from_minimize(nlp, result)
+>>> s.status, s.variable("x").value, s.objective, s.gradient_norm
+('optimal', 3.0, 0.0, 0.0)
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from symopt.solution.types import ConstraintResult, FitData, Solution, VariableResult
+
+__all__ = ["from_minimize", "from_root", "from_fit", "status_of", "History"]
+
+#: a system whose residuals are all this small is solved, whatever the solver's stopping test said
+SOLVED = 1e-10
+
+
+def status_of(result: Any) -> str:
+    """A `STATUS_NAMES` key for a nonlinear solver's result."""
+    if result.get("success"):
+        return "optimal"
+    message = str(result.get("message", "")).lower()
+    if any(word in message for word in ("iteration", "maximum", "evaluations", "maxfev", "limit")):
+        return "iteration_limit"
+    if "nan" in message or "inf" in message or "numerical" in message or "precision" in message:
+        return "numerical"
+    return "failed"
+
+
+class History:
+    """A minimize callback recording the objective (in the model's sense) at every iterate.
+
+    Takes scipy's new-style ``intermediate_result`` (whose ``fun`` is in minimization
+    sense: multiplied back by ``sign``) or a bare iterate (then ``objective(x)`` is called).
+    """
+
+    def __init__(self, objective: Any, sign: float = 1.0):
+        self.objective = objective
+        self.sign = sign
+        self.values: list[float] = []
+
+    def __call__(self, intermediate_result: Any) -> None:
+        if isinstance(intermediate_result, dict) and intermediate_result.get("fun") is not None:
+            self.values.append(self.sign * float(intermediate_result["fun"]))
+        else:
+            x = intermediate_result.get("x") if isinstance(intermediate_result, dict) else intermediate_result
+            self.values.append(float(self.objective(np.asarray(x, dtype=float))))
+
+
+def _name_parts(obj: Any, name: str) -> tuple[str, tuple]:
+    component = getattr(obj, "component", None)
+    if isinstance(component, str):
+        return component, tuple(getattr(obj, "index", ()) or ())
+    return name, ()
+
+
+def _variables(problem: Any, x: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+               names: Sequence[str], reduced: np.ndarray | None = None) -> list[VariableResult]:
+    columns = getattr(problem, "columns", ()) or (None,) * len(names)
+    out = []
+    for j, name in enumerate(names):
+        component, index = _name_parts(columns[j], name)
+        out.append(VariableResult(name=name, component=component, index=index, value=float(x[j]),
+                                  lower=float(lower[j]), upper=float(upper[j]),
+                                  reduced_cost=None if reduced is None else float(reduced[j])))
+    return out
+
+
+def _reduced_costs(lagrangian_gradient: np.ndarray, x: np.ndarray, lower: np.ndarray,
+                   upper: np.ndarray) -> np.ndarray:
+    """d objective / d (active bound) of each variable: the Lagrangian's gradient at a bound
+    (stationarity: grad f - J^T duals = bound multipliers), zero off the bounds."""
+    scale = 1e-7 * np.maximum(1.0, np.abs(x))
+    at_bound = (np.abs(x - lower) <= scale) | (np.abs(x - upper) <= scale)
+    return np.where(at_bound, lagrangian_gradient, 0.0)
+
+
+def _slack(body: float, lower: float, upper: float) -> float:
+    gaps = [g for g, b in ((upper - body, upper), (body - lower, lower)) if np.isfinite(b)]
+    return float(min(gaps)) if gaps else float("inf")
+
+
+def _row_duals(nlp: Any, multipliers: Any) -> np.ndarray | None:
+    if multipliers is None or nlp.num_rows == 0:
+        return None
+    lam = np.asarray(multipliers, dtype=float).ravel()
+    groups = nlp.constraint_groups()
+    sizes = [groups["eq"].size, groups["lower"].size, groups["upper"].size]
+    if lam.size != sum(sizes):
+        return None
+    duals = np.zeros(nlp.num_rows)
+    eq_l, lo_l, up_l = np.split(lam, np.cumsum(sizes)[:-1])
+    duals[groups["eq"]] += eq_l
+    duals[groups["lower"]] += lo_l
+    duals[groups["upper"]] -= up_l
+    return nlp.sign * duals
+
+
+def _violation(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
+    if values.size == 0:
+        return 0.0
+    return float(np.max(np.maximum(np.maximum(lower - values, values - upper), 0.0)))
+
+
+def _evaluations(result: Any) -> dict[str, int]:
+    return {k: int(result[k]) for k in ("nfev", "njev", "nhev") if result.get(k) is not None}
+
+
+def _projected_gradient_norm(gradient: np.ndarray, x: np.ndarray, lower: np.ndarray,
+                             upper: np.ndarray) -> float:
+    projected = np.clip(x - gradient, lower, upper) - x
+    return float(np.max(np.abs(projected))) if projected.size else 0.0
+
+
+def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[float] = (),
+                  problem_class: str | None = None) -> Solution:
+    """A `Solution` from ``minimize``'s result on a `NonlinearProgram`."""
+    x = np.asarray(result["x"], dtype=float)
+    body = nlp.constraints.values(x)
+    duals = _row_duals(nlp, result.get("multipliers"))
+    constraints = [
+        ConstraintResult(name=name, component=_name_parts(obj, name)[0],
+                         index=_name_parts(obj, name)[1], body=float(body[i]),
+                         lower=float(nlp.row_lower[i]), upper=float(nlp.row_upper[i]),
+                         slack=_slack(float(body[i]), nlp.row_lower[i], nlp.row_upper[i]),
+                         dual=None if duals is None else float(duals[i]))
+        for i, (name, obj) in enumerate(zip(nlp.row_names, nlp.rows or (None,) * nlp.num_rows))]
+    gradient = nlp.objective.gradient(x)
+    if duals is not None:
+        gradient = gradient - nlp.constraints.jacobian_dense(x).T @ duals
+    violation = max(_violation(body, nlp.row_lower, nlp.row_upper),
+                    _violation(x, nlp.col_lower, nlp.col_upper))
+    return Solution(
+        model_name=nlp.name, problem_class=problem_class or _plan_class(plan, "NLP"),
+        status=status_of(result), success=bool(result.get("success")),
+        message=str(result.get("message", "")), solver=getattr(plan, "solver", "symopt.optimize.minimize"),
+        method=_plan_method(plan, result), objective=nlp.objective_value(x),
+        objective_name=nlp.objective_name, sense=nlp.sense,
+        variables=_variables(nlp, x, nlp.col_lower, nlp.col_upper, nlp.col_names,
+                             None if nlp.num_rows and duals is None else
+                             _reduced_costs(gradient, x, nlp.col_lower, nlp.col_upper)),
+        constraints=constraints, route=plan, iterations=_int(result.get("nit")),
+        evaluations=_evaluations(result),
+        sizes={"variables": nlp.num_cols, "constraints": nlp.num_rows,
+               "jacobian_nonzeros": nlp.constraints.jacobian_nnz},
+        gradient_norm=(None if nlp.num_rows and duals is None else
+                       _projected_gradient_norm(nlp.sign * gradient, x, nlp.col_lower, nlp.col_upper)),
+        max_violation=violation, history=list(history), raw=result, problem=nlp)
+
+
+def from_root(system: Any, result: Any, plan: Any = None) -> Solution:
+    """A `Solution` from ``root``'s result on an `EquationSystem`."""
+    x = np.asarray(result["x"], dtype=float)
+    residual = system.fun(x)
+    rows = system.rows or (None,) * system.num_rows
+    constraints = [ConstraintResult(name=name, component=_name_parts(obj, name)[0],
+                                    index=_name_parts(obj, name)[1], body=float(residual[i]),
+                                    lower=0.0, upper=0.0, slack=float(abs(residual[i])))
+                   for i, (name, obj) in enumerate(zip(system.row_names, rows))]
+    norm = float(np.linalg.norm(residual))
+    status, success, message = status_of(result), bool(result.get("success")), str(result.get("message", ""))
+    warnings = []
+    if not success and np.all(np.isfinite(residual)) and np.max(np.abs(residual), initial=0.0) <= SOLVED:
+        warnings.append(f"the solver stopped with: {message}")
+        status, success = "optimal", True
+        message = f"the equations hold to {np.max(np.abs(residual), initial=0.0):.1e}"
+    return Solution(
+        model_name=system.name, problem_class=_plan_class(plan, "equations"),
+        status=status, success=success, message=message, warnings=warnings,
+        solver="symopt.optimize.root",
+        method=_plan_method(plan, result),
+        variables=_variables(system, x, system.col_lower, system.col_upper, system.col_names),
+        constraints=constraints, route=plan, iterations=_int(result.get("nit")),
+        evaluations=_evaluations(result),
+        sizes={"variables": system.num_cols, "constraints": system.num_rows},
+        residual_norm=norm, max_violation=float(np.max(np.abs(residual), initial=0.0)),
+        raw=result, problem=system)
+
+
+def from_fit(fit: Any, parameters: Any, covariance: Any, result: Any, plan: Any = None) -> Solution:
+    """A `Solution` with `FitData` from a fit's parameters, covariance and solver result."""
+    p = np.asarray(parameters, dtype=float)
+    predicted = fit.predict(p)
+    data = FitData(parameter_names=list(fit.parameter_names), parameters=p,
+                   covariance=None if covariance is None else np.asarray(covariance, float),
+                   independent=dict(fit.independent), dependent_name=fit.dependent_name,
+                   observed=fit.observed, predicted=predicted, sigma=fit.sigma,
+                   absolute_sigma=fit.absolute_sigma, expression=fit.expression)
+    weighted = fit.residuals(p)
+    chi2 = float(weighted @ weighted)
+    return Solution(
+        model_name=fit.name, problem_class=_plan_class(plan, "fit"),
+        status=status_of(result), success=bool(result.get("success")),
+        message=str(result.get("message", "")),
+        solver=f"symopt.optimize.{getattr(plan, 'front_door', 'curve_fit')}",
+        method=_plan_method(plan, result), objective=chi2, objective_name="sum of squares",
+        variables=_variables(fit, p, fit.lower, fit.upper, fit.parameter_names),
+        route=plan, iterations=_int(result.get("nit")), evaluations=_evaluations(result),
+        sizes={"variables": fit.num_cols, "data points": fit.num_points},
+        residual_norm=float(np.sqrt(chi2)), fit=data, raw=result, problem=fit)
+
+
+def _plan_class(plan: Any, default: str) -> str:
+    return getattr(plan, "problem_class", None) or default
+
+
+def _plan_method(plan: Any, result: Any) -> str:
+    return str(getattr(plan, "method", None) or result.get("method") or "")
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)

@@ -1,0 +1,204 @@
+"""The `symopt` command: subcommands, output, exit codes, file formats."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from symopt.cli import EXIT_CODES, main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+PRODUCTION = str(EXAMPLES / "production.opt")
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def write(folder: Path, name: str, text: str) -> str:
+    path = folder / name
+    path.write_text(text)
+    return str(path)
+
+
+def test_version(capsys):
+    from symopt import __version__
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == f"symopt {__version__}"
+
+
+@pytest.mark.parametrize("command", [[], ["solve"], ["check"], ["report"], ["export"]])
+def test_help_of_every_command_lists_the_exit_codes(capsys, command):
+    code, out, _ = run(capsys, *command, "--help")
+    assert code == 0
+    assert "exit codes:" in out and EXIT_CODES[4] in out
+
+
+def test_solve_prints_status_objective_and_values(capsys):
+    code, out, err = run(capsys, "solve", PRODUCTION)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("production.opt: optimal (LP")
+    assert "total_profit = 2200" in lines
+    assert any(line.split() == ["make[chairs]", "=", "24"] for line in lines)
+    assert err == ""
+
+
+def test_solve_json(capsys):
+    code, out, _ = run(capsys, "solve", PRODUCTION, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["status"] == "optimal"
+    assert data["objective"] == pytest.approx(2200)
+    assert data["variables"] == pytest.approx({"make[chairs]": 24, "make[tables]": 14})
+    assert data["constraints"]["wood_limit"]["body"] == pytest.approx(400)
+
+
+def test_solver_and_method_flags(capsys):
+    rosenbrock = str(EXAMPLES / "rosenbrock.opt")
+    code, out, _ = run(capsys, "solve", rosenbrock, "--json", "--method", "bfgs",
+                       "--time-limit", "30")
+    data = json.loads(out)
+    assert code == 0 and data["method"] == "bfgs"
+    assert data["variables"] == pytest.approx({"x": 1, "y": 1}, abs=1e-4)
+
+
+def test_options_line_of_the_file_is_used_and_flags_override_it(capsys, tmp_path):
+    text = "options method = l-bfgs-b, maxiter = 500\n" + (EXAMPLES / "rosenbrock.opt").read_text()
+    path = write(tmp_path, "r.opt", text)
+    assert json.loads(run(capsys, "solve", path, "--json")[1])["method"] == "l-bfgs-b"
+    data = json.loads(run(capsys, "solve", path, "--json", "--method", "bfgs")[1])
+    assert data["method"] == "bfgs"
+
+
+def test_exit_codes_for_infeasible_unbounded_and_model_errors(capsys, tmp_path):
+    infeasible = write(tmp_path, "inf.opt", "var x >= 0\nminimize f: x\nsubject to c: x <= -1")
+    unbounded = write(tmp_path, "unb.opt", "var x >= 0\nmaximize f: x")
+    broken = write(tmp_path, "bad.opt", "var x\nminimize f: x +")
+    assert run(capsys, "solve", infeasible)[0] == 4
+    assert run(capsys, "solve", unbounded)[0] == 5
+    code, out, err = run(capsys, "solve", broken)
+    assert code == 3 and out == ""
+    assert err.startswith(f"{broken}:2:")
+    assert run(capsys, "solve", str(tmp_path / "missing.opt"))[0] == 3
+
+
+def test_exit_code_for_a_solver_failure(capsys):
+    code, out, _ = run(capsys, "solve", str(EXAMPLES / "rosenbrock.opt"), "--option",
+                       "maxiter=2")
+    assert code == 6
+    assert "iteration_limit" in out.splitlines()[0]
+
+
+def test_bad_option_syntax_is_a_usage_error(capsys):
+    code, _, err = run(capsys, "solve", PRODUCTION, "--option", "tol")
+    assert code == 3 and "KEY=VALUE" in err
+
+
+def test_check_lists_every_error(capsys, tmp_path):
+    path = write(tmp_path, "two.opt", "set S = {a}\nvar x[S]\nminimize f: y + 1\n"
+                 "subject to c: x[b] <= 1")
+    code, out, err = run(capsys, "check", path)
+    assert code == 3
+    assert f"{path}:3:13: undefined name 'y'" in err
+    assert f"{path}:4:15: index [b] of 'x' is not in its index set S" in err
+    assert err.rstrip().endswith("2 error(s)")
+
+
+def test_check_of_a_good_file(capsys):
+    code, out, _ = run(capsys, "check", PRODUCTION)
+    assert code == 0 and "no errors" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html", "json"])
+def test_report_formats(capsys, tmp_path, fmt):
+    out_file = tmp_path / f"report.{ {'text': 'txt'}.get(fmt, fmt) }"
+    code, _, err = run(capsys, "report", PRODUCTION, "--format", fmt, "-o", str(out_file))
+    assert code == 0, err
+    text = out_file.read_text()
+    assert "make" in text
+    if fmt == "json":
+        assert json.loads(text)
+    if fmt == "html":
+        assert "<html" in text.lower()
+
+
+def test_report_to_stdout(capsys):
+    code, out, _ = run(capsys, "report", PRODUCTION)
+    assert code == 0 and "2200" in out
+
+
+@pytest.mark.parametrize("target", ["lp", "mps", "opt"])
+def test_export_and_solve_the_exported_file(capsys, tmp_path, target):
+    out_file = tmp_path / f"production.{target}"
+    code, _, err = run(capsys, "export", PRODUCTION, "--to", target, "-o", str(out_file))
+    assert code == 0, err
+    code, out, err = run(capsys, "solve", str(out_file), "--json")
+    assert code == 0, err
+    assert json.loads(out)["objective"] == pytest.approx(2200)
+
+
+def test_export_to_stdout_and_nonlinear_refused(capsys):
+    code, out, _ = run(capsys, "export", PRODUCTION, "--to", "opt")
+    assert code == 0 and "maximize total_profit:" in out
+    code, _, err = run(capsys, "export", str(EXAMPLES / "rosenbrock.opt"), "--to", "lp")
+    assert code == 3 and "not linear" in err
+
+
+def test_the_installed_command_runs_quietly_when_piped():
+    result = subprocess.run([sys.executable, "-m", "symopt.cli", "solve", PRODUCTION],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert "total_profit = 2200" in result.stdout
+    assert result.stderr == ""
+
+
+def test_progress_timer_shows_on_a_terminal_only(monkeypatch):
+    import io
+    import time
+    from symopt.cli import _Progress
+    for enabled, shown in ((True, True), (False, False)):
+        stream = io.StringIO()
+        monkeypatch.setattr(sys, "stderr", stream)
+        with _Progress(enabled=enabled):
+            time.sleep(0.8)
+        assert ("solving" in stream.getvalue()) is shown
+
+
+def test_check_and_cli_import_stay_light():
+    """Start-up: `import symopt.cli` loads no sympy or lark; `symopt check` loads no sympy."""
+    code = ("import sys, symopt.cli; light = not ({'sympy', 'lark'} & set(sys.modules)); "
+            "symopt.cli.main(['check', %r]); print(light, 'sympy' in sys.modules)" % PRODUCTION)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.split()[-2:] == ["True", "False"], result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name, optimum", [("afiro", -464.7531428571), ("boeing1", -335.2135675)])
+def test_netlib_mps_solves_and_survives_a_round_trip_through_opt(capsys, tmp_path, name,
+                                                                  optimum):
+    from conftest import NETLIB_DIR
+    path = NETLIB_DIR / "mps" / f"{name}.mps"
+    if not path.exists():
+        pytest.skip(f"{path} is not available")
+    code, out, err = run(capsys, "solve", str(path), "--json")
+    assert code == 0, err
+    assert json.loads(out)["objective"] == pytest.approx(optimum, rel=1e-8)
+    opt_file = tmp_path / f"{name}.opt"
+    assert run(capsys, "export", str(path), "--to", "opt", "-o", str(opt_file))[0] == 0
+    code, out, err = run(capsys, "solve", str(opt_file), "--json")
+    assert code == 0, err
+    assert json.loads(out)["objective"] == pytest.approx(optimum, rel=1e-8)
+
+
+def test_solving_a_small_lp_does_not_import_sympy():
+    """The start-up target (benchmarks/startup.py) needs the LP path free of sympy."""
+    code = ("import sys, symopt.cli; symopt.cli.main(['solve', %r]); "
+            "print('sympy' in sys.modules)" % PRODUCTION)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.split()[-1] == "False", result.stdout + result.stderr

@@ -1,0 +1,111 @@
+"""Netlib LPs read from MPS and solved natively, against the published optimal values.
+
+A handful of small problems run by default; the whole set under 1,000 rows, and the
+infeasible set, are marked slow (``--runslow``).
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+
+import numpy as np
+import pytest
+
+from conftest import NETLIB_DIR
+from symopt.optimize import solve_lp
+from symopt.optimize.linear_program import LinearProgram
+
+pytestmark = pytest.mark.skipif(not (NETLIB_DIR / "netlib_problems.csv").exists(),
+                                reason="shared Netlib data not present")
+
+FAST = ["AFIRO", "SC50A", "SC50B", "ADLITTLE", "BLEND", "KB2", "SHARE2B", "STOCFOR1"]
+FAST_INFEASIBLE = ["bgprtr", "forest6", "galenet", "itest2", "klein1", "woodinfe"]
+
+
+def _rows() -> dict[str, dict]:
+    path = NETLIB_DIR / "netlib_problems.csv"
+    if not path.exists():
+        return {}
+    with open(path, newline="") as handle:
+        return {r["name"]: r for r in csv.DictReader(handle) if r["mps"] and r["optimal"]}
+
+
+ROWS = _rows()
+SMALL = sorted(name for name, r in ROWS.items() if int(r["parsed_rows"]) < 1000)
+
+
+def load(name: str) -> tuple[LinearProgram, list[float]]:
+    from symopt.io import read
+    row = ROWS[name]
+    lp = read(NETLIB_DIR / row["mps"])
+    if name == "E226":       # the published value leaves the objective constant out
+        lp = dataclasses.replace(lp, offset=0.0)
+    values = [float(row[k]) for k in ("optimal", "cplex_sparc", "minos_mips") if row[k]]
+    return lp, values
+
+
+def relative_error(fun: float, values: list[float]) -> float:
+    return min(abs(fun - v) / max(1.0, abs(v)) for v in values)
+
+
+def load_infeasible(name: str) -> LinearProgram:
+    data = np.load(NETLIB_DIR / "npz" / "infeasible" / f"{name}.npz", allow_pickle=True)
+    c = np.asarray(data["c"], float).ravel()
+    n = c.size
+    blocks, lower, upper = [], [], []
+    for a_key, b_key, equality in (("A_ub", "b_ub", False), ("A_eq", "b_eq", True)):
+        A = np.asarray(data[a_key], float)
+        if A.size:
+            b = np.asarray(data[b_key], float).ravel()
+            blocks.append(A.reshape(-1, n))
+            upper.append(b)
+            lower.append(b if equality else np.full(b.size, -np.inf))
+    bounds = np.asarray(data["bounds"], dtype=object).reshape(-1, 2)
+    if bounds.shape[0] == 0:
+        bounds = np.array([[0.0, None]], dtype=object)
+    if bounds.shape[0] == 1:
+        bounds = np.repeat(bounds, n, axis=0)
+    col_lower = np.array([-np.inf if v is None else float(v) for v in bounds[:, 0]])
+    col_upper = np.array([np.inf if v is None else float(v) for v in bounds[:, 1]])
+    return LinearProgram.from_arrays(c, np.vstack(blocks), np.concatenate(lower),
+                                     np.concatenate(upper), col_lower, col_upper)
+
+
+@pytest.mark.parametrize("method", ["interior-point", None])
+@pytest.mark.parametrize("name", FAST)
+def test_small_problems(name, method):
+    lp, values = load(name)
+    res = solve_lp(lp, method=method)
+    assert res.status == 0, res.message
+    assert relative_error(res.fun, values) < 1e-6
+
+
+@pytest.mark.parametrize("name", FAST_INFEASIBLE)
+def test_small_infeasible_problems(name):
+    res = solve_lp(load_infeasible(name), method="interior-point")
+    assert res.status == 2, res.message
+
+
+def test_interior_point_gives_basis_on_netlib():
+    lp, values = load("SC105")
+    res = solve_lp(lp, method="interior-point")
+    assert res.status == 0 and res.col_basis is not None
+    assert relative_error(res.fun, values) < 1e-8
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SMALL)
+def test_every_small_problem_by_interior_point(name):
+    lp, values = load(name)
+    res = solve_lp(lp, method="interior-point", options={"crossover": False})
+    assert res.status == 0, res.message
+    assert relative_error(res.fun, values) < 1e-6
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(p.stem for p in (NETLIB_DIR / "npz" / "infeasible")
+                                        .glob("*.npz") if p.stem not in ("gosh", "cplex1")))
+def test_infeasible_set(name):
+    res = solve_lp(load_infeasible(name), method="interior-point",
+                   options={"crossover": False})
+    assert res.status == 2, res.message

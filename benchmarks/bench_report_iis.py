@@ -5,7 +5,9 @@
 symopt: `symopt.report.diagnostics.find_iis` with symopt's own `solve_lp` (a deletion
 filter started from the support of a Farkas certificate of the elastic LP). Peer: HiGHS
 (highspy) ``getIis`` with ``iis_strategy = 4`` ("find true IIS"). Each IIS is checked with
-scipy's HiGHS: infeasible as a whole, feasible without any one member ("irred." = yes).
+scipy's HiGHS: infeasible as a whole and feasible without any one member ("irred." = yes;
+"no" when a member can go; "?" when scipy's HiGHS cannot decide the whole subset, "yes?"
+when it cannot decide some of the smaller ones).
 Also timed: rendering the whole LP report (text / HTML with plot) of the transportation LP.
 """
 from __future__ import annotations
@@ -64,16 +66,19 @@ def irreducible(lp, rows: list[int], cols: list[int]) -> str:
     col_mask[cols] = True
     def status():
         return int(scipy_solve_lp(feasibility_problem(lp, row_mask, col_mask)).status)
-    if status() != 2:
-        return "feasible!"
+    whole = status()
+    if whole != 2:
+        return "feasible!" if whole == 0 else "?"  # "?": scipy's HiGHS could not decide
+    undecided = False
     for mask in (row_mask, col_mask):
         for k in np.flatnonzero(mask):
             mask[k] = False
-            still = status() == 2
+            without = status()
             mask[k] = True
-            if still:
+            if without == 2:
                 return "no"
-    return "yes"
+            undecided |= without != 0
+    return "yes?" if undecided else "yes"
 
 
 def timed(function, *args):

@@ -108,7 +108,7 @@ def screenshot(page: Path, picture: Path) -> bool:
         subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update",
                         "--disable-sync", f"--user-data-dir={profile}", "--hide-scrollbars",
-                        "--virtual-time-budget=5000", "--window-size=1100,2400",
+                        "--virtual-time-budget=5000", "--window-size=1400,2400",
                         f"--screenshot={picture}", page.resolve().as_uri()],
                        capture_output=True, timeout=120, check=False)
     return picture.exists()

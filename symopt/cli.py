@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
+from symopt.errors import InputError, SolverError, SymoptError
+
 __all__ = ["main", "EXIT_CODES"]
 
 #: exit code -> meaning (also printed by ``symopt --help``)
@@ -32,14 +34,6 @@ EXIT_CODES = {
 }
 _STATUS_EXIT = {"optimal": 0, "infeasible": 4, "unbounded": 5}
 _LINEAR_SUFFIXES = (".mps", ".lp", ".mps.gz", ".lp.gz")
-
-
-class _Failure(Exception):
-    """Stop with an exit code after the message has been printed."""
-
-    def __init__(self, code: int):
-        super().__init__(code)
-        self.code = code
 
 
 def _epilog() -> str:
@@ -108,12 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    from symopt.errors import SolverError, SymoptError
     handler = {"solve": _solve, "check": _check, "report": _report, "export": _export}
     try:
         return handler[arguments.command](arguments)
-    except _Failure as failure:
-        return failure.code
     except SolverError as error:
         print(f"symopt: solver failure: {error}", file=sys.stderr)
         return 6
@@ -142,7 +133,6 @@ def _is_linear_file(path: str) -> bool:
 def _load(path: str) -> Any:
     """A `BuildResult` for an .opt file, or a `LinearProgram` for .mps / .lp."""
     if not Path(path).exists():
-        from symopt.errors import InputError
         raise InputError(f"{path}: no such file")
     if _is_linear_file(path):
         from symopt.io import read
@@ -162,7 +152,6 @@ def _option_value(text: str) -> Any:
 
 def _solve_arguments(loaded: Any, arguments: argparse.Namespace) -> dict[str, Any]:
     """File options overridden by command-line flags."""
-    from symopt.errors import InputError
     settings = dict(getattr(loaded, "solve_arguments", {}))
     options = dict(settings.pop("options", {}))
     for item in arguments.option:

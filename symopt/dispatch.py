@@ -42,11 +42,13 @@ def run(problem: Any, plan: Plan, time_limit: float | None = None) -> Any:
     kind = type(problem).__name__
     if kind == "NonlinearProgram":
         return _run_minimize(problem, plan, time_limit)
-    if kind == "EquationSystem":
-        return _run_root(problem, plan)
-    if kind == "FitProblem":
-        return _run_fit(problem, plan)
-    raise TypeError(f"cannot run a {kind}")
+    if kind not in ("EquationSystem", "FitProblem"):
+        raise TypeError(f"cannot run a {kind}")
+    solution = _run_root(problem, plan) if kind == "EquationSystem" else _run_fit(problem, plan)
+    if time_limit is not None:
+        solution.warnings.append(f"time_limit={time_limit} was not applied: the {plan.front_door} "
+                                 "solvers have no time limit")
+    return solution
 
 
 def _run_lp(lp: LinearProgram, plan: Plan, time_limit: float | None) -> Any:
@@ -61,8 +63,9 @@ def _run_lp(lp: LinearProgram, plan: Plan, time_limit: float | None) -> Any:
 class _TimedHistory(mapping.History):
     """Records the objective per iteration and stops the solve after ``time_limit`` seconds."""
 
-    def __init__(self, objective: Any, sign: float, time_limit: float | None):
-        super().__init__(objective, sign)
+    def __init__(self, objective: Any, sign: float, time_limit: float | None,
+                 from_x: bool = False):
+        super().__init__(objective, sign, from_x)
         self.deadline = None if time_limit is None else time.perf_counter() + float(time_limit)
 
     def __call__(self, intermediate_result: Any) -> None:
@@ -73,10 +76,13 @@ class _TimedHistory(mapping.History):
 
 def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None) -> Any:
     if plan.front_door == "least_squares":
+        history = _TimedHistory(nlp.objective_value, nlp.sign, time_limit, from_x=True)
         result = optimize.least_squares(nlp.residual_values, nlp.x0, jac=nlp.residual_jacobian,
                                         bounds=(nlp.col_lower, nlp.col_upper), method=plan.method,
-                                        **plan.options)
-        return mapping.from_minimize(nlp, result, plan)
+                                        callback=history, **plan.options)
+        if result.get("status") == -2:
+            result["message"] = f"time limit of {time_limit} s reached"
+        return mapping.from_minimize(nlp, result, plan, history.values)
     spec = optimize.METHODS["minimize"][plan.method]
     kwargs: dict[str, Any] = {"jac": nlp.jac}
     if spec.uses_hessian:

@@ -49,7 +49,8 @@ CLASSES = {
 }
 DENSE_NEWTON_LIMIT = 200          # trust-exact factorizes a dense n x n Hessian
 SPARSE_HESSIAN_PER_COLUMN = 50    # trust-ncg when the Hessian has at most this many nnz / column
-LEAST_SQUARES_LIMIT = 200         # least_squares works with a dense residual Jacobian
+LEAST_SQUARES_LIMIT = 200         # least_squares works with a dense residual Jacobian ...
+DENSE_JACOBIAN_ENTRIES = 4_000_000  # ... of at most this many entries (32 MB)
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,9 @@ def route(structure: Any, solver: str | None = None, method: str | None = None,
     reason = _reason_text(structure)
     n = num_variables if num_variables is not None else int(getattr(structure, "num_variables", 0) or 0)
     bounded = bool(has_bounds if has_bounds is not None else getattr(structure, "has_bounds", False))
-    squares = bool(getattr(structure, "sum_of_squares", False))
+    residuals = len(getattr(structure, "objective_nonlinear", ()) or ())
+    squares = (bool(getattr(structure, "sum_of_squares", False))
+               and n * max(residuals, 1) <= DENSE_JACOBIAN_ENTRIES)
     door, chosen, why = _default(problem_class, n, hessian_nnz, bounded, squares)
     if solver is None and method is not None and method.lower() not in _table(door):
         door = next((d for d in CLASSES[problem_class] if method.lower() in _table(d)), door)

@@ -88,8 +88,8 @@ def test_exit_codes_for_infeasible_unbounded_and_model_errors(capsys, tmp_path):
 
 
 def test_exit_code_for_a_solver_failure(capsys):
-    code, out, _ = run(capsys, "solve", str(EXAMPLES / "rosenbrock.opt"), "--option",
-                       "maxiter=2")
+    code, out, _ = run(capsys, "solve", str(EXAMPLES / "rosenbrock.opt"), "--method", "bfgs",
+                       "--option", "maxiter=2")
     assert code == 6
     assert "iteration_limit" in out.splitlines()[0]
 
@@ -202,3 +202,17 @@ def test_solving_a_small_lp_does_not_import_sympy():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
     assert result.stdout.split()[-1] == "False", result.stdout + result.stderr
+
+
+def test_sympy_and_python_names_solve_end_to_end(capsys, tmp_path):
+    (tmp_path / "ei.csv").write_text("E,I\n0,1\n1,2.1\n2,2.9\n3,4.2\n")
+    fit = write(tmp_path, "fit.opt", 'data "ei.csv"\nvar lambda = 1, beta = 0\n'
+                "fit I ~ lambda*E + beta\n")
+    code, out, err = run(capsys, "solve", fit, "--json")
+    assert code == 0, err
+    assert json.loads(out)["parameters"] == pytest.approx({"lambda": 1.04, "beta": 0.99})
+    nlp = write(tmp_path, "n.opt", "var lambda = 0, N = 0, S = 0\n"
+                "minimize gamma: (lambda - 1)^2 + (N - 2)^2 + (S + N - 5)^2\n")
+    code, out, err = run(capsys, "solve", nlp, "--json")
+    assert code == 0, err
+    assert json.loads(out)["variables"] == pytest.approx({"lambda": 1, "N": 2, "S": 3}, abs=1e-6)

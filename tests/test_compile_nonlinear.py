@@ -141,3 +141,37 @@ def test_fit_jacobian_matches_finite_differences():
     fd = np.column_stack([(fit.predict(p + eps * e) - fit.predict(p - eps * e)) / (2 * eps)
                           for e in np.eye(3)])
     np.testing.assert_allclose(fit.model.jacobian_dense(p), fd, rtol=1e-6, atol=1e-8)
+
+
+def test_lagrangian_hessian_matches_sympy():
+    x, y = sympy.symbols("x y")
+    f, g1, g2 = x ** 3 * y + sympy.exp(y), x * y ** 2, sympy.sin(x) + y ** 2
+    nlp = compile_minimize(f, [x, y], [0.0, 0.0], constraints=[g1 >= 1, sympy.Eq(g2, 0)], sense="max")
+    point, lam = np.array([0.7, -0.3]), np.array([2.0, -1.5])
+    lagrangian = -f - lam[0] * g1 - lam[1] * g2
+    expected = [[float(sympy.diff(lagrangian, a, b).subs({x: 0.7, y: -0.3})) for b in (x, y)]
+                for a in (x, y)]
+    np.testing.assert_allclose(nlp.lagrangian_hessian(point, lam), expected, rtol=1e-12)
+
+
+def test_every_model_function_differentiates_correctly():
+    from symopt.model import functions as fn
+    x = [VarData(name=f"x[{i}]") for i in range(3)]
+    terms = [fn.exp(x[0] * x[1]), fn.log(1 + x[2] ** 2), fn.log10(2 + x[0]), fn.sin(x[1]) * x[2],
+             fn.cos(x[0] - x[2]), fn.tan(0.3 * x[1]), fn.sqrt(4 + x[0] ** 2), fn.abs(x[2] - 0.1) ** 3,
+             fn.tanh(x[0]), fn.sinh(x[1] / 3), fn.cosh(x[2] / 2), fn.asin(x[0] / 3), fn.acos(x[1] / 4),
+             fn.atan(x[2]), fn.erf(x[0]), 2 / (1 + x[1] ** 2), x[0] ** 2.5 + x[1] ** -2]
+    rows = [sum(terms[:9]), sum(terms[9:])]
+    f = VectorFunction(2, 3, *collect_rows(rows, {v: j for j, v in enumerate(x)}))
+    point = np.array([0.4, 0.9, -0.6])
+    for v, value in zip(x, point):
+        v.value = float(value)
+    from symopt.model.terms import evaluate
+    np.testing.assert_allclose(f.values(point), [evaluate(r) for r in rows], rtol=1e-12)
+    eps = 1e-6
+    fd = np.column_stack([(f.values(point + eps * e) - f.values(point - eps * e)) / (2 * eps)
+                          for e in np.eye(3)])
+    np.testing.assert_allclose(f.jacobian_dense(point), fd, rtol=1e-7, atol=1e-8)
+    g = lambda p: f.jacobian_dense(p)[0]
+    fd_hess = np.column_stack([(g(point + eps * e) - g(point - eps * e)) / (2 * eps) for e in np.eye(3)])
+    np.testing.assert_allclose(f.hessian_dense(point, np.array([1.0, 0.0])), fd_hess, rtol=1e-6, atol=1e-7)

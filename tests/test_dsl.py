@@ -66,6 +66,8 @@ def test_production_lp_from_the_issue():
     assert coefficients(wood.body) == {"make[chairs]": 5, "make[tables]": 20}
     assert wood.upper == 400 and wood.lower is None
     assert [v.lb for v in variables(result).values()] == [0, 0]
+    assert result.model.profit["tables"] == 80 and list(result.model.PRODUCTS) == ["chairs",
+                                                                                   "tables"]
 
 
 def test_rosenbrock_start_values_and_power_operators():
@@ -237,6 +239,11 @@ def test_indexed_ranged_and_conditional_constraints():
     assert coefficients(named["pair"].body) == {"x[2]": 1, "x[3]": 1, "x[4]": 3}
 
 
+def test_constraints_without_objective_are_a_feasibility_problem():
+    result = build("var x >= 0\nsubject to\n  a: x >= 2")
+    assert result.kind == "feasibility" and result.model.objectives() == []
+
+
 def test_expression_precedence_and_functions():
     result = build("""
         var x = 1
@@ -352,5 +359,38 @@ def test_writer_round_trip():
     assert coefficients(named["eq"].body) == {"set_": 2, "v_2y": 3}
     assert (named["range"].lower, named["range"].upper) == (1, 6)
     assert result.kind == "maximize"
-    assert coefficients(objective(result)) == {"x_1": 1.5, "set_": -2}
+    assert coefficients(objective(result)) == {"x[1]": 1.5, "set_": -2}
     assert parse(text, "x.opt")
+
+
+def test_writer_restores_indexed_variables():
+    from symopt.compile.linear import extract_linear
+    from symopt.dsl.writer import format_opt
+    original = build("set P = {a, b}\nset K = 1..7\nvar x[P, K] >= 0 <= 5\nvar y[K] >= 1\n"
+                     'var z[{("odd name", set)}] >= 0\n'
+                     "minimize f: sum(p in P, k in K) k * x[p, k] + sum(k in K) y[k] + "
+                     'z["odd name", set]\nsubject to\n  c[k in K]: x[a, k] + y[k] >= k')
+    text = format_opt(extract_linear(original.model))
+    assert "var x[{(a, 1), (a, 2)" in text and "var y[{1, 2, 3, 4, 5, 6,\n      7}] >= 1" in text
+    assert 'var z[{("odd name", "set")}] >= 0' in text
+    again = build(text)
+    assert sorted(variables(again)) == sorted(variables(original))
+    assert coefficients(objective(again)) == coefficients(objective(original))
+
+
+def test_every_model_snippet_of_the_language_guide_parses():
+    guide = Path(__file__).resolve().parents[1] / "docs" / "language.md"
+    blocks, current = [], None
+    for line in guide.read_text().splitlines(keepends=True):
+        if line.startswith("```"):
+            if current is None:
+                current = [line[3:].strip()]
+            else:
+                blocks.append(current)
+                current = None
+        elif current is not None:
+            current.append(line)
+    snippets = ["".join(block[1:]) for block in blocks if not block[0]]
+    assert len(snippets) >= 7
+    for snippet in snippets:
+        parse(snippet, "guide.opt")

@@ -66,6 +66,15 @@ def test_relation_operator_expected_in_constraint():
     assert error.message == "expected '<=', '=', '==' or '>=' after '1', found the end of the file"
 
 
+def test_check_lists_every_syntax_error():
+    text = ("set S = {a, b\nvar x[S] >= 0\nminimize f: sum(s in S) x[s] +\nsubject to\n"
+            "  c1: x[a] <= 1\n  c2: x[b] <= * 2\n  c3: x[a] + x[b] >= 1\nvar y $ 3\nvar z +\n")
+    errors = check_text(text, "m.opt")
+    assert [(e.location.line, e.location.column) for e in errors] == [
+        (2, 1), (4, 1), (6, 15), (8, 7), (9, 7)]
+    assert all(isinstance(e, ParseError) for e in errors)
+
+
 # ---- semantic errors -------------------------------------------------------------------------
 def test_undefined_name_with_did_you_mean():
     error = only_error("var price >= 0\nminimize f: prise * 2")
@@ -149,6 +158,15 @@ def test_misc_semantic_errors():
         assert error.location is not None, text
 
 
+def test_check_reports_what_the_model_analysis_finds_at_the_component():
+    error = only_error("var x integer >= 0 <= 3\nminimize f: (x - 1.4)^2")
+    assert "integer" in error.message and "nonlinear" in error.message
+    assert (error.location.line, error.location.column) == (1, 5)
+    error = only_error("var x\nminimize cost: 5")
+    assert error.message.startswith("objective 'cost' is constant")
+    assert (error.location.line, error.location.column) == (2, 10)
+
+
 def test_check_reports_every_error_without_cascades():
     text = ("set S = {a, b}\nset BAD = UNKNOWN\nparam p[S] = {a: 1}\nvar x[BAD] >= 0\n"
             "var y[S] >= 0\nminimize f: sum(s in S) y[s] + x[a] + zz\nsubject to\n"
@@ -229,6 +247,8 @@ SEEDS = [p.read_text() for p in sorted(EXAMPLES.glob("*.opt"))]
 
 
 def assert_only_located_errors(text: str, folder: Path) -> None:
+    for error in check_text(text, "fuzz.opt", folder):
+        assert isinstance(error, SymoptError) and error.location is not None, repr(error)
     try:
         result = loads(text, "fuzz.opt", folder)
     except SymoptError as error:

@@ -260,3 +260,23 @@ def test_rule_errors_name_the_member():
     with pytest.raises(ModelError, match=r"constraint 'd\[1\]': a range bound must be a number"):
         m.d = Constraint(RangeSet(2), rule=lambda m, i: (m.x[2], m.x[i], 5))
     assert "c" not in [c.name for c in m.components()]  # a failed declaration leaves no trace
+
+
+def test_error_messages_exact_text():
+    m = Model()
+    m.I = Set(initialize=["a", "b"])
+    m.x = Var(m.I)
+    with pytest.raises(ModelError) as info:
+        m.x["c"]
+    assert str(info.value) == "variable 'x' has no index 'c'; expected one of its indices ('a', 'b')"
+    with pytest.raises(ModelError) as info:
+        1 <= m.x["a"] <= 2
+    assert str(info.value) == (
+        "the constraint relation '1 <= x[a]' was used as a truth value. Python's chained "
+        "comparison 'lo <= expr <= hi' cannot work (Python keeps only one half of it): write "
+        "the range as a tuple (lo, expr, hi) or between(lo, expr, hi)")
+    with pytest.raises(ModelError) as info:
+        m.t = Constraint(expr=m.x["a"] <= m.x["a"] + 1)
+    assert str(info.value) == (
+        "constraint 't' is always true: its variables cancel, leaving '0 <= 1'; return "
+        "Constraint.Skip from the rule (or leave the constraint out) if that is intended")

@@ -104,8 +104,9 @@ def test_every_small_problem_by_interior_point(name):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(p.stem for p in (NETLIB_DIR / "npz" / "infeasible")
-                                        .glob("*.npz") if p.stem not in ("gosh", "cplex1")))
+                                        .glob("*.npz") if p.stem != "gosh"))
 def test_infeasible_set(name):
+    # gosh (3,792 rows) is left out: the dense normal equations stall on it (status 4)
     res = solve_lp(load_infeasible(name), method="interior-point",
                    options={"crossover": False})
     assert res.status == 2, res.message

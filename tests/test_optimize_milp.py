@@ -100,3 +100,9 @@ def test_dispatch_from_solve_lp():
     lp, ref = knapsack_like(4)
     res = solve_lp(lp)
     assert res.status == 0 and res.fun == pytest.approx(ref.fun, rel=1e-4)
+
+
+def test_time_limit_zero_stops_at_once():
+    lp, _ = knapsack_like(5)
+    res = solve_milp(lp, {"time_limit": 0.0})
+    assert res.status == 1 and "time limit" in res.message and res.x is None

@@ -135,3 +135,21 @@ def test_postsolve_keeps_certificates_on_failure():
     lp = lp_of([1, 1, 1], [[1, 1, 0], [1, 1, 0], [0, 0, 1]], [3, -INF, 0], [INF, 1, 4])
     reduced = presolve(lp)
     assert reduced.status == 2
+
+
+def test_implied_free_column_singleton_is_substituted():
+    # x3 only in the equality row; x1, x2 in [0, 1] imply x3 = 5 - x1 - x2 in [3, 5] within [0, 10]
+    lp = lp_of([1, 2, 3], [[1, 1, 1], [1, -1, 0]], [5, -INF], [5, 0.5],
+               [0, 0, 0], [1, 1, 10])
+    reduced, res = check_against_highs(lp)
+    assert reduced.lp.num_cols == 2
+    assert res.col_basis[2] == BasisStatus.BASIC
+
+
+def test_free_singleton_in_a_row_shifted_by_a_fixed_column():
+    # x2 is fixed at 4, so the equality row is x1 + x3 = 10 - 4 when x3 is solved for
+    lp = lp_of([1, 1, 1], [[1, 1, 1], [1, 0, 0]], [10, -INF], [10, 3],
+               [0, 4, -INF], [INF, 4, INF])
+    reduced, res = check_against_highs(lp)
+    assert reduced.lp.num_cols <= 1
+    assert res.x @ [1, 1, 1] == pytest.approx(10)

@@ -167,3 +167,26 @@ def test_integer_nonlinear_model_is_a_model_error():
     m.obj = Objective(expr=(m.n - 0.3) ** 2)
     with pytest.raises(ModelError, match="integer"):
         solve(m)
+
+
+def test_bounded_sum_of_squares_uses_trf_and_matches_scipy():
+    m = rosenbrock(8)
+    for i in range(8):
+        m.x[i].setub(0.8)
+    s = solve(m)
+    assert (s.route.front_door, s.route.method) == ("least_squares", "trf")
+    ref = scipy_optimize.minimize(scipy_optimize.rosen, np.full(8, 0.5), jac=scipy_optimize.rosen_der,
+                                  method="L-BFGS-B", bounds=[(None, 0.8)] * 8,
+                                  options={"ftol": 1e-14, "gtol": 1e-10})
+    assert s.objective == pytest.approx(ref.fun, rel=1e-6)
+    assert m.x[7].reduced_cost is not None
+
+
+def test_time_limit_stops_least_squares_and_is_reported_for_root():
+    s = solve(rosenbrock(10), time_limit=0.0)
+    assert s.status == "iteration_limit" and "time limit" in s.message
+    m = Model("system")
+    m.x = Var(initialize=0.5)
+    m.c1 = Constraint(expr=exp(m.x) == 2)
+    s = solve(m, time_limit=1.0)
+    assert s.success and any("time_limit" in w for w in s.warnings)

@@ -249,3 +249,16 @@ def test_the_example_writes_all_four_formats_of_each_report(tmp_path, monkeypatc
         for suffix in (".txt", ".md", ".html", ".json"):
             assert (tmp_path / f"{kind}{suffix}").stat().st_size > 200, kind + suffix
     assert json.loads((tmp_path / "infeasible.json").read_text())["infeasibility"]["constraints"]
+
+
+@pytest.mark.parametrize("example", ["transport", "decay_weighted", "constrained", "knapsack",
+                                     "circle"])
+def test_reports_of_example_models_follow_the_schema(example):
+    from pathlib import Path
+    dsl = pytest.importorskip("symopt.dsl")
+    solving = pytest.importorskip("symopt.dsl.solving")
+    path = Path(__file__).resolve().parents[1] / "examples" / f"{example}.opt"
+    solution = solving.solve_loaded(dsl.read(path))
+    schema = load_schema()
+    assert validate(json.loads(render(solution, "json")), schema, schema) == []
+    assert "1e+30" not in render(solution, "text")

@@ -83,3 +83,26 @@ def test_class_labels_are_normalised():
     assert problem_class_of("system of equations") == "equations"
     with pytest.raises(RoutingError, match="unknown problem class"):
         problem_class_of("quantum")
+
+
+def test_small_sum_of_squares_goes_to_least_squares():
+    class Structure:
+        problem_class = "unconstrained NLP"
+        sum_of_squares = True
+        reasons = ("the objective is a sum of squares",)
+        num_variables = 10
+    plan = route(Structure())
+    assert (plan.front_door, plan.method) == ("least_squares", "lm")
+    assert route(Structure(), has_bounds=True).method == "trf"
+    assert route(Structure(), method="bfgs").front_door == "minimize"
+    big = route(Structure(), num_variables=1000, hessian_nnz=3000)
+    assert (big.front_door, big.method) == ("minimize", "trust-ncg")
+
+
+def test_sum_of_squares_with_a_huge_jacobian_stays_with_minimize():
+    class Structure:
+        problem_class = "unconstrained NLP"
+        sum_of_squares = True
+        objective_nonlinear = (None,) * 100_000
+        num_variables = 100
+    assert route(Structure()).front_door == "minimize"

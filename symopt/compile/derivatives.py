@@ -63,7 +63,7 @@ class _Scatter:
 class _Family:
     """One term family prepared for evaluation: gathers, constants and scatters."""
 
-    def __init__(self, family: TermFamily, num_cols: int):
+    def __init__(self, family: TermFamily):
         self.derived = cache.derived(family.template, family.num_vars, family.num_constants)
         self.size = len(family)
         self.rows = family.rows
@@ -81,11 +81,10 @@ class _Family:
         return np.broadcast_to(np.asarray(value, dtype=float), (self.size,))
 
 
-def _pattern(rows: np.ndarray, cols: np.ndarray, num_cols: int):
+def _pattern(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unique (row, col) pairs in column-major order and each input pair's position."""
-    keys = cols.astype(np.int64) * (int(rows.max(initial=0)) + 1) + rows
-    unique, positions = np.unique(keys, return_inverse=True)
     height = int(rows.max(initial=0)) + 1
+    unique, positions = np.unique(cols.astype(np.int64) * height + rows, return_inverse=True)
     return (unique % height).astype(np.intp), (unique // height).astype(np.intp), positions
 
 
@@ -97,7 +96,7 @@ class VectorFunction:
         self.num_rows, self.num_cols = num_rows, num_cols
         self.fixed_values = np.zeros(0) if fixed_values is None else np.asarray(fixed_values, float)
         self.linear = linear
-        self.families = [_Family(f, num_cols) for f in families]
+        self.families = [_Family(f) for f in families]
         self._row_scatters = [_Scatter(f.rows) if f.single_row is None else None
                               for f in self.families]
         self._build_gradient_structure()
@@ -134,7 +133,7 @@ class VectorFunction:
                 cols.append(family.columns[:, a])
         rows_all, cols_all = np.concatenate(rows), np.concatenate(cols)
         keep = cols_all < self.num_cols
-        jac_rows, jac_cols, positions = _pattern(rows_all[keep], cols_all[keep], self.num_cols)
+        jac_rows, jac_cols, positions = _pattern(rows_all[keep], cols_all[keep])
         self.jacobian_rows, self.jacobian_cols = jac_rows, jac_cols
         trash = jac_rows.size          # contributions to fixed columns land past the end
         where = np.full(rows_all.size, trash, dtype=np.intp)
@@ -205,7 +204,7 @@ class VectorFunction:
                 cols.append(np.minimum(ca, cb))
         r, c = np.concatenate(rows), np.concatenate(cols)
         keep = r < self.num_cols
-        hess_rows, hess_cols, positions = _pattern(r[keep], c[keep], self.num_cols)
+        hess_rows, hess_cols, positions = _pattern(r[keep], c[keep])
         where = np.full(r.size, hess_rows.size, dtype=np.intp)
         where[keep] = positions
         scatters, start = [], 0
@@ -217,6 +216,11 @@ class VectorFunction:
             scatters.append(slots)
         self._hess = (hess_rows, hess_cols, scatters)
         return self._hess
+
+    @property
+    def hessian_nnz(self) -> int:
+        """Nonzeros of the lower triangle of the Hessian pattern (the union over all rows)."""
+        return int(self._hessian_structure()[0].size)
 
     def hessian_values(self, x: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, ...]:
         """(rows, cols, values) of the lower triangle of ``sum_r weights[r] * hess F_r(x)``."""
@@ -247,9 +251,16 @@ class VectorFunction:
         return hess
 
     def hessian_product(self, x: np.ndarray, weights: np.ndarray, p: np.ndarray) -> np.ndarray:
-        """``(sum_r weights[r] * hess F_r(x)) @ p`` without forming the matrix."""
+        """``(sum_r weights[r] * hess F_r(x)) @ p`` without forming the matrix.
+
+        Both triangles are laid out once per point, so the many products a Newton-CG
+        step takes at one point cost a gather and a bincount each.
+        """
         rows, cols, values = self.hessian_values(x, weights)
-        off = rows != cols
-        out = np.bincount(rows, values * p[cols], minlength=self.num_cols)
-        out += np.bincount(cols[off], values[off] * p[rows[off]], minlength=self.num_cols)
-        return out
+        if getattr(self, "_symmetric", (None,))[0] is not values:
+            off = np.flatnonzero(rows != cols)
+            self._symmetric = (values, np.concatenate((rows, cols[off])),
+                               np.concatenate((cols, rows[off])),
+                               np.concatenate((values, values[off])))
+        _, full_rows, full_cols, full_values = self._symmetric
+        return np.bincount(full_rows, full_values * p[full_cols], minlength=self.num_cols)

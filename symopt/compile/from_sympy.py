@@ -47,21 +47,26 @@ def _bound_arrays(variables: Sequence[sympy.Symbol], bounds: Mapping | None):
 
 
 def as_relation_rows(relations: Sequence[Any]) -> tuple[list[sympy.Expr], np.ndarray, np.ndarray]:
-    """Bodies and bounds of sympy relations: ``a <= b`` -> ``a - b <= 0``; ``Eq(a, b)`` and a
-    bare expression ``e`` -> ``a - b == 0`` / ``e == 0``."""
+    """Bodies and bounds of sympy relations, constants moved to the bounds: ``x + y >= 1``
+    -> body ``x + y``, bounds ``[1, inf]``; ``Eq(a, b)`` and a bare expression ``e`` (meaning
+    ``e == 0``) become equalities."""
     bodies, lower, upper = [], [], []
     for rel in relations:
-        rel = sympy.sympify(rel, strict=True) if not isinstance(rel, sympy.Basic) else rel
         if isinstance(rel, sympy.Equality):
-            bodies.append(rel.lhs - rel.rhs); lower.append(0.0); upper.append(0.0)
+            sides = (0.0, 0.0)
         elif isinstance(rel, (sympy.LessThan, sympy.StrictLessThan)):
-            bodies.append(rel.lhs - rel.rhs); lower.append(-np.inf); upper.append(0.0)
+            sides = (-np.inf, 0.0)
         elif isinstance(rel, (sympy.GreaterThan, sympy.StrictGreaterThan)):
-            bodies.append(rel.lhs - rel.rhs); lower.append(0.0); upper.append(np.inf)
+            sides = (0.0, np.inf)
         elif isinstance(rel, sympy.Expr):
-            bodies.append(rel); lower.append(0.0); upper.append(0.0)
+            sides = (0.0, 0.0)
         else:
             raise InputError(f"constraint {rel!r} is not a sympy relation (<=, >=, Eq) or expression")
+        body = rel.lhs - rel.rhs if isinstance(rel, sympy.core.relational.Relational) else rel
+        constant, rest = body.as_coeff_Add()
+        bodies.append(rest)
+        lower.append(sides[0] - float(constant))
+        upper.append(sides[1] - float(constant))
     return bodies, np.array(lower, float), np.array(upper, float)
 
 
@@ -99,7 +104,8 @@ def compile_equations(
                          "root finding needs as many equations as unknowns "
                          "(use solve_minimize or fit for least squares)")
     names = tuple(str(v) for v in variables)
-    return EquationSystem(_function(bodies, columns), np.asarray(x0, dtype=float),
+    residuals = [body - float(rhs) for body, rhs in zip(bodies, lower)]
+    return EquationSystem(_function(residuals, columns), np.asarray(x0, dtype=float),
                           np.full(len(names), -np.inf), np.full(len(names), np.inf),
                           col_names=names, row_names=tuple(f"eq{i + 1}" for i in range(len(bodies))),
                           columns=tuple(variables), rows=tuple(equations))

@@ -81,8 +81,8 @@ class NonlinearProgram:
 
     @property
     def hessian_nnz(self) -> int:
-        rows, _, _ = self.objective._hessian_structure()
-        return int(rows.size)
+        """Nonzeros in the lower triangle of the objective's Hessian."""
+        return self.objective.hessian_nnz
 
     def objective_value(self, x: np.ndarray) -> float:
         """f(x) in the model's own sense."""
@@ -99,6 +99,13 @@ class NonlinearProgram:
 
     def hessp(self, x: np.ndarray, p: np.ndarray) -> np.ndarray:
         return self.objective.hessian_product(x, np.array([self.sign]), np.asarray(p, float))
+
+    def lagrangian_hessian(self, x: np.ndarray, multipliers: np.ndarray) -> np.ndarray:
+        """Dense Hessian of ``L = sign * f(x) - multipliers . g(x)`` (one multiplier per row)."""
+        hess = self.hess(x)
+        if self.num_rows:
+            hess -= self.constraints.hessian_dense(x, np.asarray(multipliers, dtype=float))
+        return hess
 
     def bounds(self) -> list[tuple[float | None, float | None]]:
         """Column bounds as scipy's list of (lower, upper) pairs, None for infinite."""

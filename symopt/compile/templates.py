@@ -30,6 +30,16 @@ from symopt.errors import CompileError
 __all__ = ["DerivedTemplate", "TermFamily", "LinearPart", "FamilyCollector", "split_sympy_rows"]
 
 
+def _derivative(expr: sympy.Expr, variable: sympy.Symbol) -> sympy.Expr:
+    """d expr / d variable, with the point masses of abs/sign (DiracDelta) dropped: the
+    derivative almost everywhere, which is what a numerical method can use."""
+    derivative = sympy.diff(expr, variable)
+    if derivative.has(sympy.DiracDelta):
+        derivative = derivative.replace(lambda e: isinstance(e, sympy.DiracDelta),
+                                        lambda e: sympy.S.Zero)
+    return derivative
+
+
 class DerivedTemplate:
     """A template with its compiled value, nonzero gradient and nonzero Hessian entries.
 
@@ -51,7 +61,7 @@ class DerivedTemplate:
 
     @cached_property
     def _gradient(self) -> tuple[tuple[int, ...], Callable[..., tuple] | None]:
-        partials = [(a, sympy.diff(self.template, v)) for a, v in enumerate(self.variables)]
+        partials = [(a, _derivative(self.template, v)) for a, v in enumerate(self.variables)]
         partials = [(a, d) for a, d in partials if d != 0]
         if not partials:
             return (), None
@@ -69,11 +79,11 @@ class DerivedTemplate:
     @cached_property
     def _hessian(self) -> tuple[tuple[tuple[int, int], ...], Callable[..., tuple] | None]:
         entries = []
-        for a, first in ((a, sympy.diff(self.template, v)) for a, v in enumerate(self.variables)):
+        for a, first in ((a, _derivative(self.template, v)) for a, v in enumerate(self.variables)):
             if first == 0:
                 continue
             for b in range(a + 1):
-                second = sympy.diff(first, self.variables[b])
+                second = _derivative(first, self.variables[b])
                 if second != 0:
                     entries.append(((a, b), second))
         if not entries:

@@ -10,10 +10,11 @@
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
-from symopt.errors import SymoptError
+from symopt.errors import InputError, ParseError, SymoptError
 
 __all__ = ["load", "loads", "read", "check", "check_text"]
 
@@ -32,8 +33,13 @@ def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = N
 
 
 def _text_of(path: str | Path) -> str:
-    from symopt.io.text import open_text
-    return open_text(path)
+    """The model file's text (read here: importing symopt.io would load the LP/MPS readers)."""
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc})") from None
 
 
 def read(path: str | Path) -> Any:
@@ -68,11 +74,37 @@ def load(path: str | Path) -> Any:
 
 def check_text(text: str, filename: str = "<string>",
                base_dir: str | Path | None = None) -> list[SymoptError]:
-    """Every error found in `.opt` text (a syntax error stops the search: it comes alone)."""
+    """Every error found in `.opt` text: all syntax errors, else all semantic errors."""
+    from symopt.dsl.parser import syntax_errors
     try:
-        return list(loads(text, filename, base_dir).errors)
+        result = loads(text, filename, base_dir)
+    except ParseError:
+        return syntax_errors(text, filename)
     except SymoptError as error:
         return [error]
+    if result.errors or result.kind == "fit":
+        return list(result.errors)
+    return _analysis_errors(result, text, filename)
+
+
+def _analysis_errors(result: Any, text: str, filename: str) -> list[SymoptError]:
+    """What the model analysis finds (a constant objective, integers in an NLP, ...),
+    located at the declaration of the first component the message names."""
+    from symopt.analysis import analyze
+    from symopt.dsl.errors import location_at
+    try:
+        analyze(result.model)
+    except SymoptError as error:
+        if error.location is None:
+            for name in re.findall(r"'([^']+)'", error.message):
+                token = result.declared.get(name.split("[")[0])
+                if token is not None:
+                    error.location = location_at(text, filename, token.line, token.column)
+                    break
+            else:
+                error.location = location_at(text, filename, 1, 1)
+        return [error]
+    return []
 
 
 def check(path: str | Path) -> list[SymoptError]:

@@ -39,8 +39,9 @@ class BuildResult:
     model: Any
     options: dict[str, Any] = field(default_factory=dict)
     errors: list[SymoptError] = field(default_factory=list)
-    kind: str = ""            # "minimize", "maximize", "solve", "fit" or ""
+    kind: str = ""            # "minimize", "maximize", "solve", "fit", "feasibility" or ""
     fit: Any = None           # a `symopt.dsl.fitting.FitSpec` for a 'fit' statement
+    declared: dict[str, Any] = field(default_factory=dict)   # name -> the token declaring it
 
     @property
     def solve_arguments(self) -> dict[str, Any]:
@@ -63,10 +64,11 @@ class _Builder:
         self.base_dir = base_dir
         self.model = emit.new_model(Path(filename).stem)
         self.result = BuildResult(self.model)
-        self.defined: dict[str, Tree] = {}
+        self.defined: dict[str, Token] = self.result.declared
         self.broken: set[str] = set()
         self.data_table: Table | None = None      # the table of the 'data' statement
         self.square_check: list[tuple[Tree, int]] = []
+        self.has_constraints = False
 
     # ---- driver -----------------------------------------------------------------------------
     def run(self, tree: Tree) -> BuildResult:
@@ -91,6 +93,8 @@ class _Builder:
         return None
 
     def _finish(self, tree: Tree) -> None:
+        if not self.result.kind and self.has_constraints:
+            self.result.kind = "feasibility"
         if not self.result.kind and not self.result.errors:
             evaluator = self.evaluator
             line, column = end_position(evaluator.text)
@@ -242,6 +246,7 @@ class _Builder:
 
     def _constraint_block(self, node: Tree) -> None:
         self._constraints(node, equations_only=False)
+        self.has_constraints = True
 
     def _solve_block(self, node: Tree) -> None:
         if self.result.kind and self.result.kind != "solve":

@@ -31,6 +31,8 @@ def did_you_mean(name: str, candidates: list[str] | tuple[str, ...] | set[str]) 
 def cell_value(text: str) -> int | float | str:
     """A CSV cell as an int, a float, or the stripped text."""
     text = text.strip()
+    if not text or not (text[0].isdigit() or text[0] in "+-."):
+        return text
     try:
         return int(text)
     except ValueError:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from symopt.errors import ModelError
 from symopt.model import functions, sets
 from symopt.model.components import Param, Var
 from symopt.model.constraints import Constraint, Objective
@@ -31,15 +30,8 @@ _DOMAINS = {"real": "Reals", "integer": "Integers", "binary": "Binary"}
 _FUNCTION_ALIASES = {"ln": "log"}
 
 
-def _register(model: Any, name: str, component: Any) -> Any:
-    adder = getattr(model, "add_component", None)
-    if adder is not None:
-        adder(name, component)
-        return component
-    if name == "name" or hasattr(type(model), name):
-        raise ModelError(f"'{name}' is a reserved word of symopt models; choose another name")
-    setattr(model, name, component)
-    return component
+def _register(model: Model, name: str, component: Any) -> Any:
+    return model.add_component(name, component)
 
 
 def new_model(name: str) -> Any:
@@ -53,8 +45,10 @@ def add_set(model: Any, name: str, elements: list) -> Any:
 
 
 def add_param(model: Any, name: str, value: Any) -> None:
-    """Keep a scalar param on the model (expressions hold its value already, as a number)."""
-    if not isinstance(value, dict):
+    """Keep a param on the model (expressions already hold its values, as numbers)."""
+    if isinstance(value, dict):
+        _register(model, name, Param(Set(initialize=list(value)), initialize=dict(value)))
+    else:
         _register(model, name, Param(initialize=float(value)))
 
 
@@ -70,8 +64,10 @@ def add_var(model: Any, name: str, settings: dict, domain: str, indexed: bool
         return lambda key: scalar
     starts = {key: entry["start"] for key, entry in settings.items() if entry["start"] is not None}
     index = sets.Set(initialize=list(settings))
-    family = Var(index, domain=domain_object, initialize=starts,
-                 bounds=lambda m, *key: _bounds(settings[_key(key)]))
+    shared = {_bounds(entry) for entry in settings.values()}
+    bounds: Any = next(iter(shared)) if len(shared) == 1 else (
+        lambda m, *key: _bounds(settings[_key(key)]))
+    family = Var(index, domain=domain_object, initialize=starts or None, bounds=bounds)
     _register(model, name, family)
     return lambda key: family[key]
 

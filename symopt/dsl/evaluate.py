@@ -1,4 +1,4 @@
-"""Evaluation of `.opt` sets, index lists, conditions and expressions from the syntax tree.
+"""Evaluation of `.opt` conditions and expressions from the syntax tree.
 
 Numbers stay Python numbers; anything touching a variable becomes a model expression,
 built by the modeling layer's operators and functions (`symopt.model`), never by parsing
@@ -11,19 +11,21 @@ text. The evaluator knows the model only through `Symbols` (what each name means
 """
 from __future__ import annotations
 
-import itertools
 import math
 import operator
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from lark import Token, Tree
 
 from symopt.dsl.data import did_you_mean
-from symopt.dsl.errors import location_at
-from symopt.errors import ModelError, SourceLocation, SymoptError
+from symopt.dsl.indexing import (
+    Indexing, Symbols, VarEntry, format_key, is_number, number_of,
+)
+from symopt.errors import SymoptError
 
-__all__ = ["Symbols", "Evaluator", "VarEntry", "MATH_FUNCTIONS", "format_key"]
+_UNBOUND = object()
+
+__all__ = ["Evaluator", "Symbols", "VarEntry", "MATH_FUNCTIONS", "format_key", "number_of"]
 
 #: function name -> (numeric version, arity); the model versions come from symopt.model
 MATH_FUNCTIONS: dict[str, tuple[Callable[..., float], int]] = {
@@ -38,164 +40,10 @@ _COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operato
             "==": operator.eq, "!=": operator.ne}
 
 
-def format_key(key: Any) -> str:
-    """An index as written in a model: ``(a, 1)`` -> ``a,1``."""
-    if isinstance(key, tuple):
-        return ",".join(map(str, key))
-    return str(key)
 
 
-@dataclass
-class VarEntry:
-    """A declared variable: how to reach one scalar of it, and its index set (None: scalar)."""
-
-    name: str
-    get: Callable[[Any], Any]
-    keys: frozenset | None = None
-    set_label: str = ""
-    index_order: tuple = ()
-
-
-@dataclass
-class Symbols:
-    """What the names of a model mean: sets, params, variables, data columns."""
-
-    sets: dict[str, list] = field(default_factory=dict)
-    params: dict[str, Any] = field(default_factory=dict)         # scalar or {key: value}
-    param_sets: dict[str, str] = field(default_factory=dict)     # name -> its index label
-    variables: dict[str, VarEntry] = field(default_factory=dict)
-    data: dict[str, Any] = field(default_factory=dict)           # column -> model symbol
-    model_function: Callable[[str], Callable[..., Any]] | None = None
-    used_data: set = field(default_factory=set)                  # data columns met so far
-
-    def all_names(self) -> list[str]:
-        return [*self.sets, *self.params, *self.variables, *self.data]
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def number_of(token: Token) -> int | float:
-    """The value of a NUMBER token: an int when written without '.' or exponent."""
-    text = str(token)
-    if any(c in text for c in ".eE"):
-        return float(text)
-    return int(text)
-
-
-class Evaluator:
+class Evaluator(Indexing):
     """Evaluates trees in a scope (index name -> element); errors are `ModelError` at a spot."""
-
-    def __init__(self, symbols: Symbols, filename: str, text: str):
-        self.symbols = symbols
-        self.filename = filename
-        self.text = text
-
-    # ---- locations and errors --------------------------------------------------------------
-    def location(self, node: Tree | Token | None) -> SourceLocation | None:
-        line = getattr(node, "line", None)
-        column = getattr(node, "column", None)
-        if isinstance(node, Tree) and not node.meta.empty:
-            line, column = node.meta.line, node.meta.column
-        if line is None:
-            return None
-        return location_at(self.text, self.filename, line, column)
-
-    def fail(self, message: str, node: Tree | Token | None) -> ModelError:
-        return ModelError(message, self.location(node))
-
-    # ---- elements and sets -----------------------------------------------------------------
-    def element(self, node: Tree | Token) -> Any:
-        if isinstance(node, Tree) and node.data == "tuple_element":
-            return tuple(self.element(child) for child in node.children)
-        token = node.children[0] if isinstance(node, Tree) else node
-        if token.type in ("NUMBER", "SIGNED_NUMBER_NEG"):
-            return number_of(token)
-        if token.type == "STRING":
-            return str(token)[1:-1]
-        return str(token)
-
-    def set_value(self, node: Tree, scope: dict) -> list:
-        kind = node.data
-        if kind == "set_literal":
-            return _unique([self.element(child) for child in node.children])
-        if kind == "set_filter":
-            *iterators, condition = node.children
-            return _unique([key for _, key in self.iterate(iterators, condition, scope)])
-        if kind == "set_ref":
-            return self.lookup_set(node.children[0])
-        if kind == "set_range":
-            low, high = (self.integer(child, scope) for child in node.children)
-            return list(range(low, high + 1))
-        if kind == "set_product":
-            left, right = (self.set_value(child, scope) for child in node.children)
-            return [tuple(_flat(a) + _flat(b)) for a, b in itertools.product(left, right)]
-        raise self.fail(f"'{kind}' is not a set", node)
-
-    def lookup_set(self, token: Token) -> list:
-        name = str(token)
-        if name not in self.symbols.sets:
-            kind = self.kind_of(name)
-            if kind:
-                raise self.fail(f"'{name}' is a {kind}, not a set", token)
-            raise self.fail(f"undefined set '{name}'"
-                            f"{did_you_mean(name, list(self.symbols.sets))}", token)
-        return self.symbols.sets[name]
-
-    def kind_of(self, name: str) -> str:
-        for kind, table in (("set", self.symbols.sets), ("param", self.symbols.params),
-                            ("variable", self.symbols.variables), ("data column", self.symbols.data)):
-            if name in table:
-                return kind
-        return ""
-
-    def integer(self, node: Tree, scope: dict) -> int:
-        value = self.expression(node, scope)
-        if not _is_number(value) or value != int(value):
-            raise self.fail(f"a range bound must be a whole number, got {value}", node)
-        return int(value)
-
-    # ---- index lists ---------------------------------------------------------------------
-    def iterate(self, iterators: list[Tree], condition: Tree | None,
-                scope: dict) -> Iterator[tuple[dict, Any]]:
-        """Each (scope, key) of an index list, in order, filtered by its condition."""
-        for inner, parts in self._combinations(iterators, scope):
-            if condition is not None and not self.logic(condition.children[0], inner):
-                continue
-            key = parts[0] if len(parts) == 1 else tuple(parts)
-            yield inner, key
-
-    def _combinations(self, iterators: list[Tree], scope: dict) -> Iterator[tuple[dict, list]]:
-        if not iterators:
-            yield scope, []
-            return
-        first, rest = iterators[0], iterators[1:]
-        for element in self.set_value(first.children[-1], scope):
-            inner = dict(scope)
-            self._bind(first, element, inner)
-            for deeper, parts in self._combinations(rest, inner):
-                yield deeper, _flat(element) + parts
-
-    def _bind(self, iterator: Tree, element: Any, scope: dict) -> None:
-        if iterator.data in ("named_iterator", "member_iterator"):
-            scope[str(iterator.children[0])] = element
-        elif iterator.data == "tuple_iterator":
-            names = [str(token) for token in iterator.children[:-1]]
-            parts = _flat(element)
-            if len(parts) != len(names):
-                raise self.fail(f"cannot unpack {format_key(element)} into "
-                                f"({', '.join(names)}): it has {len(parts)} parts", iterator)
-            scope.update(zip(names, parts))
-
-    def set_label(self, iterators: list[Tree]) -> str:
-        return " * ".join(self.text_of(it.children[-1]) for it in iterators)
-
-    def text_of(self, node: Tree) -> str:
-        meta = node.meta
-        if meta.empty:
-            return node.data
-        return self.text[meta.start_pos:meta.end_pos]
 
     # ---- conditions -------------------------------------------------------------------------
     def logic(self, node: Tree, scope: dict) -> bool:
@@ -213,7 +61,7 @@ class Evaluator:
             if not isinstance(value, (int, float, str, tuple)):
                 raise self.fail(f"a condition compares numbers and set members, but "
                                 f"'{self.text_of(side)}' depends on variables", side)
-        if symbol not in ("==", "!=") and not (_is_number(a) and _is_number(b)):
+        if symbol not in ("==", "!=") and not (is_number(a) and is_number(b)):
             raise self.fail(f"cannot compare {a!r} {symbol} {b!r}: expected numbers", node)
         return bool(_COMPARE[symbol](a, b))
 
@@ -227,7 +75,7 @@ class Evaluator:
     def number(self, node: Tree, scope: dict) -> float:
         """An expression that must be a number (params, not variables)."""
         value = self.expression(node, scope)
-        if not _is_number(value):
+        if not is_number(value):
             raise self.fail(f"'{self.text_of(node)}' must be a number here (it may use "
                             "params and index names, not variables)", node)
         return value
@@ -277,36 +125,39 @@ class Evaluator:
         if node.data == "string":
             return str(node.children[0])[1:-1]
         value = self.expression(node, scope)
-        if _is_number(value) and value == int(value):
+        if is_number(value) and value == int(value):
             return int(value)
         return value
 
     def _expr_subscript(self, node: Tree, scope: dict) -> Any:
         token, *positions = node.children
         name = str(token)
-        parts = [self.subscript_value(child, scope) for child in positions]
+        parts = []
+        for child in positions:   # the hot path of big models: bound index names first
+            value = scope.get(child.children[0], _UNBOUND) if child.data == "name" else _UNBOUND
+            parts.append(self.subscript_value(child, scope) if value is _UNBOUND else value)
         key = parts[0] if len(parts) == 1 else tuple(parts)
         symbols = self.symbols
         if name in symbols.variables:
             entry = symbols.variables[name]
             if entry.keys is None:
                 raise self.fail(f"variable '{name}' is not indexed; write {name} alone", token)
-            self._check_key(name, key, entry.keys, entry.set_label, node)
+            if key not in entry.keys:
+                raise self._key_error(name, key, entry.keys, entry.set_label, node)
             return entry.get(key)
         if name in symbols.params:
             table = symbols.params[name]
             if not isinstance(table, dict):
                 raise self.fail(f"param '{name}' is not indexed; write {name} alone", token)
-            self._check_key(name, key, table.keys(), symbols.param_sets[name], node)
+            if key not in table:
+                raise self._key_error(name, key, table, symbols.param_sets[name], node)
             return table[key]
         known = [*symbols.params, *symbols.variables]
         raise self.fail(f"undefined name '{name}'{did_you_mean(name, known)}", token)
 
-    def _check_key(self, name: str, key: Any, keys: Any, label: str, node: Tree) -> None:
-        if key in keys:
-            return
+    def _key_error(self, name: str, key: Any, keys: Any, label: str, node: Tree) -> SymoptError:
         hint = did_you_mean(format_key(key), [format_key(k) for k in keys])
-        raise self.fail(f"index [{format_key(key)}] of '{name}' is not in its index set "
+        return self.fail(f"index [{format_key(key)}] of '{name}' is not in its index set "
                         f"{label}{hint}", node)
 
     def _expr_add(self, node: Tree, scope: dict) -> Any:
@@ -365,7 +216,7 @@ class Evaluator:
                  for inner, _ in self.iterate(iterators, condition, scope)]
         if not terms:
             return 0
-        if all(_is_number(term) for term in terms):
+        if all(is_number(term) for term in terms):
             return math.fsum(terms)
         return sum(terms[1:], terms[0])
 
@@ -379,7 +230,7 @@ class Evaluator:
         values = [self.expression(child, scope) for child in arguments]
         if arity > 0 and len(values) != arity:
             raise self.fail(f"{name}() takes {arity} argument(s), got {len(values)}", node)
-        if all(_is_number(value) for value in values):
+        if all(is_number(value) for value in values):
             try:
                 return numeric(*values)
             except (ValueError, OverflowError):
@@ -399,12 +250,3 @@ class Evaluator:
         return function
 
 
-def _flat(element: Any) -> list:
-    return list(element) if isinstance(element, tuple) else [element]
-
-
-def _unique(elements: list) -> list:
-    seen: dict = {}
-    for element in elements:
-        seen.setdefault(element, None)
-    return list(seen)

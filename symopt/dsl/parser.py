@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from lark.exceptions import LarkError
 from symopt.dsl.errors import location_at, parse_error_from_lark
 from symopt.errors import ParseError
 
-__all__ = ["grammar_text", "get_parser", "literal_terminals", "parse"]
+__all__ = ["grammar_text", "get_parser", "literal_terminals", "parse", "syntax_errors"]
 
 
 def grammar_text() -> str:
@@ -99,3 +100,61 @@ def parse(text: str, filename: str = "<string>") -> Tree:
     except RecursionError:
         raise ParseError("the model is nested too deeply to parse",
                          location_at(text, filename, 1, 1)) from None
+
+
+_STATEMENT_LINE = re.compile(
+    r"\s*(set|param|var|minimize|maximize|subject|solve|fit|data|options)\b")
+_CONSTRAINT_LINE = re.compile(r"\s*[A-Za-z_][A-Za-z_0-9]*\s*(\[[^\]]*\])?\s*:")
+_BLOCK_LINE = re.compile(r"\s*(subject\s+to|solve)\b")
+_MOST_ERRORS = 50
+
+
+def syntax_errors(text: str, filename: str = "<string>") -> list:
+    """Every syntax error of ``text`` (up to 50), not only the first.
+
+    After an error, parsing resumes at the next line that starts a statement or a
+    constraint (inside the ``subject to`` / ``solve`` block it belongs to); the lines
+    before it are blanked so that line numbers stay true.
+
+    >>> [e.location.line for e in syntax_errors("var x +\\nvar y\\nvar z *", "m.opt")]
+    [1, 3]
+    """
+    lines = text.split("\n")
+    errors: list = []
+    start = 0
+    while len(errors) < _MOST_ERRORS:
+        masked = ["" for _ in lines[:start]] + lines[start:]
+        block = _block_before(lines, start)
+        if block and start > 0 and not _STATEMENT_LINE.match(lines[start]):
+            masked[start - 1] = block
+        try:
+            parse("\n".join(masked), filename)
+            return errors
+        except ParseError as error:
+            if not errors or errors[-1].location != error.location:
+                errors.append(error)
+            here = error.location.line - 1       # an error at a statement's first token:
+            at_statement = here > start and lines[here][:error.location.column - 1].strip() == ""
+            start = _resume_line(lines, here if at_statement else max(here + 1, start + 1))
+            if start is None:
+                return errors
+    return errors
+
+
+def _block_before(lines: list[str], index: int) -> str:
+    """'subject to' or 'solve' when line ``index`` sits inside such a block, else ''."""
+    for line in reversed(lines[:index]):
+        match = _BLOCK_LINE.match(line)
+        if match:
+            return "solve" if match.group(1) == "solve" else "subject to"
+        if _STATEMENT_LINE.match(line):
+            return ""
+    return ""
+
+
+def _resume_line(lines: list[str], after: int) -> int | None:
+    """The first line index >= ``after`` that starts a statement or a constraint."""
+    for index in range(after, len(lines)):
+        if _STATEMENT_LINE.match(lines[index]) or _CONSTRAINT_LINE.match(lines[index]):
+            return index
+    return None

@@ -25,6 +25,7 @@ import re
 
 import numpy as np
 
+from symopt.io.text import write_text
 from symopt.optimize.linear_program import LinearProgram
 
 __all__ = ["format_opt", "write_opt", "opt_names"]
@@ -36,6 +37,9 @@ KEYWORDS = frozenset({
     "and", "or", "not",
 })
 _TERMS_PER_LINE = 6
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+_FAMILY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^\[\]]+)\]")
 
 
 def _clean(name: str, prefix: str) -> str:
@@ -111,17 +115,86 @@ def _row_line(name: str, body: str, lower: float, upper: float) -> str | None:
     return None
 
 
+def _element_texts(inside: str) -> list[str] | None:
+    """How the index parts of ``x[a,1]`` are written as set members, or None if they cannot."""
+    texts = []
+    for part in inside.split(","):
+        if _NAME.fullmatch(part) and part not in KEYWORDS:
+            texts.append(part)
+        elif _INTEGER.fullmatch(part):
+            texts.append(part)
+        elif part and part == part.strip() and '"' not in part:
+            texts.append(f'"{part}"')
+        else:
+            return None
+    return texts
+
+
+def _families(names: list[str], lp: LinearProgram, integer: np.ndarray) -> dict[str, tuple]:
+    """Columns named ``base[...]`` that can be one indexed variable: base -> (columns, parts)."""
+    members: dict[str, list[tuple[int, list[str] | None]]] = {}
+    for j, name in enumerate(names):
+        match = _FAMILY.fullmatch(name)
+        if match and match.group(1) not in KEYWORDS:
+            members.setdefault(match.group(1), []).append((j, _element_texts(match.group(2))))
+    plain = set(names)
+    families = {}
+    for base, found in members.items():
+        columns = [j for j, _ in found]
+        parts = [texts for _, texts in found]
+        uniform = len({(lp.col_lower[j], lp.col_upper[j], bool(integer[j])) for j in columns})
+        if base not in plain and uniform == 1 and all(parts) and len(set(map(len, parts))) == 1:
+            families[base] = (columns, parts)
+    return families
+
+
+def _member(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
+
+
+def _declarations(lp: LinearProgram, integer: np.ndarray, taken: set[str]
+                  ) -> tuple[list[str], list[str]]:
+    """The text that names each column in expressions, and the ``var`` lines, in order."""
+    names = list(lp.col_names or [f"x{j + 1}" for j in range(lp.num_cols)])
+    families = _families(names, lp, integer)
+    taken.update(families)
+    references: list[str] = [""] * len(names)
+    first_of: dict[int, str] = {}
+    for base, (columns, parts) in families.items():
+        first_of[columns[0]] = base
+        for j, texts in zip(columns, parts):
+            references[j] = f"{base}[{', '.join(texts)}]"
+    singles = [j for j in range(len(names)) if not references[j]]
+    for j, text in zip(singles, opt_names([names[j] for j in singles], "v", taken)):
+        references[j] = text
+    lines = []
+    for j in range(len(names)):
+        if j in first_of:
+            columns, parts = families[first_of[j]]
+            texts = [_member(texts) for texts in parts]
+            members = ",\n      ".join(", ".join(texts[k:k + _TERMS_PER_LINE])
+                                         for k in range(0, len(texts), _TERMS_PER_LINE))
+            lines.append(_var_line(f"{first_of[j]}[{{{members}}}]", lp.col_lower[j],
+                                   lp.col_upper[j], bool(integer[j])))
+        elif not _FAMILY.fullmatch(references[j]):
+            lines.append(_var_line(references[j], lp.col_lower[j], lp.col_upper[j],
+                                   bool(integer[j])))
+    return references, lines
+
+
 def format_opt(lp: LinearProgram) -> str:
-    """The `.opt` text of ``lp``: variables, objective, then the constraints."""
+    """The `.opt` text of ``lp``: variables, objective, then the constraints.
+
+    Columns named like ``ship[seattle,chicago]`` that share bounds become one indexed
+    variable again; other names are made valid (see the module docstring).
+    """
     taken: set[str] = set()
-    columns = opt_names(lp.col_names or [f"x{j + 1}" for j in range(lp.num_cols)], "v", taken)
-    objective = opt_names([lp.objective_name or "obj"], "obj", taken)[0]
-    rows = opt_names(lp.row_names or [f"c{i + 1}" for i in range(lp.num_rows)], "c", taken)
     integer = (np.zeros(lp.num_cols, bool) if lp.integrality is None
                else np.asarray(lp.integrality) != 0)
-    lines = [f"# written by symopt from {lp.name or 'a linear program'}"]
-    lines += [_var_line(columns[j], lp.col_lower[j], lp.col_upper[j], bool(integer[j]))
-              for j in range(lp.num_cols)]
+    columns, declarations = _declarations(lp, integer, taken)
+    objective = opt_names([lp.objective_name or "obj"], "obj", taken)[0]
+    rows = opt_names(lp.row_names or [f"c{i + 1}" for i in range(lp.num_rows)], "c", taken)
+    lines = [f"# written by symopt from {lp.name or 'a linear program'}", *declarations]
     cost = [(float(c), columns[j]) for j, c in enumerate(lp.c) if c != 0]
     sense = "maximize" if lp.sense == "max" else "minimize"
     lines += ["", f"{sense} {objective}: {_linear(cost, float(lp.offset))}"]
@@ -146,5 +219,4 @@ def format_opt(lp: LinearProgram) -> str:
 
 def write_opt(lp: LinearProgram, path: str) -> None:
     """Write ``lp`` as an `.opt` file."""
-    from symopt.io.text import write_text
     write_text(path, format_opt(lp))

@@ -31,28 +31,60 @@ __all__ = ["Param", "Var", "ScalarVar", "IndexedVar", "Expression"]
 
 
 class _NumberLike:
-    """Arithmetic on a scalar component forwards to its value (``_as_operand``)."""
+    """Arithmetic and comparisons on a scalar component forward to ``_as_operand()``."""
+
+    __hash__ = object.__hash__
 
     def _as_operand(self) -> Any:
         raise NotImplementedError
 
-    def __add__(self, o): return self._as_operand() + o
-    def __radd__(self, o): return o + self._as_operand()
-    def __sub__(self, o): return self._as_operand() - o
-    def __rsub__(self, o): return o - self._as_operand()
-    def __mul__(self, o): return self._as_operand() * o
-    def __rmul__(self, o): return o * self._as_operand()
-    def __truediv__(self, o): return self._as_operand() / o
-    def __rtruediv__(self, o): return o / self._as_operand()
-    def __pow__(self, o): return self._as_operand() ** o
-    def __rpow__(self, o): return o ** self._as_operand()
-    def __neg__(self): return -self._as_operand()
-    def __le__(self, o): return self._as_operand() <= o
-    def __ge__(self, o): return self._as_operand() >= o
-    def __lt__(self, o): return self._as_operand() < o
-    def __gt__(self, o): return self._as_operand() > o
-    def __eq__(self, o): return self._as_operand() == o
-    __hash__ = object.__hash__
+    def __add__(self, other: Any) -> Any:
+        return self._as_operand() + other
+
+    def __radd__(self, other: Any) -> Any:
+        return other + self._as_operand()
+
+    def __sub__(self, other: Any) -> Any:
+        return self._as_operand() - other
+
+    def __rsub__(self, other: Any) -> Any:
+        return other - self._as_operand()
+
+    def __mul__(self, other: Any) -> Any:
+        return self._as_operand() * other
+
+    def __rmul__(self, other: Any) -> Any:
+        return other * self._as_operand()
+
+    def __truediv__(self, other: Any) -> Any:
+        return self._as_operand() / other
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return other / self._as_operand()
+
+    def __pow__(self, other: Any) -> Any:
+        return self._as_operand() ** other
+
+    def __rpow__(self, other: Any) -> Any:
+        return other ** self._as_operand()
+
+    def __neg__(self) -> Any:
+        return -self._as_operand()
+
+    def __le__(self, other: Any) -> Any:
+        return self._as_operand() <= other
+
+    def __ge__(self, other: Any) -> Any:
+        return self._as_operand() >= other
+
+    def __lt__(self, other: Any) -> Any:
+        return self._as_operand() < other
+
+    def __gt__(self, other: Any) -> Any:
+        return self._as_operand() > other
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._as_operand() == other
 
 
 class Param(_NumberLike, IndexedComponent):
@@ -176,6 +208,11 @@ class Param(_NumberLike, IndexedComponent):
 
     def items(self) -> Iterator:
         return ((k, self[k]) for k in self.index_keys())
+
+    def __repr__(self) -> str:
+        if not self.is_indexed:
+            return f"<Param {self.name} = {self._values.get(None)}>"
+        return f"<Param {self.name}: {len(self._values)} values>"
 
     def __iter__(self) -> Iterator:
         return self.index_keys()

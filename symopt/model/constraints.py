@@ -6,10 +6,10 @@ indexed ``rule(m, *i)`` that may return ``Constraint.Skip``. Each row is normali
 ``lower <= body <= upper`` with the body's constant moved into the bounds. A row without
 variables (``x <= x + 1`` is ``0 <= 1``) is reported by name as always true or always false.
 
-After a solve the pipeline writes results back through the public setters
+After a solve the pipeline writes results back through the setters
 ``ConstraintData._set_result(activity=..., dual=..., slack=...)`` and
-``ObjectiveData``'s ``Objective._set_result(value=...)``; ``VarData.value`` and
-``VarData.reduced_cost`` are plain attributes.
+``Objective._set_result(value=...)``; ``VarData.value`` and ``VarData.reduced_cost`` are
+plain attributes.
 
 >>> from symopt.model.model import Model
 >>> from symopt.model.components import Var
@@ -98,6 +98,9 @@ class Objective(IndexedComponent):
     def _set_result(self, value: float | None = None) -> None:
         self.value = value
 
+    def __repr__(self) -> str:
+        return f"<Objective {self.name}: {self.sense.name.lower()} {expr_text(self.expr)[:60]}>"
+
     def activate(self) -> None:
         self.active = True
 
@@ -182,7 +185,8 @@ class ConstraintData:
         if self.linear.terms or self.nonlinear:
             return
         holds = (self.lower is None or self.lower <= 0.0) and (self.upper is None or 0.0 <= self.upper)
-        _raise_trivial(self.name, holds, f"'{relation}' has no variables")
+        reduced = Relation(0.0, self.lower, self.upper)
+        _raise_trivial(self.name, holds, f"its variables cancel, leaving '{reduced}'")
 
     def __str__(self) -> str:
         return f"{self.name}: {Relation(self.body, self.lower, self.upper)}"
@@ -325,3 +329,6 @@ class IndexedConstraint(Constraint):
 
     def rows(self) -> Iterator[ConstraintData]:
         return iter(self._data.values())
+
+    def __repr__(self) -> str:
+        return f"<IndexedConstraint {self.name}: {len(self._data)} rows>"

@@ -162,15 +162,17 @@ class BasisInverse:
             out += (vector @ self.U[:, :k]) @ self.W[:k]
         return out
 
-    def replace(self, r: int, j: int, column: np.ndarray) -> None:
-        """Make column j basic in row r, given ``column = B^-1 a_j`` (before the change).
+    def replace(self, r: int, j: int, column: np.ndarray, rho: np.ndarray | None = None) -> None:
+        """Make column j basic in row r, given ``column = B^-1 a_j`` (before the change) and
+        optionally ``rho``, row r of ``B^-1`` (computed when not given).
 
         The new inverse is ``B^-1 + u rho^T`` with ``rho`` row r of the old inverse, kept
         as one more column of U and row of W; the exact steepest-edge weights follow from
         ``tau = B^-1 rho``.
         """
         pivot = column[r]
-        rho = self.row(r)
+        if rho is None:
+            rho = self.row(r)
         u = -column / pivot
         u[r] = 1.0 / pivot - 1.0
         tau = self.ftran_dense(rho)

@@ -60,8 +60,8 @@ def minimize_bfgs(obj: Objective, x0: np.ndarray, *, callback: Callback, gtol: f
         p = -H @ g
         if not float(g @ p) < 0:       # H lost positive definiteness: restart
             H, p = np.eye(n), -g
-        alpha0 = 1.0 if k > 0 else first_step_length(f, g, p, previous_f)
-        step = wolfe_line_search(obj, x, p, f, g, alpha0, c1=c1, c2=c2)
+        step = wolfe_line_search(obj, x, p, f, g, first_step_length(f, g, p, previous_f),
+                                 c1=c1, c2=c2)
         if step is None:
             status = 2
             break

@@ -1,8 +1,9 @@
 """Nonlinear conjugate gradients, Polak-Ribiere+ with a strong-Wolfe line search.
 
-Nocedal & Wright (2006), section 5.2: ``beta = max(0, g1'(g1 - g0) / g0'g0)``, restarting
-along ``-g`` whenever the new direction is not a descent direction. The line search uses
-``c2 = 0.4`` as scipy's. Statuses as scipy: 0 converged (``||g||_inf <= gtol``), 1 maxiter,
+Nocedal & Wright (2006), section 5.2: ``beta = max(0, g1'(g1 - g0) / g0'g0)``. As in
+scipy, a Wolfe step (``c2 = 0.4``) is accepted only if the next direction is a sufficient
+descent direction (``p'g <= -0.01 g'g``, Gilbert & Nocedal 1992); when no such step is
+found the search restarts along ``-g``. Statuses as scipy: 0 converged (``||g||_inf <= gtol``), 1 maxiter,
 2 precision loss, 3 NaN, 99 callback stop.
 
 >>> import numpy as np
@@ -46,10 +47,10 @@ def minimize_cg(obj: Objective, x0: np.ndarray, *, callback: Callback, gtol: flo
         if np.linalg.norm(g, ord=norm) <= gtol:
             status = 0
             break
-        if not float(g @ p) < 0:
+        if not float(g @ p) <= -0.01 * float(g @ g):
             p = -g
         step = wolfe_line_search(obj, x, p, f, g, first_step_length(f, g, p, previous_f),
-                                 c1=c1, c2=c2)
+                                 c1=c1, c2=c2, accept=_next_direction_descends(g, p, gtol, norm))
         if step is None and np.any(p != -g):
             p = -g
             step = wolfe_line_search(obj, x, p, f, g, first_step_length(f, g, p, None),
@@ -57,7 +58,7 @@ def minimize_cg(obj: Objective, x0: np.ndarray, *, callback: Callback, gtol: flo
         if step is None:
             status = 2
             break
-        beta = max(0.0, float(step.g @ (step.g - g)) / float(g @ g))
+        beta = _beta(g, step.g, p)
         previous_f, x, f, g = f, x + step.alpha * p, step.f, step.g
         p = -g + beta * p
         k += 1
@@ -68,3 +69,17 @@ def minimize_cg(obj: Objective, x0: np.ndarray, *, callback: Callback, gtol: flo
         if np.linalg.norm(g, ord=norm) <= gtol:
             status = 0
     return result_of(x, f, g, k, status)
+
+def _next_direction_descends(g: np.ndarray, p: np.ndarray, gtol: float, norm: float):
+    """The extra line-search condition: the next CG direction is a sufficient descent one."""
+    def test(alpha: float, g_new: np.ndarray) -> bool:
+        if np.linalg.norm(g_new, ord=norm) <= gtol:
+            return True
+        p_new = -g_new + _beta(g, g_new, p) * p
+        return float(p_new @ g_new) <= -0.01 * float(g_new @ g_new)
+    return test
+
+
+def _beta(g: np.ndarray, g_new: np.ndarray, p: np.ndarray) -> float:
+    """Polak-Ribiere+: ``max(0, g_new'(g_new - g) / g'g)``."""
+    return max(0.0, float(g_new @ (g_new - g)) / float(g @ g))

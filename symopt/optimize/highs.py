@@ -138,9 +138,6 @@ def _result(highspy: Any, h: Any, lp: LinearProgram, name: str) -> OptimizeResul
     m, n = lp.A.shape
     sign = 1.0 if lp.sense == "min" else -1.0
     status, message = _status(highspy, h.getModelStatus())
-    if status == 3 and name != "highs-ds" and h.getModelStatus() == \
-            highspy.HighsModelStatus.kUnboundedOrInfeasible:
-        status = 2
     solution = h.getSolution()
     x = np.array(solution.col_value) if len(solution.col_value) == n else np.full(n, np.nan)
     info = h.getInfo()

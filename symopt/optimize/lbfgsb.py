@@ -5,7 +5,9 @@ path of the quadratic model ``B = theta I - W M W'`` (the compact form of Byrd, 
 Schnabel 1994, kept in :mod:`symopt.optimize.lbfgs_memory`), (2) minimises the model over
 the variables still free there (direct primal method, Sherman-Morrison-Woodbury), projecting
 the result into the box, and (3) runs the shared strong-Wolfe line search along the step,
-never leaving the box. ``hess_inv`` is the final estimate as an operator (``@``,
+never leaving the box. Without finite bounds steps (1)-(2) reduce to the L-BFGS direction,
+computed by the two-loop recursion instead: the same step, fewer rounding errors on badly
+scaled problems. ``hess_inv`` is the final estimate as an operator (``@``,
 ``todense()``), as scipy's. Statuses as scipy: 0 converged (projected gradient or relative
 reduction of f), 1 maxiter / maxfun, 2 the line search failed, 3 NaN, 99 callback stop.
 
@@ -29,10 +31,10 @@ __all__ = ["minimize_lbfgsb", "projected_gradient"]
 
 _MESSAGES = {
     "pgtol": "CONVERGENCE: NORM OF PROJECTED GRADIENT <= PGTOL",
-    "ftol": "CONVERGENCE: REL_REDUCTION_OF_F_<=_FACTR*EPSMCH",
+    "ftol": "CONVERGENCE: RELATIVE REDUCTION OF F <= FACTR*EPSMCH",
     "maxiter": "STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT",
     "maxfun": "STOP: TOTAL NO. OF F,G EVALUATIONS EXCEEDS LIMIT",
-    "linesearch": "ABNORMAL_TERMINATION_IN_LNSRCH",
+    "linesearch": "ABNORMAL: ROUNDING ERRORS PREVENT PROGRESS",
     "nan": "NaN result encountered.",
     "callback": "`callback` raised `StopIteration`.",
 }
@@ -97,9 +99,12 @@ def minimize_lbfgsb(obj: Objective, x0: np.ndarray, *, callback: Callback,
 def _search(obj: Objective, x: np.ndarray, f: float, g: np.ndarray, lb: np.ndarray,
             ub: np.ndarray, memory: LbfgsMemory, maxls: int):
     """Cauchy point, subspace step and line search: the next (x, f, g), or None."""
-    x_cp, c = memory.cauchy_point(x, g, lb, ub)
-    target = memory.subspace_minimum(x, g, x_cp, c, lb, ub)
-    d = target - x
+    if memory.size and not (np.any(np.isfinite(lb)) or np.any(np.isfinite(ub))):
+        d = -(InverseHessianProduct(memory.S, memory.Y) @ g)
+        x_cp = x - g
+    else:
+        x_cp, c = memory.cauchy_point(x, g, lb, ub)
+        d = memory.subspace_minimum(x, g, x_cp, c, lb, ub) - x
     if not float(g @ d) < 0:
         d = x_cp - x
         if not float(g @ d) < 0:

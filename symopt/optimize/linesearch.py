@@ -21,6 +21,7 @@ counts as too far: the search falls back halfway towards the best step.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -53,13 +54,16 @@ class _End:
 
 def wolfe_line_search(obj: Objective, x: np.ndarray, p: np.ndarray, f0: float, g0: np.ndarray,
                       alpha0: float = 1.0, c1: float = 1e-4, c2: float = 0.9,
-                      amax: float = np.inf, maxiter: int = 40) -> LineStep | None:
+                      amax: float = np.inf, maxiter: int = 40,
+                      accept: Callable[[float, np.ndarray], bool] | None = None
+                      ) -> LineStep | None:
     """A step satisfying the strong Wolfe conditions along the descent direction ``p``.
 
     Returns None when ``p`` is not a descent direction, when rounding errors stop the
     search (the interval of uncertainty shrank to nothing: the callers report precision
     loss, as scipy's), or after ``maxiter`` trials. A step at ``amax`` with sufficient
-    decrease and a still-negative slope is accepted: the bound stops it.
+    decrease and a still-negative slope is accepted: the bound stops it. ``accept(alpha,
+    g)``, when given, is an extra condition a Wolfe step must meet (CG's descent test).
     """
     d0 = float(g0 @ p)
     if not d0 < 0 or not alpha0 > 0:
@@ -81,7 +85,8 @@ def wolfe_line_search(obj: Objective, x: np.ndarray, p: np.ndarray, f0: float, g
         cur = _End(alpha, f, float(g @ p), g)
         sufficient = f <= f0 + alpha * slope_test
         if sufficient and (abs(cur.d) <= -c2 * d0 or (alpha >= amax and cur.d <= slope_test)):
-            return LineStep(alpha, f, g)
+            if accept is None or accept(alpha, g):
+                return LineStep(alpha, f, g)
         if bracketed and (alpha <= step_min or alpha >= step_max
                           or step_max - step_min <= _XTOL * step_max):
             return None

@@ -63,6 +63,7 @@ class _Search:
         self.counter = 0
         self.nodes = 0
         self.simplex_iterations = 0
+        self.numerical_failures = 0
         self.start = time.perf_counter()
 
     def push(self, node: _Node) -> None:
@@ -140,6 +141,9 @@ def solve_milp(lp: LinearProgram, options: dict | None = None,
             callback(_progress(search))
     if stop is not None:
         return _finish(search, 1, stop)
+    if search.numerical_failures:
+        return _finish(search, 4, f"numerical difficulties: {search.numerical_failures} node LP(s) "
+                                  "failed, so the search is incomplete (best incumbent kept)")
     if search.best_x is None:
         return _finish(search, 2, "the problem is infeasible (no integer solution exists)")
     return _finish(search, 0, "optimal (branch and bound closed the gap)")
@@ -181,6 +185,8 @@ def _solve_node(search: _Search, node: _Node):
     if result.status != 0:
         if result.status == 1:
             search.push(node)   # unfinished: keep it open so the bound stays valid
+        elif result.status == 4:
+            search.numerical_failures += 1
         return None
     value = search.sign * (result.fun - search.lp.offset)
     if search.prunable(value):

@@ -349,9 +349,13 @@ def _undo(record, lp, rows_of, x, y, col_basis, row_basis) -> None:
     elif kind == "duplicate":
         _undo_duplicate(record, lp, rows_of, x, y, row_basis)
     elif kind == "free_singleton":
-        _, i, j, a, rhs, other_cols, other_vals, ratio = record
-        row_value = lp.row_lower[i] if rhs is not None else _row_value(lp, rows_of, i, x, j)
-        x[j] = (row_value - float(other_vals @ x[other_cols])) / a
+        _, i, j, a, rhs, _, _, ratio = record
+        cols, vals = rows_of.column(i)
+        others = cols != j
+        activity = float(vals[others] @ x[cols[others]])
+        row_value = lp.row_lower[i] if rhs is not None else float(
+            np.clip(activity, lp.row_lower[i], lp.row_upper[i]))
+        x[j] = (row_value - activity) / a
         y[i] = ratio
         col_basis[j] = int(BasisStatus.BASIC)
         row_basis[i] = int(BasisStatus.AT_LOWER) if rhs is not None else int(BasisStatus.BASIC)
@@ -380,13 +384,6 @@ def _flip(status: int, factor: float) -> int:
     if factor > 0 or status not in (BasisStatus.AT_LOWER, BasisStatus.AT_UPPER):
         return int(status)
     return int(BasisStatus.AT_UPPER if status == BasisStatus.AT_LOWER else BasisStatus.AT_LOWER)
-
-
-def _row_value(lp: LinearProgram, rows_of, i: int, x: np.ndarray, j: int) -> float:
-    """A row value inside the row's bounds, near the current activity without column j."""
-    cols, vals = rows_of.column(i)
-    others = cols != j
-    return float(np.clip(vals[others] @ x[cols[others]], lp.row_lower[i], lp.row_upper[i]))
 
 
 def _undo_singleton(record, lp, x, y, col_basis, row_basis) -> None:

@@ -59,6 +59,10 @@ def dual_ratio_test(alpha: np.ndarray, d: np.ndarray, where: np.ndarray, lower: 
     ratio = slack / abs_a
     width_all = upper[idx] - lower[idx]
     unboxed = ~np.isfinite(width_all)
+    if unboxed.all():  # nothing can flip: the plain Harris two-pass test
+        harris = np.min((slack + tol) / abs_a)
+        fits = np.flatnonzero(ratio <= harris)
+        return DualStep(int(idx[fits[np.argmax(abs_a[fits])]]), idx[:0])
     # only breakpoints before the first variable that cannot flip can matter
     cutoff = np.min((slack[unboxed] + tol) / abs_a[unboxed]) if unboxed.any() else np.inf
     near = np.flatnonzero(ratio <= cutoff)

@@ -46,7 +46,7 @@ __all__ = ["solve_simplex", "SIMPLEX_OPTIONS"]
 SIMPLEX_OPTIONS: dict[str, Any] = {
     "maxiter": 1_000_000, "time_limit": np.inf, "disp": False, "presolve": True,
     "primal_feasibility_tolerance": 1e-7, "dual_feasibility_tolerance": 1e-7,
-    "autoscale": True, "sensitivity": True, "refactor_every": 100, "perturbation": 5e-7,
+    "autoscale": True, "sensitivity": True, "refactor_every": None, "perturbation": 5e-7,
     "max_dense_rows": 6000,
 }
 
@@ -73,7 +73,8 @@ def solve_simplex(lp: LinearProgram, options: dict | None = None, basis: Any = N
     options : dict, optional
         ``maxiter``, ``time_limit`` (seconds), ``primal_feasibility_tolerance``,
         ``dual_feasibility_tolerance``, ``autoscale``, ``sensitivity`` (compute ranging),
-        ``refactor_every``, ``perturbation``, ``disp``; ``presolve`` is accepted for
+        ``refactor_every`` (updates between refactorisations; default m/4 within
+        [100, 400]), ``perturbation``, ``disp``; ``presolve`` is accepted for
         scipy compatibility (this method has no presolve).
     basis : tuple of arrays, optional
         ``(col_basis, row_basis)`` of `BasisStatus` to start from (a warm start, e.g.
@@ -111,7 +112,8 @@ def solve_simplex(lp: LinearProgram, options: dict | None = None, basis: Any = N
     lower = np.concatenate([lp.col_lower / col_scale, lp.row_lower * row_scale])
     upper = np.concatenate([lp.col_upper / col_scale, lp.row_upper * row_scale])
     where = _initial_statuses(basis, n, m)
-    state = SimplexState(A, cost, lower, upper, where, opts["refactor_every"])
+    refactor_every = opts["refactor_every"] or int(np.clip(m // 4, 100, 400))
+    state = SimplexState(A, cost, lower, upper, where, refactor_every)
     budget = IterationBudget(int(opts["maxiter"]), float(opts["time_limit"]))
     if callback is not None:
         budget.callback = _progress_reporter(callback, lp, col_scale, budget)

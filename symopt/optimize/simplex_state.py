@@ -51,6 +51,7 @@ class SimplexState:
         self.head = np.flatnonzero(self.where == BASIC)
         self.z = np.zeros(total)
         self.d = np.zeros(total)
+        self._last_row: tuple | None = None  # (row, update count, row of B^-1) of pivot_row
         self.factor = BasisInverse(A, self.head, refactor_every)
         self._after_refactor()
 
@@ -106,6 +107,7 @@ class SimplexState:
     def pivot_row(self, r: int) -> np.ndarray:
         """Row r of ``B^-1 [A, -I]`` (zero on basic variables)."""
         rho = self.factor.row(r)
+        self._last_row = (r, self.factor.updates, rho)
         support = np.flatnonzero(rho)
         alpha = np.empty(self.n + self.m)
         if support.size < 0.3 * self.m:
@@ -134,9 +136,16 @@ class SimplexState:
 
     def shift_basic(self, indices: np.ndarray, steps: np.ndarray) -> None:
         """Move nonbasic variables by ``steps`` and update the basic values."""
-        total = np.zeros(self.m)
-        for j, step in zip(indices, steps):
-            total += step * self.column(int(j))
+        indices = np.asarray(indices, dtype=np.int64)
+        structural = indices < self.n
+        cols, col_steps = indices[structural], steps[structural]
+        A = self.A
+        starts, lengths = A.indptr[cols], A.indptr[cols + 1] - A.indptr[cols]
+        take = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + \
+            np.arange(lengths.sum())
+        total = np.bincount(A.indices[take], weights=A.data[take] * np.repeat(col_steps, lengths),
+                            minlength=self.m)
+        np.subtract.at(total, indices[~structural] - self.n, steps[~structural])
         self.z[indices] += steps
         self.z[self.head] -= self.factor.ftran_dense(total)
 
@@ -145,7 +154,10 @@ class SimplexState:
         p = int(self.head[r])
         self.where[p] = leaving_status
         self.where[q] = BASIC
-        self.factor.replace(r, q, column)
+        last = self._last_row
+        known = last is not None and last[0] == r and last[1] == self.factor.updates
+        self.factor.replace(r, q, column, last[2] if known else None)
+        self._last_row = None
 
     def primal_infeasibility(self) -> np.ndarray:
         """Bound violation of each basic variable (positive above, negative below)."""

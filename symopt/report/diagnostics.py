@@ -70,7 +70,13 @@ def is_infeasible(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray, solve: 
 
 def infeasibility_check(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray,
                         solve: SolveLP) -> tuple[bool, np.ndarray | None]:
-    """Whether the selected subsystem is infeasible, and the solver's Farkas vector if valid."""
+    """Whether the selected subsystem is infeasible, and the solver's Farkas vector.
+
+    When the solver offers a Farkas vector, "infeasible" is believed only if that vector
+    checks out (a positive gap without infinite bounds): a verdict within the solver's
+    tolerances but without proof (a point far away may be feasible) counts as feasible,
+    so the subset found stays infeasible at the cost of perhaps one member too many.
+    """
     restricted = feasibility_problem(lp, rows, cols)
     result = solve(restricted)
     if int(result.status) != 2:
@@ -79,11 +85,11 @@ def infeasibility_check(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray,
     if farkas is None:
         return True, None
     y = np.asarray(farkas, dtype=float).copy()
-    y[np.abs(y) <= TOL * max(1.0, float(np.abs(y).max(initial=0.0)))] = 0.0
+    y[np.abs(y) <= ROUNDOFF * max(1.0, float(np.abs(y).max(initial=0.0)))] = 0.0
     for candidate in (y, -y):
         if certificate_gap(restricted, candidate) > TOL:
             return True, candidate
-    return True, None
+    return False, None
 
 
 def shrink_to_support(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray,
@@ -197,7 +203,9 @@ def farkas_certificate(lp: LinearProgram, rows: np.ndarray | None = None,
     y = np.asarray(result.row_dual, dtype=float).copy()
     y[np.abs(y) <= TOL] = 0.0
     if y.any():
-        y /= np.abs(y[y != 0]).min()  # the smallest multiplier becomes 1: easier to read
+        sizes = np.abs(y[y != 0])
+        # the smallest multiplier becomes 1 (easier to read) unless that inflates the rest
+        y /= sizes.min() if sizes.max() <= 1e4 * sizes.min() else sizes.max()
     for candidate in (y, -y):
         if certificate_gap(restricted, candidate) > TOL:
             return candidate

@@ -21,13 +21,15 @@ __all__ = ["render_html"]
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
-       max-width: 72rem; padding: 0 1rem; color: #1d2733; line-height: 1.45; }
+       max-width: 90rem; padding: 0 1rem; color: #1d2733; line-height: 1.45; }
 h1 { border-bottom: 2px solid #3465a4; padding-bottom: .3rem; }
 h2 { margin-top: 2rem; color: #204a87; }
 table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: .92rem; }
 caption { caption-side: top; text-align: left; font-weight: 600; padding-bottom: .3rem; }
 th, td { border: 1px solid #c9d2dc; padding: .25rem .55rem; }
 th { background: #eef2f7; text-align: left; }
+td:first-child { white-space: nowrap; }
+.table-wrap { overflow-x: auto; max-width: 100%; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; font-family: ui-monospace, monospace; }
 tr.group td { background: #f6f8fa; font-weight: 600; }
 dl.kv { display: grid; grid-template-columns: max-content auto; gap: .15rem 1rem; }
@@ -97,8 +99,8 @@ def table_html(table: Table) -> str:
         rows.append(f"<tr>{cells}</tr>")
     caption = f"<caption>{escape(table.title)}</caption>" if table.title else ""
     note = f"<p><em>{escape(table.caption)}</em></p>" if table.caption else ""
-    return (f'<table{ident} class="report-table">{caption}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>{note}")
+    return (f'<div class="table-wrap"><table{ident} class="report-table">{caption}'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{note}")
 
 
 def plot_html(plot: Plot) -> str:

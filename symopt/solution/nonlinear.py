@@ -51,13 +51,15 @@ class History:
     sense: multiplied back by ``sign``) or a bare iterate (then ``objective(x)`` is called).
     """
 
-    def __init__(self, objective: Any, sign: float = 1.0):
+    def __init__(self, objective: Any, sign: float = 1.0, from_x: bool = False):
         self.objective = objective
         self.sign = sign
+        self.from_x = from_x      # least squares report residuals as fun: evaluate f(x)
         self.values: list[float] = []
 
     def __call__(self, intermediate_result: Any) -> None:
-        if isinstance(intermediate_result, dict) and intermediate_result.get("fun") is not None:
+        if (not self.from_x and isinstance(intermediate_result, dict)
+                and intermediate_result.get("fun") is not None):
             self.values.append(self.sign * float(intermediate_result["fun"]))
         else:
             x = intermediate_result.get("x") if isinstance(intermediate_result, dict) else intermediate_result
@@ -159,7 +161,7 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
         constraints=constraints, route=plan, iterations=_int(result.get("nit")),
         evaluations=_evaluations(result),
         sizes={"variables": nlp.num_cols, "constraints": nlp.num_rows,
-               "jacobian_nonzeros": nlp.constraints.jacobian_nnz},
+               "nonzeros": nlp.constraints.jacobian_nnz},
         gradient_norm=(None if nlp.num_rows and duals is None else
                        _projected_gradient_norm(nlp.sign * gradient, x, nlp.col_lower, nlp.col_upper)),
         max_violation=violation, history=list(history), raw=result, problem=nlp)

@@ -15,11 +15,15 @@ iterations and the wall time. Then the 28 infeasible problems of ``npz/infeasibl
 
 BLAS is pinned to one thread (HiGHS is single-threaded too, and the machine is shared).
 
-Proposal for the default method (C1 owns ``choose_method``), from these measurements:
-the native simplex is the quicker on the smallest problems and gives a basis directly,
-but the interior-point method (presolve + homogeneous Mehrotra, with crossover for a
-basis) is the more reliable on the larger and degenerate Netlib problems and has no
-dense basis inverse; see the summary lines this script prints for the current numbers.
+Proposal for the default method (C1 owns ``choose_method``), from these measurements
+(2 shared cores, 2026-11-24): on the 73 problems under 1,000 rows every native variant
+reaches 1e-6; median time ratio to HiGHS 14.8x for the default (simplex), 24x for
+'interior-point' with crossover and 6.5x without it. The crossover costs about a cold
+simplex solve, because the simplex warm start goes through its dual phase one. So: keep
+the simplex as the default up to ~600 rows; above that, or whenever no basis/ranging is
+asked for, 'interior-point' (without crossover when only duals are needed) is 2-5x
+faster than the simplex and is the only native method that finishes the 1,500-3,000
+row problems in a minute.
 """
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 Target: ``symopt solve examples/production.opt`` in under 1.5 s. The floors are the imports
 every run pays (Python, numpy, lark); sympy is listed to show what the LP path must avoid.
 The peer is scipy: importing scipy.optimize and solving the same LP with ``linprog``.
+A second table times building a transportation LP from an .opt file (parse, build, extract
+the sparse matrix) beside Pyomo's build + LP-file write, each in a fresh process.
 
 Run: ``python benchmarks/startup.py [--repeat N]`` (median of N runs, default 5).
 """
@@ -52,6 +54,8 @@ def imports_sympy(command: list[str]) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-build", action="store_true",
+                        help="skip the model-building table (transportation LPs)")
     args = parser.parse_args()
     wall_time([*SYMOPT, "check", PRODUCTION])  # warm the OS file cache and lark's parser cache
     print(f"start-up, median of {args.repeat} fresh processes (seconds)\n")
@@ -69,6 +73,62 @@ def main() -> None:
           f"{'met' if solve < 1.5 else 'NOT met'}")
     print(f"sympy imported by 'symopt solve production.opt': "
           f"{imports_sympy([*SYMOPT, 'solve', PRODUCTION])}")
+    if not args.no_build:
+        build_times()
+
+
+TRANSPORT_OPT = """set P = 1..{n}
+set M = 1..{n}
+param cost[i in P, j in M] = 1 + (i * 7 + j * 13) / 100
+var x[P, M] >= 0
+minimize total: sum(i in P, j in M) cost[i, j] * x[i, j]
+subject to
+  supply[i in P]: sum(j in M) x[i, j] <= 100
+  demand[j in M]: sum(i in P) x[i, j] >= 90
+"""
+
+PYOMO_BUILD = """
+import time, tempfile, os
+start = time.perf_counter()
+import pyomo.environ as pe
+n = {n}
+m = pe.ConcreteModel()
+m.P = pe.RangeSet(n); m.M = pe.RangeSet(n)
+cost = lambda i, j: 1 + (i * 7 + j * 13) / 100
+m.x = pe.Var(m.P, m.M, within=pe.NonNegativeReals)
+m.total = pe.Objective(expr=sum(cost(i, j) * m.x[i, j] for i in m.P for j in m.M))
+m.supply = pe.Constraint(m.P, rule=lambda m, i: sum(m.x[i, j] for j in m.M) <= 100)
+m.demand = pe.Constraint(m.M, rule=lambda m, j: sum(m.x[i, j] for i in m.P) >= 90)
+path = os.path.join(tempfile.mkdtemp(), "t.lp")
+m.write(path, io_options={{"symbolic_solver_labels": True}})
+print(time.perf_counter() - start)
+"""
+
+SYMOPT_BUILD = """
+import time, sys
+start = time.perf_counter()
+from symopt.dsl import read
+from symopt.compile.linear import extract_linear
+lp = extract_linear(read(sys.argv[1]).model)
+print(time.perf_counter() - start)
+"""
+
+
+def build_times(sizes: tuple[int, ...] = (30, 100, 300)) -> None:
+    """Building + extracting a transportation LP from an .opt file, beside Pyomo (+ LP file)."""
+    import tempfile
+    folder = Path(tempfile.mkdtemp())
+    print(f"\ntransportation LP n x n, build + matrix in a fresh process, imports included (s)\n")
+    print(f"{'n':>5} {'variables':>10} {'symopt .opt':>12} {'pyomo + .lp':>12}")
+    for n in sizes:
+        model = folder / f"transport{n}.opt"
+        model.write_text(TRANSPORT_OPT.format(n=n))
+        ours = subprocess.run([PY, "-c", SYMOPT_BUILD, str(model)], capture_output=True,
+                              text=True, check=True, cwd=ROOT)
+        peer = subprocess.run([PY, "-c", PYOMO_BUILD.format(n=n)], capture_output=True,
+                              text=True)
+        theirs = f"{float(peer.stdout):12.3f}" if peer.returncode == 0 else f"{'n/a':>12}"
+        print(f"{n:>5} {n * n:>10} {float(ours.stdout):12.3f} {theirs}")
 
 
 if __name__ == "__main__":

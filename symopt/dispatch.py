@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from symopt import optimize
+from symopt.errors import SolverError
 from symopt.optimize.linear_program import LinearProgram
 from symopt.optimize.result import OptimizeResult
 from symopt.routing import Plan
@@ -120,10 +121,13 @@ def _run_fit(fit: "FitProblem", plan: Plan) -> Any:
                                         bounds=bounds, method=plan.method or "trf", **plan.options)
         return mapping.from_fit(fit, result.x, _covariance(fit, result), result, plan)
     xdata = next(iter(fit.independent.values()), np.arange(fit.num_points))
-    popt, pcov, info, message, flag = optimize.curve_fit(
-        fit.curve, xdata, fit.observed, p0=fit.p0, sigma=fit.sigma,
-        absolute_sigma=fit.absolute_sigma, bounds=bounds, method=plan.method,
-        jac=fit.curve_jacobian, full_output=True, **plan.options)
+    try:
+        popt, pcov, info, message, flag = optimize.curve_fit(
+            fit.curve, xdata, fit.observed, p0=fit.p0, sigma=fit.sigma,
+            absolute_sigma=fit.absolute_sigma, bounds=bounds, method=plan.method,
+            jac=fit.curve_jacobian, full_output=True, **plan.options)
+    except SolverError as failure:  # not converged: a status on the Solution, as for the others
+        return mapping.from_fit(fit, failure.result.x, None, failure.result, plan)
     result = OptimizeResult(x=popt, success=flag in _FIT_SUCCESS, status=flag, message=message,
                             nfev=info.get("nfev"), njev=info.get("njev"))
     return mapping.from_fit(fit, popt, pcov, result, plan)

@@ -178,7 +178,9 @@ def test_check_and_cli_import_stay_light():
     assert result.stdout.split()[-2:] == ["True", "False"], result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("name, optimum", [("afiro", -464.7531428571), ("boeing1", -335.2135675)])
+@pytest.mark.parametrize("name, optimum", [
+    ("afiro", -464.7531428571), ("sc50a", -64.575077059),
+    pytest.param("boeing1", -335.2135675, marks=pytest.mark.slow)])
 def test_netlib_mps_solves_and_survives_a_round_trip_through_opt(capsys, tmp_path, name,
                                                                   optimum):
     from conftest import NETLIB_DIR

@@ -116,6 +116,40 @@ def test_csv_column_missing_and_file_missing(tmp_path):
     assert len(errors) == 2
 
 
+@pytest.mark.parametrize("csv_text, statement, start", [
+    ("k,v\na,1\nb\n", 'param p[S] from "d.csv"', "data file 'd.csv', line 3 has 1 cells"),
+    ("", 'param p[S] from "d.csv"', "data file 'd.csv' is empty"),
+    ("k,v\na,1\nb,lots\n", 'param p[S] from "d.csv"', "d.csv, line 3: column 'v' holds 'lots'"),
+    ("k,v\na,1\na,2\nb,3\n", 'param p[S] from "d.csv"', "d.csv gives param 'p' key [a] twice"),
+    ("k,v\na,1\nc,2\nb,3\n", 'param p[S] from "d.csv"',
+     "param 'p' has key [c], which is not in its index set S"),
+    ("k,u,v\na,1,2\nb,3,4\n", 'param p[S] from "d.csv"', "d.csv has no column 'p'"),
+])
+def test_csv_data_errors(tmp_path, csv_text, statement, start):
+    (tmp_path / "d.csv").write_text(csv_text)
+    errors = check_text(f"set S = {{a, b}}\n{statement}\nvar x >= 0\nminimize f: x",
+                        str(tmp_path / "m.opt"))
+    assert len(errors) == 1 and errors[0].message.startswith(start), errors
+    assert errors[0].location.line == 2
+
+
+@pytest.mark.parametrize("text, start", [
+    ("var a = 1\nfit y ~ a*t", "a 'fit' needs observations"),
+    ('data "d.csv"\nvar a = 1\nfit y ~ a*y', "the fitted column 'y' also appears"),
+    ('data "d.csv"\nvar a = 1\nfit y ~ a', "the fit formula uses no data column"),
+    ('data "d.csv"\nvar a = 1\nfit y ~ a*t sigma dz', "sigma column 'dz' is not in d.csv"),
+    ('data "d.csv"\nvar a = 1\nfit y ~ a*t sigma t', "sigma column 't' must be positive"),
+    ('data "d.csv"\nvar a = 1\nfit w ~ a*t', "column 'w' is not in d.csv"),
+    ('data "d.csv"\nvar t = 1\nfit y ~ t', "'t' is already defined"),
+    ('data "d.csv"\nvar a = 1\nminimize f: a^2\nfit y ~ a*t', "a 'fit' statement cannot"),
+])
+def test_fit_errors(tmp_path, text, start):
+    (tmp_path / "d.csv").write_text("t,y,dy\n0,1,0.1\n1,2,0.1\n")
+    errors = check_text(text, str(tmp_path / "m.opt"))
+    assert errors and errors[0].message.startswith(start), [e.message for e in errors]
+    assert errors[0].location is not None
+
+
 def test_solve_block_not_square():
     error = only_error("var x = 1, y = 1, z = 1\nsolve\n  a: x + y = 1\n  b: x - y^2 = 0")
     assert error.message.startswith("the 'solve' block is not square: 2 equation(s) for 3 "
@@ -147,6 +181,23 @@ def test_misc_semantic_errors():
         "var x >= y\nvar y\nminimize f: x": "undefined name 'y'",
         "var x\nvar y >= x\nminimize f: x": "'x' must be a number here",
         "var x": "the model has nothing to do",
+        "options tol = 1, tol = 2\nvar x\nminimize f: x": "option 'tol' is given twice",
+        "var x >= 0 >= 1\nminimize f: x": "variable 'x' has more than one 'lower' attribute",
+        "set T = {(a, 1)}\nvar x[(p, q, r) in T]\nminimize f: 1": "cannot unpack a,1 into (p, q, r)",
+        "param p = 1\nvar x\nminimize f: p[1] + x": "param 'p' is not indexed",
+        "set S = {a}\nparam p[S] = {a: 1}\nvar x\nminimize f: p + x": "param 'p' is indexed",
+        "set S = {a}\nvar x\nminimize f: S + x": "'S' is a set",
+        "param S = 1\nvar x[S]\nminimize f: x": "'S' is a param, not a set",
+        "var x\nminimize f: exp(x, x)": "exp() takes 1 argument(s), got 2",
+        "var x\nminimize f: max(x, 1)": "max() accepts numbers only",
+        "var x\nminimize f: log(-1) + x": "log(-1) is not defined",
+        "var x\nminimize f: (-8)^0.5 + x": "'(-8)^0.5' is not a real number",
+        "param p = \"a\" \nvar x\nminimize f: x": "a quoted string",
+        "var x\nminimize f: x\nsubject to c: x <= 1 >= 0": "a double-sided constraint needs",
+        "var x\nminimize f: x\nsubject to c: 0 <= x <= x": "the outer sides of a double-sided",
+        "var x\nsolve\n e: x = 1\nminimize f: x": "an objective cannot be combined",
+        "var x\nminimize f: x\nsolve\n e: x = 1": "a 'solve' block cannot be combined",
+        "var __x\nminimize f: __x": "names starting with '__' are reserved",
         "set I = 1..2\nvar x[I]\nminimize f: sum(i in I : x[i] == 1) x[i]":
             "a condition compares numbers and set members, but 'x[i]' depends on variables",
         "set I = 1..2\nset J = {a}\nparam p[I] = {1: 1, 2: 2}\nvar x\nminimize f: "

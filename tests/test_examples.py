@@ -32,6 +32,12 @@ def test_there_are_at_least_ten_examples():
     assert (EXAMPLES / "production.opt").exists()
 
 
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.opt")), ids=lambda p: p.stem)
+def test_every_example_passes_check(path):
+    from symopt.dsl import check
+    assert check(path) == []
+
+
 def scipy_objective(lp) -> float:
     """The optimum of a LinearProgram by scipy's HiGHS (the oracle)."""
     from scipy.optimize import Bounds, LinearConstraint, milp

@@ -71,7 +71,7 @@ def test_fixed_column_is_substituted():
 def test_singleton_row_becomes_bound_and_gets_its_dual_back():
     lp = lp_of([1, 1], [[1, 0], [1, 1]], [3, 1], [INF, INF])
     reduced, res = check_against_highs(lp)
-    assert reduced.lp.num_rows == 1 and reduced.lp.col_lower[0] == 3
+    assert reduced.lp.num_rows == 0 and reduced.records[0][0] == "singleton"
     assert res.row_dual[0] == pytest.approx(1.0)
     assert res.row_basis[0] == BasisStatus.AT_LOWER and res.col_basis[0] == BasisStatus.BASIC
 
@@ -153,3 +153,15 @@ def test_free_singleton_in_a_row_shifted_by_a_fixed_column():
     reduced, res = check_against_highs(lp)
     assert reduced.lp.num_cols <= 1
     assert res.x @ [1, 1, 1] == pytest.approx(10)
+
+
+def test_bound_propagation_detects_infeasibility():
+    # x - y >= 2 forces x >= 2, and x + y <= 1 forces x <= 1
+    lp = lp_of([1, 1], [[1, 1], [1, -1]], [-INF, 2], [1, INF], [0, 0], [10, 10])
+    reduced = presolve(lp)
+    assert reduced.status == 2 and "empty range" in reduced.message
+
+
+def test_bound_propagation_leaves_feasible_lps_alone():
+    lp = lp_of([1, 1], [[1, 1], [1, -1]], [-INF, 2], [3, INF], [0, 0], [10, 10])
+    check_against_highs(lp)

@@ -136,3 +136,12 @@ def test_unsupported_function_is_a_compile_error():
     from symopt.errors import CompileError
     with pytest.raises(CompileError, match="cannot generate numpy code"):
         solve_minimize(sympy.Function("g")(x) ** 2, {x: 1.0})
+
+
+def test_a_fit_that_does_not_converge_is_a_status_not_a_crash():
+    a, k, t = sympy.symbols("a k t")
+    x = np.linspace(0, 1, 20)
+    solution = fit(a * sympy.exp(-k * t), t, x, np.exp(-3 * x), {a: 1, k: 1},
+                          options={"max_nfev": 2})
+    assert (solution.status, solution.success) == ("iteration_limit", False)
+    assert solution.fit.covariance is None and len(solution.fit.parameters) == 2

@@ -121,6 +121,7 @@ class _Builder:
             raise self.fail(f"'{name}' is already defined (line {first.line}); "
                             f"choose another name for this {kind}", token)
         if name.startswith("__"):
+            self.broken.add(name)
             raise self.fail(f"names starting with '__' are reserved; rename '{name}'", token)
         self.defined[name] = token
         return name

@@ -67,10 +67,10 @@ class Evaluator(Indexing):
 
     # ---- expressions -----------------------------------------------------------------------
     def expression(self, node: Tree | Token, scope: dict) -> Any:
-        handler = getattr(self, f"_expr_{node.data}", None) if isinstance(node, Tree) else None
+        handler = _HANDLERS.get(node.data) if isinstance(node, Tree) else None
         if handler is None:
             raise self.fail("expected an arithmetic expression here", node)
-        return handler(node, scope)
+        return handler(self, node, scope)
 
     def number(self, node: Tree, scope: dict) -> float:
         """An expression that must be a number (params, not variables)."""
@@ -134,7 +134,8 @@ class Evaluator(Indexing):
         name = str(token)
         parts = []
         for child in positions:   # the hot path of big models: bound index names first
-            value = scope.get(child.children[0], _UNBOUND) if child.data == "name" else _UNBOUND
+            value = scope.get(child.children[0].value, _UNBOUND) if child.data == "name" \
+                else _UNBOUND
             parts.append(self.subscript_value(child, scope) if value is _UNBOUND else value)
         key = parts[0] if len(parts) == 1 else tuple(parts)
         symbols = self.symbols
@@ -250,3 +251,6 @@ class Evaluator(Indexing):
         return function
 
 
+#: tree node name -> the Evaluator method that evaluates it
+_HANDLERS = {name[len("_expr_"):]: method for name, method in vars(Evaluator).items()
+             if name.startswith("_expr_")}

@@ -12,6 +12,7 @@ lists, and index lists (``[i in I, (j, k) in ARCS : cond]``) to (scope, key) pai
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -65,7 +66,11 @@ def is_number(value: Any) -> bool:
 
 def number_of(token: Token) -> int | float:
     """The value of a NUMBER token: an int when written without '.' or exponent."""
-    text = str(token)
+    return _number_text(token.value if isinstance(token, Token) else str(token))
+
+
+@functools.lru_cache(maxsize=4096)
+def _number_text(text: str) -> int | float:
     if any(c in text for c in ".eE"):
         return float(text)
     return int(text)

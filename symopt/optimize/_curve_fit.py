@@ -118,7 +118,9 @@ def curve_fit(
     options = {**DEFAULT_TOLERANCES, "max_nfev": 400 * (n + 1), "x_scale": "jac", **kwargs}
     result = least_squares(residuals, p0, jac=jacobian, bounds=bounds, method=method, **options)
     if not result.success:
-        raise SolverError("Optimal parameters not found: " + result.message)
+        error = SolverError("Optimal parameters not found: " + result.message)
+        error.result = result  # the last iterate and status, for callers that report failures
+        raise error
     pcov = _covariance(result.jac, 2.0 * result.cost, m, n, absolute_sigma)
     if not full_output:
         return result.x, pcov

@@ -154,7 +154,7 @@ class _StallGuard:
         if self.stalls < self.patience:
             return
         self.stalls, self.rounds = 0, self.rounds + 1
-        size = 1e-6 * 10.0 ** min(self.rounds, 4)
+        size = 1e-6 * 3.0 ** min(self.rounds, 3)
         xi = size * (1.0 + np.abs(state.cost)) * self.rng.random(state.cost.size)
         movable = state.lower != state.upper
         up = (state.where == AT_LOWER) & movable

@@ -110,7 +110,8 @@ class LbfgsMemory:
 
     def subspace_minimum(self, x: np.ndarray, g: np.ndarray, x_cp: np.ndarray, c: np.ndarray,
                          lb: np.ndarray, ub: np.ndarray) -> np.ndarray:
-        """Minimise the model over the variables free at ``x_cp``, projected into the box."""
+        """Minimise the model over the variables free at ``x_cp``; the step from ``x_cp`` is
+        cut back at the first bound it meets (the paper's direct primal method)."""
         free = (x_cp > lb) & (x_cp < ub)
         if not np.any(free):
             return x_cp
@@ -129,9 +130,18 @@ class LbfgsMemory:
             except np.linalg.LinAlgError:
                 return x_cp
             du = -rF / theta - (WF @ v) / theta ** 2
-        target = x_cp.copy()
-        target[free] = x_cp[free] + du
-        return np.clip(target, lb, ub)
+        step = np.zeros_like(x_cp)
+        step[free] = du
+        return x_cp + _largest_feasible_fraction(x_cp, step, lb, ub) * step
+
+
+def _largest_feasible_fraction(x: np.ndarray, step: np.ndarray, lb: np.ndarray,
+                               ub: np.ndarray) -> float:
+    """Largest ``a`` in [0, 1] with ``x + a step`` inside the box."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        up = np.where(step > 0, (ub - x) / step, np.inf)
+        down = np.where(step < 0, (lb - x) / step, np.inf)
+    return float(min(1.0, max(0.0, np.min(np.minimum(up, down), initial=np.inf))))
 
 
 class InverseHessianProduct:

@@ -2,9 +2,12 @@
 
 Nocedal & Wright (2006), Algorithm 7.1: the Newton system ``H p = -g`` is solved inexactly
 by conjugate gradients, stopped at the residual ``min(0.5, sqrt(||g||_1)) ||g||_1`` or at
-negative curvature, then a strong-Wolfe line search takes the step. ``H`` is used only
+negative curvature, then a strong-Wolfe line search takes the step, always trying the full
+Newton step first (scipy may try a shorter one; on the MGH set the full step needs fewer
+evaluations). ``H`` is used only
 through products: ``hessp``, a ``hess`` matrix (evaluated once per iteration) or finite
-differences of the gradient. Stops, as scipy, when the step's 1-norm is at most ``xtol``.
+differences of the gradient. Stops, as scipy, when the step's 1-norm is at most ``n xtol``
+(``xtol`` is an average per variable).
 Statuses as scipy: 0 converged, 1 maxiter, 2 precision loss, 3 NaN, 99 callback stop.
 
 >>> import numpy as np
@@ -40,7 +43,8 @@ def minimize_newton_cg(obj: Objective, x0: np.ndarray, *, callback: Callback,
                        c2: float = 0.9) -> OptimizeResult:
     """Minimise with line-search Newton-CG.
 
-    Options (scipy's names): ``xtol`` on the 1-norm of the step, ``maxiter`` (200 n),
+    Options (scipy's names): ``xtol`` (average per variable) on the 1-norm of the step,
+    ``maxiter`` (200 n),
     Wolfe constants ``c1``, ``c2``.
     """
     n = x0.size
@@ -59,6 +63,9 @@ def minimize_newton_cg(obj: Objective, x0: np.ndarray, *, callback: Callback,
         if p is None:
             status = 3
             break
+        if not np.any(p):              # the Newton step vanished: nothing left to gain
+            status = 0
+            break
         step = wolfe_line_search(obj, x, p, f, g, 1.0, c1=c1, c2=c2)
         if step is None:
             status = 2
@@ -69,7 +76,7 @@ def minimize_newton_cg(obj: Objective, x0: np.ndarray, *, callback: Callback,
         if callback(x, f):
             status = 99
             break
-        if np.sum(np.abs(s)) <= xtol:
+        if np.sum(np.abs(s)) <= n * xtol:
             status = 0
             break
     return result_of(x, f, g, k, status)
@@ -77,7 +84,8 @@ def minimize_newton_cg(obj: Objective, x0: np.ndarray, *, callback: Callback,
 
 def _newton_direction(Hp: Callable[[np.ndarray], np.ndarray], g: np.ndarray,
                       maxiter: int) -> np.ndarray | None:
-    """Truncated CG on ``H p = -g``; a descent direction, or None if NaN appeared."""
+    """Truncated CG on ``H p = -g``: a descent direction, zero when ``H`` shows no
+    measurable curvature along ``g`` (as scipy: the solve then stops), None on NaN."""
     g_norm1 = float(np.sum(np.abs(g)))
     tol = min(0.5, np.sqrt(g_norm1)) * g_norm1
     p = np.zeros_like(g)
@@ -91,9 +99,11 @@ def _newton_direction(Hp: Callable[[np.ndarray], np.ndarray], g: np.ndarray,
         curvature = float(d @ Hd)
         if not np.isfinite(curvature):
             return None
-        if curvature <= 0:
+        if 0 <= curvature <= 3 * np.finfo(float).eps:   # no measurable curvature left
+            break
+        if curvature < 0:
             if i == 0:
-                return -g * (rr / max(-curvature, 1e-300)) if curvature < 0 else -g
+                return -g * (rr / -curvature)
             break
         alpha = rr / curvature
         p += alpha * d
@@ -101,4 +111,4 @@ def _newton_direction(Hp: Callable[[np.ndarray], np.ndarray], g: np.ndarray,
         rr_new = float(r @ r)
         d = r + (rr_new / rr) * d
         rr = rr_new
-    return p if np.any(p) else -g
+    return p

@@ -7,7 +7,9 @@ bound (or prove unboundedness); singleton rows become column bounds; duplicate r
 bounds are dropped as redundant, and rows whose activity range misses their bounds
 prove infeasibility; free column singletons with zero cost, or on an equality row,
 and column singletons whose bounds the equality row already implies (bound tightening),
-are solved for and removed with their row. The result holds the reduced
+are solved for and removed with their row. Finally, bound propagation (each row bounds
+its columns through the others' bounds, iterated) proves infeasibility when implied
+bounds cross; it only detects, the LP keeps its bounds. The result holds the reduced
 `LinearProgram` and `postsolve(result)`, which maps a solve of the reduced problem back
 to the original one: ``x``, ``fun``, row activities, row duals, reduced costs and, when
 the reduced result has a basis, the basis statuses.
@@ -26,7 +28,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from symopt.optimize.linear_program import BasisStatus, LinearProgram
+from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.postsolve import postsolve
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["presolve", "Presolved"]
@@ -49,7 +52,7 @@ class Presolved:
 
     def postsolve(self, result: OptimizeResult) -> OptimizeResult:
         """Map a result of the reduced LP to the original LP (a new result)."""
-        return _postsolve(self, result)
+        return postsolve(self, result)
 
 
 class _State:
@@ -88,6 +91,7 @@ def presolve(lp: LinearProgram, max_passes: int = 20) -> Presolved:
                        + _free_column_singletons(state))
             if not changed:
                 break
+        _propagate_bounds(state)
     except _Decided as decided:
         return Presolved(lp, None, decided.status, decided.message)
     return _reduced(state)
@@ -191,6 +195,55 @@ def _activity_bounds(s: _State, live: np.ndarray):
     return low, high
 
 
+def _propagate_bounds(s: _State, passes: int = 30) -> None:
+    """Bound tightening used to detect infeasibility early (the LP itself is not changed).
+
+    Each row bounds every column in it through the other columns' bounds; the implied
+    bounds are intersected and propagated. Crossing bounds, or a row whose implied
+    activity range misses its bounds, prove infeasibility.
+    """
+    live = s.live()
+    rows, cols, vals = s.rows[live], s.cols[live], s.vals[live]
+    low_col, high_col = s.cl.copy(), s.cu.copy()
+    for _ in range(passes):
+        new_low, new_high = _implied_column_bounds(s, rows, cols, vals, low_col, high_col)
+        tol = 1e-6 * (1 + np.abs(np.where(np.isfinite(new_low), new_low, 0)))
+        gained = np.any(new_low > low_col + tol) or np.any(new_high < high_col - tol)
+        low_col, high_col = np.maximum(low_col, new_low), np.minimum(high_col, new_high)
+        crossed = np.flatnonzero(s.col_on & (low_col > high_col + 1e-6 * (1 + np.abs(low_col))))
+        if crossed.size:
+            j = int(crossed[0])
+            raise _Decided(2, f"infeasible: the rows force {_name(s.lp.col_names, j, 'column')}"
+                              f" into [{low_col[j]:g}, {high_col[j]:g}], an empty range")
+        if not gained:
+            return
+
+
+def _implied_column_bounds(s: _State, rows, cols, vals, low_col, high_col):
+    m = s.rl.size
+    low_part = np.where(vals > 0, low_col[cols], high_col[cols]) * vals
+    high_part = np.where(vals > 0, high_col[cols], low_col[cols]) * vals
+    sums = {}
+    for key, part in (("low", low_part), ("high", high_part)):
+        finite = np.isfinite(part)
+        total = np.bincount(rows, weights=np.where(finite, part, 0.0), minlength=m)
+        missing = np.bincount(rows, weights=~finite, minlength=m)
+        others = total[rows] - np.where(finite, part, 0.0)
+        valid = missing[rows] - ~finite == 0
+        sums[key] = np.where(valid, others, np.nan)
+    with np.errstate(invalid="ignore"):
+        from_upper = (s.ru[rows] - sums["low"]) / vals      # a x_j <= ru - others_low
+        from_lower = (s.rl[rows] - sums["high"]) / vals     # a x_j >= rl - others_high
+    upper_cand = np.where(vals > 0, from_upper, from_lower)
+    lower_cand = np.where(vals > 0, from_lower, from_upper)
+    new_low, new_high = np.full(low_col.size, -np.inf), np.full(high_col.size, np.inf)
+    ok_low = np.isfinite(lower_cand)
+    ok_high = np.isfinite(upper_cand)
+    np.maximum.at(new_low, cols[ok_low], lower_cand[ok_low])
+    np.minimum.at(new_high, cols[ok_high], upper_cand[ok_high])
+    return new_low, new_high
+
+
 def _redundant_rows(s: _State) -> int:
     _, _, live = s.counts()
     low, high = _activity_bounds(s, live)
@@ -204,9 +257,7 @@ def _redundant_rows(s: _State) -> int:
                           f"[{low[i]:g}, {high[i]:g}] by the column bounds, which misses "
                           f"its bounds [{s.rl[i]:g}, {s.ru[i]:g}]")
     loose = 1e-12 * scale
-    redundant = np.flatnonzero(s.row_on & (low >= s.rl - loose) & (high <= s.ru + loose)
-                               & np.isfinite(low) & np.isfinite(high)
-                               | s.row_on & np.isinf(s.rl) & np.isinf(s.ru))
+    redundant = np.flatnonzero(s.row_on & (low >= s.rl - loose) & (high <= s.ru + loose))
     if redundant.size == 0:
         return 0
     s.row_on[redundant] = False
@@ -298,121 +349,3 @@ def _reduced(s: _State) -> Presolved:
         col_names=tuple(lp.col_names[j] for j in cols) if lp.col_names else (),
         row_names=tuple(lp.row_names[i] for i in rows) if lp.row_names else ())
     return Presolved(lp, reduced, None, "", rows, cols, s.records, s.value)
-
-
-def _postsolve(p: Presolved, result: OptimizeResult) -> OptimizeResult:
-    lp = p.original
-    m, n = lp.A.shape
-    out = OptimizeResult(result)
-    if result.get("x") is None:
-        return _expand_certificates(p, out)
-    x = p.col_value.copy()
-    x[p.cols] = result.x
-    y = np.zeros(m)
-    y[p.rows] = result.row_dual
-    basis = result.get("col_basis") is not None
-    col_basis = np.full(n, int(BasisStatus.AT_LOWER))
-    row_basis = np.full(m, int(BasisStatus.BASIC))
-    if basis:
-        col_basis[p.cols] = result.col_basis
-        row_basis[p.rows] = result.row_basis
-    rows_of = lp.A.transpose()
-    for record in reversed(p.records):
-        _undo(record, lp, rows_of, x, y, col_basis, row_basis)
-    out.x = x
-    out.fun = float(lp.c @ x + lp.offset)
-    out.row_activity = lp.A @ x
-    out.row_dual = y
-    out.col_dual = lp.c - lp.A.rmatvec(y)
-    free_basic = (x > lp.col_lower + 1e-9 * (1 + np.abs(x))) & (
-        x < lp.col_upper - 1e-9 * (1 + np.abs(x)))
-    out.col_dual[free_basic] = 0.0
-    if basis:
-        out.col_basis, out.row_basis = col_basis, row_basis
-    return out
-
-
-def _undo(record, lp, rows_of, x, y, col_basis, row_basis) -> None:
-    kind = record[0]
-    if kind == "columns":
-        columns = record[1]
-        at_upper = np.isfinite(lp.col_upper[columns]) & (x[columns] >= lp.col_upper[columns]) & (
-            lp.col_lower[columns] < lp.col_upper[columns])
-        col_basis[columns] = np.where(at_upper, int(BasisStatus.AT_UPPER), np.where(
-            np.isfinite(lp.col_lower[columns]) | at_upper, int(BasisStatus.AT_LOWER),
-            int(BasisStatus.ZERO)))
-    elif kind == "rows":
-        y[record[1]] = 0.0
-        row_basis[record[1]] = int(BasisStatus.BASIC)
-    elif kind == "singleton":
-        _undo_singleton(record, lp, x, y, col_basis, row_basis)
-    elif kind == "duplicate":
-        _undo_duplicate(record, lp, rows_of, x, y, row_basis)
-    elif kind == "free_singleton":
-        _, i, j, a, rhs, _, _, ratio = record
-        cols, vals = rows_of.column(i)
-        others = cols != j
-        activity = float(vals[others] @ x[cols[others]])
-        row_value = lp.row_lower[i] if rhs is not None else float(
-            np.clip(activity, lp.row_lower[i], lp.row_upper[i]))
-        x[j] = (row_value - activity) / a
-        y[i] = ratio
-        col_basis[j] = int(BasisStatus.BASIC)
-        row_basis[i] = int(BasisStatus.AT_LOWER) if rhs is not None else int(BasisStatus.BASIC)
-
-
-def _at(value: float, bound: float) -> bool:
-    return bool(np.isfinite(bound)) and abs(value - bound) <= 1e-7 * (1 + abs(bound))
-
-
-def _undo_duplicate(record, lp, rows_of, x, y, row_basis) -> None:
-    _, keep, drop, factor, from_lower, from_upper = record
-    cols, vals = rows_of.column(keep)
-    activity = float(vals @ x[cols])
-    on_own_bound = _at(activity, lp.row_lower[keep]) or _at(activity, lp.row_upper[keep])
-    row_basis[drop] = int(BasisStatus.BASIC)
-    if y[keep] != 0.0 and (from_lower or from_upper) and not on_own_bound:
-        y[drop], y[keep] = y[keep] / factor, 0.0
-        if row_basis[keep] != BasisStatus.BASIC:
-            row_basis[drop] = _flip(int(row_basis[keep]), factor)
-            row_basis[keep] = int(BasisStatus.BASIC)
-    else:
-        y[drop] = 0.0
-
-
-def _flip(status: int, factor: float) -> int:
-    if factor > 0 or status not in (BasisStatus.AT_LOWER, BasisStatus.AT_UPPER):
-        return int(status)
-    return int(BasisStatus.AT_UPPER if status == BasisStatus.AT_LOWER else BasisStatus.AT_LOWER)
-
-
-def _undo_singleton(record, lp, x, y, col_basis, row_basis) -> None:
-    _, i, j, a, from_lower, from_upper = record
-    rows, vals = lp.A.column(j)
-    reduced_cost = float(lp.c[j] - vals @ y[rows])
-    activity = a * x[j]
-    on_row_bound = _at(activity, lp.row_lower[i]) or _at(activity, lp.row_upper[i])
-    on_col_bound = _at(x[j], lp.col_lower[j]) or _at(x[j], lp.col_upper[j])
-    if (from_lower or from_upper) and on_row_bound and not on_col_bound and reduced_cost != 0.0:
-        y[i] = reduced_cost / a
-        if col_basis[j] != BasisStatus.BASIC:
-            col_basis[j] = int(BasisStatus.BASIC)
-            row_basis[i] = int(BasisStatus.AT_LOWER if _at(activity, lp.row_lower[i])
-                               else BasisStatus.AT_UPPER)
-        else:
-            row_basis[i] = int(BasisStatus.BASIC)
-    else:
-        y[i] = 0.0
-        row_basis[i] = int(BasisStatus.BASIC)
-
-
-def _expand_certificates(p: Presolved, out: OptimizeResult) -> OptimizeResult:
-    m, n = p.original.A.shape
-    for key, size, index in (("farkas", m, p.rows), ("ray", n, p.cols)):
-        if out.get(key) is not None:
-            full = np.zeros(size)
-            full[index] = out[key]
-            out[key] = full
-    for key in ("row_dual", "col_dual", "row_activity", "row_basis", "col_basis"):
-        out[key] = None
-    return out

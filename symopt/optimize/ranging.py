@@ -30,6 +30,7 @@ from symopt.optimize.result import OptimizeResult
 __all__ = ["compute_sensitivity"]
 
 _ZERO = 1e-9
+_DENSE_ENTRIES = 4_000_000
 
 
 def compute_sensitivity(lp: LinearProgram, col_basis: Any, row_basis: Any,
@@ -157,6 +158,14 @@ def _cost_ranges(lp, status, head, binv, reduced, lower, upper, cost):
     if basic_rows.size == 0:
         return lo, hi, lo_change, hi_change
     kind = _dual_sign_kind(status, lower, upper)
+    if basic_rows.size * (n + m) <= _DENSE_ENTRIES and m * n <= _DENSE_ENTRIES:
+        rows = binv[basic_rows]
+        tableau = np.hstack([rows @ lp.A.to_dense(), -rows])
+        delta_lo, delta_hi, enter_lo, enter_hi = _basic_cost_steps_dense(tableau, reduced, kind)
+        j = head[basic_rows]
+        lo[j], hi[j] = c[j] + delta_lo, c[j] + delta_hi
+        lo_change[j], hi_change[j] = enter_lo, enter_hi
+        return lo, hi, lo_change, hi_change
     AT = lp.A.transpose()
     for r in basic_rows:
         idx, alpha = _tableau_row(lp, AT, binv[r])
@@ -195,6 +204,30 @@ def _basic_cost_step(idx: np.ndarray, alpha: np.ndarray, reduced: np.ndarray,
     return delta_lo, delta_hi, enter_lo, enter_hi
 
 
+def _basic_cost_steps_dense(tableau: np.ndarray, reduced: np.ndarray, kind: np.ndarray):
+    """`_basic_cost_step` for all rows of a dense tableau at once."""
+    a = tableau
+    k = kind[None, :]
+    d = np.where(kind == 1, np.maximum(reduced, 0.0),
+                 np.where(kind == -1, np.minimum(reduced, 0.0), 0.0))[None, :]
+    active = (k != 0) & (np.abs(a) > _ZERO)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = d / a
+    towards_upper = ((k == 1) & (a > 0)) | ((k == -1) & (a < 0))
+    upper_limit = active & (towards_upper | (k == 2))
+    lower_limit = active & (~towards_upper | (k == 2))
+    every = np.arange(a.shape[0])
+    hi_ratio = np.where(upper_limit, ratio, np.inf)
+    enter_hi = np.argmin(hi_ratio, axis=1)
+    delta_hi = hi_ratio[every, enter_hi]
+    lo_ratio = np.where(lower_limit, ratio, -np.inf)
+    enter_lo = np.argmax(lo_ratio, axis=1)
+    delta_lo = lo_ratio[every, enter_lo]
+    enter_hi = np.where(np.isfinite(delta_hi), enter_hi, -1)
+    enter_lo = np.where(np.isfinite(delta_lo), enter_lo, -1)
+    return delta_lo, delta_hi, enter_lo, enter_hi
+
+
 def _extreme(ratio, idx, mask, pick, default):
     if not mask.any():
         return default, -1
@@ -210,18 +243,19 @@ def _rhs_ranges(lp, status, head, binv, values, lower, upper):
     hi = np.full(m, np.inf)
     lo_change = np.full(m, -1, dtype=np.int64)
     hi_change = np.full(m, -1, dtype=np.int64)
-    x_basic = values[head]
-    lb, ub = lower[head], upper[head]
-    for i in range(m):
+    x_basic = values[head][:, None]
+    lb, ub = lower[head][:, None], upper[head][:, None]
+    binding = np.flatnonzero(status[n:] != BasisStatus.BASIC)
+    chunk = max(1, _DENSE_ENTRIES // max(m, 1))
+    for start in range(0, binding.size, chunk):
+        rows = binding[start:start + chunk]
+        value[rows] = values[n + rows]
+        d_lo, d_hi, k_lo, k_hi = _rhs_step(binv[:, rows], x_basic, lb, ub)
+        lo[rows], hi[rows] = value[rows] + d_lo, value[rows] + d_hi
+        lo_change[rows] = np.where(k_lo >= 0, head[np.maximum(k_lo, 0)], -1)
+        hi_change[rows] = np.where(k_hi >= 0, head[np.maximum(k_hi, 0)], -1)
+    for i in np.flatnonzero(status[n:] == BasisStatus.BASIC):
         s = n + i
-        if status[s] != BasisStatus.BASIC:
-            value[i] = values[s]
-            g = binv[:, i]
-            d_lo, d_hi, k_lo, k_hi = _rhs_step(g, x_basic, lb, ub)
-            lo[i], hi[i] = value[i] + d_lo, value[i] + d_hi
-            lo_change[i] = head[k_lo] if k_lo >= 0 else -1
-            hi_change[i] = head[k_hi] if k_hi >= 0 else -1
-            continue
         activity = values[s]
         candidates = [(abs(b - activity), b) for b in (lower[s], upper[s]) if np.isfinite(b)]
         if not candidates:
@@ -235,19 +269,18 @@ def _rhs_ranges(lp, status, head, binv, values, lower, upper):
 
 
 def _rhs_step(g, x, lb, ub):
-    """Range of delta with ``lb <= x + delta * g <= ub``, and the blocking rows."""
+    """Per column of ``g``: the range of delta with ``lb <= x + delta * g <= ub`` and the
+    positions that block it (-1 when unbounded)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         pos, neg = g > _ZERO, g < -_ZERO
         up = np.where(pos, (ub - x) / g, np.where(neg, (lb - x) / g, np.inf))
         down = np.where(pos, (lb - x) / g, np.where(neg, (ub - x) / g, -np.inf))
     up = np.where(np.isnan(up), np.inf, np.maximum(up, 0.0))
     down = np.where(np.isnan(down), -np.inf, np.minimum(down, 0.0))
-    k_hi = int(np.argmin(up)) if up.size else -1
-    k_lo = int(np.argmax(down)) if down.size else -1
-    d_hi = float(up[k_hi]) if k_hi >= 0 else np.inf
-    d_lo = float(down[k_lo]) if k_lo >= 0 else -np.inf
-    if not np.isfinite(d_hi):
-        k_hi = -1
-    if not np.isfinite(d_lo):
-        k_lo = -1
-    return d_lo, d_hi, k_lo, k_hi
+    every = np.arange(g.shape[1])
+    if g.shape[0] == 0:
+        empty = np.full(g.shape[1], -1)
+        return np.full(g.shape[1], -np.inf), np.full(g.shape[1], np.inf), empty, empty
+    k_hi, k_lo = np.argmin(up, axis=0), np.argmax(down, axis=0)
+    d_hi, d_lo = up[k_hi, every], down[k_lo, every]
+    return d_lo, d_hi, np.where(np.isfinite(d_lo), k_lo, -1), np.where(np.isfinite(d_hi), k_hi, -1)

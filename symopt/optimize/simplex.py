@@ -32,7 +32,7 @@ import numpy as np
 
 from symopt.errors import InputError
 from symopt.optimize.dual_simplex import PhaseOutcome, run_dual
-from symopt.optimize.linear_program import BasisStatus, LinearProgram
+from symopt.optimize.linear_program import LinearProgram
 from symopt.optimize.primal_simplex import run_primal
 from symopt.optimize.ranging import compute_sensitivity
 from symopt.optimize.result import OptimizeResult

@@ -24,11 +24,14 @@ import time
 import numpy as np
 
 from symopt.optimize.basis_factor import BasisInverse
+from symopt.optimize.linear_program import BasisStatus
 from symopt.optimize.sparse import CSCMatrix
 
 __all__ = ["SimplexState", "IterationBudget", "BASIC", "AT_LOWER", "AT_UPPER", "FREE"]
 
-BASIC, AT_LOWER, AT_UPPER, FREE = 0, 1, 2, 3
+#: statuses, numbered as `BasisStatus` so that they are reported without translation
+BASIC, AT_LOWER, AT_UPPER, FREE = (int(BasisStatus.BASIC), int(BasisStatus.AT_LOWER),
+                                   int(BasisStatus.AT_UPPER), int(BasisStatus.ZERO))
 
 
 class SimplexState:

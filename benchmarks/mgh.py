@@ -31,6 +31,11 @@ MINIMIZE_METHODS = ["Nelder-Mead", "CG", "BFGS", "L-BFGS-B", "Newton-CG", "trust
                     "trust-exact", "SLSQP"]
 ROOT_METHODS = ["hybr", "lm", "broyden1", "broyden2", "newton"]
 HESSIAN_METHODS = {"Newton-CG", "trust-ncg", "trust-exact"}
+#: accuracy in f that counts as solved: 1e-8, or the method's own goal when looser
+#: (SLSQP's ftol = 1e-6 is an absolute accuracy goal for f)
+SOLVED_ATOL = {"SLSQP": 1e-6}
+#: a root counts as found when max |F_i(x)| <= this (broyden's default f_tol is 6e-6)
+ROOT_TOL = 1e-5
 
 
 @dataclass
@@ -55,7 +60,8 @@ def run_minimize(minimizer, problem, method: str) -> Run:
         except Exception as exc:                      # a crash counts as not solved
             print(f"  ! {method} on {problem.name}: {type(exc).__name__}: {exc}")
             value, nfev, njev = np.inf, 0, 0
-    return Run(problem.solved(value), nfev, njev, time.perf_counter() - start, value)
+    solved = problem.solved(value, SOLVED_ATOL.get(method, 1e-8))
+    return Run(solved, nfev, njev, time.perf_counter() - start, value)
 
 
 def run_root(rooter, problem, method: str) -> Run:
@@ -66,12 +72,12 @@ def run_root(rooter, problem, method: str) -> Run:
         try:
             res = rooter(problem.F, problem.x0.copy(), method=method, **kwargs)
             x = np.asarray(res.x, dtype=float)
-            residual = float(np.linalg.norm(problem.F(x)))
+            residual = float(np.max(np.abs(problem.F(x))))
             nfev, njev = int(res.get("nfev", 0) or 0), int(res.get("njev", 0) or 0)
         except Exception as exc:
             print(f"  ! root {method} on {problem.name}: {type(exc).__name__}: {exc}")
             residual, nfev, njev = np.inf, 0, 0
-    solved = bool(np.isfinite(residual) and residual <= 1e-6)
+    solved = bool(np.isfinite(residual) and residual <= ROOT_TOL)
     return Run(solved, nfev, njev, time.perf_counter() - start, residual)
 
 
@@ -89,7 +95,7 @@ def summarize(method: str, ours: list[Run], ref: list[Run] | None, names: list[s
     med = {k: (_median(ours, k, both, names), _median(ref, k, both, names))
            for k in ("nfev", "njev")}
     key = "njev" if uses_gradient else "nfev"
-    holds = not missed and (not both or med[key][0] <= med[key][1])
+    holds = not missed and (not both or float(med[key][0]) <= float(med[key][1]))
     row = [method, str(len(names)), str(len(solved_ours)), str(len(solved_ref)),
            ", ".join(missed) or "-", f"{med['nfev'][0]} / {med['nfev'][1]}",
            f"{med['njev'][0]} / {med['njev'][1]}",
@@ -146,7 +152,8 @@ def main() -> int:
         if args.detail:
             print_detail(method, names, ours, ref)
     print_table(f"minimize: {len(problems)} MGH problems, exact gradients (Hessians for "
-                "Newton-CG / trust-*), scipy defaults on both sides", rows)
+                "Newton-CG / trust-*), scipy defaults on both sides; solved = f within 1e-8 "
+                "(SLSQP: 1e-6, its ftol) + 1e-4 relative of a known minimum", rows)
     all_hold &= root_table(problems, wanted, args.detail)
     print(f"\ntarget holds for every method: {'yes' if all_hold else 'NO'}")
     return 0
@@ -172,7 +179,8 @@ def root_table(problems, wanted, detail: bool) -> bool:
         if detail:
             print_detail(method, names, ours, ref)
     print_table(f"root: {len(square)} square MGH systems (m == n), exact Jacobians for "
-                "hybr / lm / newton, solved = ||F(x)|| <= 1e-6 (scipy has no 'newton')", rows)
+                f"hybr / lm / newton, solved = max|F(x)| <= {ROOT_TOL:g} "
+                "(scipy has no 'newton')", rows)
     return all_hold
 
 

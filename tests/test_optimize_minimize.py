@@ -69,12 +69,17 @@ def test_same_minimum_as_scipy(method, name):
 
 
 @pytest.mark.parametrize("method", GRADIENT_METHODS)
-def test_exact_gradient_costs_no_more_than_scipy_on_rosenbrock(method):
-    fun, jac, hess, x0 = PROBLEMS["rosen5"]
-    kw = {"jac": jac, **({"hess": hess} if method in HESSIAN_METHODS else {})}
-    ours, ref = minimize(fun, x0, method=method, **kw), so.minimize(fun, x0, method=method, **kw)
-    assert ours.success
-    assert ours.njev <= 1.25 * ref.njev + 2
+def test_exact_gradients_cost_about_what_scipy_needs(method):
+    """The benchmark (benchmarks/mgh.py) checks the medians; here a quick guard."""
+    ours = ref = 0
+    for name in PROBLEMS:
+        fun, _, _, x0 = PROBLEMS[name]
+        kw = derivative_kwargs(method, name)
+        res = minimize(fun, x0, method=method, **kw)
+        assert res.success, (name, res.message)
+        ours += res.njev
+        ref += so.minimize(fun, x0, method=method, **kw).njev
+    assert ours <= 1.15 * ref
 
 
 @pytest.mark.parametrize("method", ["CG", "BFGS", "L-BFGS-B", "SLSQP"])
@@ -150,6 +155,13 @@ def test_hessp_only_for_newton_methods():
         assert res.success and np.allclose(res.x, 1, atol=1e-4)
 
 
+@pytest.mark.parametrize("method", ["Nelder-Mead", "BFGS", "SLSQP"])
+def test_return_all_keeps_every_iterate(method):
+    res = minimize(so.rosen, np.array([-1.2, 1.0]), method=method,
+                   options={"return_all": True})
+    assert len(res.allvecs) == res.nit + 1 and np.allclose(res.allvecs[-1], res.x)
+
+
 def test_callback_old_and_new_style_and_stop_iteration():
     seen = []
     minimize(so.rosen, np.array([-1.2, 1.0]), method="BFGS", callback=lambda xk: seen.append(xk))
@@ -190,9 +202,10 @@ def test_equality_and_inequality_constraints_with_multipliers():
     ours = minimize(f, x0, method="SLSQP", bounds=bounds, constraints=cons)
     ref = so.minimize(f, x0, method="SLSQP", bounds=bounds, constraints=cons)
     assert ours.success and np.allclose(ours.x, ref.x, atol=1e-4)
-    ineq, eq = ours.multipliers
+    ineq, eq = ours.constraint_multipliers
     assert ineq[0] == pytest.approx(0.55229, abs=1e-3)   # grad f = sum mult * grad c
     assert eq[0] == pytest.approx(-0.16147, abs=1e-3)
+    assert np.allclose(ours.multipliers, ref.multipliers, atol=1e-3)   # scipy's flat array
 
 
 def test_constraint_objects_match_scipy_and_upper_bounds_get_negative_multipliers():
@@ -206,7 +219,7 @@ def test_constraint_objects_match_scipy_and_upper_bounds_get_negative_multiplier
                                    so.LinearConstraint([[1, -1]], -np.inf, 0.2)])
     assert ours.success and np.allclose(ours.x, ref.x, atol=1e-5)
     assert np.allclose(ours.x, [0.8, 0.6], atol=1e-5)
-    circle_mult, line_mult = ours.multipliers[0][0], ours.multipliers[1][0]
+    circle_mult, line_mult = ours.constraint_multipliers[0][0], ours.constraint_multipliers[1][0]
     assert circle_mult < 0 and line_mult < 0
     grad_f = np.array([2 * (0.8 - 2), 2 * (0.6 - 1)])
     assert np.allclose(grad_f, circle_mult * np.array([1.6, 1.2]) + line_mult * np.array([1, -1]),
@@ -239,9 +252,20 @@ def test_non_finite_start_value_is_an_input_error():
 def test_bounds_ignored_by_bfgs_warn_as_scipy():
     with pytest.warns(OptimizeWarning):
         minimize(so.rosen, [0.5, 0.5], method="BFGS", bounds=[(0, 1), (0, 1)])
+    with pytest.warns(OptimizeWarning):
+        minimize(so.rosen, [0.5, 0.5], method="CG", constraints={"type": "eq", "fun": np.sum})
 
 
 def test_tol_sets_the_main_tolerance():
     loose = minimize(so.rosen, [-1.2, 1.0], method="BFGS", jac=so.rosen_der, tol=1e-2)
     tight = minimize(so.rosen, [-1.2, 1.0], method="BFGS", jac=so.rosen_der, tol=1e-9)
     assert loose.nit < tight.nit and np.max(np.abs(tight.jac)) <= 1e-9
+
+
+@pytest.mark.parametrize("method", ["L-BFGS-B", "SLSQP", "Nelder-Mead"])
+def test_fixed_variables_lb_equal_ub(method):
+    bounds = [(0.5, 0.5), (-1, 2), (0, 0)]
+    ours = minimize(so.rosen, [0.5, 0.2, 0.0], method=method, bounds=bounds)
+    ref = so.minimize(so.rosen, [0.5, 0.2, 0.0], method=method, bounds=bounds)
+    assert ours.success and ours.x[0] == 0.5 and ours.x[2] == 0.0
+    assert np.allclose(ours.x, ref.x, atol=1e-4)

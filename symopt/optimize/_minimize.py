@@ -84,8 +84,11 @@ def minimize(fun: Callable[..., Any], x0: Any, args: tuple = (), method: str | N
     Returns
     -------
     OptimizeResult
-        ``x, fun, jac, nit, nfev, njev, nhev, status, success, message`` (and
-        ``hess_inv`` for BFGS, ``multipliers`` for SLSQP) as scipy.
+        ``x, fun, jac, nit, nfev, njev, nhev, status, success, message`` as scipy, and
+        ``hess_inv`` (BFGS, L-BFGS-B), ``hess`` (trust-*), ``final_simplex``
+        (Nelder-Mead), ``allvecs`` (``return_all``); for SLSQP ``multipliers`` (scipy's
+        flat array) plus ``constraint_multipliers`` and ``multipliers_bounds`` (one array
+        per given constraint / per variable; signs in :mod:`symopt.optimize.slsqp`).
 
     Examples
     --------
@@ -99,23 +102,12 @@ def minimize(fun: Callable[..., Any], x0: Any, args: tuple = (), method: str | N
     name = _default_method(method, bounds, constraints)
     spec = lookup("minimize", name)
     solver = spec.load()
-    key = name.lower()
-    opts = _checked_options(key, solver, tol, options)
+    opts = _checked_options(name.lower(), solver, tol, options)
     args = args if isinstance(args, tuple) else (args,)
-    box = normalize_bounds(bounds, x0.size)
-    if box is not None and not spec.bounds:
-        warnings.warn(f"Method {name} cannot handle bounds; they are ignored", OptimizeWarning,
-                      stacklevel=2)
-        box = None
+    box = _usable_bounds(bounds, x0.size, spec, name)
     if box is not None:
         x0 = np.clip(x0, box[0], box[1])
-    has_constraints = constraints is not None and not (
-        isinstance(constraints, (list, tuple)) and len(constraints) == 0)
-    if has_constraints and not spec.constraints:
-        warnings.warn(f"Method {name} cannot handle constraints; they are ignored",
-                      OptimizeWarning, stacklevel=2)
-        has_constraints = False
-    obj = _objective(fun, x0, args, jac, hess, hessp, box, opts, uses_gradient=key != "nelder-mead")
+    obj = _objective(fun, x0, args, jac, hess, hessp, box, opts)
     f0 = obj.fun(x0)
     if not np.isfinite(f0):
         raise InputError(f"fun(x0) must be finite to start from x0, got {f0}")
@@ -123,12 +115,35 @@ def minimize(fun: Callable[..., Any], x0: Any, args: tuple = (), method: str | N
     if spec.bounds:
         extra["bounds"] = box
     if spec.constraints:
-        extra["constraints"] = normalize_constraints(constraints if has_constraints else None, x0)
+        extra["constraints"] = normalize_constraints(
+            constraints if _has_constraints(constraints) else None, x0)
+    elif _has_constraints(constraints):
+        warnings.warn(f"Method {name} cannot handle constraints; they are ignored",
+                      OptimizeWarning, stacklevel=2)
     disp = bool(opts.pop("disp", False))
-    for option in ("return_all",) + _GRADIENT_OPTIONS:
+    history = Callback(callback, keep_history=bool(opts.pop("return_all", False)))
+    for option in _GRADIENT_OPTIONS:
         opts.pop(option, None)
-    result = solver(obj, x0, callback=Callback(callback), **extra, **opts)
-    return _completed(result, obj, key, disp)
+    result = solver(obj, x0, callback=history, **extra, **opts)
+    if history.history is not None:
+        result.allvecs = [x0] + history.history
+    return _completed(result, obj, name.lower(), disp)
+
+
+def _has_constraints(constraints: Any) -> bool:
+    return constraints is not None and not (
+        isinstance(constraints, (list, tuple)) and len(constraints) == 0)
+
+
+def _usable_bounds(bounds: Any, n: int, spec: Any,
+                   name: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Checked bounds, or None (with scipy's warning) for a method that cannot use them."""
+    box = normalize_bounds(bounds, n)
+    if box is not None and not spec.bounds:
+        warnings.warn(f"Method {name} cannot handle bounds; they are ignored", OptimizeWarning,
+                      stacklevel=3)
+        return None
+    return box
 
 
 def _checked_x0(x0: Any) -> np.ndarray:
@@ -152,8 +167,7 @@ def _default_method(method: str | None, bounds: Any, constraints: Any) -> str:
         if not isinstance(method, str):
             raise InputError(f"method must be a string such as 'BFGS', got {method!r}")
         return method
-    if constraints is not None and not (isinstance(constraints, (list, tuple))
-                                        and len(constraints) == 0):
+    if _has_constraints(constraints):
         return "SLSQP"
     return "L-BFGS-B" if bounds is not None else "BFGS"
 
@@ -179,7 +193,7 @@ def _checked_options(key: str, solver: Callable, tol: float | None,
 
 
 def _objective(fun: Callable, x0: np.ndarray, args: tuple, jac: Any, hess: Any, hessp: Any,
-               box: Any, opts: dict, uses_gradient: bool) -> Objective:
+               box: Any, opts: dict) -> Objective:
     if not callable(fun):
         raise InputError(f"fun must be callable, got {type(fun).__name__}")
     fd_method = "2-point"

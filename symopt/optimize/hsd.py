@@ -72,7 +72,7 @@ def solve_standard_form(
     A = normal.A
     point = _starting_point(A.shape[1], A.shape[0], has_u)
     norms = (1.0 + np.linalg.norm(b), 1.0 + np.linalg.norm(c))
-    first, best, best_score, stalled = None, None, np.inf, 0
+    first, best, best_score, best_mu, stalled = None, None, np.inf, np.inf, 0
     verdict = (1, f"iteration limit {maxiter} reached")
     for nit in range(maxiter + 1):
         res = _residuals(A, b, c, ub, has_u, point)
@@ -81,10 +81,15 @@ def solve_standard_form(
         if callback is not None:
             callback(nit, measures["mu"])
         score = max(measures["primal"], measures["dual"], measures["gap"])
+        # progress: the residuals fall, or mu falls (as on the way to an infeasibility proof)
+        mu_rel = measures["mu"] / max(1.0, first["mu"])
         if score < 0.5 * best_score:
             best, best_score, stalled = (point, nit), score, 0
+        elif 1e-14 < mu_rel < 0.5 * best_mu:
+            stalled = 0
         else:
             stalled += 1
+        best_mu = min(best_mu, mu_rel)
         found = _verdict(measures, first, point, tol)
         if found is not None:
             verdict = found

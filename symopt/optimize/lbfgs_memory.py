@@ -64,7 +64,8 @@ class LbfgsMemory:
         """The first local minimiser of the model along ``P(x - t g)``, and ``c = W'(x_cp - x)``.
 
         Breakpoints are visited in increasing order, updating the slope ``f1`` and the
-        curvature ``f2`` of the model on each segment in O(m) (Algorithm CP of the paper).
+        curvature ``f2`` of the model on each segment in O(m) (Algorithm CP of the paper,
+        kept as one function to be read against it).
         """
         with np.errstate(divide="ignore", invalid="ignore"):
             t = np.where(g < 0, (x - ub) / g, np.where(g > 0, (x - lb) / g, np.inf))

@@ -64,6 +64,8 @@ def wolfe_line_search(obj: Objective, x: np.ndarray, p: np.ndarray, f0: float, g
     loss, as scipy's), or after ``maxiter`` trials. A step at ``amax`` with sufficient
     decrease and a still-negative slope is accepted: the bound stops it. ``accept(alpha,
     g)``, when given, is an extra condition a Wolfe step must meet (CG's descent test).
+    The function is longer than most: it is the paper's one loop, kept whole so that it
+    can be read against the paper.
     """
     d0 = float(g0 @ p)
     if not d0 < 0 or not alpha0 > 0:

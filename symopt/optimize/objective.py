@@ -41,7 +41,7 @@ class Objective:
         self._fun, self._args = fun, args
         self._jac, self._hess, self._hessp = jac, hess, hessp
         self._fd_method, self._rel_step, self._epsilon = fd_method, rel_step, epsilon
-        self._bounds = bounds if bounds is not None else (-np.inf, np.inf)
+        self._bounds = _probe_bounds(bounds)
         self.n = x0.size
         self.nfev = self.njev = self.nhev = 0
         self._x_f: np.ndarray | None = None
@@ -167,6 +167,16 @@ class Objective:
         return g.reshape(self.n).copy()
 
 
+def _probe_bounds(bounds: tuple[np.ndarray, np.ndarray] | None) -> tuple[Any, Any]:
+    """Bounds for finite-difference probes: a fixed variable (lb == ub) is probed on both
+    sides, as if unbounded, since no step inside its bounds exists."""
+    if bounds is None:
+        return -np.inf, np.inf
+    lb, ub = bounds
+    fixed = lb == ub
+    return np.where(fixed, -np.inf, lb), np.where(fixed, np.inf, ub)
+
+
 def _scalar(value: Any) -> float:
     arr = np.asarray(value, dtype=float)
     if arr.size != 1:
@@ -178,11 +188,13 @@ class Callback:
     """The user's callback, called scipy's way: ``callback(xk)`` or, when its parameter is
     named ``intermediate_result``, ``callback(intermediate_result=OptimizeResult(x, fun))``.
 
-    ``__call__`` returns True when the callback asked to stop (raised ``StopIteration``).
+    ``__call__`` returns True when the callback asked to stop (raised ``StopIteration``);
+    with ``keep_history`` every iterate is kept in ``history`` (scipy's ``return_all``).
     """
 
-    def __init__(self, callback: Callable[..., Any] | None):
+    def __init__(self, callback: Callable[..., Any] | None, keep_history: bool = False):
         self._callback = callback
+        self.history: list[np.ndarray] | None = [] if keep_history else None
         self._new_style = False
         if callback is not None:
             try:
@@ -193,6 +205,8 @@ class Callback:
         self.stopped = False
 
     def __call__(self, x: np.ndarray, fun: float) -> bool:
+        if self.history is not None:
+            self.history.append(x.copy())
         if self._callback is None:
             return False
         try:

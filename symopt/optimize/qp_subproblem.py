@@ -109,6 +109,8 @@ def _add_constraint(p: int, x: np.ndarray, active: list[int], u: np.ndarray, N: 
             u = np.delete(u, drop)
             continue
         t2 = -slack / zn
+        if not np.isfinite(t2):
+            return None                         # NaN in the data: give up on this QP
         t = min(t1, t2)
         x = x + t * z
         u = u - t * r

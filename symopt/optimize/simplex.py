@@ -9,9 +9,9 @@ The LP is scaled (geometric, powers of two), put in the computational form of
 2. the dual simplex with perturbed costs (against stalling on dual degeneracy) finds
    an optimal or a proof of infeasibility;
 3. the perturbation is removed and the primal simplex cleans up the few reduced costs
-   that change sign. When no dual feasible basis exists, the dual simplex with zero
-   costs finds a feasible point and the primal simplex takes it to an optimum or an
-   unbounded ray.
+   that change sign. Reduced costs that phase 1 could not make feasible (tiny ones, or
+   those of an LP with no dual feasible basis) are first zeroed by shifting their costs;
+   the primal simplex on the true costs then reaches an optimum or an unbounded ray.
 
 The result follows the ``solve_lp`` contract of docs/design.md: values, duals, basis
 statuses, and sensitivity ranges from `symopt.optimize.ranging`.
@@ -163,9 +163,7 @@ def _solve_phases(state: SimplexState, budget: IterationBudget, opts: dict) -> P
         outcome = _dual_phase_one(state, budget, tol_d, tol_p, opts["perturbation"])
         if outcome.outcome != "optimal":
             return outcome
-    if state.dual_infeasible(tol_d).any():
-        state.cost[:] = 0.0
-        state.compute_duals()
+    _shift_costs(state, tol_d)
     _perturb_costs(state, opts["perturbation"])
     outcome = run_dual(state, budget, tol_d, tol_p)
     state.cost = original.copy()
@@ -204,6 +202,19 @@ def _statuses_from_reduced_costs(state: SimplexState, tol: float) -> None:
                                np.where(has_lo, AT_LOWER, np.where(has_up, AT_UPPER, FREE))))
     nonbasic = state.where != BASIC
     state.where[nonbasic] = status[nonbasic]
+
+
+def _shift_costs(state: SimplexState, tol: float) -> None:
+    """Zero the reduced costs that still have the wrong sign by shifting their costs.
+
+    After the dual phase 1 these are tiny (left by its perturbation) or, when the LP
+    has no dual feasible basis, mark where it is unbounded or infeasible; either way
+    the dual simplex runs on the shifted costs and the primal simplex finishes on the
+    true ones (finding the unbounded ray if there is one).
+    """
+    wrong = state.dual_infeasible(tol)
+    state.cost[wrong] -= state.d[wrong]
+    state.d[wrong] = 0.0
 
 
 def _perturb_costs(state: SimplexState, size: float) -> None:

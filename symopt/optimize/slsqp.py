@@ -9,18 +9,20 @@ then a backtracking line search on the L1 merit function ``f + sum rho_i |violat
 SLSQP: 0 converged (``ftol``), 4 constraints incompatible, 8 positive directional derivative
 in the line search, 9 iteration limit, 3 the QP iteration limit, 99 callback stop.
 
-Multipliers: the result's ``multipliers`` holds one array per given constraint, with the
-convention ``grad f(x) = sum_k multipliers[k] @ jac_k(x) + (bound terms)``: >= 0 for an
-active ``'ineq'`` dict (``fun >= 0``) or an active *lower* bound of a Linear/Nonlinear
-constraint, <= 0 for an active *upper* bound, free for equalities. ``multipliers_bounds``
-holds the same for the variable bounds (``lb`` active: >= 0; ``ub`` active: <= 0).
+Multipliers: ``multipliers`` is scipy's flat array (equality rows first, then inequality
+rows ``c(x) >= 0``, >= 0). ``constraint_multipliers`` holds one array per given constraint,
+with the convention ``grad f(x) = sum_k constraint_multipliers[k] @ jac_k(x) + (bound
+terms)``: >= 0 for an active ``'ineq'`` dict (``fun >= 0``) or an active *lower* bound of a
+Linear/Nonlinear constraint, <= 0 for an active *upper* bound, free for equalities.
+``multipliers_bounds`` does the same for the variable bounds (``lb`` active: >= 0, ``ub``
+active: <= 0). All are the multipliers of the last QP subproblem, as scipy's.
 
 >>> import numpy as np
 >>> from symopt.optimize import minimize
 >>> res = minimize(lambda x: float(x @ x), np.array([2.0, 0.0]), method="SLSQP",
 ...                jac=lambda x: 2 * x,
 ...                constraints={"type": "ineq", "fun": lambda x: x[0] + x[1] - 1})
->>> np.round(res.x, 6), np.round(res.multipliers[0], 6)
+>>> np.round(res.x, 6), np.round(res.constraint_multipliers[0], 6)
 (array([0.5, 0.5]), array([1.]))
 """
 from __future__ import annotations
@@ -74,7 +76,11 @@ def minimize_slsqp(obj: Objective, x0: np.ndarray, *, callback: Callback,
                    constraints: ConstraintRows | None = None, ftol: float = 1e-6,
                    maxiter: int = 100, iprint: int = 1) -> OptimizeResult:
     """Minimise with SLSQP. Options as scipy's: ``ftol`` (the absolute accuracy of the
-    stopping test), ``maxiter``; ``iprint`` is accepted and ignored."""
+    stopping test), ``maxiter``; ``iprint`` is accepted and ignored (use ``disp``).
+
+    The SQP loop (QP, penalty update, line search, BFGS update, two stopping tests) is
+    kept in one function so that one iteration reads top to bottom.
+    """
     n = x0.size
     lb, ub = bounds if bounds is not None else (np.full(n, -np.inf), np.full(n, np.inf))
     rows = constraints if constraints is not None else ConstraintRows()
@@ -82,7 +88,8 @@ def minimize_slsqp(obj: Objective, x0: np.ndarray, *, callback: Callback,
     x = np.clip(x0, lb, ub)
     f, ce, ci = prob.values(x)
     if ce.size > n:
-        return result_of(x, f, obj.grad(x), 0, 2, _MESSAGES[2], multipliers=[])
+        return result_of(x, f, obj.grad(x), 0, 2, _MESSAGES[2], multipliers=np.zeros(0),
+                         constraint_multipliers=[], multipliers_bounds=np.zeros(n))
     g, Ae, Ai = prob.jacobians(x)
     B = np.eye(n)
     rho_e, rho_i = np.zeros(ce.size), np.zeros(ci.size)
@@ -95,12 +102,13 @@ def minimize_slsqp(obj: Objective, x0: np.ndarray, *, callback: Callback,
             break
         d = qp.x
         h = violation(ce, ci)
-        kkt = abs(float(g @ d)) + float(np.abs(qp.lam_eq) @ np.abs(ce)) \
+        kkt = abs(float(g @ d)) + float(np.abs(qp.lam_eq[:ce.size]) @ np.abs(ce)) \
             + float(np.abs(qp.lam_in[:ci.size]) @ np.abs(ci))
         if kkt < ftol and h < ftol:
             status = 0
             break
-        rho_e = np.maximum(np.abs(qp.lam_eq), 0.5 * (rho_e + np.abs(qp.lam_eq)))
+        lam_e = np.abs(qp.lam_eq[:ce.size])
+        rho_e = np.maximum(lam_e, 0.5 * (rho_e + lam_e))
         lam_i = qp.lam_in[:ci.size]
         rho_i = np.maximum(lam_i, 0.5 * (rho_i + lam_i))
         step = _line_search(prob, x, d, f, g, ce, ci, rho_e, rho_i)
@@ -120,23 +128,36 @@ def minimize_slsqp(obj: Objective, x0: np.ndarray, *, callback: Callback,
         if small and violation(ce, ci) < ftol:
             status = 0
             break
-    mult_rows = rows.multipliers(qp.lam_eq, qp.lam_in[:ci.size])
-    return result_of(x, f, g, k, status, _MESSAGES[status], multipliers=mult_rows,
-                     multipliers_bounds=_bound_multipliers(qp, ci.size, lb, ub))
+    lam_eq, lam_in = qp.lam_eq[:ce.size], qp.lam_in[:ci.size]
+    return result_of(x, f, g, k, status, _MESSAGES[status],
+                     multipliers=np.concatenate([lam_eq, lam_in]),
+                     constraint_multipliers=rows.multipliers(lam_eq, lam_in),
+                     multipliers_bounds=_bound_multipliers(qp, ce.size, ci.size, lb, ub))
 
 
 def _subproblem(B: np.ndarray, g: np.ndarray, x: np.ndarray, ce: np.ndarray, ci: np.ndarray,
                 Ae: np.ndarray, Ai: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> QPResult:
-    """The SQP step's QP; rows of ``C_in``: the linearised inequalities, then the bounds."""
-    n = x.size
-    finite_lb, finite_ub = np.flatnonzero(np.isfinite(lb)), np.flatnonzero(np.isfinite(ub))
-    I = np.eye(n)
-    C_in = np.vstack([Ai, I[finite_lb], -I[finite_ub]])
-    b_in = np.concatenate([-ci, lb[finite_lb] - x[finite_lb], x[finite_ub] - ub[finite_ub]])
-    qp = solve_qp(B, g, Ae, -ce, C_in, b_in)
-    if qp.status != "infeasible":
-        return qp
-    return _elastic_subproblem(B, g, ce, ci, Ae, C_in, b_in)
+    """The SQP step's QP. Equality rows: the linearised equalities, then the fixed
+    variables (lb == ub); inequality rows: the linearised inequalities, then the other
+    finite bounds (see :func:`_bound_rows`)."""
+    fixed, lower, upper = _bound_rows(lb, ub)
+    I = np.eye(x.size)
+    C_eq = np.vstack([Ae, I[fixed]])
+    b_eq = np.concatenate([-ce, lb[fixed] - x[fixed]])
+    C_in = np.vstack([Ai, I[lower], -I[upper]])
+    b_in = np.concatenate([-ci, lb[lower] - x[lower], x[upper] - ub[upper]])
+    qp = solve_qp(B, g, C_eq, b_eq, C_in, b_in)
+    if qp.status == "infeasible":
+        qp = _elastic_subproblem(B, g, np.concatenate([ce, x[fixed] - lb[fixed]]), ci, C_eq,
+                                 C_in, b_in)
+    return qp
+
+
+def _bound_rows(lb: np.ndarray, ub: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Indices of the fixed variables, of the other finite lower and upper bounds."""
+    fixed = lb == ub
+    return (np.flatnonzero(fixed), np.flatnonzero(np.isfinite(lb) & ~fixed),
+            np.flatnonzero(np.isfinite(ub) & ~fixed))
 
 
 def _elastic_subproblem(B: np.ndarray, g: np.ndarray, ce: np.ndarray, ci: np.ndarray,
@@ -160,20 +181,22 @@ def _elastic_subproblem(B: np.ndarray, g: np.ndarray, ce: np.ndarray, ci: np.nda
     return QPResult(qp.x[:n], qp.lam_eq, qp.lam_in[:-2], "optimal")
 
 
-def _bound_multipliers(qp: QPResult, m_in: int, lb: np.ndarray, ub: np.ndarray) -> np.ndarray:
-    """Multipliers of the bounds from the QP rows [constraints, finite lb, finite ub]."""
-    finite_lb, finite_ub = np.flatnonzero(np.isfinite(lb)), np.flatnonzero(np.isfinite(ub))
+def _bound_multipliers(qp: QPResult, m_eq: int, m_in: int, lb: np.ndarray,
+                       ub: np.ndarray) -> np.ndarray:
+    """Multipliers of the bounds from the QP's bound rows (see :func:`_subproblem`)."""
+    fixed, lower, upper = _bound_rows(lb, ub)
     out = np.zeros(lb.size)
-    lam = qp.lam_in[m_in:]
-    if lam.size != finite_lb.size + finite_ub.size:
+    lam_eq, lam_in = qp.lam_eq[m_eq:], qp.lam_in[m_in:]
+    if lam_eq.size != fixed.size or lam_in.size != lower.size + upper.size:
         return out
-    out[finite_lb] += lam[:finite_lb.size]
-    out[finite_ub] -= lam[finite_lb.size:]
+    out[fixed] = lam_eq
+    out[lower] += lam_in[:lower.size]
+    out[upper] -= lam_in[lower.size:]
     return out
 
 
 def _lagrangian_gradient(g: np.ndarray, Ae: np.ndarray, Ai: np.ndarray, qp: QPResult) -> np.ndarray:
-    return g - Ae.T @ qp.lam_eq - Ai.T @ qp.lam_in[:Ai.shape[0]]
+    return g - Ae.T @ qp.lam_eq[:Ae.shape[0]] - Ai.T @ qp.lam_in[:Ai.shape[0]]
 
 
 def _line_search(prob: _Problem, x: np.ndarray, d: np.ndarray, f: float, g: np.ndarray,

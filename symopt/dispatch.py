@@ -16,13 +16,14 @@ callables to the front door with scipy's arguments, then map the result to a
 """
 from __future__ import annotations
 
+import inspect
 import time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from symopt import optimize
-from symopt.errors import SolverError
+from symopt.errors import InputError, SolverError
 from symopt.optimize.linear_program import LinearProgram
 from symopt.optimize.result import OptimizeResult
 from symopt.routing import Plan
@@ -80,7 +81,8 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None)
         history = _TimedHistory(nlp.objective_value, nlp.sign, time_limit, from_x=True)
         result = optimize.least_squares(nlp.residual_values, nlp.x0, jac=nlp.residual_jacobian,
                                         bounds=(nlp.col_lower, nlp.col_upper), method=plan.method,
-                                        callback=history, **plan.options)
+                                        callback=history,
+                                        **_keywords(optimize.least_squares, plan.options))
         if result.get("status") == -2:
             result["message"] = f"time limit of {time_limit} s reached"
         return mapping.from_minimize(nlp, result, plan, history.values)
@@ -107,7 +109,8 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None)
 def _run_root(system: "EquationSystem", plan: Plan) -> Any:
     if plan.front_door == "least_squares":
         result = optimize.least_squares(system.fun, system.x0, jac=system.jac,
-                                        method=plan.method or "trf", **plan.options)
+                                        method=plan.method or "trf",
+                                        **_keywords(optimize.least_squares, plan.options))
     else:
         result = optimize.root(system.fun, system.x0, method=plan.method, jac=system.jac,
                                options=dict(plan.options) or None)
@@ -118,7 +121,8 @@ def _run_fit(fit: "FitProblem", plan: Plan) -> Any:
     bounds = (fit.lower, fit.upper)
     if plan.front_door == "least_squares":
         result = optimize.least_squares(fit.residuals, fit.p0, jac=fit.residual_jacobian,
-                                        bounds=bounds, method=plan.method or "trf", **plan.options)
+                                        bounds=bounds, method=plan.method or "trf",
+                                        **_keywords(optimize.least_squares, plan.options))
         return mapping.from_fit(fit, result.x, _covariance(fit, result), result, plan)
     xdata = next(iter(fit.independent.values()), np.arange(fit.num_points))
     try:
@@ -143,3 +147,14 @@ def _covariance(fit: "FitProblem", result: Any) -> np.ndarray:
     if not fit.absolute_sigma:
         cov = cov * (float(result.fun @ result.fun) / dof if dof > 0 else np.inf)
     return cov
+
+
+def _keywords(front_door: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` as keyword arguments of ``front_door``, or an InputError naming the unknown."""
+    known = set(inspect.signature(front_door).parameters) - {"fun", "x0", "jac", "bounds",
+                                                              "method", "callback", "args"}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise InputError(f"unknown option(s) {', '.join(unknown)} for "
+                         f"{front_door.__name__}; known options: {', '.join(sorted(known))}")
+    return dict(options)

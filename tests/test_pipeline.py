@@ -190,3 +190,9 @@ def test_time_limit_stops_least_squares_and_is_reported_for_root():
     m.c1 = Constraint(expr=exp(m.x) == 2)
     s = solve(m, time_limit=1.0)
     assert s.success and any("time_limit" in w for w in s.warnings)
+
+
+def test_unknown_option_on_the_least_squares_route_is_an_input_error():
+    from symopt.errors import InputError
+    with pytest.raises(InputError, match="unknown option.*maxiter for least_squares; known"):
+        solve(rosenbrock(4), options={"maxiter": 2})

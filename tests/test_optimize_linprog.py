@@ -239,3 +239,18 @@ def test_default_method_is_simplex_for_small_problems():
 def test_scalar_bounds_pair_applies_to_every_variable():
     problem = dict(c=[-1, -1], A_ub=[[1, 2]], b_ub=[10], bounds=(1, 3))
     assert_same_solution(linprog(**problem), reference(**problem))
+
+
+def test_default_falls_back_to_simplex_after_numerical_trouble(monkeypatch):
+    import symopt.optimize._linprog as front
+    from symopt.optimize.result import OptimizeResult
+
+    def troubled(lp, options=None, callback=None):
+        return OptimizeResult(status=4, message="trouble", method="interior-point")
+
+    monkeypatch.setattr(front, "choose_method", lambda lp: "interior-point")
+    monkeypatch.setattr(front, "lookup", lambda door, name: type(
+        "M", (), {"load": staticmethod(lambda: troubled)}))
+    res = linprog([1, 1], A_ub=[[-1, -1]], b_ub=[-1], options={"time_limit": 10.0})
+    assert res.status == 0 and res.fun == pytest.approx(1.0)
+    assert "after interior-point" in res.message

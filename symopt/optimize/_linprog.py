@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import time
 from typing import Any, Callable
 
 import numpy as np
@@ -71,8 +72,25 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
         milp = importlib.import_module("symopt.optimize.milp")
         return milp.solve_milp(lp, options=options, callback=callback)
     solver = lookup("linprog", chosen).load()
+    started = time.perf_counter()
     result = solver(lp, options=options, callback=callback)
     result.setdefault("method", chosen)
+    if method is None and chosen != "simplex" and result.status == 4:
+        return _simplex_fallback(lp, result, options, callback, time.perf_counter() - started)
+    return result
+
+
+def _simplex_fallback(lp: LinearProgram, failed: OptimizeResult, options: dict | None,
+                      callback: Callable | None, elapsed: float) -> OptimizeResult:
+    """The default method met numerical trouble: try the simplex with the time left."""
+    simplex = importlib.import_module("symopt.optimize.simplex")
+    if lp.num_rows > simplex.SIMPLEX_OPTIONS["max_dense_rows"]:
+        return failed
+    kept = {k: v for k, v in (options or {}).items() if k in simplex.SIMPLEX_OPTIONS}
+    if "time_limit" in kept:
+        kept["time_limit"] = max(float(kept["time_limit"]) - elapsed, 0.0)
+    result = simplex.solve_simplex(lp, options=kept, callback=callback)
+    result.message = f"{result.message} (after {failed.method}: {failed.message})"
     return result
 
 

@@ -31,6 +31,7 @@ from symopt.optimize.finite_differences import FD_METHODS, approx_derivative
 from symopt.optimize.losses import resolve_loss
 from symopt.optimize.methods import lookup
 from symopt.optimize.result import OptimizeResult
+from symopt.optimize.system_inputs import check_x0, dense_jacobian
 
 __all__ = ["least_squares"]
 
@@ -59,7 +60,7 @@ class CountedResiduals:
     def jac(self, x: np.ndarray, f: np.ndarray) -> np.ndarray:
         self.njev += 1
         if callable(self._jac):
-            J = _dense(self._jac(x, *self._args, **self._kwargs))
+            J = dense_jacobian(self._jac(x, *self._args, **self._kwargs))
         else:
             J = approx_derivative(lambda z: self._raw(z), x, method=self._jac, f0=f,
                                   rel_step=self._diff_step, bounds=self._bounds)
@@ -133,7 +134,7 @@ def least_squares(
     """
     kwargs = {} if kwargs is None else kwargs
     entry = lookup("least_squares", method)
-    x0 = _check_x0(x0)
+    x0 = check_x0(x0, "variable")
     lb, ub = _check_bounds(bounds, x0.size)
     _check_in_bounds(x0, lb, ub)
     _check_unsupported(tr_solver, jac_sparsity, verbose)
@@ -203,13 +204,6 @@ def _active_mask(x: np.ndarray, lb: np.ndarray, ub: np.ndarray, rtol: float = 1e
     return mask
 
 
-def _dense(J: Any) -> np.ndarray:
-    for attribute in ("toarray", "to_dense"):
-        if hasattr(J, attribute):
-            return np.asarray(getattr(J, attribute)(), dtype=float)
-    return np.asarray(J, dtype=float)
-
-
 def _wrap_callback(callback: Callable | None, verbose: int) -> Callable | None:
     """The solvers' ``callback(x, f, cost) -> stop?`` from scipy's callback and verbose=2."""
     if callback is None and verbose < 2:
@@ -228,18 +222,6 @@ def _wrap_callback(callback: Callable | None, verbose: int) -> Callable | None:
             return True
         return False
     return call
-
-
-def _check_x0(x0: Any) -> np.ndarray:
-    try:
-        x = np.atleast_1d(np.array(x0, dtype=float))
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"x0 must be an array of real numbers, got {x0!r}") from exc
-    if x.ndim != 1:
-        raise InputError(f"x0 must be 1-D (one value per variable), got shape {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise InputError(f"x0 must be finite, got {x}")
-    return x
 
 
 def _check_bounds(bounds: Any, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -21,6 +21,7 @@ from symopt.errors import InputError
 from symopt.optimize.finite_differences import approx_derivative
 from symopt.optimize.methods import lookup
 from symopt.optimize.result import OptimizeResult
+from symopt.optimize.system_inputs import check_x0, dense_jacobian
 
 __all__ = ["root", "CountedSystem"]
 
@@ -63,9 +64,9 @@ class CountedSystem:
             if self._cached_J is None or not np.array_equal(self._cached_J[0], x):
                 self.fun(x)
                 self.nfev -= 1
-            J = _dense(self._cached_J[1])
+            J = dense_jacobian(self._cached_J[1])
         elif self._jac is not None:
-            J = _dense(self._jac(x, *self._args))
+            J = dense_jacobian(self._jac(x, *self._args))
         else:
             J = approx_derivative(self._raw, x, f0=f, rel_step=self._diff_step)
         J = np.atleast_2d(np.asarray(J, dtype=float))
@@ -117,7 +118,7 @@ def root(fun: Callable[..., Any], x0: Any, args: tuple = (), method: str = "hybr
     """
     entry = lookup("root", method)
     key = str(method).lower()
-    x0 = _check_x0(x0)
+    x0 = check_x0(x0, "unknown")
     options = dict(options or {})
     if tol is not None:
         if not (np.isscalar(tol) and tol > 0):
@@ -134,25 +135,6 @@ def root(fun: Callable[..., Any], x0: Any, args: tuple = (), method: str = "hybr
     result = solver(system, x0, callback=callback, **options)
     result.update(nfev=system.nfev, njev=system.njev, method=key)
     return result
-
-
-def _dense(J: Any) -> np.ndarray:
-    for attribute in ("toarray", "to_dense"):
-        if hasattr(J, attribute):
-            return np.asarray(getattr(J, attribute)(), dtype=float)
-    return np.asarray(J, dtype=float)
-
-
-def _check_x0(x0: Any) -> np.ndarray:
-    try:
-        x = np.atleast_1d(np.array(x0, dtype=float))
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"x0 must be an array of real numbers, got {x0!r}") from exc
-    if x.ndim != 1:
-        raise InputError(f"x0 must be 1-D (one value per unknown), got shape {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise InputError(f"x0 must be finite, got {x}")
-    return x
 
 
 def _check_options(solver: Callable[..., Any], options: dict[str, Any], method: str) -> None:

@@ -1,9 +1,17 @@
 """Shared test set-up: the slow marker and the location of the shared data."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI replays the same examples every run, so a red CI always means a real, reproducible failure;
+# local runs keep exploring new examples.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 NIST_DIR = SHARED / "data" / "nist_strd"

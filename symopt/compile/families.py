@@ -28,7 +28,8 @@ import sympy
 from symopt.compile.codegen import placeholders
 from symopt.compile.templates import FamilyCollector, LinearPart, TermFamily
 from symopt.errors import CompileError
-from symopt.model.expr import FUNCTIONS, VarData
+from symopt.model.convert import shape_expr
+from symopt.model.expr import VarData
 from symopt.model.terms import split_terms, term_shape
 
 __all__ = ["collect_rows", "shape_template"]
@@ -36,38 +37,11 @@ __all__ = ["collect_rows", "shape_template"]
 
 def shape_template(key: tuple, num_vars: int, num_constants: int) -> sympy.Expr:
     """The sympy expression of a shape key, in placeholders ``v0..`` and ``p0..``."""
-    return _build(key, placeholders("v", num_vars), placeholders("p", num_constants))
-
-
-def _build(key: Any, v: list, p: list) -> sympy.Expr:
-    tag = key[0]
-    if tag == "v":
-        return v[key[1]]
-    if tag == "c":
-        return p[key[1]]
-    if tag == "n":
-        return sympy.Integer(key[1])
-    if tag == "lin":
-        parts = [_build(c, v, p) * _build(var, v, p) for var, c in key[1]]
-        if key[2] is not None:
-            parts.append(_build(key[2], v, p))
-        return sympy.Add(*parts)
-    args = [_build(a, v, p) for a in key[1:]]
-    if tag == "add":
-        return sympy.Add(*args)
-    if tag == "mul":
-        return sympy.Mul(*args)
-    if tag == "div":
-        return args[0] / args[1]
-    if tag == "pow":
-        return sympy.Pow(args[0], args[1])
-    if tag == "neg":
-        return -args[0]
-    if tag == "log10":
-        return sympy.log(args[0]) / sympy.log(10)
-    if tag in FUNCTIONS:
-        return getattr(sympy, FUNCTIONS[tag])(args[0])
-    raise CompileError(f"cannot compile the operation {tag!r}: not a supported function")
+    try:
+        return shape_expr(key, placeholders("v", num_vars), placeholders("p", num_constants))
+    except KeyError as exc:
+        raise CompileError(f"cannot compile the operation {exc.args[0]!r}: "
+                           "not a supported function") from None
 
 
 def _column(var: VarData, columns: Mapping[VarData, int], fixed: Mapping[VarData, int]) -> int:

@@ -25,7 +25,7 @@ import re
 
 import numpy as np
 
-from symopt.io.text import write_text
+from symopt.io.text import format_number as _number, unique_name, write_text
 from symopt.optimize.linear_program import LinearProgram
 
 __all__ = ["format_opt", "write_opt", "opt_names"]
@@ -53,23 +53,7 @@ def _clean(name: str, prefix: str) -> str:
 
 def opt_names(names: tuple[str, ...] | list[str], prefix: str, taken: set[str]) -> list[str]:
     """Valid, unique `.opt` names for ``names`` (``taken`` is updated)."""
-    result = []
-    for name in names:
-        base = _clean(name, prefix)
-        candidate, k = base, 1
-        while candidate in taken:
-            k += 1
-            candidate = f"{base}_{k}"
-        taken.add(candidate)
-        result.append(candidate)
-    return result
-
-
-def _number(value: float) -> str:
-    value = float(value)
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
+    return [unique_name(_clean(name, prefix), taken) for name in names]
 
 
 def _linear(coefficients: list[tuple[float, str]], constant: float = 0.0) -> str:

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from symopt.errors import ParseError, SourceLocation
-from symopt.io.text import format_number as _num, open_text, write_text
+from symopt.io.text import format_number as _num, open_text, unique_name, write_text
 from symopt.optimize.linear_program import LinearProgram
 from symopt.optimize.sparse import CSCMatrix
 
@@ -386,12 +386,7 @@ def _lp_names(names, taken: set[str]) -> list[str]:
         text = re.sub(r"[^A-Za-z0-9_!\"#$%&()/,.;?@`'{}|~]", "_", text)
         if not text or text[0].isdigit() or text[0] == "." or re.match(r"[eE](\d|[eE]|$)", text):
             text = "_" + text
-        candidate, k = text, 1
-        while candidate in taken:
-            k += 1
-            candidate = f"{text}_{k}"
-        taken.add(candidate)
-        out.append(candidate)
+        out.append(unique_name(text, taken))
     return out
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from symopt.errors import InputError
 
-__all__ = ["open_text", "write_text", "format_number"]
+__all__ = ["open_text", "write_text", "format_number", "unique_name"]
 
 
 def open_text(path: str | Path) -> str:
@@ -40,3 +40,18 @@ def format_number(value: float) -> str:
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def unique_name(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_2``, ``base_3``, ... the first not in ``taken``; added to ``taken``.
+
+    >>> taken = {"x"}
+    >>> unique_name("x", taken), unique_name("x", taken), sorted(taken)
+    ('x_2', 'x_3', ['x', 'x_2', 'x_3'])
+    """
+    candidate, k = base, 1
+    while candidate in taken:
+        k += 1
+        candidate = f"{base}_{k}"
+    taken.add(candidate)
+    return candidate

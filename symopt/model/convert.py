@@ -20,13 +20,14 @@ No string ever reaches sympy here: expressions are built from sympy objects and 
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from symopt.errors import ModelError
+from symopt.model.export import sympy_operation
 from symopt.model.expr import FUNCTIONS, Relation, between, quicksum
 from symopt.model.functions import apply_function
 
-__all__ = ["from_sympy", "shape_to_sympy"]
+__all__ = ["from_sympy", "shape_to_sympy", "shape_expr"]
 
 _SYMPY_TO_OP = {sympy_name: op for op, sympy_name in FUNCTIONS.items() if op != "log10"}
 
@@ -117,7 +118,15 @@ def _count_slots(key: Any, counts: dict) -> None:
         _count_slots(part, counts)
 
 
-def _template(key: tuple, vs: tuple, cs: tuple, sympy: Any) -> Any:
+def shape_expr(key: tuple, var_symbols: Sequence[Any], const_symbols: Sequence[Any]) -> Any:
+    """The sympy expression of a shape key in the given symbols: ``("v", k)`` becomes
+    ``var_symbols[k]`` and ``("c", k)`` becomes ``const_symbols[k]``; an unknown operation is
+    a KeyError naming it."""
+    import sympy
+    return _template(key, var_symbols, const_symbols, sympy)
+
+
+def _template(key: tuple, vs: Sequence[Any], cs: Sequence[Any], sympy: Any) -> Any:
     tag = key[0]
     if tag == "v":
         return vs[key[1]]
@@ -130,17 +139,4 @@ def _template(key: tuple, vs: tuple, cs: tuple, sympy: Any) -> Any:
         if key[2] is not None:
             parts.append(_template(key[2], vs, cs, sympy))
         return sympy.Add(*parts)
-    args = [_template(part, vs, cs, sympy) for part in key[1:]]
-    if tag == "add":
-        return sympy.Add(*args)
-    if tag == "mul":
-        return args[0] * args[1]
-    if tag == "div":
-        return args[0] / args[1]
-    if tag == "pow":
-        return sympy.Pow(args[0], args[1])
-    if tag == "neg":
-        return -args[0]
-    if tag == "log10":
-        return sympy.log(args[0], 10)
-    return getattr(sympy, FUNCTIONS[tag])(args[0])
+    return sympy_operation(tag, [_template(part, vs, cs, sympy) for part in key[1:]], sympy)

@@ -10,7 +10,7 @@ from typing import Any
 
 from symopt.model.ops import FUNCTIONS
 
-__all__ = ["to_sympy"]
+__all__ = ["to_sympy", "sympy_operation"]
 
 
 def to_sympy(expr: Any) -> Any:
@@ -41,8 +41,18 @@ def _sympy_of(expr: Any, sympy: Any) -> Any:
         if hasattr(expr, "symbol"):
             return expr.symbol
         return sympy.sympify(expr, strict=True)
-    args = [_sympy_of(a, sympy) for a in expr.args]
-    op = expr.op
+    return sympy_operation(expr.op, [_sympy_of(a, sympy) for a in expr.args], sympy)
+
+
+def sympy_operation(op: str, args: list, sympy: Any) -> Any:
+    """The sympy expression of the operation ``op`` (``"add"``, ``"mul"``, ``"div"``,
+    ``"pow"``, ``"neg"``, ``"log10"`` or a name in :data:`FUNCTIONS`) on sympy ``args``;
+    a KeyError for any other ``op``.
+
+    >>> import sympy
+    >>> sympy_operation("log10", [sympy.Symbol("x")], sympy)
+    log(x)/log(10)
+    """
     if op == "add":
         return sympy.Add(*args)
     if op == "mul":

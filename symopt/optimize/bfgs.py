@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from symopt.optimize.linesearch import wolfe_line_search
-from symopt.optimize.objective import Callback, Objective, result_of
+from symopt.optimize.objective import Callback, Objective, gradient_status, result_of
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["minimize_bfgs", "first_step_length"]
@@ -51,11 +51,9 @@ def minimize_bfgs(obj: Objective, x0: np.ndarray, *, callback: Callback, gtol: f
     previous_f = None
     status, k = 1, 0
     while k < maxiter:
-        if not np.all(np.isfinite(g)):
-            status = 3
-            break
-        if np.linalg.norm(g, ord=norm) <= gtol:
-            status = 0
+        stop = gradient_status(g, gtol, norm)
+        if stop is not None:
+            status = stop
             break
         p = -H @ g
         if not float(g @ p) < 0:       # H lost positive definiteness: restart

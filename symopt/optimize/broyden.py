@@ -26,6 +26,7 @@ from typing import Any, Callable
 import numpy as np
 
 from symopt.errors import InputError
+from symopt.optimize.newton import backtrack
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["root_broyden1", "root_broyden2"]
@@ -111,7 +112,10 @@ def _solve(system: Any, x0: np.ndarray, kind: type, callback: Callable | None,
             break
         iteration += 1
         d = matrix.direction(f)
-        step = _armijo(system, x, f, d) if options["line_search"] else (1.0, system.fun(x + d))
+        if options["line_search"]:
+            step = backtrack(system, x, f, d, min_step=1e-2, fallback=True)
+        else:
+            step = (1.0, system.fun(x + d))
         if step is None or not np.all(np.isfinite(step[1])):
             if resets == 0:
                 matrix, resets = kind(start), 1
@@ -167,29 +171,3 @@ def _converged(f_norm: float, f0_norm: float, dx_norm: float, x_norm: float,
     if first:
         return f_ok and limits["xatol"] == np.inf and limits["xtol"] == np.inf
     return f_ok and dx_norm <= limits["xatol"] and dx_norm <= limits["xtol"] * max(x_norm, _EPS)
-
-
-def _armijo(system: Any, x: np.ndarray, f: np.ndarray, d: np.ndarray,
-            c1: float = 1e-4, min_step: float = 1e-2) -> tuple[float, np.ndarray] | None:
-    """Backtracking on ``phi(s) = |f(x + s d)|**2`` assuming ``phi'(0) = -2 phi(0)``.
-
-    A quasi-Newton direction need not descend; when no tried step satisfies the Armijo
-    test, the full step is taken (as scipy does: the secant update then corrects the
-    matrix), or the first finite trial step when the full step is not finite; None when no
-    trial point is finite.
-    """
-    phi0 = f @ f
-    s = 1.0
-    fallback = None
-    while s >= min_step:
-        f_new = system.fun(x + s * d)
-        if np.all(np.isfinite(f_new)):
-            fallback = fallback or (s, f_new)
-            phi = f_new @ f_new
-            if phi <= (1.0 - 2.0 * c1 * s) * phi0:
-                return s, f_new
-            s_quadratic = s * s * phi0 / (phi - phi0 + 2.0 * s * phi0)
-            s = min(max(s_quadratic, 0.1 * s), 0.5 * s)
-        else:
-            s *= 0.25
-    return fallback

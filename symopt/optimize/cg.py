@@ -21,7 +21,7 @@ import numpy as np
 
 from symopt.optimize.bfgs import first_step_length
 from symopt.optimize.linesearch import wolfe_line_search
-from symopt.optimize.objective import Callback, Objective, result_of
+from symopt.optimize.objective import Callback, Objective, gradient_status, result_of
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["minimize_cg"]
@@ -42,11 +42,9 @@ def minimize_cg(obj: Objective, x0: np.ndarray, *, callback: Callback, gtol: flo
     previous_f = None
     status, k = 1, 0
     while k < maxiter:
-        if not np.all(np.isfinite(g)):
-            status = 3
-            break
-        if np.linalg.norm(g, ord=norm) <= gtol:
-            status = 0
+        stop = gradient_status(g, gtol, norm)
+        if stop is not None:
+            status = stop
             break
         if not float(g @ p) <= -0.01 * float(g @ g):
             p = -g

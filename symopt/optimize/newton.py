@@ -25,7 +25,7 @@ import numpy as np
 from symopt.errors import InputError
 from symopt.optimize.result import OptimizeResult
 
-__all__ = ["root_newton"]
+__all__ = ["root_newton", "backtrack"]
 
 MESSAGES = {
     1: "The solution converged.",
@@ -64,7 +64,7 @@ def root_newton(system: Any, x0: np.ndarray, *, callback: Callable | None = None
             break
         d = _newton_direction(J, f)
         small = np.max(np.abs(d)) <= xtol * (np.max(np.abs(x)) + xtol)
-        found = _backtrack(system, x, f, d, min_step)
+        found = backtrack(system, x, f, d, min_step)
         if found is None:
             status = 1 if small else 3
             break
@@ -88,14 +88,21 @@ def _newton_direction(J: np.ndarray, f: np.ndarray) -> np.ndarray:
     return np.linalg.lstsq(J, -f, rcond=None)[0]
 
 
-def _backtrack(system: Any, x: np.ndarray, f: np.ndarray, d: np.ndarray, min_step: float,
-               c1: float = 1e-4) -> tuple[float, np.ndarray] | None:
-    """Armijo backtracking on ``phi(s) = |f(x + s d)|**2``, whose slope at 0 is ``-2 phi(0)``."""
+def backtrack(system: Any, x: np.ndarray, f: np.ndarray, d: np.ndarray, min_step: float,
+              c1: float = 1e-4, fallback: bool = False) -> tuple[float, np.ndarray] | None:
+    """Armijo backtracking on ``phi(s) = |f(x + s d)|**2``, whose slope at 0 is ``-2 phi(0)``.
+
+    Returns ``(s, f(x + s d))`` for the first tried step satisfying the Armijo test. When none
+    does: None, or with ``fallback`` the first tried step whose point is finite (None when no
+    trial point is finite).
+    """
     phi0 = f @ f
     s = 1.0
+    first_finite = None
     while s >= min_step:
         f_new = system.fun(x + s * d)
         if np.all(np.isfinite(f_new)):
+            first_finite = first_finite or (s, f_new)
             phi = f_new @ f_new
             if phi <= (1.0 - 2.0 * c1 * s) * phi0:
                 return s, f_new
@@ -103,4 +110,4 @@ def _backtrack(system: Any, x: np.ndarray, f: np.ndarray, d: np.ndarray, min_ste
             s = min(max(s_quadratic, 0.1 * s), 0.5 * s)
         else:
             s *= 0.25
-    return None
+    return first_finite if fallback else None

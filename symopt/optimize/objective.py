@@ -23,12 +23,26 @@ from symopt.errors import InputError
 from symopt.optimize.finite_differences import approx_derivative
 from symopt.optimize.result import OptimizeResult
 
-__all__ = ["Objective", "Callback", "MESSAGES", "finite_or_inf", "result_of"]
+__all__ = ["Objective", "Callback", "MESSAGES", "finite_or_inf", "gradient_status", "result_of"]
 
 
 def finite_or_inf(value: float) -> float:
     """``value`` when finite, else ``inf``: a non-finite value is treated as 'too large'."""
     return value if np.isfinite(value) else np.inf
+
+
+def gradient_status(g: np.ndarray, gtol: float, norm: float) -> int | None:
+    """The stop status of a gradient method at gradient ``g``: 3 when ``g`` is not finite, 0
+    when ``||g||_norm <= gtol``, None to go on.
+
+    >>> gradient_status(np.array([1e-6, 0.0]), 1e-5, np.inf), gradient_status(np.ones(2), 1e-5, 2)
+    (0, None)
+    """
+    if not np.all(np.isfinite(g)):
+        return 3
+    if np.linalg.norm(g, ord=norm) <= gtol:
+        return 0
+    return None
 
 
 class Objective:

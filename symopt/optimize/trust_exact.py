@@ -18,21 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from symopt.optimize.objective import Callback, Objective
-from symopt.optimize.result import OptimizeResult
-from symopt.optimize.trust_region import run_trust_region
+from symopt.optimize.objective import Objective
+from symopt.optimize.trust_region import trust_region_method
 
 __all__ = ["minimize_trust_exact", "exact_step"]
-
-
-def minimize_trust_exact(obj: Objective, x0: np.ndarray, *, callback: Callback,
-                         gtol: float = 1e-4, maxiter: int | None = None,
-                         initial_trust_radius: float = 1.0, max_trust_radius: float = 1000.0,
-                         eta: float = 0.15) -> OptimizeResult:
-    """Minimise with trust-exact. Options as scipy's: ``gtol`` on ``||g||_2``, ``maxiter``
-    (200 n), ``initial_trust_radius``, ``max_trust_radius``, ``eta`` (acceptance ratio)."""
-    return run_trust_region(obj, x0, _solve, callback, gtol, maxiter, initial_trust_radius,
-                            max_trust_radius, eta)
 
 
 def _solve(obj: Objective, x: np.ndarray, g: np.ndarray,
@@ -43,6 +32,9 @@ def _solve(obj: Objective, x: np.ndarray, g: np.ndarray,
     p, on_boundary = exact_step(0.5 * (H + H.T), g, radius)
     predicted = -(float(g @ p) + 0.5 * float(p @ H @ p))
     return p, predicted, on_boundary
+
+
+minimize_trust_exact = trust_region_method(_solve, "trust-exact")
 
 
 def exact_step(H: np.ndarray, g: np.ndarray, radius: float) -> tuple[np.ndarray, bool]:

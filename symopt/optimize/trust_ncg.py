@@ -19,21 +19,10 @@ from typing import Callable
 import numpy as np
 
 from symopt.optimize.newton_cg import hessian_product
-from symopt.optimize.objective import Callback, Objective
-from symopt.optimize.result import OptimizeResult
-from symopt.optimize.trust_region import run_trust_region
+from symopt.optimize.objective import Objective
+from symopt.optimize.trust_region import trust_region_method
 
 __all__ = ["minimize_trust_ncg", "steihaug_step", "boundary_tau"]
-
-
-def minimize_trust_ncg(obj: Objective, x0: np.ndarray, *, callback: Callback,
-                       gtol: float = 1e-4, maxiter: int | None = None,
-                       initial_trust_radius: float = 1.0, max_trust_radius: float = 1000.0,
-                       eta: float = 0.15) -> OptimizeResult:
-    """Minimise with trust-ncg. Options as scipy's: ``gtol`` on ``||g||_2``, ``maxiter``
-    (200 n), ``initial_trust_radius``, ``max_trust_radius``, ``eta`` (acceptance ratio)."""
-    return run_trust_region(obj, x0, _solve, callback, gtol, maxiter, initial_trust_radius,
-                            max_trust_radius, eta)
 
 
 def _solve(obj: Objective, x: np.ndarray, g: np.ndarray,
@@ -44,6 +33,9 @@ def _solve(obj: Objective, x: np.ndarray, g: np.ndarray,
         return None, 0.0, False
     predicted = -(float(g @ p) + 0.5 * float(p @ Hp(p)))
     return p, predicted, on_boundary
+
+
+minimize_trust_ncg = trust_region_method(_solve, "trust-ncg")
 
 
 def steihaug_step(Hp: Callable[[np.ndarray], np.ndarray], g: np.ndarray,

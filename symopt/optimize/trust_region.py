@@ -24,7 +24,7 @@ from symopt.errors import InputError
 from symopt.optimize.objective import Callback, Objective, result_of
 from symopt.optimize.result import OptimizeResult
 
-__all__ = ["Subproblem", "run_trust_region"]
+__all__ = ["Subproblem", "run_trust_region", "trust_region_method"]
 
 #: ``solve(obj, x, g, radius) -> (step, predicted decrease, on_boundary)``; the step is None
 #: when the Hessian gave NaN
@@ -38,6 +38,22 @@ _MESSAGES = {
     3: "A linalg error occurred, such as a non-psd Hessian.",
     99: "`callback` raised `StopIteration`.",
 }
+
+
+def trust_region_method(solve: Subproblem, name: str) -> Callable[..., OptimizeResult]:
+    """The ``minimize`` method ``name`` (``minimize_<name>``, in ``solve``'s module) running
+    :func:`run_trust_region` with the subproblem solver ``solve``."""
+    def minimize(obj: Objective, x0: np.ndarray, *, callback: Callback, gtol: float = 1e-4,
+                 maxiter: int | None = None, initial_trust_radius: float = 1.0,
+                 max_trust_radius: float = 1000.0, eta: float = 0.15) -> OptimizeResult:
+        return run_trust_region(obj, x0, solve, callback, gtol, maxiter, initial_trust_radius,
+                                max_trust_radius, eta)
+    minimize.__doc__ = (f"Minimise with {name}. Options as scipy's: ``gtol`` on ``||g||_2``, "
+                        "``maxiter``\n    (200 n), ``initial_trust_radius``, "
+                        "``max_trust_radius``, ``eta`` (acceptance ratio).")
+    minimize.__name__ = minimize.__qualname__ = "minimize_" + name.replace("-", "_")
+    minimize.__module__ = solve.__module__
+    return minimize
 
 
 def run_trust_region(obj: Objective, x0: np.ndarray, solve: Subproblem, callback: Callback,

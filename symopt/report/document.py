@@ -11,6 +11,7 @@ and never as ``1e+30``.
 """
 from __future__ import annotations
 
+import base64
 import math
 from dataclasses import dataclass, field
 from typing import Any, Union
@@ -51,6 +52,11 @@ class Note:
     text: str
     level: str = "info"
 
+    @property
+    def label(self) -> str:
+        """The word that introduces the note: "Warning" or "Note"."""
+        return "Warning" if self.level == "warning" else "Note"
+
 
 @dataclass
 class Paragraph:
@@ -75,6 +81,11 @@ class Plot:
     alt: str
     missing: str = ""
     path: str = ""                      # a file beside the report holding the PNG, if written
+
+    @property
+    def data_uri(self) -> str:
+        """The PNG as a ``data:image/png;base64,...`` URI (``png`` must not be None)."""
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
 Block = Union[KeyValues, Table, Note, Paragraph, Preformatted, Plot]

@@ -9,7 +9,6 @@ True
 """
 from __future__ import annotations
 
-import base64
 from html import escape
 from typing import Any
 
@@ -67,8 +66,8 @@ def block_html(block: Block) -> str:
     if isinstance(block, Table):
         return table_html(block)
     if isinstance(block, Note):
-        label = "Warning" if block.level == "warning" else "Note"
-        return f'<p class="note {block.level}"><strong>{label}:</strong> {escape(block.text)}</p>'
+        return (f'<p class="note {block.level}"><strong>{block.label}:</strong> '
+                f'{escape(block.text)}</p>')
     if isinstance(block, Paragraph):
         return f"<p>{escape(block.text)}</p>"
     if isinstance(block, Preformatted):
@@ -106,6 +105,5 @@ def table_html(table: Table) -> str:
 def plot_html(plot: Plot) -> str:
     if plot.png is None:
         return f'<p class="note info"><strong>{escape(plot.title)}:</strong> {escape(plot.missing)}</p>'
-    data = base64.b64encode(plot.png).decode("ascii")
     return (f'<figure><img class="plot" alt="{escape(plot.alt)}" '
-            f'src="data:image/png;base64,{data}"><figcaption>{escape(plot.title)}</figcaption></figure>')
+            f'src="{plot.data_uri}"><figcaption>{escape(plot.title)}</figcaption></figure>')

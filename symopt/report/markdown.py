@@ -10,8 +10,6 @@
 """
 from __future__ import annotations
 
-import base64
-
 from symopt.report.document import (
     Block, Document, KeyValues, Note, Paragraph, Plot, Preformatted, Table, format_cell,
 )
@@ -41,8 +39,7 @@ def block_markdown(block: Block) -> str:
     if isinstance(block, Table):
         return table_markdown(block)
     if isinstance(block, Note):
-        label = "Warning" if block.level == "warning" else "Note"
-        return f"> **{label}:** {block.text}"
+        return f"> **{block.label}:** {block.text}"
     if isinstance(block, Paragraph):
         return block.text
     if isinstance(block, Preformatted):
@@ -52,8 +49,7 @@ def block_markdown(block: Block) -> str:
             return f"*{block.title}: {block.missing}*"
         if block.path:
             return f"![{block.alt}]({block.path})"
-        data = base64.b64encode(block.png).decode("ascii")
-        return f"![{block.alt}](data:image/png;base64,{data})"
+        return f"![{block.alt}]({block.data_uri})"
     raise TypeError(f"unknown report block {type(block).__name__}")
 
 

@@ -280,3 +280,13 @@ def test_error_messages_exact_text():
     assert str(info.value) == (
         "constraint 't' is always true: its variables cancel, leaving '0 <= 1'; return "
         "Constraint.Skip from the rule (or leave the constraint out) if that is intended")
+
+
+def test_indexing_a_scalar_variable_is_a_model_error():
+    from symopt import Model, Var
+    from symopt.errors import ModelError
+    m = Model()
+    m.x = Var()
+    assert m.x[None] is m.x
+    with pytest.raises(ModelError, match="variable 'x' is a scalar and has no index 'a'"):
+        m.x["a"]

@@ -301,6 +301,12 @@ class ScalarVar(VarData, Var):
     def values(self) -> list:
         return [self]
 
+    def __getitem__(self, index: Any) -> "ScalarVar":
+        if index is None or index == ():
+            return self
+        raise ModelError(f"variable '{self.name}' is a scalar and has no index {index!r}; "
+                         f"declare it as Var(<set>, ...) to index it")
+
 
 class IndexedVar(Var, dict):
     """A family of variables ``m.x[i, ...]``: a read-only dict from index key to VarData.

@@ -184,3 +184,36 @@ def test_bad_input_names_the_argument(kwargs, words):
 def test_non_finite_start_is_an_error():
     with pytest.raises(InputError, match="fun\\(x0\\) has non-finite values"):
         root(lambda x: np.log(x), [-1.0, 1.0])
+
+
+def discrete_boundary_value(x):
+    """MGH 28, n = 10."""
+    h = 1.0 / (x.size + 1)
+    t = h * np.arange(1, x.size + 1)
+    xp = np.concatenate([[0.0], x, [0.0]])
+    return 2.0 * x - xp[:-2] - xp[2:] + h * h * (x + t + 1.0) ** 3 / 2.0
+
+
+def broyden_banded(x):
+    """MGH 31, n = 10: bandwidth 5 below and 1 above the diagonal."""
+    n = x.size
+    g = x * (1.0 + x)
+    band = np.array([sum(g[j] for j in range(max(0, i - 5), min(n - 1, i + 1) + 1) if j != i)
+                     for i in range(n)])
+    return x * (2.0 + 5.0 * x ** 2) + 1.0 - band
+
+
+_T10 = np.arange(1, 11) / 11.0
+
+
+@pytest.mark.parametrize("fun, x0", [(discrete_boundary_value, _T10 * (_T10 - 1.0)),
+                                     (broyden_banded, -np.ones(10))],
+                         ids=["discrete_boundary_value", "broyden_banded"])
+def test_broyden1_solves_what_scipy_broyden1_solves(fun, x0):
+    # the quasi-Newton direction often fails the Armijo test here; taking the full step
+    # anyway (the old rule) blew |f| up to 1e231 on the boundary value problem
+    theirs = scipy_optimize.root(fun, x0, method="broyden1")
+    ours = root(fun, x0, method="broyden1")
+    assert np.max(np.abs(fun(theirs.x))) <= 1e-5
+    assert ours.success and np.max(np.abs(fun(ours.x))) <= 1e-5
+    np.testing.assert_allclose(ours.x, theirs.x, atol=1e-4)

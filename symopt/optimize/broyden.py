@@ -8,6 +8,13 @@ from the exact Jacobian when ``root`` was given one. Steps are safeguarded by a 
 Armijo search on ``|f|**2`` that also steps back from NaN/inf; when every trial point is
 non-finite the matrix is reset once to its start and the search retried.
 
+When the search finds no Armijo step, the quasi-Newton direction is not trusted. broyden2,
+like scipy, then takes the full step. broyden1 takes the shortest step tried instead: a short
+secant ``dx`` makes the update ``B dx = df`` a close estimate of the true derivative along the
+failed direction, where a long one blends in curvature and can blow ``|f|`` up. After two
+failed searches in a row, broyden1 restarts from ``-I / alpha``, with ``alpha`` recomputed at
+the current point (unless given): the accumulated updates no longer describe ``f`` there.
+
 Termination as scipy's nonlinear solvers: every given test must hold -- ``fatol`` (max-norm
 of f, default ``eps ** (1/3)``), ``ftol`` (relative to f(x0)), ``xatol`` and ``xtol`` (max
 norm of the step, absolute and relative to x); the unset ones are infinite.
@@ -57,6 +64,9 @@ def root_broyden2(system: Any, x0: np.ndarray, *, callback: Callable | None = No
 class _GoodBroyden:
     """Approximate Jacobian B; the step solves ``B d = -f``."""
 
+    #: step taken when the Armijo search fails, and failed searches in a row before a restart
+    fallback, restart_after = "shortest", 2
+
     def __init__(self, start: np.ndarray):
         self.B = start.copy()
 
@@ -74,6 +84,10 @@ class _GoodBroyden:
 
 class _BadBroyden:
     """Approximate inverse Jacobian H; the step is ``-H f``."""
+
+    #: broyden2 keeps scipy's rule (full step on a failed search, no restart): the inverse
+    #: update divides by ``|df|**2``, and short failed steps make it erratic
+    fallback, restart_after = "full", None
 
     def __init__(self, start: np.ndarray):
         try:
@@ -102,6 +116,7 @@ def _solve(system: Any, x0: np.ndarray, kind: type, callback: Callable | None,
     x, f = x0.copy(), system.f0
     f0_norm = norm(f)
     matrix, resets, status = kind(start), 0, None
+    failed_searches = 0
     iteration = 0
     while status is None:
         if _converged(norm(f), f0_norm, np.inf, np.inf, limits, first=iteration == 0):
@@ -113,7 +128,7 @@ def _solve(system: Any, x0: np.ndarray, kind: type, callback: Callable | None,
         iteration += 1
         d = matrix.direction(f)
         if options["line_search"]:
-            step = backtrack(system, x, f, d, min_step=1e-2, fallback=True)
+            step = backtrack(system, x, f, d, min_step=1e-2, fallback=kind.fallback)
         else:
             step = (1.0, system.fun(x + d))
         if step is None or not np.all(np.isfinite(step[1])):
@@ -125,7 +140,12 @@ def _solve(system: Any, x0: np.ndarray, kind: type, callback: Callable | None,
         s, f_new = step
         dx, df = s * d, f_new - f
         matrix.update(dx, df)
+        armijo = f_new @ f_new <= (1.0 - 2e-4 * s) * (f @ f)
+        failed_searches = 0 if armijo or not options["line_search"] else failed_searches + 1
         x, f = x + dx, f_new
+        if kind.restart_after and failed_searches >= kind.restart_after:
+            matrix = kind(_scaled_identity(x, f, options.get("jac_options") or {}))
+            failed_searches = 0
         if callback is not None:
             callback(x.copy(), f.copy())
         if _converged(norm(f), f0_norm, norm(dx), norm(x), limits, first=False):
@@ -145,11 +165,16 @@ def _starting_matrix(system: Any, x0: np.ndarray, jac_options: dict) -> np.ndarr
                          "Broyden methods keep a dense full-rank matrix and take only 'alpha'")
     if system.has_jacobian and "alpha" not in jac_options:
         return system.jac(x0, system.f0)
+    return _scaled_identity(x0, system.f0, jac_options)
+
+
+def _scaled_identity(x: np.ndarray, f: np.ndarray, jac_options: dict) -> np.ndarray:
+    """``-I / alpha``, with scipy's ``alpha = 0.5 * max(|x|, 1) / |f|`` unless given."""
     alpha = jac_options.get("alpha")
     if alpha is None:
-        fnorm = np.linalg.norm(system.f0)
-        alpha = 0.5 * max(np.linalg.norm(x0), 1.0) / fnorm if fnorm > 0 else 1.0
-    return -np.eye(x0.size) / alpha
+        fnorm = np.linalg.norm(f)
+        alpha = 0.5 * max(np.linalg.norm(x), 1.0) / fnorm if fnorm > 0 else 1.0
+    return -np.eye(x.size) / alpha
 
 
 def _tolerances(options: dict[str, Any]) -> dict[str, float]:

@@ -89,20 +89,24 @@ def _newton_direction(J: np.ndarray, f: np.ndarray) -> np.ndarray:
 
 
 def backtrack(system: Any, x: np.ndarray, f: np.ndarray, d: np.ndarray, min_step: float,
-              c1: float = 1e-4, fallback: bool = False) -> tuple[float, np.ndarray] | None:
+              c1: float = 1e-4, fallback: str | None = None) -> tuple[float, np.ndarray] | None:
     """Armijo backtracking on ``phi(s) = |f(x + s d)|**2``, whose slope at 0 is ``-2 phi(0)``.
 
     Returns ``(s, f(x + s d))`` for the first tried step satisfying the Armijo test. When none
-    does: None, or with ``fallback`` the first tried step whose point is finite (None when no
-    trial point is finite).
+    does: None, or with ``fallback="full"`` the longest and with ``fallback="shortest"`` the
+    shortest tried step whose point is finite (None when no trial point is finite).
     """
+    if fallback not in (None, "full", "shortest"):
+        raise ValueError(f"backtrack: fallback must be None, 'full' or 'shortest', "
+                         f"got {fallback!r}")
     phi0 = f @ f
     s = 1.0
-    first_finite = None
+    kept = None
     while s >= min_step:
         f_new = system.fun(x + s * d)
         if np.all(np.isfinite(f_new)):
-            first_finite = first_finite or (s, f_new)
+            if kept is None or fallback == "shortest":
+                kept = (s, f_new)
             phi = f_new @ f_new
             if phi <= (1.0 - 2.0 * c1 * s) * phi0:
                 return s, f_new
@@ -110,4 +114,4 @@ def backtrack(system: Any, x: np.ndarray, f: np.ndarray, d: np.ndarray, min_step
             s = min(max(s_quadratic, 0.1 * s), 0.5 * s)
         else:
             s *= 0.25
-    return first_finite if fallback else None
+    return kept if fallback else None

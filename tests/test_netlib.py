@@ -110,3 +110,11 @@ def test_infeasible_set(name):
     res = solve_lp(load_infeasible(name), method="interior-point",
                    options={"crossover": False})
     assert res.status == 2, res.message
+
+
+@pytest.mark.slow
+def test_gosh_is_infeasible_by_the_default_method():
+    # 3,792 rows: the default is the interior-point method (with crossover); it must
+    # end with the infeasibility verdict, not numerical trouble (status 4)
+    res = solve_lp(load_infeasible("gosh"))
+    assert res.status == 2, res.message

@@ -131,6 +131,41 @@ def test_warm_start_after_bound_change_matches_cold_start():
     assert warm.nit < cold.nit
 
 
+def test_dual_infeasible_warm_start_is_cheaper_than_cold():
+    # a crossover-like guess: the optimal basis with a few columns swapped for slacks is
+    # neither primal nor dual feasible; cost shifting finishes it without a dual phase 1
+    lp, _ = load_npz(netlib_path("SC105"))
+    first = solve_simplex(lp, {"sensitivity": False})
+    col_basis, row_basis = first.col_basis.copy(), first.row_basis.copy()
+    basic_cols = np.flatnonzero(col_basis == BasisStatus.BASIC)[:3]
+    col_basis[basic_cols] = BasisStatus.AT_LOWER
+    row_basis[np.flatnonzero(row_basis != BasisStatus.BASIC)[:3]] = BasisStatus.BASIC
+    warm = solve_simplex(lp, {"sensitivity": False}, basis=(col_basis, row_basis))
+    assert warm.status == 0
+    assert warm.fun == pytest.approx(first.fun, rel=1e-9)
+    assert warm.nit < first.nit
+
+
+def test_dual_infeasible_warm_start_still_finds_unbounded_ray():
+    lp = LinearProgram.from_arrays(c=[-1, -1], A=[[1, -1]], row_lower=[-1], row_upper=[1])
+    basis = ([BasisStatus.BASIC, BasisStatus.AT_LOWER], [BasisStatus.AT_LOWER])
+    res = solve_simplex(lp, basis=basis)
+    assert res.status == 3
+    assert lp.c @ res.ray < 0
+
+
+def test_nearly_singular_warm_basis_falls_back_to_a_cold_start():
+    eps = 1e-9   # basic values near 1e9: far beyond every bound
+    lp = LinearProgram.from_arrays(c=[1, 1, 1], A=[[1, 1, 0], [1, 1 + eps, 1]],
+                                   row_lower=[1, 2], row_upper=[1, 2], col_upper=[5, 5, 5])
+    basis = ([BasisStatus.BASIC, BasisStatus.BASIC, BasisStatus.AT_LOWER],
+             [BasisStatus.AT_LOWER, BasisStatus.AT_LOWER])
+    res = solve_simplex(lp, basis=basis)
+    cold = solve_simplex(lp)
+    assert res.status == cold.status == 0
+    assert res.fun == pytest.approx(cold.fun, rel=1e-9)
+
+
 def test_singular_warm_basis_is_repaired():
     lp = LinearProgram.from_arrays(c=[1, 2, 3], A=[[1, 1, 0], [2, 2, 0]],
                                    row_lower=[1, 2], row_upper=[1, 2])

@@ -13,6 +13,11 @@ The LP is scaled (geometric, powers of two), put in the computational form of
    those of an LP with no dual feasible basis) are first zeroed by shifting their costs;
    the primal simplex on the true costs then reaches an optimum or an unbounded ray.
 
+A warm basis (``basis=``, from crossover or branch and bound) skips phase 1: it is
+taken to be near optimal, so its wrong reduced costs are shifted away as in step 3.
+A warm basis so close to singular that its basic values are wild is dropped for the
+slack basis.
+
 The result follows the ``solve_lp`` contract of docs/design.md: values, duals, basis
 statuses, and sensitivity ranges from `symopt.optimize.ranging`.
 
@@ -114,10 +119,13 @@ def solve_simplex(lp: LinearProgram, options: dict | None = None, basis: Any = N
     where = _initial_statuses(basis, n, m)
     refactor_every = opts["refactor_every"] or int(np.clip(m // 4, 100, 400))
     state = SimplexState(A, cost, lower, upper, where, refactor_every)
+    if where is not None and _nearly_singular(state):
+        where = None   # the warm basis is useless: start from the slack basis
+        state = SimplexState(A, cost, lower, upper, None, refactor_every)
     budget = IterationBudget(int(opts["maxiter"]), float(opts["time_limit"]))
     if callback is not None:
         budget.callback = _progress_reporter(callback, lp, col_scale, budget)
-    outcome = _solve_phases(state, budget, opts)
+    outcome = _solve_phases(state, budget, opts, warm=where is not None)
     result = _build_result(lp, state, outcome, row_scale, col_scale, sign, budget.nit)
     if result.status == 0 and opts["sensitivity"]:
         result.sensitivity = _sensitivity_or_none(lp, result)
@@ -154,12 +162,15 @@ def _initial_statuses(basis: Any, n: int, m: int) -> np.ndarray | None:
     return where
 
 
-def _solve_phases(state: SimplexState, budget: IterationBudget, opts: dict) -> PhaseOutcome:
+def _solve_phases(state: SimplexState, budget: IterationBudget, opts: dict,
+                  warm: bool = False) -> PhaseOutcome:
     tol_d = opts["dual_feasibility_tolerance"]
     tol_p = opts["primal_feasibility_tolerance"]
     original = state.cost.copy()
     state.flip_to_dual_feasible(tol_d)
-    if state.dual_infeasible(tol_d).any():
+    # a warm basis (crossover, branch and bound) is near optimal: its few wrong reduced
+    # costs are shifted away below, where a dual phase 1 would cost about a cold solve
+    if state.dual_infeasible(tol_d).any() and not warm:
         outcome = _dual_phase_one(state, budget, tol_d, tol_p, opts["perturbation"])
         if outcome.outcome != "optimal":
             return outcome
@@ -171,6 +182,17 @@ def _solve_phases(state: SimplexState, budget: IterationBudget, opts: dict) -> P
     if outcome.outcome != "optimal":
         return outcome
     return _polish(state, budget, tol_d, tol_p)
+
+
+#: basic values beyond this multiple of the largest finite bound mark a useless warm basis
+_WILD = 1e6
+
+
+def _nearly_singular(state: SimplexState) -> bool:
+    """Basic values far beyond every finite bound: a warm basis too close to singular."""
+    bounds = np.concatenate([state.lower, state.upper])
+    scale = 1.0 + np.abs(bounds[np.isfinite(bounds)]).max(initial=0.0)
+    return bool(np.abs(state.z[state.head]).max(initial=0.0) > _WILD * scale)
 
 
 def _dual_phase_one(state: SimplexState, budget: IterationBudget, tol_d: float,

@@ -171,7 +171,8 @@ def test_netlib_files_parse_to_the_published_sizes(name):
 @pytest.mark.slow
 def test_every_netlib_file_parses_to_the_published_sizes():
     for relative in netlib_table():
-        check_counts(relative)
+        if relative:  # STOCFOR3 and TRUSS come as npz only
+            check_counts(relative)
 
 
 @needs_netlib

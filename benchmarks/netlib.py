@@ -43,6 +43,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 from symopt.io import read  # noqa: E402
+from symopt.optimize._linprog import to_linear_program  # noqa: E402
 from symopt.optimize import solve_lp  # noqa: E402
 from symopt.optimize.linear_program import LinearProgram  # noqa: E402
 
@@ -194,27 +195,10 @@ def benchmark_infeasible(methods: list[str], time_limit: float) -> None:
 
 def npz_problem(path: Path) -> LinearProgram:
     data = np.load(path, allow_pickle=True)
-    c = np.asarray(data["c"], dtype=float).ravel()
-    n = c.size
-    blocks, lower, upper = [], [], []
-    for A_key, b_key, equality in (("A_ub", "b_ub", False), ("A_eq", "b_eq", True)):
-        A = np.asarray(data[A_key], dtype=float)
-        if A.size == 0:
-            continue
-        b = np.asarray(data[b_key], dtype=float).ravel()
-        blocks.append(A.reshape(-1, n))
-        upper.append(b)
-        lower.append(b if equality else np.full(b.size, -np.inf))
-    bounds = np.asarray(data["bounds"], dtype=object).reshape(-1, 2)
-    if bounds.shape[0] == 0:
-        bounds = np.array([[0.0, None]], dtype=object)
-    if bounds.shape[0] == 1:
-        bounds = np.repeat(bounds, n, axis=0)
-    col_lower = np.array([-np.inf if lo is None else float(lo) for lo in bounds[:, 0]])
-    col_upper = np.array([np.inf if hi is None else float(hi) for hi in bounds[:, 1]])
-    return LinearProgram.from_arrays(c, np.vstack(blocks), np.concatenate(lower),
-                                     np.concatenate(upper), col_lower, col_upper,
-                                     name=path.stem)
+    bounds = np.asarray(data["bounds"], dtype=object).reshape(-1, 2)  # some are (1, n, 2)
+    lp = to_linear_program(data["c"], data["A_ub"], data["b_ub"], data["A_eq"], data["b_eq"],
+                           bounds)
+    return dataclasses.replace(lp, name=path.stem)
 
 
 def main() -> None:

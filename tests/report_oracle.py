@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linprog
 
+from conftest import load_netlib_npz
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
 from symopt.optimize.result import OptimizeResult
 
@@ -218,27 +219,5 @@ def rosenbrock_solution():
 
 
 def netlib_infeasible(path) -> LinearProgram:
-    """A netlib infeasible LP from scipy's npz conversion, as a LinearProgram."""
-    data = np.load(path, allow_pickle=True)
-    c = np.asarray(data["c"], float)
-    n = c.size
-    blocks, lower, upper = [], [], []
-    if data["A_ub"].size:
-        blocks.append(np.atleast_2d(data["A_ub"]))
-        lower.append(np.full(len(data["b_ub"]), -np.inf)), upper.append(data["b_ub"])
-    if data["A_eq"].size:
-        blocks.append(np.atleast_2d(data["A_eq"]))
-        lower.append(data["b_eq"]), upper.append(data["b_eq"])
-    col_lower, col_upper = np.zeros(n), np.full(n, np.inf)
-    bounds = data["bounds"]
-    if bounds.size:
-        bounds = np.broadcast_to(bounds.reshape(-1, 2), (n, 2)) if bounds.ndim > 1 or bounds.size == 2 else bounds
-        for j, (lo, hi) in enumerate(bounds):
-            col_lower[j] = -np.inf if lo is None else float(lo)
-            col_upper[j] = np.inf if hi is None else float(hi)
-    A = np.vstack(blocks)
-    return LinearProgram.from_arrays(c=c, A=A, row_lower=np.concatenate(lower),
-                                     row_upper=np.concatenate(upper), col_lower=col_lower,
-                                     col_upper=col_upper, name=path.stem,
-                                     col_names=tuple(f"x[{j}]" for j in range(n)),
-                                     row_names=tuple(f"row[{i}]" for i in range(A.shape[0])))
+    """A netlib infeasible LP from scipy's npz conversion, with names for reports."""
+    return load_netlib_npz(path, names=True)[0]

@@ -11,7 +11,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from conftest import NETLIB_DIR
+from conftest import NETLIB_DIR, load_netlib_npz
 from symopt.optimize import solve_lp
 from symopt.optimize.linear_program import LinearProgram
 
@@ -49,26 +49,7 @@ def relative_error(fun: float, values: list[float]) -> float:
 
 
 def load_infeasible(name: str) -> LinearProgram:
-    data = np.load(NETLIB_DIR / "npz" / "infeasible" / f"{name}.npz", allow_pickle=True)
-    c = np.asarray(data["c"], float).ravel()
-    n = c.size
-    blocks, lower, upper = [], [], []
-    for a_key, b_key, equality in (("A_ub", "b_ub", False), ("A_eq", "b_eq", True)):
-        A = np.asarray(data[a_key], float)
-        if A.size:
-            b = np.asarray(data[b_key], float).ravel()
-            blocks.append(A.reshape(-1, n))
-            upper.append(b)
-            lower.append(b if equality else np.full(b.size, -np.inf))
-    bounds = np.asarray(data["bounds"], dtype=object).reshape(-1, 2)
-    if bounds.shape[0] == 0:
-        bounds = np.array([[0.0, None]], dtype=object)
-    if bounds.shape[0] == 1:
-        bounds = np.repeat(bounds, n, axis=0)
-    col_lower = np.array([-np.inf if v is None else float(v) for v in bounds[:, 0]])
-    col_upper = np.array([np.inf if v is None else float(v) for v in bounds[:, 1]])
-    return LinearProgram.from_arrays(c, np.vstack(blocks), np.concatenate(lower),
-                                     np.concatenate(upper), col_lower, col_upper)
+    return load_netlib_npz(NETLIB_DIR / "npz" / "infeasible" / f"{name}.npz")[0]
 
 
 @pytest.mark.parametrize("method", ["interior-point", None])

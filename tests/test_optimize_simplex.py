@@ -7,39 +7,13 @@ import pytest
 from symopt.errors import InputError
 from symopt.optimize import BasisStatus, LinearProgram
 from symopt.optimize.simplex import solve_simplex
-from tests.conftest import NETLIB_DIR
+from conftest import NETLIB_DIR, load_netlib_npz
 
 NPZ = NETLIB_DIR / "npz"
 FAST_NETLIB = ["AFIRO", "KB2", "SC50A", "SC50B", "ADLITTLE", "BLEND", "SHARE2B", "RECIPE",
                "SC105", "STOCFOR1", "BEACONFD", "LOTFI", "BOEING2"]
 FAST_INFEASIBLE = ["itest2", "itest6", "galenet", "box1", "ex72a", "bgprtr", "woodinfe",
                    "klein1", "forest6"]
-
-
-def load_npz(path) -> tuple[LinearProgram, float | None]:
-    data = np.load(path, allow_pickle=True)
-    c = data["c"]
-    n = c.size
-    blocks, lower, upper = [], [], []
-    if data["A_ub"].size:
-        blocks.append(data["A_ub"])
-        lower.append(np.full(data["b_ub"].size, -np.inf))
-        upper.append(data["b_ub"])
-    if data["A_eq"].size:
-        blocks.append(data["A_eq"])
-        lower.append(data["b_eq"])
-        upper.append(data["b_eq"])
-    col_lower, col_upper = np.zeros(n), np.full(n, np.inf)
-    if data["bounds"].size:
-        pairs = np.array(data["bounds"], dtype=object).reshape(-1, 2)
-        if len(pairs) == 1:
-            pairs = np.repeat(pairs, n, axis=0)
-        col_lower = np.array([-np.inf if v is None else v for v in pairs[:, 0]], float)
-        col_upper = np.array([np.inf if v is None else v for v in pairs[:, 1]], float)
-    A = np.vstack(blocks) if blocks else np.zeros((0, n))
-    lp = LinearProgram.from_arrays(c, A, np.concatenate(lower) if lower else None,
-                                   np.concatenate(upper) if upper else None, col_lower, col_upper)
-    return lp, (float(data["obj"]) if "obj" in data.files else None)
 
 
 def netlib_path(name):
@@ -51,7 +25,7 @@ def netlib_path(name):
 
 @pytest.mark.parametrize("name", [n for n in FAST_NETLIB if n != "BOEING2"])
 def test_small_netlib_problems_reach_the_published_optimum(name):
-    lp, optimum = load_npz(netlib_path(name))
+    lp, optimum = load_netlib_npz(netlib_path(name))
     res = solve_simplex(lp, {"sensitivity": False})
     assert res.status == 0, res.message
     assert abs(res.fun - optimum) <= 1e-6 * max(1.0, abs(optimum))
@@ -62,13 +36,13 @@ def test_small_netlib_problems_reach_the_published_optimum(name):
 
 @pytest.mark.parametrize("name", FAST_INFEASIBLE)
 def test_netlib_infeasible_problems_are_reported_infeasible(name):
-    lp, _ = load_npz(netlib_path(f"infeasible/{name}"))
+    lp, _ = load_netlib_npz(netlib_path(f"infeasible/{name}"))
     res = solve_simplex(lp, {"sensitivity": False})
     assert res.status == 2, res.message
 
 
 def test_duals_satisfy_optimality_conditions_on_netlib():
-    lp, _ = load_npz(netlib_path("ADLITTLE"))
+    lp, _ = load_netlib_npz(netlib_path("ADLITTLE"))
     res = solve_simplex(lp)
     reduced = lp.c - lp.A.rmatvec(res.row_dual)
     np.testing.assert_allclose(reduced, res.col_dual, atol=1e-6 * np.abs(lp.c).max())
@@ -108,7 +82,7 @@ def test_unbounded_ray_improves_and_stays_feasible():
 
 
 def test_warm_start_from_optimal_basis_takes_no_iterations():
-    lp, _ = load_npz(netlib_path("SC50A"))
+    lp, _ = load_netlib_npz(netlib_path("SC50A"))
     first = solve_simplex(lp, {"sensitivity": False})
     again = solve_simplex(lp, {"sensitivity": False}, basis=(first.col_basis, first.row_basis))
     assert again.status == 0 and again.nit == 0
@@ -116,7 +90,7 @@ def test_warm_start_from_optimal_basis_takes_no_iterations():
 
 
 def test_warm_start_after_bound_change_matches_cold_start():
-    lp, _ = load_npz(netlib_path("SC50A"))
+    lp, _ = load_netlib_npz(netlib_path("SC50A"))
     first = solve_simplex(lp, {"sensitivity": False})
     j = int(np.argmax(first.x))
     upper = lp.col_upper.copy()
@@ -134,7 +108,7 @@ def test_warm_start_after_bound_change_matches_cold_start():
 def test_dual_infeasible_warm_start_is_cheaper_than_cold():
     # a crossover-like guess: the optimal basis with a few columns swapped for slacks is
     # neither primal nor dual feasible; cost shifting finishes it without a dual phase 1
-    lp, _ = load_npz(netlib_path("SC105"))
+    lp, _ = load_netlib_npz(netlib_path("SC105"))
     first = solve_simplex(lp, {"sensitivity": False})
     col_basis, row_basis = first.col_basis.copy(), first.row_basis.copy()
     basic_cols = np.flatnonzero(col_basis == BasisStatus.BASIC)[:3]
@@ -182,13 +156,13 @@ def test_wrong_basis_shape_raises():
 
 
 def test_time_limit_is_status_1():
-    lp, _ = load_npz(netlib_path("SHARE2B"))
+    lp, _ = load_netlib_npz(netlib_path("SHARE2B"))
     res = solve_simplex(lp, {"time_limit": 0.0})
     assert res.status == 1 and "Time limit" in res.message
 
 
 def test_callback_sees_progress():
-    lp, _ = load_npz(netlib_path("AFIRO"))
+    lp, _ = load_netlib_npz(netlib_path("AFIRO"))
     seen = []
     solve_simplex(lp, callback=lambda r: seen.append(r.fun))
     assert len(seen) > 5 and np.isfinite(seen).all()

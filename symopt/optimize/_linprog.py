@@ -28,7 +28,7 @@ from symopt.optimize.methods import lookup
 from symopt.optimize.result import OptimizeResult
 from symopt.optimize.sparse import CSCMatrix, as_csc
 
-__all__ = ["linprog", "solve_lp", "choose_method"]
+__all__ = ["linprog", "solve_lp", "choose_method", "to_linear_program"]
 
 #: above this many rows the default is the interior-point method: the simplex keeps a dense
 #: basis inverse, and on Netlib's 1,400-2,400-row problems (PILOT, CYCLE, PILOT87, DEGEN3)
@@ -142,20 +142,35 @@ def linprog(c: Any, A_ub: Any = None, b_ub: Any = None, A_eq: Any = None, b_eq: 
     >>> res.x.tolist(), res.eqlin.marginals.tolist()
     ([1.0, 0.5], [1.0])
     """
+    lp = to_linear_program(c, A_ub, b_ub, A_eq, b_eq, bounds, integrality)
+    if x0 is not None and _vector(x0, "x0").size != lp.num_cols:
+        raise InputError(f"x0 has {np.size(x0)} entries, expected {lp.num_cols} "
+                         "(one per variable)")
+    result = solve_lp(lp, method=method, callback=callback, options=options)
+    m_ub = np.count_nonzero(lp.row_lower == -np.inf)  # b_eq is finite, so these are A_ub's
+    return _scipy_result(result, lp, m_ub)
+
+
+def to_linear_program(c: Any, A_ub: Any = None, b_ub: Any = None, A_eq: Any = None,
+                      b_eq: Any = None, bounds: Any = (0, None),
+                      integrality: Any = None) -> LinearProgram:
+    """The `LinearProgram` of linprog's arrays: rows ``A_ub`` (``<= b_ub``), then ``A_eq``.
+
+    Checks shapes, NaN and bounds as `linprog` does, raising `InputError`.
+
+    >>> lp = to_linear_program([1, 1], A_ub=[[1, 0]], b_ub=[3], A_eq=[[1, 1]], b_eq=[2])
+    >>> lp.row_lower.tolist(), lp.row_upper.tolist()
+    ([-inf, 2.0], [3.0, 2.0])
+    """
     c = _vector(c, "c")
     n = c.size
     A_ub_csc, b_ub = _constraint_block(A_ub, b_ub, n, "A_ub", "b_ub")
     A_eq_csc, b_eq = _constraint_block(A_eq, b_eq, n, "A_eq", "b_eq")
     lower, upper = _bounds(bounds, n)
-    if x0 is not None and _vector(x0, "x0").size != n:
-        raise InputError(f"x0 has {np.size(x0)} entries, expected {n} (one per variable)")
-    flags = _integrality(integrality, n)
-    A = _stack(A_ub_csc, A_eq_csc, n)
-    lp = LinearProgram(c=c, A=A, row_lower=np.concatenate([np.full(b_ub.size, -np.inf), b_eq]),
-                       row_upper=np.concatenate([b_ub, b_eq]), col_lower=lower, col_upper=upper,
-                       integrality=flags)
-    result = solve_lp(lp, method=method, callback=callback, options=options)
-    return _scipy_result(result, lp, b_ub.size)
+    return LinearProgram(c=c, A=_stack(A_ub_csc, A_eq_csc, n),
+                         row_lower=np.concatenate([np.full(b_ub.size, -np.inf), b_eq]),
+                         row_upper=np.concatenate([b_ub, b_eq]), col_lower=lower,
+                         col_upper=upper, integrality=_integrality(integrality, n))
 
 
 def _vector(value: Any, name: str) -> np.ndarray:

@@ -34,8 +34,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from symopt.errors import RoutingError
-from symopt.optimize.methods import METHODS
+from symopt.errors import InputError, RoutingError
+from symopt.optimize.methods import METHODS, lookup
 
 __all__ = ["Plan", "route", "problem_class_of", "CLASSES"]
 
@@ -133,24 +133,24 @@ def _default(problem_class: str, num_variables: int, hessian_nnz: int | None,
 
 
 def _check_method(problem_class: str, front_door: str, method: str, has_bounds: bool) -> str:
-    table = METHODS.get(front_door, {})
-    key = method.lower()
-    if key not in table:
-        raise RoutingError(f"unknown method {method!r} for {front_door}; known methods: "
-                           f"{', '.join(sorted(table))}")
+    try:
+        entry = lookup(front_door, method)
+    except InputError as exc:
+        raise RoutingError(str(exc)) from None
     needs = []
     if problem_class == "constrained NLP":
         needs.append(("constraints", "general constraints"))
     if has_bounds or problem_class == "bound-constrained NLP":
         needs.append(("bounds", "bounds on the variables"))
+    table = METHODS[front_door]
     for flag, words in needs:
-        if not getattr(table[key], flag):
+        if not getattr(entry, flag):
             able = sorted(name for name, m in table.items()
                           if all(getattr(m, f) for f, _ in needs))
             raise RoutingError(f"method {method!r} of {front_door} cannot handle {words} "
                                f"(the problem is a {problem_class}); methods that can: "
                                f"{', '.join(able) or 'none'}")
-    return key
+    return method.lower()
 
 
 def _resolve_solver(solver: str, method: str | None) -> tuple[str, str | None]:

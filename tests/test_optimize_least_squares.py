@@ -218,6 +218,7 @@ def test_jac_objects_with_toarray_are_accepted():
 
 @pytest.mark.parametrize("kwargs,words", [
     (dict(method="dogleg"), "unknown method 'dogleg'"),
+    (dict(method="dogbox"), "method 'dogbox' of scipy's least_squares is not offered"),
     (dict(x0=[[1.0, 1.0, 0.0]]), "x0 must be 1-D"),
     (dict(x0=[1.0, np.nan, 0.0]), "x0 must be finite"),
     (dict(bounds=([0, 2, 0], [1, 1, 1])), "variable 1 has lb=2.0 >= ub=1.0"),

@@ -160,7 +160,7 @@ def test_newton_reports_a_stationary_point_that_is_not_a_root():
 
 
 @pytest.mark.parametrize("kwargs,words", [
-    (dict(method="krylov"), "unknown method 'krylov' for root"),
+    (dict(method="krylov"), "method 'krylov' of scipy's root is not offered"),
     (dict(x0=[0.0, np.inf]), "x0 must be finite"),
     (dict(x0=[[0.0, 0.0]]), "x0 must be 1-D"),
     (dict(x0=[0.0, 0.0, 0.0]), "fun must return one value per unknown"),

@@ -14,6 +14,9 @@ secant ``dx`` makes the update ``B dx = df`` a close estimate of the true deriva
 failed direction, where a long one blends in curvature and can blow ``|f|`` up. After two
 failed searches in a row, broyden1 restarts from ``-I / alpha``, with ``alpha`` recomputed at
 the current point (unless given): the accumulated updates no longer describe ``f`` there.
+Both methods cap a step at ``1000 max(|x0|, 1)`` (Dennis & Schnabel's ``maxstep``), which scipy
+does not: after an update that leaves the matrix nearly singular, the uncapped step can throw
+the iterate to ``|x| ~ 1e8`` (Helical valley from starts within 1e-8 of the standard one).
 
 Termination as scipy's nonlinear solvers: every given test must hold -- ``fatol`` (max-norm
 of f, default ``eps ** (1/3)``), ``ftol`` (relative to f(x0)), ``xatol`` and ``xtol`` (max
@@ -116,6 +119,7 @@ def _solve(system: Any, x0: np.ndarray, kind: type, callback: Callable | None,
     x, f = x0.copy(), system.f0
     f0_norm = norm(f)
     matrix, resets, status = kind(start), 0, None
+    max_step = MAX_STEP_FACTOR * max(float(np.linalg.norm(x0)), 1.0)
     failed_searches = 0
     iteration = 0
     while status is None:
@@ -126,7 +130,7 @@ def _solve(system: Any, x0: np.ndarray, kind: type, callback: Callable | None,
             status = 2
             break
         iteration += 1
-        d = matrix.direction(f)
+        d = _capped(matrix.direction(f), max_step)
         if options["line_search"]:
             step = backtrack(system, x, f, d, min_step=1e-2, fallback=kind.fallback)
         else:
@@ -156,6 +160,17 @@ def _solve(system: Any, x0: np.ndarray, kind: type, callback: Callable | None,
                    "direction, even after resetting the Jacobian approximation."}
     return OptimizeResult(x=x, fun=f, success=status == 1, status=status,
                           message=messages[status], nit=iteration)
+
+
+#: Dennis & Schnabel's (1983, A6.3.1) bound on a quasi-Newton step, in units of max(|x0|, 1)
+MAX_STEP_FACTOR = 1000.0
+
+
+def _capped(d: np.ndarray, max_step: float) -> np.ndarray:
+    """``d`` shortened to length ``max_step`` when longer: a nearly singular secant matrix
+    proposes steps far outside the region where its updates were measured."""
+    length = float(np.linalg.norm(d))
+    return d * (max_step / length) if length > max_step else d
 
 
 def _starting_matrix(system: Any, x0: np.ndarray, jac_options: dict) -> np.ndarray:

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from symopt.errors import InputError
 
-__all__ = ["Method", "METHODS", "lookup"]
+__all__ = ["Method", "METHODS", "NOT_OFFERED", "lookup"]
 
 
 @dataclass(frozen=True)
@@ -89,11 +89,32 @@ METHODS: dict[str, dict[str, Method]] = {
 }
 
 
+#: scipy.optimize's methods that symopt.optimize does not offer: asking for one says so
+#: (rather than calling a scipy name unknown)
+NOT_OFFERED: dict[str, frozenset[str]] = {
+    "minimize": frozenset({"powell", "cobyla", "cobyqa", "tnc", "trust-constr", "dogleg",
+                           "trust-krylov"}),
+    "root": frozenset({"anderson", "linearmixing", "diagbroyden", "excitingmixing", "krylov",
+                       "df-sane"}),
+    "least_squares": frozenset({"dogbox"}),
+    "linprog": frozenset({"revised simplex"}),
+}
+
+
 def lookup(front_door: str, method: str) -> Method:
-    """The method called ``method`` (case-insensitive) of ``front_door``, or a clear error."""
+    """The method called ``method`` (case-insensitive) of ``front_door``, or a clear error.
+
+    >>> lookup("minimize", "COBYLA")
+    Traceback (most recent call last):
+    ...
+    symopt.errors.InputError: method 'COBYLA' of scipy's minimize is not offered by symopt.optimize; offered: bfgs, cg, l-bfgs-b, nelder-mead, newton-cg, slsqp, trust-exact, trust-ncg
+    """
     table = METHODS[front_door]
     key = str(method).lower()
-    if key not in table:
-        known = ", ".join(sorted(table))
-        raise InputError(f"unknown method {method!r} for {front_door}; known methods: {known}")
-    return table[key]
+    if key in table:
+        return table[key]
+    offered = ", ".join(sorted(table))
+    if key in NOT_OFFERED.get(front_door, ()):
+        raise InputError(f"method {method!r} of scipy's {front_door} is not offered by "
+                         f"symopt.optimize; offered: {offered}")
+    raise InputError(f"unknown method {method!r} for {front_door}; known methods: {offered}")

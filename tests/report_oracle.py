@@ -78,7 +78,7 @@ def scipy_solve_lp(lp: LinearProgram) -> OptimizeResult:
     out.update(row_dual=sign * row_dual, col_dual=sign * col_dual)
     col_basis, row_basis = infer_basis(lp, x, out.row_activity)
     if (col_basis == 0).sum() + (row_basis == 0).sum() == lp.num_rows:
-        from symopt.optimize.ranging import compute_sensitivity
+        from symopt.optimize._linear.ranging import compute_sensitivity
         try:
             sensitivity = compute_sensitivity(lp, col_basis, row_basis, x)
         except np.linalg.LinAlgError:  # the inferred basis is singular: no ranging

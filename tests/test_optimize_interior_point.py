@@ -6,13 +6,13 @@ import pytest
 from scipy.optimize import linprog as scipy_linprog
 
 from symopt.errors import InputError
-from symopt.optimize.crossover import identify_basis
-from symopt.optimize.hsd import solve_standard_form
-from symopt.optimize.interior_point import solve_interior_point
+from symopt.optimize._linear.crossover import identify_basis
+from symopt.optimize._linear.hsd import solve_standard_form
+from symopt.optimize._linear.interior_point import solve_interior_point
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
-from symopt.optimize.normal_equations import NormalEquations
+from symopt.optimize._linear.normal_equations import NormalEquations
 from symopt.optimize.sparse import CSCMatrix
-from symopt.optimize.standard_form import StandardForm
+from symopt.optimize._linear.standard_form import StandardForm
 
 RAW = {"crossover": False}
 

@@ -6,7 +6,7 @@ import pytest
 
 from symopt.errors import InputError
 from symopt.optimize import approx_derivative, least_squares
-from symopt.optimize.losses import LOSSES
+from symopt.optimize._systems.losses import LOSSES
 
 scipy_optimize = pytest.importorskip("scipy.optimize")
 

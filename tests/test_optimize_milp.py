@@ -1,4 +1,4 @@
-"""Branch and bound (symopt.optimize.milp) against scipy.optimize.milp (HiGHS)."""
+"""Branch and bound (symopt.optimize._linear.branch_and_bound) against scipy.optimize.milp (HiGHS)."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +7,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from symopt.errors import InputError
 from symopt.optimize.linear_program import LinearProgram
-from symopt.optimize.milp import solve_milp
+from symopt.optimize._linear.branch_and_bound import solve_milp
 
 
 def knapsack_like(seed: int, m: int = 6, n: int = 10, mixed: bool = True):

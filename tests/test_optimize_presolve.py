@@ -6,8 +6,8 @@ import pytest
 from scipy.optimize import linprog as scipy_linprog
 
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
-from symopt.optimize.presolve import presolve
-from symopt.optimize.simplex import solve_simplex
+from symopt.optimize._linear.presolve import presolve
+from symopt.optimize._linear.simplex import solve_simplex
 
 INF = np.inf
 

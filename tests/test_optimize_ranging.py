@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from symopt.optimize import BasisStatus, LinearProgram
-from symopt.optimize.ranging import compute_sensitivity
-from symopt.optimize.simplex import solve_simplex
+from symopt.optimize._linear.ranging import compute_sensitivity
+from symopt.optimize._linear.simplex import solve_simplex
 
 
 def random_lp(seed, m=5, n=8, sense="min"):
@@ -28,7 +28,7 @@ def with_changes(lp, c=None, row_upper=None):
 
 def highs_ranging(lp):
     highspy = pytest.importorskip("highspy")
-    from symopt.optimize.highs import _highs_lp
+    from symopt.optimize._linear.highs import _highs_lp
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.passModel(_highs_lp(highspy, lp))

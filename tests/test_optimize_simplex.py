@@ -6,7 +6,7 @@ import pytest
 
 from symopt.errors import InputError
 from symopt.optimize import BasisStatus, LinearProgram
-from symopt.optimize.simplex import solve_simplex
+from symopt.optimize._linear.simplex import solve_simplex
 from conftest import NETLIB_DIR, load_netlib_npz
 
 NPZ = NETLIB_DIR / "npz"
@@ -177,8 +177,8 @@ def test_problem_without_rows():
 
 
 def test_primal_phase_alone_solves_beales_cycling_example():
-    from symopt.optimize.primal_simplex import run_primal
-    from symopt.optimize.simplex_state import IterationBudget, SimplexState
+    from symopt.optimize._linear.primal_simplex import run_primal
+    from symopt.optimize._linear.simplex_state import IterationBudget, SimplexState
     from symopt.optimize.sparse import CSCMatrix
     A = CSCMatrix.from_dense([[0.25, -60, -0.04, 9], [0.5, -90, -0.02, 3], [0, 0, 1, 0]])
     cost = np.array([-0.75, 150, -0.02, 6, 0, 0, 0])

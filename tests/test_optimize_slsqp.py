@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from symopt.errors import InputError
 from symopt.optimize import Bounds, LinearConstraint, NonlinearConstraint, minimize
 from symopt.optimize.constraints import normalize_bounds, normalize_constraints
-from symopt.optimize.qp_subproblem import solve_qp
+from symopt.optimize._nonlinear.qp_subproblem import solve_qp
 
 
 def kkt_residual(G, a, C_eq, b_eq, C_in, b_in, qp):

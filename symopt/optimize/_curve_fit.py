@@ -11,7 +11,7 @@ Defaults that differ from scipy's, on purpose (measured on the 54 NIST StRD runs
 
 - ``ftol=1e-14``, ``xtol=1.5e-6``, ``gtol=1e-10`` instead of 1e-8 (1.49e-8 in leastsq).
   symopt's ``xtol`` bounds the *estimated relative error of every parameter* (see
-  :mod:`symopt.optimize.lm`), so the default asks for about six correct digits in each
+  :mod:`symopt.optimize._systems.lm`), so the default asks for about six correct digits in each
   parameter, small ones included; scipy's relative tests often stop at four or five;
 - ``max_nfev = 400 * (n + 1)``, and ``x_scale='jac'`` for 'trf' too;
 - without ``jac``: central differences with relative steps (scipy: forward differences).

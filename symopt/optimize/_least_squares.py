@@ -10,7 +10,7 @@ Differences from scipy, on purpose:
   them for 'lm' only); ``njev`` always counts Jacobian evaluations, exact or approximated
   (scipy gives None for 'lm' with finite differences).
 - ``xtol`` bounds the estimated remaining relative error of every component of x (see
-  :mod:`symopt.optimize.lm`), not the last step relative to ``||x||`` (trf) or the trust
+  :mod:`symopt.optimize._systems.lm`), not the last step relative to ``||x||`` (trf) or the trust
   radius relative to ``||D x||`` (lm); 'lm' starts with trust radius ``||D x0||`` (MINPACK's
   ``factor`` 1 instead of 100).
 - With 'lm', ``jac`` (and so ``grad``, ``optimality``) is the last Jacobian evaluated, at the
@@ -28,10 +28,10 @@ import numpy as np
 
 from symopt.errors import InputError
 from symopt.optimize.finite_differences import FD_METHODS, approx_derivative
-from symopt.optimize.losses import resolve_loss
+from symopt.optimize._systems.losses import resolve_loss
 from symopt.optimize.methods import lookup
 from symopt.optimize.result import OptimizeResult
-from symopt.optimize.system_inputs import check_x0, dense_jacobian
+from symopt.optimize._systems.system_inputs import check_x0, dense_jacobian
 
 __all__ = ["least_squares"]
 

@@ -2,7 +2,7 @@
 
 `solve_lp` takes a `LinearProgram`, picks a method and dispatches through the
 capability table of `symopt.optimize.methods`; MILPs go to
-`symopt.optimize.milp.solve_milp`. `linprog` validates scipy-style arrays, builds the
+`symopt.optimize._linear.branch_and_bound.solve_milp`. `linprog` validates scipy-style arrays, builds the
 `LinearProgram` (rows ``A_ub`` first, then ``A_eq``), and maps the result back to
 scipy's fields, with marginals in HiGHS's convention: each is the derivative of the
 optimal objective with respect to the bound or right-hand side it belongs to.
@@ -69,7 +69,7 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
         raise InputError(f"invalid LinearProgram: {exc}") from exc
     chosen = choose_method(lp) if method is None else str(method).lower()
     if lp.is_mip and not chosen.startswith("highs"):
-        milp = importlib.import_module("symopt.optimize.milp")
+        milp = importlib.import_module("symopt.optimize._linear.branch_and_bound")
         return milp.solve_milp(lp, options=options, callback=callback)
     solver = lookup("linprog", chosen).load()
     started = time.perf_counter()
@@ -83,7 +83,7 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
 def _simplex_fallback(lp: LinearProgram, failed: OptimizeResult, options: dict | None,
                       callback: Callable | None, elapsed: float) -> OptimizeResult:
     """The default method met numerical trouble: try the simplex with the time left."""
-    simplex = importlib.import_module("symopt.optimize.simplex")
+    simplex = importlib.import_module("symopt.optimize._linear.simplex")
     if lp.num_rows > simplex.SIMPLEX_OPTIONS["max_dense_rows"]:
         return failed
     kept = {k: v for k, v in (options or {}).items() if k in simplex.SIMPLEX_OPTIONS}
@@ -99,7 +99,7 @@ def choose_method(lp: LinearProgram) -> str:
     basis, hence exact duals and ranging), else the interior-point method when present."""
     if lp.num_rows <= SIMPLEX_MAX_ROWS:
         return "simplex"
-    if importlib.util.find_spec("symopt.optimize.interior_point") is not None:
+    if importlib.util.find_spec("symopt.optimize._linear.interior_point") is not None:
         return "interior-point"
     return "simplex"
 

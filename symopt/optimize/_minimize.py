@@ -2,7 +2,7 @@
 
 Checks the arguments, chooses the default method as scipy does (constraints: SLSQP, bounds:
 L-BFGS-B, else BFGS), wraps ``fun``/``jac``/``hess``/``hessp`` in a counted
-:class:`~symopt.optimize.objective.Objective`, dispatches through the ``"minimize"`` row of
+:class:`~symopt.optimize._nonlinear.objective.Objective`, dispatches through the ``"minimize"`` row of
 :data:`symopt.optimize.methods.METHODS`, and completes scipy's result fields.
 
 Differences from scipy, on purpose:
@@ -27,7 +27,7 @@ from symopt.errors import InputError
 from symopt.optimize.constraints import normalize_bounds, normalize_constraints
 from symopt.optimize.finite_differences import FD_METHODS
 from symopt.optimize.methods import lookup
-from symopt.optimize.objective import Callback, Objective
+from symopt.optimize._nonlinear.objective import Callback, Objective
 from symopt.optimize.result import OptimizeResult, OptimizeWarning
 
 __all__ = ["minimize"]
@@ -88,7 +88,7 @@ def minimize(fun: Callable[..., Any], x0: Any, args: tuple = (), method: str | N
         ``hess_inv`` (BFGS, L-BFGS-B), ``hess`` (trust-*), ``final_simplex``
         (Nelder-Mead), ``allvecs`` (``return_all``); for SLSQP ``multipliers`` (scipy's
         flat array) plus ``constraint_multipliers`` and ``multipliers_bounds`` (one array
-        per given constraint / per variable; signs in :mod:`symopt.optimize.slsqp`).
+        per given constraint / per variable; signs in :mod:`symopt.optimize._nonlinear.slsqp`).
 
     Examples
     --------

@@ -21,7 +21,7 @@ from symopt.errors import InputError
 from symopt.optimize.finite_differences import approx_derivative
 from symopt.optimize.methods import lookup
 from symopt.optimize.result import OptimizeResult
-from symopt.optimize.system_inputs import check_x0, dense_jacobian
+from symopt.optimize._systems.system_inputs import check_x0, dense_jacobian
 
 __all__ = ["root", "CountedSystem"]
 

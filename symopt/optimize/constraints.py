@@ -129,7 +129,7 @@ class ConstraintRows:
     """All constraints as ``eq(x) = 0`` and ``ineq(x) >= 0``, with Jacobians.
 
     ``multipliers(lam_eq, lam_in)`` maps row multipliers back to one array per user
-    constraint (see :func:`symopt.optimize.slsqp.minimize_slsqp` for the sign convention).
+    constraint (see :func:`symopt.optimize._nonlinear.slsqp.minimize_slsqp` for the sign convention).
     """
 
     blocks: list[_Block] = field(default_factory=list)

@@ -25,10 +25,10 @@ from typing import Any, Callable
 import numpy as np
 
 from symopt.errors import InputError
-from symopt.optimize.hsd import solve_standard_form
+from symopt.optimize._linear.hsd import solve_standard_form
 from symopt.optimize.linear_program import LinearProgram
 from symopt.optimize.result import OptimizeResult
-from symopt.optimize.standard_form import StandardForm
+from symopt.optimize._linear.standard_form import StandardForm
 
 __all__ = ["solve_interior_point"]
 
@@ -58,7 +58,7 @@ def solve_interior_point(lp: LinearProgram, options: dict | None = None,
     opts = _options(options)
     start = time.perf_counter()
     if opts["presolve"]:
-        from symopt.optimize.presolve import presolve
+        from symopt.optimize._linear.presolve import presolve
         reduced = presolve(lp)
         if reduced.status is not None:
             return _finish_without_solve(lp, reduced)
@@ -67,7 +67,7 @@ def solve_interior_point(lp: LinearProgram, options: dict | None = None,
     else:
         result = _solve_reduced(lp, opts, callback)
     if opts["crossover"] and result.status == 0:
-        from symopt.optimize.crossover import crossover
+        from symopt.optimize._linear.crossover import crossover
         result = crossover(lp, result, {**opts, "ipm_seconds": time.perf_counter() - start})
     result.method = "interior-point"
     return result

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from symopt.optimize.linesearch import wolfe_line_search
-from symopt.optimize.objective import Callback, Objective, gradient_status, result_of
+from symopt.optimize._nonlinear.linesearch import wolfe_line_search
+from symopt.optimize._nonlinear.objective import Callback, Objective, gradient_status, result_of
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["minimize_bfgs", "first_step_length"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from symopt.errors import InputError
-from symopt.optimize.objective import Callback, Objective, finite_or_inf, result_of
+from symopt.optimize._nonlinear.objective import Callback, Objective, finite_or_inf, result_of
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["minimize_nelder_mead"]

@@ -1,6 +1,6 @@
 """root(method='lm'): solve ``f(x) = 0`` in the least-squares sense by Levenberg-Marquardt.
 
-A thin adapter over :func:`symopt.optimize.lm.least_squares_lm`; the system need not be
+A thin adapter over :func:`symopt.optimize._systems.lm.least_squares_lm`; the system need not be
 square (at least as many equations as unknowns). Success means the least-squares iteration
 converged; check ``fun`` to see whether it found a root or only a least-squares point.
 
@@ -17,7 +17,7 @@ from typing import Any, Callable
 import numpy as np
 
 from symopt.errors import InputError
-from symopt.optimize.lm import least_squares_lm
+from symopt.optimize._systems.lm import least_squares_lm
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["root_lm"]
@@ -29,7 +29,7 @@ def root_lm(system: Any, x0: np.ndarray, *, callback: Callable | None = None,
             col_deriv: bool = False) -> OptimizeResult:
     """Levenberg-Marquardt on the residuals of ``system``.
 
-    Options as scipy's 'lm': ``xtol``, ``ftol``, ``gtol`` (see :mod:`symopt.optimize.lm` for
+    Options as scipy's 'lm': ``xtol``, ``ftol``, ``gtol`` (see :mod:`symopt.optimize._systems.lm` for
     their exact meaning), ``maxiter`` (function evaluations; 0 means ``100 * (n + 1)``),
     ``factor`` (initial radius), ``diag`` (fixed variable scales instead of automatic ones),
     ``col_deriv`` (jac returns the transpose).

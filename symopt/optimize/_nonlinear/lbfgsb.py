@@ -2,7 +2,7 @@
 
 Each iteration (1) finds the generalized Cauchy point along the projected steepest-descent
 path of the quadratic model ``B = theta I - W M W'`` (the compact form of Byrd, Nocedal &
-Schnabel 1994, kept in :mod:`symopt.optimize.lbfgs_memory`), (2) minimises the model over
+Schnabel 1994, kept in :mod:`symopt.optimize._nonlinear.lbfgs_memory`), (2) minimises the model over
 the variables still free there (direct primal method, Sherman-Morrison-Woodbury), projecting
 the result into the box, and (3) runs the shared strong-Wolfe line search along the step,
 never leaving the box. Without finite bounds steps (1)-(2) reduce to the L-BFGS direction,
@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from symopt.optimize.lbfgs_memory import InverseHessianProduct, LbfgsMemory
-from symopt.optimize.linesearch import wolfe_line_search
-from symopt.optimize.objective import Callback, Objective, result_of
+from symopt.optimize._nonlinear.lbfgs_memory import InverseHessianProduct, LbfgsMemory
+from symopt.optimize._nonlinear.linesearch import wolfe_line_search
+from symopt.optimize._nonlinear.objective import Callback, Objective, result_of
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["minimize_lbfgsb", "projected_gradient"]

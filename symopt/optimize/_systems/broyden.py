@@ -36,7 +36,7 @@ from typing import Any, Callable
 import numpy as np
 
 from symopt.errors import InputError
-from symopt.optimize.newton import backtrack
+from symopt.optimize._systems.newton import backtrack
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["root_broyden1", "root_broyden2"]

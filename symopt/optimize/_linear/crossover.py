@@ -12,7 +12,7 @@ finish within its budget (three times the interior-point time, at least a second
 within ``time_limit``) or runs into trouble, the interior-point result is kept as it was.
 
 >>> from symopt.optimize.linear_program import LinearProgram
->>> from symopt.optimize.interior_point import solve_interior_point
+>>> from symopt.optimize._linear.interior_point import solve_interior_point
 >>> lp = LinearProgram.from_arrays(c=[-1, -2], A=[[1, 1], [1, 3]], row_upper=[4, 6])
 >>> res = solve_interior_point(lp)
 >>> res.col_basis.tolist(), res.row_dual.tolist()
@@ -55,7 +55,7 @@ def identify_basis(lp: LinearProgram, x: np.ndarray, col_dual: np.ndarray,
 def crossover(lp: LinearProgram, result: OptimizeResult, options: dict | None = None
               ) -> OptimizeResult:
     """Turn an optimal interior-point ``result`` of ``lp`` into a basic optimal one."""
-    from symopt.optimize.simplex import solve_simplex
+    from symopt.optimize._linear.simplex import solve_simplex
     options = options or {}
     basis = identify_basis(lp, result.x, result.col_dual, result.row_dual)
     budget = max(1.0, 3.0 * float(options.get("ipm_seconds", 1.0)))

@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-from symopt.optimize.basis_factor import BasisInverse
+from symopt.optimize._linear.basis_factor import BasisInverse
 from symopt.optimize.linear_program import BasisStatus
 from symopt.optimize.sparse import CSCMatrix
 

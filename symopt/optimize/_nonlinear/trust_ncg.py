@@ -18,9 +18,9 @@ from typing import Callable
 
 import numpy as np
 
-from symopt.optimize.newton_cg import hessian_product
-from symopt.optimize.objective import Objective
-from symopt.optimize.trust_region import trust_region_method
+from symopt.optimize._nonlinear.newton_cg import hessian_product
+from symopt.optimize._nonlinear.objective import Objective
+from symopt.optimize._nonlinear.trust_region import trust_region_method
 
 __all__ = ["minimize_trust_ncg", "steihaug_step", "boundary_tau"]
 

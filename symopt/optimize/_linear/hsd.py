@@ -25,7 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-from symopt.optimize.normal_equations import NormalEquations
+from symopt.optimize._linear.normal_equations import NormalEquations
 from symopt.optimize.sparse import CSCMatrix
 
 __all__ = ["solve_standard_form", "HSDOutcome"]

@@ -10,7 +10,7 @@ test is Harris's with bound flips of the entering variable.
 
 >>> import numpy as np
 >>> from symopt.optimize.sparse import CSCMatrix
->>> from symopt.optimize.simplex_state import SimplexState, IterationBudget
+>>> from symopt.optimize._linear.simplex_state import SimplexState, IterationBudget
 >>> s = SimplexState(CSCMatrix.from_dense([[1.0, 1.0]]), cost=np.array([-1.0, -2.0, 0.0]),
 ...                  lower=np.array([0.0, 0.0, -np.inf]), upper=np.array([np.inf, np.inf, 4.0]))
 >>> run_primal(s, IterationBudget(100, 10.0)).outcome
@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from symopt.optimize.dual_simplex import PhaseOutcome
-from symopt.optimize.ratio_test import primal_ratio_test
-from symopt.optimize.simplex_state import (AT_LOWER, AT_UPPER, BASIC, IterationBudget,
+from symopt.optimize._linear.dual_simplex import PhaseOutcome
+from symopt.optimize._linear.ratio_test import primal_ratio_test
+from symopt.optimize._linear.simplex_state import (AT_LOWER, AT_UPPER, BASIC, IterationBudget,
                                            SimplexState)
 
 __all__ = ["run_primal"]

@@ -10,7 +10,7 @@ slope has been seen, the search works on the auxiliary function
 counts as too far: the search falls back halfway towards the best step.
 
 >>> import numpy as np
->>> from symopt.optimize.objective import Objective
+>>> from symopt.optimize._nonlinear.objective import Objective
 >>> obj = Objective(lambda x: float((x[0] - 3) ** 2), np.zeros(1), jac=lambda x: 2 * (x - 3))
 >>> x = np.zeros(1)
 >>> f, g = obj.fun_and_grad(x)
@@ -25,7 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-from symopt.optimize.objective import Objective
+from symopt.optimize._nonlinear.objective import Objective
 
 __all__ = ["LineStep", "wolfe_line_search"]
 

@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 
 from symopt.errors import InputError
-from symopt.optimize.objective import Callback, Objective, result_of
+from symopt.optimize._nonlinear.objective import Callback, Objective, result_of
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["Subproblem", "run_trust_region", "trust_region_method"]

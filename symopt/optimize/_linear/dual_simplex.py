@@ -8,7 +8,7 @@ Farkas certificate), or at a limit.
 
 >>> import numpy as np
 >>> from symopt.optimize.sparse import CSCMatrix
->>> from symopt.optimize.simplex_state import SimplexState, IterationBudget
+>>> from symopt.optimize._linear.simplex_state import SimplexState, IterationBudget
 >>> s = SimplexState(CSCMatrix.from_dense([[1.0, 1.0]]), cost=np.array([1.0, 2.0, 0.0]),
 ...                  lower=np.array([0.0, 0.0, 1.0]), upper=np.array([np.inf, np.inf, 5.0]))
 >>> run_dual(s, IterationBudget(100, 10.0), tol=1e-9).outcome
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from symopt.optimize.ratio_test import dual_ratio_test
-from symopt.optimize.simplex_state import (AT_LOWER, AT_UPPER, IterationBudget,
+from symopt.optimize._linear.ratio_test import dual_ratio_test
+from symopt.optimize._linear.simplex_state import (AT_LOWER, AT_UPPER, IterationBudget,
                                            SimplexState)
 
 __all__ = ["run_dual", "PhaseOutcome"]

@@ -1,7 +1,7 @@
 """SLSQP: sequential quadratic programming with bounds, equalities and inequalities.
 
 Each iteration solves the QP ``min g'd + d'Bd/2`` subject to the linearised constraints
-and the bounds (:mod:`symopt.optimize.qp_subproblem`; when the linearisation is
+and the bounds (:mod:`symopt.optimize._nonlinear.qp_subproblem`; when the linearisation is
 inconsistent, an elastic copy that scales the violated constraints by ``xi`` in [0, 1]),
 then a backtracking line search on the L1 merit function ``f + sum rho_i |violation_i|``
 (Powell's penalty update), then a damped BFGS update of ``B`` with the Lagrangian gradient
@@ -30,8 +30,8 @@ from __future__ import annotations
 import numpy as np
 
 from symopt.optimize.constraints import ConstraintRows
-from symopt.optimize.objective import Callback, Objective, result_of
-from symopt.optimize.qp_subproblem import QPResult, solve_qp
+from symopt.optimize._nonlinear.objective import Callback, Objective, result_of
+from symopt.optimize._nonlinear.qp_subproblem import QPResult, solve_qp
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["minimize_slsqp"]

@@ -1,7 +1,7 @@
 """`solve_simplex`: the native bounded revised simplex for a `LinearProgram`.
 
 The LP is scaled (geometric, powers of two), put in the computational form of
-`symopt.optimize.simplex_state`, and solved in phases:
+`symopt.optimize._linear.simplex_state`, and solved in phases:
 
 1. a dual feasible basis: boxed variables move to the bound their cost prefers; if
    other reduced costs have the wrong sign, an auxiliary problem with artificial boxes
@@ -19,7 +19,7 @@ A warm basis so close to singular that its basic values are wild is dropped for 
 slack basis.
 
 The result follows the ``solve_lp`` contract of docs/design.md: values, duals, basis
-statuses, and sensitivity ranges from `symopt.optimize.ranging`.
+statuses, and sensitivity ranges from `symopt.optimize._linear.ranging`.
 
 >>> import numpy as np
 >>> from symopt.optimize.linear_program import LinearProgram
@@ -36,13 +36,13 @@ from typing import Any, Callable
 import numpy as np
 
 from symopt.errors import InputError
-from symopt.optimize.dual_simplex import PhaseOutcome, run_dual
+from symopt.optimize._linear.dual_simplex import PhaseOutcome, run_dual
 from symopt.optimize.linear_program import LinearProgram
-from symopt.optimize.primal_simplex import run_primal
-from symopt.optimize.ranging import compute_sensitivity
+from symopt.optimize._linear.primal_simplex import run_primal
+from symopt.optimize._linear.ranging import compute_sensitivity
 from symopt.optimize.result import OptimizeResult
-from symopt.optimize.scaling import geometric_scaling, scale_matrix
-from symopt.optimize.simplex_state import (AT_LOWER, AT_UPPER, BASIC, FREE, IterationBudget,
+from symopt.optimize._linear.scaling import geometric_scaling, scale_matrix
+from symopt.optimize._linear.simplex_state import (AT_LOWER, AT_UPPER, BASIC, FREE, IterationBudget,
                                            SimplexState)
 
 __all__ = ["solve_simplex", "SIMPLEX_OPTIONS"]

@@ -33,7 +33,7 @@ import numpy as np
 from symopt.errors import InputError
 from symopt.optimize.linear_program import LinearProgram
 from symopt.optimize.result import OptimizeResult
-from symopt.optimize.simplex import solve_simplex
+from symopt.optimize._linear.simplex import solve_simplex
 
 __all__ = ["solve_milp"]
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from symopt.optimize.objective import Objective
-from symopt.optimize.trust_region import trust_region_method
+from symopt.optimize._nonlinear.objective import Objective
+from symopt.optimize._nonlinear.trust_region import trust_region_method
 
 __all__ = ["minimize_trust_exact", "exact_step"]
 

@@ -13,9 +13,9 @@ with the exact trust-region subproblem solved through an SVD:
   three steps: the step cut back to the boundary, its reflection off the boundary, and the
   scaled steepest-descent step, each kept a factor ``theta`` inside the box.
 
-Robust losses enter by rescaling residuals and Jacobian (see :mod:`symopt.optimize.losses`).
+Robust losses enter by rescaling residuals and Jacobian (see :mod:`symopt.optimize._systems.losses`).
 Stopping tests: ``ftol`` on the relative cost reduction (``dF < ftol * F``, as scipy's trf),
-``xtol`` on the estimated relative error of each component (as :mod:`symopt.optimize.lm`),
+``xtol`` on the estimated relative error of each component (as :mod:`symopt.optimize._systems.lm`),
 ``gtol`` on ``||v * g||_inf`` (as scipy's trf).
 
 >>> import numpy as np
@@ -32,8 +32,8 @@ from typing import Callable
 
 import numpy as np
 
-from symopt.optimize.lm import MESSAGES, StoppingTests, solve_trust_region_subproblem
-from symopt.optimize.losses import loss_cost, scale_for_loss
+from symopt.optimize._systems.lm import MESSAGES, StoppingTests, solve_trust_region_subproblem
+from symopt.optimize._systems.losses import loss_cost, scale_for_loss
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["least_squares_trf"]
@@ -52,8 +52,8 @@ def least_squares_trf(
 ) -> OptimizeResult:
     """Minimise ``0.5 * sum(rho(f(x)**2))`` subject to ``lb <= x <= ub``.
 
-    ``fun``/``jac`` as in :func:`symopt.optimize.lm.least_squares_lm`; ``loss`` is a
-    callable from :mod:`symopt.optimize.losses` or None (linear). ``f0`` is ``fun(x0)``
+    ``fun``/``jac`` as in :func:`symopt.optimize._systems.lm.least_squares_lm`; ``loss`` is a
+    callable from :mod:`symopt.optimize._systems.losses` or None (linear). ``f0`` is ``fun(x0)``
     when known (only reused if x0 is strictly inside the bounds).
     """
     n = np.size(x0)

@@ -23,8 +23,8 @@ from typing import Callable
 
 import numpy as np
 
-from symopt.optimize.linesearch import wolfe_line_search
-from symopt.optimize.objective import Callback, Objective, result_of
+from symopt.optimize._nonlinear.linesearch import wolfe_line_search
+from symopt.optimize._nonlinear.objective import Callback, Objective, result_of
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["minimize_newton_cg", "hessian_product"]

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from symopt.optimize.bfgs import first_step_length
-from symopt.optimize.linesearch import wolfe_line_search
-from symopt.optimize.objective import Callback, Objective, gradient_status, result_of
+from symopt.optimize._nonlinear.bfgs import first_step_length
+from symopt.optimize._nonlinear.linesearch import wolfe_line_search
+from symopt.optimize._nonlinear.objective import Callback, Objective, gradient_status, result_of
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["minimize_cg"]

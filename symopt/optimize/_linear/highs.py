@@ -2,7 +2,7 @@
 
 ``method='highs'`` lets HiGHS choose, ``'highs-ds'`` forces its dual simplex and
 ``'highs-ipm'`` its interior point (with crossover). Results follow the ``solve_lp``
-contract; sensitivity ranges come from `symopt.optimize.ranging` applied to HiGHS's
+contract; sensitivity ranges come from `symopt.optimize._linear.ranging` applied to HiGHS's
 basis, so they mean exactly what the native simplex's mean. Without ``highspy`` these
 methods raise an `InputError` saying how to install it.
 
@@ -23,7 +23,7 @@ import numpy as np
 
 from symopt.errors import InputError
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
-from symopt.optimize.ranging import compute_sensitivity
+from symopt.optimize._linear.ranging import compute_sensitivity
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["solve_highs", "solve_highs_ds", "solve_highs_ipm"]

@@ -6,7 +6,7 @@ column norms for ``x_scale='jac'``, as MINPACK's mode 1, else ``1 / x_scale``). 
 damped subproblem is solved through one SVD of the scaled Jacobian per iteration, with a
 safeguarded Newton iteration on the secular equation for the damping parameter.
 
-Stopping tests (shared with :mod:`symopt.optimize.trf`):
+Stopping tests (shared with :mod:`symopt.optimize._systems.trf`):
 
 - ``ftol``: MINPACK's, on the actual and the predicted relative reduction of the sum of
   squares in the last step;

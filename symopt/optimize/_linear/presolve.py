@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from symopt.optimize.linear_program import LinearProgram
-from symopt.optimize.postsolve import postsolve
+from symopt.optimize._linear.postsolve import postsolve
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["presolve", "Presolved"]

@@ -5,7 +5,7 @@ symmetric positive definite: start from the unconstrained minimiser, then repeat
 violated constraint, moving primal and dual variables together and dropping constraints
 whose multiplier would turn negative (Goldfarb & Idnani, Math. Programming 27, 1983). No
 feasible starting point is needed and infeasibility is detected. Dense linear algebra:
-meant for the SQP subproblems of :mod:`symopt.optimize.slsqp` (n up to a few hundred).
+meant for the SQP subproblems of :mod:`symopt.optimize._nonlinear.slsqp` (n up to a few hundred).
 
 >>> import numpy as np
 >>> qp = solve_qp(np.eye(2), np.zeros(2), np.zeros((0, 2)), np.zeros(0),

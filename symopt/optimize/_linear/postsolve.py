@@ -1,4 +1,4 @@
-"""Postsolve: undo the reductions of `symopt.optimize.presolve` on a solve's result.
+"""Postsolve: undo the reductions of `symopt.optimize._linear.presolve` on a solve's result.
 
 The reductions are undone in reverse order. Values of removed columns are restored
 (fixed and empty columns from their recorded values, substituted column singletons from
@@ -8,7 +8,7 @@ the kept row's dual when its bound was the tighter; a substituted singleton's ro
 ``cost / coefficient``); reduced costs follow as ``c - A^T y``; and basis statuses are
 completed so that every removed row pairs with one basic variable.
 
->>> from symopt.optimize.presolve import presolve
+>>> from symopt.optimize._linear.presolve import presolve
 >>> from symopt.optimize.linear_program import LinearProgram
 >>> from symopt.optimize.result import OptimizeResult
 >>> lp = LinearProgram.from_arrays(c=[1, 1], A=[[1, 0], [1, 1]], row_lower=[3, 1],

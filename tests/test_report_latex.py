@@ -35,9 +35,16 @@ def test_examples_match_golden_files(name):
     assert text == golden.read_text(encoding="utf-8")
 
 
+def _compiled_cases() -> list:
+    """The golden examples by default; every example with --runslow (about 1 s each)."""
+    return [EXAMPLES / f"{name}.opt" if name in STABLE else
+            pytest.param(EXAMPLES / f"{name}.opt", marks=pytest.mark.slow)
+            for name in sorted(p.stem for p in EXAMPLES.glob("*.opt"))]
+
+
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX engine installed")
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.opt")), ids=lambda p: p.stem)
-def test_every_example_compiles_with_pdflatex(path, tmp_path):
+@pytest.mark.parametrize("path", _compiled_cases(), ids=lambda p: p.stem)
+def test_examples_compile_with_pdflatex(path, tmp_path):
     try:
         model = load(path)
     except Exception as exc:  # a data-driven example may need its data folder: still a model

@@ -1,15 +1,14 @@
 """symopt.solution.linear: a solve_lp result mapped into names, ranges, basis words and flags."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from report_oracle import infeasible_lp, map_back, scipy_solve_lp
-from symopt.optimize.linear_program import BasisStatus as B
-from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.linear_program import BasisStatus as B, LinearProgram
 from symopt.optimize.result import OptimizeResult
-from types import SimpleNamespace
-
 from symopt.solution.linear import from_linear_program, slack_of
 
 

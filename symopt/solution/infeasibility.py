@@ -34,7 +34,7 @@ def linear_text(terms: list[tuple[str, float]]) -> str:
 
 
 def row_terms(lp: LinearProgram, row: int, scale: float = 1.0) -> list[tuple[str, float]]:
-    dense = lp.A.select_rows([row]).to_dense()[0]
+    dense = lp.A[[row], :].toarray()[0]
     return [(lp.col_names[j], scale * float(dense[j])) for j in np.flatnonzero(dense)]
 
 
@@ -56,7 +56,7 @@ def explain_certificate(lp: LinearProgram, y: np.ndarray) -> str:
                      + ("" if y[i] > 0 else f"   i.e. {linear_text(row_terms(lp, i, -1.0))} >= {-bound:.6g}"))
     b = np.where(y > 0, lp.row_lower, np.where(y < 0, lp.row_upper, 0.0))
     rhs = float(y[y != 0] @ b[y != 0])
-    g = lp.A.rmatvec(y)
+    g = (lp.A.T @ y)
     g[np.abs(g) <= TOL] = 0.0
     lhs_terms = [(lp.col_names[j], float(g[j])) for j in np.flatnonzero(g)]
     ends = np.where(g > 0, lp.col_upper, np.where(g < 0, lp.col_lower, 0.0))

@@ -24,8 +24,7 @@ from typing import Any, Callable
 import numpy as np
 
 from symopt.optimize._linprog import solve_lp
-from symopt.optimize.linear_program import LinearProgram
-from symopt.optimize.sparse import CSCMatrix
+from symopt.optimize.linear_program import LinearProgram, csc_from_triplets, triplets
 
 __all__ = [
     "find_iis", "farkas_certificate", "certificate_gap", "feasibility_problem",
@@ -86,7 +85,7 @@ def shrink_to_support(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray,
                       y: np.ndarray) -> None:
     """Keep only the rows a certificate uses and the column bounds it needs (in place)."""
     rows &= np.abs(y) > 0
-    cols &= np.abs(lp.A.rmatvec(y)) > ROUNDOFF * max(1.0, float(np.abs(y).max()))
+    cols &= np.abs((lp.A.T @ y)) > ROUNDOFF * max(1.0, float(np.abs(y).max()))
 
 
 def bounded(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
@@ -120,7 +119,7 @@ def find_iis(lp: LinearProgram, solve: SolveLP | None = None,
     certificate = farkas_certificate(lp, rows, cols, solve)
     if certificate is not None:
         support_rows = rows & (np.abs(certificate) > TOL)
-        support_cols = cols & (np.abs(lp.A.rmatvec(certificate))
+        support_cols = cols & (np.abs((lp.A.T @ certificate))
                                > ROUNDOFF * max(1.0, float(np.abs(certificate).max())))
         if is_infeasible(lp, support_rows, support_cols, solve):
             rows, cols = support_rows, support_cols
@@ -145,12 +144,12 @@ def find_iis(lp: LinearProgram, solve: SolveLP | None = None,
 def elastic_problem(lp: LinearProgram) -> LinearProgram:
     """The auxiliary LP ``min sum(p + q)`` s.t. ``l <= A x + p - q <= u``, x in its bounds."""
     m, n = lp.A.shape
-    r, c, v = lp.A.to_coo()
+    r, c, v = triplets(lp.A)
     eye = np.arange(m)
     rows = np.concatenate([r, eye, eye])
     cols = np.concatenate([c, n + eye, n + m + eye])
     vals = np.concatenate([v, np.ones(m), -np.ones(m)])
-    A = CSCMatrix.from_coo(rows, cols, vals, (m, n + 2 * m))
+    A = csc_from_triplets(rows, cols, vals, (m, n + 2 * m))
     return LinearProgram(
         c=np.concatenate([np.zeros(n), np.ones(2 * m)]), A=A,
         row_lower=lp.row_lower.copy(), row_upper=lp.row_upper.copy(),
@@ -167,7 +166,7 @@ def certificate_gap(lp: LinearProgram, y: np.ndarray) -> float:
     """
     with np.errstate(invalid="ignore"):
         b = np.where(y > 0, lp.row_lower, np.where(y < 0, lp.row_upper, 0.0))
-        g = lp.A.rmatvec(y)
+        g = (lp.A.T @ y)
         g[np.abs(g) <= ROUNDOFF * max(1.0, float(np.abs(y).max(initial=0.0)))] = 0.0
         ends = np.where(g > 0, lp.col_upper, np.where(g < 0, lp.col_lower, 0.0))
         if not (np.isfinite(b[y != 0]).all() and np.isfinite(ends[g != 0]).all()):

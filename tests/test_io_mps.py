@@ -1,6 +1,8 @@
 """MPS reading and writing: every section and bound type, errors with locations, Netlib."""
 from __future__ import annotations
 
+import dataclasses
+
 import csv
 import gzip
 import warnings
@@ -135,10 +137,14 @@ def test_write_then_read_gives_the_same_program(tmp_path):
     lp_equal(read(path), lp)
 
 
-def test_writer_refuses_names_with_spaces():
-    lp = LinearProgram.from_arrays(c=[1], col_names=("a b",))
-    with pytest.raises(ValueError, match="white space"):
-        format_mps(lp)
+def test_names_with_spaces_are_written_as_single_words_and_read_back():
+    lp = LinearProgram.from_arrays(c=[1, 2, 3], A=[[1, 1, 1]], row_lower=[1],
+                                   col_names=("ship[new york]", "ship[new_york]", "x 2"),
+                                   row_names=("demand of new york",), objective_name="total cost")
+    back = parse_mps(format_mps(lp))
+    assert back.col_names == ("ship[new_york]", "ship[new_york]_2", "x_2")
+    assert back.row_names == ("demand_of_new_york",) and back.objective_name == "total_cost"
+    lp_equal(back, dataclasses.replace(lp, col_names=back.col_names, row_names=back.row_names))
 
 
 def netlib_table() -> dict[str, dict[str, str]]:

@@ -60,6 +60,7 @@ def _extract(structure: Structure) -> LinearProgram:
         name=structure.model_name, objective_name=objective.name if objective else "obj",
         col_names=tuple(v.name for v in columns),
         row_names=tuple(r.name for r in structure.constraints),
+        columns=tuple(columns), rows=tuple(structure.constraints),
     )
 
 

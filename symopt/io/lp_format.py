@@ -60,6 +60,7 @@ _TOKEN = re.compile(r"""
   | (?P<bad>[\[\]^*/])
   | (?P<name>[A-Za-z_!"#$%&()/,.;?@`'{}|~][A-Za-z0-9_!"#$%&()/,.;?@`'{}|~\[\]]*)
 """, re.VERBOSE | re.IGNORECASE)
+_KEYWORD_NAME = re.compile(r"(inf(inity)?|free)\b", re.IGNORECASE)
 _SENSE = {"<=": "<=", "=<": "<=", "<": "<=", ">=": ">=", "=>": ">=", ">": ">=", "=": "="}
 
 
@@ -379,12 +380,18 @@ def _wrap(head: str, terms: list[tuple[float, str]], tail: str) -> str:
 
 def _lp_names(names, taken: set[str]) -> list[str]:
     """Names the LP format accepts: brackets become parentheses, spaces underscores,
-    a leading digit, period or 'e<digit>' gets an underscore; duplicates get a suffix."""
+    a leading digit, period or 'e<digit>' gets an underscore, and so does a name the reader
+    would take for a keyword (``inf``, ``free``, a section word); duplicates get a suffix.
+
+    >>> _lp_names(["inf", "x[new york]", "end", "Infinity(2)", "info"], set())
+    ['_inf', 'x(new_york)', '_end', '_Infinity(2)', 'info']
+    """
     out = []
     for name in names:
         text = str(name).replace("[", "(").replace("]", ")").replace(" ", "_")
         text = re.sub(r"[^A-Za-z0-9_!\"#$%&()/,.;?@`'{}|~]", "_", text)
-        if not text or text[0].isdigit() or text[0] == "." or re.match(r"[eE](\d|[eE]|$)", text):
+        if (not text or text[0].isdigit() or text[0] == "." or re.match(r"[eE](\d|[eE]|$)", text)
+                or _KEYWORD_NAME.match(text) or _HEADER.match(text)):
             text = "_" + text
         out.append(unique_name(text, taken))
     return out

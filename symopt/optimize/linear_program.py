@@ -7,8 +7,11 @@
 
 The form holds ranges, equalities (row_lower == row_upper) and free rows alike, so
 the MPS/LP readers, the model compiler and `linprog`'s scipy-style arrays all map
-into it without loss; the native LP methods solve it, and row/column names travel
-with it so that results can be read back in the user's terms.
+into it without loss; the native LP methods solve it. ``columns`` and ``rows`` hold the
+objects the columns and rows stand for (a model's variables and constraints; empty for
+an LP read from a file or built from arrays): results are mapped back by these objects.
+``col_names`` and ``row_names`` are for display only; each file writer quotes or
+escapes them into its own alphabet.
 
 >>> lp = LinearProgram.from_arrays(c=[1, 2], A=[[1, 1]], row_lower=[1], row_upper=[np.inf])
 >>> lp.num_rows, lp.num_cols, lp.col_lower
@@ -53,6 +56,8 @@ class LinearProgram:
     objective_name: str = "obj"
     col_names: tuple[str, ...] = field(default=())
     row_names: tuple[str, ...] = field(default=())
+    columns: tuple = field(default=())     # the objects behind the columns (display aside)
+    rows: tuple = field(default=())        # the objects behind the rows
 
     @classmethod
     def from_arrays(

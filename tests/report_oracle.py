@@ -28,7 +28,7 @@ def native_solve_lp():
 
 
 def scipy_arrays(lp: LinearProgram):
-    dense = lp.A.to_dense()
+    dense = lp.A.toarray()
     equal = lp.row_lower == lp.row_upper
     upper = np.isfinite(lp.row_upper) & ~equal
     lower = np.isfinite(lp.row_lower) & ~equal

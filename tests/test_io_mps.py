@@ -70,7 +70,7 @@ def test_reads_every_section_and_bound_type():
     np.testing.assert_array_equal(lp.col_lower, [0, 1, 2.5, -np.inf, -np.inf, 0])
     np.testing.assert_array_equal(lp.col_upper, [8, np.inf, 2.5, np.inf, np.inf, 1])
     np.testing.assert_array_equal(lp.integrality, [0, 1, 0, 0, 0, 1])
-    np.testing.assert_array_equal(lp.A.to_dense(), [
+    np.testing.assert_array_equal(lp.A.toarray(), [
         [1, 0, 1, 0, 0, 0], [0, 1, 0, 0, 1, 0], [0, 1, 0, -1, 0, 0], [0, 0, 1, 0, 0, 0]])
 
 
@@ -121,7 +121,7 @@ def test_missing_file_is_an_input_error(tmp_path):
 def lp_equal(a: LinearProgram, b: LinearProgram) -> None:
     for field in ("c", "row_lower", "row_upper", "col_lower", "col_upper"):
         np.testing.assert_allclose(getattr(a, field), getattr(b, field), err_msg=field)
-    np.testing.assert_allclose(a.A.to_dense(), b.A.to_dense())
+    np.testing.assert_allclose(a.A.toarray(), b.A.toarray())
     assert (a.sense, a.offset, a.col_names, a.row_names) == (b.sense, b.offset, b.col_names, b.row_names)
     ai = np.zeros(a.num_cols) if a.integrality is None else a.integrality
     bi = np.zeros(b.num_cols) if b.integrality is None else b.integrality
@@ -185,7 +185,7 @@ def test_every_netlib_file_parses_to_the_published_sizes():
 def test_afiro_matches_scipy_highs_optimum():
     scipy_optimize = pytest.importorskip("scipy.optimize")
     lp = read_mps(NETLIB_DIR / "mps" / "afiro.mps")
-    dense = lp.A.to_dense()
+    dense = lp.A.toarray()
     upper = np.isfinite(lp.row_upper)
     lower = np.isfinite(lp.row_lower)
     res = scipy_optimize.linprog(

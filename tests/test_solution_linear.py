@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 
 from report_oracle import infeasible_lp, scipy_solve_lp
-from symopt.optimize.linear_program import BasisStatus as B
-from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.linear_program import BasisStatus as B, LinearProgram
 from symopt.optimize.result import OptimizeResult
 from types import SimpleNamespace
 

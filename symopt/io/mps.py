@@ -43,8 +43,7 @@ import numpy as np
 
 from symopt.errors import ParseError, SourceLocation
 from symopt.io.text import format_number as _num, open_text, unique_name, write_text
-from symopt.optimize.linear_program import LinearProgram
-from symopt.optimize.sparse import CSCMatrix
+from symopt.optimize.linear_program import LinearProgram, compressed_entries, csc_from_triplets
 
 __all__ = ["read_mps", "parse_mps", "write_mps", "format_mps"]
 
@@ -281,7 +280,7 @@ class _MpsReader:
             raise ParseError(f"{self.filename}: no ROWS or COLUMNS: this is not an MPS file")
         m, n = len(self.row_types), len(self.col_index)
         rows, cols, values = self.triplets
-        A = CSCMatrix.from_coo(rows, cols, values, (m, n))
+        A = csc_from_triplets(rows, cols, values, (m, n))
         rhs = np.zeros(m)
         for i, v in self.rhs.items():
             rhs[i] = v
@@ -384,7 +383,7 @@ def format_mps(lp: LinearProgram) -> str:
             tag = "INTORG" if not marker_open else "INTEND"
             out.append(f"    MARKER  'MARKER'  '{tag}'")
             marker_open = not marker_open
-        rows, values = lp.A.column(j)
+        rows, values = compressed_entries(lp.A, j)
         entries = [(objective, lp.c[j])] if lp.c[j] != 0 else []
         entries += [(row_names[i], v) for i, v in zip(rows, values)]
         if not entries:

@@ -15,7 +15,6 @@ import scipy.sparse as sp
 
 from symopt.dsl.vectorize.names import LazyNames, NameBlock
 from symopt.optimize.linear_program import LinearProgram
-from symopt.optimize.sparse import CSCMatrix
 
 __all__ = ["assemble"]
 
@@ -40,10 +39,8 @@ def assemble(builder: Any) -> LinearProgram | None:
     if np.any(col_lower > col_upper):
         return None
     integer = _concat(space.integer).astype(bool)[used]
-    A = A[:, used]
-    A.sort_indices()
-    matrix = CSCMatrix(A.shape, A.indptr.astype(np.int64), A.indices.astype(np.int64),
-                       A.data.astype(float))
+    matrix = A[:, used]
+    matrix.sort_indices()
     return LinearProgram(
         c=c[used], A=matrix, row_lower=row_lower, row_upper=row_upper, col_lower=col_lower,
         col_upper=col_upper, offset=objective.constant if objective else 0.0,
@@ -64,10 +61,10 @@ def _stack_rows(blocks: list, n: int) -> tuple[Any, np.ndarray, np.ndarray, list
         offset += block.names.size
     m = offset
     if not blocks:
-        return sp.csr_matrix((0, n)), np.zeros(0), np.zeros(0), names
+        return sp.csr_array((0, n)), np.zeros(0), np.zeros(0), names
     triplets = (_concat([b.coefs for b in blocks]),
                 (_concat(rows), _concat([b.cols for b in blocks])))
-    A = sp.csr_matrix(triplets, shape=(m, n))
+    A = sp.csr_array(triplets, shape=(m, n))
     A.sum_duplicates()
     A.eliminate_zeros()
     lower = _concat([np.broadcast_to(b.lower, b.names.size) for b in blocks]).astype(float)

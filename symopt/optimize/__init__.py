@@ -16,7 +16,6 @@ from typing import Any
 _EXPORTS = {
     "OptimizeResult": "symopt.optimize.result",
     "OptimizeWarning": "symopt.optimize.result",
-    "CSCMatrix": "symopt.optimize.sparse",
     "LinearProgram": "symopt.optimize.linear_program",
     "BasisStatus": "symopt.optimize.linear_program",
     "METHODS": "symopt.optimize.methods",
@@ -30,6 +29,11 @@ _EXPORTS = {
     "curve_fit": "symopt.optimize._curve_fit",
     "linprog": "symopt.optimize._linprog",
     "solve_lp": "symopt.optimize._linprog",
+    "diagnose_lp": "symopt.optimize._linear.diagnosis",
+    "LPDiagnosis": "symopt.optimize._linear.diagnosis",
+    "find_iis": "symopt.optimize._linear.infeasibility",
+    "farkas_certificate": "symopt.optimize._linear.infeasibility",
+    "find_unbounded_ray": "symopt.optimize._linear.infeasibility",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from symopt import dispatch
+from symopt import warm_start as warm_start_module
 from symopt.analysis import analyze
 from symopt.compile.linear import extract_linear
 from symopt.optimize.linear_program import LinearProgram
@@ -28,8 +29,26 @@ __all__ = ["solve", "explain"]
 
 
 def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None,
-          options: dict | None = None, time_limit: float | None = None) -> Any:
-    """Solve a `Model` (or a `LinearProgram` read from a file) and return its `Solution`."""
+          options: dict | None = None, time_limit: float | None = None,
+          warm_start: bool = False, progress: Any = None) -> Any:
+    """Solve a `Model` (or a `LinearProgram` read from a file) and return its `Solution`.
+
+    Parameters
+    ----------
+    model_or_lp : Model or LinearProgram
+    solver, method : str, optional
+        Force a front door or method (LPs and MILPs default to HiGHS).
+    options : dict, optional
+        Options of the chosen method.
+    time_limit : float, optional
+        Seconds; a MILP stopped by it keeps its best incumbent and gap.
+    warm_start : bool, default False
+        Reuse the final basis of this model's previous ``warm_start=True`` solve: after a
+        `Param` change, HiGHS starts from that basis instead of from scratch (see
+        `symopt.warm_start`). Applies to LPs solved by HiGHS.
+    progress : callable, optional
+        Called during a MILP solve with incumbent, bound, gap, nodes and time.
+    """
     clock = _Clock()
     if isinstance(model_or_lp, LinearProgram):
         structure, problem = _lp_structure(model_or_lp), model_or_lp
@@ -37,7 +56,12 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
         structure = clock.lap("analyze", analyze, model_or_lp)
         problem = clock.lap("compile", _compile, structure)
     plan = clock.lap("route", route, structure, solver, method, options, **_figures(problem))
-    solution = clock.lap("solve", dispatch.run, problem, plan, time_limit)
+    basis, warning = _warm_basis(model_or_lp, problem, plan) if warm_start else (None, None)
+    solution = clock.lap("solve", dispatch.run, problem, plan, time_limit, basis, progress)
+    if warning:
+        solution.warnings.append(warning)
+    if warm_start and isinstance(problem, LinearProgram):
+        warm_start_module.remember(model_or_lp, problem, solution.raw)
     if not isinstance(model_or_lp, LinearProgram):
         clock.lap("write back", _write_back, structure, solution)
     solution.timings.update(clock.times)
@@ -81,6 +105,14 @@ def _figures(problem: Any) -> dict:
     if hasattr(problem, "has_bounds"):
         figures["has_bounds"] = problem.has_bounds
     return figures
+
+
+def _warm_basis(owner: Any, problem: Any, plan: Any) -> tuple[Any, str | None]:
+    if not isinstance(problem, LinearProgram):
+        return None, "warm_start applies to LPs; this problem was solved from scratch"
+    if plan.method is not None and not str(plan.method).startswith("highs"):
+        return None, f"warm_start applies to HiGHS; method {plan.method!r} started cold"
+    return warm_start_module.basis_for(owner, problem)
 
 
 def _write_back(structure: Any, solution: Any) -> None:

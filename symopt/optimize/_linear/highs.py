@@ -152,6 +152,14 @@ def _checked_options(options: dict | None, name: str) -> dict:
         known = ", ".join(sorted(set(_OPTION_NAMES) | set(_EXTRA_OPTIONS)))
         raise InputError(f"unknown option {unknown[0]!r} for method {name!r}; known options: "
                          f"{known}")
+    for key in ("maxiter", "node_limit", "time_limit", "mip_rel_gap"):
+        value = opts.get(key)
+        try:
+            ok = value is None or float(value) >= 0
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise InputError(f"option {key!r} must be a nonnegative number, got {value!r}")
     return opts
 
 
@@ -166,8 +174,6 @@ def _configure(h: Any, solver: str, opts: dict) -> None:
             value = int(value)
         elif key in ("time_limit", "mip_rel_gap") or key.endswith("tolerance"):
             value = float(value)
-            if not value >= 0:
-                raise InputError(f"option {key!r} must be a nonnegative number, got {value!r}")
         _check(h.setOptionValue(_OPTION_NAMES[key], value), f"option {key}")
 
 
@@ -314,6 +320,7 @@ def _fixed_integer_duals(lp: LinearProgram, result: OptimizeResult,
     if final.status == 0:
         result.row_dual, result.col_dual = final.row_dual, final.col_dual
         result.row_basis, result.col_basis = final.row_basis, final.col_basis
+        result.fixed_integer_duals = True
     return fixed
 
 

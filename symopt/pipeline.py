@@ -21,16 +21,18 @@ from typing import Any
 from symopt import dispatch
 from symopt import warm_start as warm_start_module
 from symopt.analysis import analyze
+from symopt.errors import InputError
 from symopt.compile.linear import extract_linear
 from symopt.optimize.linear_program import LinearProgram
 from symopt.routing import route
+from symopt.solution.exact import exact_answer
 
 __all__ = ["solve", "explain"]
 
 
 def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None,
           options: dict | None = None, time_limit: float | None = None,
-          warm_start: bool = False, progress: Any = None) -> Any:
+          exact: bool = False, warm_start: bool = False, progress: Any = None) -> Any:
     """Solve a `Model` (or a `LinearProgram` read from a file) and return its `Solution`.
 
     Parameters
@@ -42,6 +44,9 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
         Options of the chosen method.
     time_limit : float, optional
         Seconds; a MILP stopped by it keeps its best incumbent and gap.
+    exact : bool, default False
+        LPs only: certify the final basis in rational arithmetic and keep the exact
+        answer in ``Solution.exact`` (see `symopt.solution.exact`).
     warm_start : bool, default False
         Reuse the final basis of this model's previous ``warm_start=True`` solve: after a
         `Param` change, HiGHS starts from that basis instead of from scratch (see
@@ -55,6 +60,9 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     else:
         structure = clock.lap("analyze", analyze, model_or_lp)
         problem = clock.lap("compile", _compile, structure)
+    if exact and structure.problem_class != "LP":
+        raise InputError(f"exact=True certifies linear programs; this model is classified "
+                         f"as '{structure.problem_class}'")
     plan = clock.lap("route", route, structure, solver, method, options, **_figures(problem))
     basis, warning = _warm_basis(model_or_lp, problem, plan) if warm_start else (None, None)
     solution = clock.lap("solve", dispatch.run, problem, plan, time_limit, basis, progress)
@@ -62,6 +70,8 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
         solution.warnings.append(warning)
     if warm_start and isinstance(problem, LinearProgram):
         warm_start_module.remember(model_or_lp, problem, solution.raw)
+    if exact:
+        clock.lap("certify", _certify, problem, solution)
     if not isinstance(model_or_lp, LinearProgram):
         clock.lap("write back", _write_back, structure, solution)
     solution.timings.update(clock.times)
@@ -113,6 +123,18 @@ def _warm_basis(owner: Any, problem: Any, plan: Any) -> tuple[Any, str | None]:
     if plan.method is not None and not str(plan.method).startswith("highs"):
         return None, f"warm_start applies to HiGHS; method {plan.method!r} started cold"
     return warm_start_module.basis_for(owner, problem)
+
+
+def _certify(lp: LinearProgram, solution: Any) -> None:
+    """The exact answer of an optimal basis, or a warning saying why there is none."""
+    result = solution.raw
+    if solution.status != "optimal" or getattr(result, "col_basis", None) is None:
+        solution.warnings.append(f"exact=True: no optimal basis to certify (status "
+                                 f"{solution.status}, method {solution.method})")
+        return
+    solution.exact = exact_answer(lp, result)
+    if not solution.exact.optimal:
+        solution.warnings.append(solution.exact.verdict)
 
 
 def _write_back(structure: Any, solution: Any) -> None:

@@ -19,7 +19,7 @@ import time
 from typing import Any
 
 from symopt import dispatch
-from symopt import warm_start as warm_start_module
+from symopt.optimize import warm_start as warm_start_module
 from symopt.analysis import analyze
 from symopt.errors import InputError
 from symopt.compile.linear import extract_linear
@@ -50,7 +50,7 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     warm_start : bool, default False
         Reuse the final basis of this model's previous ``warm_start=True`` solve: after a
         `Param` change, HiGHS starts from that basis instead of from scratch (see
-        `symopt.warm_start`). Applies to LPs solved by HiGHS.
+        `symopt.optimize.warm_start`). Applies to LPs solved by HiGHS.
     progress : callable, optional
         Called during a MILP solve with incumbent, bound, gap, nodes and time.
     """

@@ -15,7 +15,6 @@ optimal objective with respect to the bound or right-hand side it belongs to.
 """
 from __future__ import annotations
 
-import importlib
 import time
 from typing import Any, Callable
 
@@ -23,6 +22,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from symopt.errors import InputError
+from symopt.optimize._linear import simplex
+from symopt.optimize._linear.branch_and_bound import solve_milp
 from symopt.optimize.linear_program import BasisStatus, LinearProgram, as_csc
 from symopt.optimize.methods import lookup
 from symopt.optimize.result import OptimizeResult
@@ -66,8 +67,7 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
         raise InputError(f"invalid LinearProgram: {exc}") from exc
     chosen = choose_method(lp) if method is None else str(method).lower()
     if lp.is_mip and chosen in NATIVE_MILP_METHODS:
-        milp = importlib.import_module("symopt.optimize._linear.branch_and_bound")
-        return milp.solve_milp(lp, options=options, callback=callback)
+        return solve_milp(lp, options=options, callback=callback)
     if chosen == "branch-and-bound":
         chosen = "simplex"  # an LP is the root node: the native simplex solves it
     solver = lookup("linprog", chosen).load()
@@ -85,7 +85,6 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
 def _simplex_fallback(lp: LinearProgram, failed: OptimizeResult, options: dict | None,
                       callback: Callable | None, elapsed: float) -> OptimizeResult:
     """The default method met numerical trouble: try the simplex with the time left."""
-    simplex = importlib.import_module("symopt.optimize._linear.simplex")
     if lp.num_rows > simplex.SIMPLEX_OPTIONS["max_dense_rows"]:
         return failed
     kept = {k: v for k, v in (options or {}).items() if k in simplex.SIMPLEX_OPTIONS}

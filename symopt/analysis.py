@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from symopt.errors import ModelError
+from symopt.errors import ModelError, RoutingError
 from symopt.model.component import paused_gc
 from symopt.model.constraints import ConstraintData, Objective
 from symopt.model.expr import LinearExpr, Node, VarData, quicksum
@@ -112,9 +112,10 @@ def _analyze(model: Model) -> Structure:
     columns, fixed, integers, has_bounds = _columns(model, used)
     hints = find_reformulations(model) if term is not None else []
     if term is not None and integers:
-        raise ModelError(f"variable '{integers[0].name}' is integer ({integers[0].domain}) but the "
-                         f"model is nonlinear ({location} contains {term}); integer variables "
-                         "are only supported in linear models (MILP)" + _advice(hints))
+        raise RoutingError(f"variable '{integers[0].name}' is integer ({integers[0].domain}) but "
+                           f"the model is nonlinear ({location} contains {term}); no symopt "
+                           "solver handles a mixed-integer nonlinear model: integer variables "
+                           "are only supported in linear models (MILP)" + _advice(hints))
     squares = term is not None and not rows and _is_sum_of_squares(objective, linear, nonlinear)
     problem_class, reasons = _classify(objective, rows, columns, term, location, integers,
                                        has_bounds, squares)

@@ -68,7 +68,7 @@ def test_binary_times_bounded_variable_is_an_exact_milp():
                                 for i in range(3)))
     m.demand = Constraint(expr=sum(m.open[i] * m.make[i] for i in range(3)) >= 50)
     m.capacity = Constraint(range(3), rule=lambda m, i: m.make[i] <= cap[i])
-    with pytest.raises(ModelError, match="call m.linearize"):
+    with pytest.raises(symopt.RoutingError, match="call m.linearize"):
         symopt.analyze(m)
     assert len(m.linearize()) == 6
     solution = symopt.solve(m)

@@ -78,6 +78,8 @@ class VectorEvaluator:
     def _bound_names(self, iterator: Tree, arity: int) -> list[str | None]:
         kind = iterator.data
         if kind in ("named_iterator", "member_iterator"):
+            if not isinstance(iterator.children[0], Token):
+                raise Unsupported("an iterator pattern")
             if arity != 1:
                 raise Unsupported("an index name bound to tuples")
             return [str(iterator.children[0])]

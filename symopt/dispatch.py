@@ -58,8 +58,12 @@ def _run_lp(lp: LinearProgram, plan: Plan, time_limit: float | None) -> Any:
     options = dict(plan.options)
     if time_limit is not None:
         options.setdefault("time_limit", float(time_limit))
+    start = time.perf_counter()
     result = optimize.solve_lp(lp, method=plan.method, options=options or None)
-    return from_linear_program(lp, result, plan, optimize.diagnose_lp(lp, result))
+    solved = time.perf_counter()
+    solution = from_linear_program(lp, result, plan, optimize.diagnose_lp(lp, result))
+    solution.timings.update({"optimize": solved - start, "map back": time.perf_counter() - solved})
+    return solution
 
 
 class _TimedHistory(mapping.History):

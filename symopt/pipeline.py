@@ -51,6 +51,7 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     if exact:
         clock.lap("certify", _certify, problem, solution)
     if not isinstance(model_or_lp, LinearProgram):
+        solution.model = model_or_lp
         clock.lap("write back", _write_back, structure, solution)
     if "optimize" in solution.timings:   # dispatch split 'solve' into optimize + map back
         clock.times.pop("solve")

@@ -310,7 +310,8 @@ def _export(arguments: argparse.Namespace) -> int:
         from symopt.io import format_mps
         text = format_mps(lp)
     if arguments.output:
-        Path(arguments.output).write_text(text, encoding="utf-8")
+        from symopt.io.text import write_text
+        write_text(arguments.output, text)
         print(f"written to {arguments.output}", file=sys.stderr)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from symopt.errors import InputError, ParseError, SymoptError
+from symopt.errors import ParseError, SymoptError
 
 __all__ = ["load", "loads", "read", "check", "check_text"]
 
@@ -33,13 +33,9 @@ def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = N
 
 
 def _text_of(path: str | Path) -> str:
-    """The model file's text (read here: importing symopt.io would load the LP/MPS readers)."""
-    try:
-        return Path(path).read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc})") from None
+    """The model file's text, within `symopt.limits` (a regular file of bounded size)."""
+    from symopt.limits import read_text
+    return read_text(path, "model file")
 
 
 def read(path: str | Path) -> Any:

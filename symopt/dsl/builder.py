@@ -22,7 +22,7 @@ from lark import Token, Tree
 from symopt.dsl import emit
 from symopt.dsl.data import Table, read_table
 from symopt.dsl.errors import end_position, location_at
-from symopt.dsl.evaluate import Evaluator, Symbols, VarEntry, number_of
+from symopt.dsl.evaluate import Evaluator, Symbols, VarEntry
 from symopt.dsl.fitting import add_fit
 from symopt.dsl.params import param_values
 from symopt.errors import ModelError, SymoptError
@@ -333,7 +333,7 @@ class _Builder:
                 continue
             text = str(value)
             if value.type in ("NUMBER", "SIGNED_NUMBER_NEG"):
-                parsed: Any = number_of(value)
+                parsed: Any = self.evaluator.literal(value)
             elif value.type == "STRING":
                 parsed = text[1:-1]
             else:

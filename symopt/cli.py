@@ -15,6 +15,7 @@ import os
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -104,7 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     handler = {"solve": _solve, "check": _check, "report": _report, "export": _export}
     try:
-        return handler[arguments.command](arguments)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return handler[arguments.command](arguments)
     except SolverError as error:
         print(f"symopt: solver failure: {error}", file=sys.stderr)
         return 6
@@ -123,6 +126,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"symopt: internal error ({type(error).__name__}: {error}); set SYMOPT_DEBUG=1 "
               "for the traceback", file=sys.stderr)
         return 1
+
+
+def _show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
+                  line: Any = None) -> None:
+    """Python warnings (a bound of 1e30 read as infinite, ...) as one plain line each."""
+    print(f"symopt: warning: {message}", file=sys.stderr)
 
 
 # ---- loading -------------------------------------------------------------------------------
@@ -267,7 +276,10 @@ def _solution_text(solution: Any, path: str) -> str:
 
 def _check(arguments: argparse.Namespace) -> int:
     if _is_linear_file(arguments.file):
-        _load(arguments.file)
+        from symopt.compile.screen import screen_linear_program
+        _, notes = screen_linear_program(_load(arguments.file))
+        for note in notes:
+            print(f"symopt: warning: {note}", file=sys.stderr)
         print(f"{arguments.file}: no errors")
         return 0
     from symopt.dsl import check

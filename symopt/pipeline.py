@@ -16,11 +16,13 @@ the model's variables and constraints.
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any
 
 from symopt import dispatch
 from symopt.analysis import analyze
 from symopt.compile.linear import extract_linear
+from symopt.compile.screen import screen_linear_program
 from symopt.optimize.linear_program import LinearProgram
 from symopt.routing import route
 
@@ -36,8 +38,14 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     else:
         structure = clock.lap("analyze", analyze, model_or_lp)
         problem = clock.lap("compile", _compile, structure)
+    notes: list[str] = []
+    if isinstance(problem, LinearProgram):   # huge bounds -> inf, bad coefficients refused
+        problem, notes = screen_linear_program(problem)
+        for note in notes:
+            warnings.warn(note, stacklevel=2)
     plan = clock.lap("route", route, structure, solver, method, options, **_figures(problem))
     solution = clock.lap("solve", dispatch.run, problem, plan, time_limit)
+    solution.warnings[:0] = notes
     if not isinstance(model_or_lp, LinearProgram):
         clock.lap("write back", _write_back, model_or_lp, structure, solution)
     solution.timings.update(clock.times)

@@ -140,7 +140,10 @@ def power(base: int | float, exponent: int | float) -> int | float:
     """
     if base == 0 or exponent == 0 or base == 1:
         return base ** exponent if not (base == 0 and exponent < 0) else _zero_division()
-    magnitude = exponent * math.log10(abs(base)) if abs(base) != 1 else 0.0
+    try:
+        magnitude = exponent * math.log10(abs(base)) if abs(base) != 1 else 0.0
+    except OverflowError:      # an exponent beyond the float range
+        magnitude = math.inf if (abs(base) > 1) == (exponent > 0) else -math.inf
     if magnitude > 308.25:
         raise ValueError(f"{_short(base)}^{_short(exponent)} is beyond the range of "
                          "floating-point numbers (about 1.8e308)")
@@ -155,6 +158,8 @@ def _zero_division() -> float:
 
 
 def _short(value: int | float) -> str:
+    if isinstance(value, int) and value.bit_length() > 1000:
+        return f"(a {int(value.bit_length() * 0.30103) + 1}-digit integer)"
     text = repr(value)
     return text if len(text) <= 24 else f"{text[:10]}...({len(text)} digits)"
 

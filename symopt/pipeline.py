@@ -15,6 +15,7 @@ the model's variables and constraints.
 """
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from typing import Any
@@ -23,7 +24,9 @@ from symopt import dispatch
 from symopt.analysis import analyze
 from symopt.compile.linear import extract_linear
 from symopt.compile.screen import screen_linear_program
+from symopt.errors import InputError
 from symopt.optimize.linear_program import LinearProgram
+from symopt.options import check_options
 from symopt.routing import route
 
 __all__ = ["solve", "explain"]
@@ -33,6 +36,9 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
           options: dict | None = None, time_limit: float | None = None) -> Any:
     """Solve a `Model` (or a `LinearProgram` read from a file) and return its `Solution`."""
     clock = _Clock()
+    if time_limit is not None and not (isinstance(time_limit, (int, float))
+                                       and not math.isnan(time_limit) and time_limit >= 0):
+        raise InputError(f"time_limit must be a number of seconds >= 0, got {time_limit!r}")
     if isinstance(model_or_lp, LinearProgram):
         structure, problem = _lp_structure(model_or_lp), model_or_lp
     else:
@@ -44,6 +50,7 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
         for note in notes:
             warnings.warn(note, stacklevel=2)
     plan = clock.lap("route", route, structure, solver, method, options, **_figures(problem))
+    check_options(plan, options, problem)
     solution = clock.lap("solve", dispatch.run, problem, plan, time_limit)
     solution.warnings[:0] = notes
     if not isinstance(model_or_lp, LinearProgram):

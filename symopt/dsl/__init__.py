@@ -78,19 +78,20 @@ def check_text(text: str, filename: str = "<string>",
         return syntax_errors(text, filename)
     except SymoptError as error:
         return [error]
-    if result.errors or result.kind == "fit":
+    if result.errors:
         return list(result.errors)
     return _analysis_errors(result, text, filename)
 
 
 def _analysis_errors(result: Any, text: str, filename: str) -> list[SymoptError]:
-    """What the model analysis finds (a constant objective, integers in an NLP, ...),
-    located at the declaration of the first component the message names."""
-    from symopt.analysis import analyze
+    """What the model analysis and the steps before solving find (a constant objective,
+    integers in an NLP, a coefficient beyond 1e15, an unknown option, ...), located at
+    the option, or else at the declaration of the first component the message names."""
     from symopt.dsl.errors import location_at
     try:
-        analyze(result.model)
+        _before_solving(result)
     except SymoptError as error:
+        result.locate_option_error(error)
         if error.location is None:
             for name in re.findall(r"'([^']+)'", error.message):
                 token = result.declared.get(name.split("[")[0])
@@ -101,6 +102,33 @@ def _analysis_errors(result: Any, text: str, filename: str) -> list[SymoptError]
                 error.location = location_at(text, filename, 1, 1)
         return [error]
     return []
+
+
+def _before_solving(result: Any) -> None:
+    """Everything `solve` checks before it starts the solver, without solving: the
+    analysis, the LP screen (`symopt.compile.screen`), routing and option names."""
+    import warnings
+
+    from symopt.options import check_options
+    from symopt.routing import route
+    settings = result.solve_arguments
+    options = settings.get("options")
+    if result.kind == "fit":
+        check_options(route("fit", settings.get("solver"), settings.get("method"), options),
+                      options)
+        return
+    from symopt.analysis import analyze
+    structure = analyze(result.model)
+    problem = None
+    if structure.problem_class in ("LP", "MILP"):
+        from symopt.compile.linear import extract_linear
+        from symopt.compile.screen import screen_linear_program
+        problem, _ = screen_linear_program(extract_linear(structure))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = route(structure, settings.get("solver"), settings.get("method"), options,
+                     **({"num_variables": problem.num_cols} if problem is not None else {}))
+    check_options(plan, options, problem)
 
 
 def check(path: str | Path) -> list[SymoptError]:

@@ -28,13 +28,19 @@ from symopt.errors import InputError
 from symopt.optimize.linear_program import LinearProgram
 from symopt.options import check_options
 from symopt.routing import route
+from symopt.solution.exact import exact_answer
 
 __all__ = ["solve", "explain"]
 
 
 def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None,
-          options: dict | None = None, time_limit: float | None = None) -> Any:
-    """Solve a `Model` (or a `LinearProgram` read from a file) and return its `Solution`."""
+          options: dict | None = None, time_limit: float | None = None,
+          exact: bool = False) -> Any:
+    """Solve a `Model` (or a `LinearProgram` read from a file) and return its `Solution`.
+
+    ``exact=True`` (LPs only) certifies the final basis in rational arithmetic and keeps
+    the exact answer in ``Solution.exact`` (see `symopt.solution.exact`).
+    """
     clock = _Clock()
     if time_limit is not None and not (isinstance(time_limit, (int, float))
                                        and not math.isnan(time_limit) and time_limit >= 0):
@@ -44,6 +50,9 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     else:
         structure = clock.lap("analyze", analyze, model_or_lp)
         problem = clock.lap("compile", _compile, structure)
+    if exact and structure.problem_class != "LP":
+        raise InputError(f"exact=True certifies linear programs; this model is classified "
+                         f"as '{structure.problem_class}'")
     notes: list[str] = []
     if isinstance(problem, LinearProgram):   # huge bounds -> inf, bad coefficients refused
         problem, notes = screen_linear_program(problem)
@@ -52,6 +61,8 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     plan = clock.lap("route", route, structure, solver, method, options, **_figures(problem))
     check_options(plan, options, problem)
     solution = clock.lap("solve", dispatch.run, problem, plan, time_limit)
+    if exact:
+        clock.lap("certify", _certify, problem, solution)
     solution.warnings[:0] = notes
     if not isinstance(model_or_lp, LinearProgram):
         clock.lap("write back", _write_back, structure, solution)
@@ -96,6 +107,18 @@ def _figures(problem: Any) -> dict:
     if hasattr(problem, "has_bounds"):
         figures["has_bounds"] = problem.has_bounds
     return figures
+
+
+def _certify(lp: LinearProgram, solution: Any) -> None:
+    """The exact answer of an optimal basis, or a warning saying why there is none."""
+    result = solution.raw
+    if solution.status != "optimal" or getattr(result, "col_basis", None) is None:
+        solution.warnings.append(f"exact=True: no optimal basis to certify (status "
+                                 f"{solution.status}, method {solution.method})")
+        return
+    solution.exact = exact_answer(lp, result)
+    if not solution.exact.optimal:
+        solution.warnings.append(solution.exact.verdict)
 
 
 def _write_back(structure: Any, solution: Any) -> None:

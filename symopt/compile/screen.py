@@ -26,7 +26,7 @@ import numpy as np
 
 from symopt.errors import InputError
 from symopt.limits import COEFFICIENT_RATIO, INFINITE_BOUND, LARGE_COEFFICIENT
-from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.linear_program import LinearProgram, triplets
 
 __all__ = ["screen_linear_program"]
 
@@ -71,7 +71,7 @@ def _name(names: tuple, index: int) -> str:
 
 
 def _check_coefficients(lp: LinearProgram) -> None:
-    rows, cols, values = lp.A.to_coo()
+    rows, cols, values = triplets(lp.A)
     for label, data, where in (("objective coefficient", lp.c, None),
                                ("coefficient", values, (rows, cols))):
         bad = ~np.isfinite(data) | (np.abs(data) > LARGE_COEFFICIENT)

@@ -116,7 +116,7 @@ def test_bad_csv_data_is_a_located_error(rows, words, tmp_path):
 
 def test_ninety_digit_csv_cells_stay_numbers(tmp_path):
     (tmp_path / "d.csv").write_text(f"k,v\n{'9' * 90},1\n2,3\n")
-    text = 'set K from "d.csv"\nparam v[K] from "d.csv"\nvar x[K] >= 0\n' \
+    text = 'set K from "d.csv" column k\nparam v[K] from "d.csv"\nvar x[K] >= 0\n' \
            'minimize f: sum(k in K) v[k] * x[k]'
     assert loads(text, "m.opt", tmp_path).errors == []
 
@@ -144,10 +144,10 @@ def test_model_file_that_is_a_device_or_directory(tmp_path, capsys):
     assert "internal error" not in capsys.readouterr().err
 
 
-def test_ten_megabytes_of_model_text_check_in_seconds():
-    """A regression bound (not a benchmark): 1 MB of constraints checks quickly."""
+def test_large_model_text_checks_in_linear_time():
+    """A regression bound, not a benchmark (benchmarks/fuzz.py measures 10 MB)."""
     import time
-    rows = "\n".join(f"  c{i}: x{i % 50} + 2*x{(i + 1) % 50} >= {i % 7}" for i in range(25_000))
+    rows = "\n".join(f"  c{i}: x{i % 50} + 2*x{(i + 1) % 50} >= {i % 7}" for i in range(3_000))
     text = ("".join(f"var x{j} >= 0 <= 100\n" for j in range(50))
             + "minimize f: " + " + ".join(f"x{j}" for j in range(50)) + "\nsubject to\n" + rows)
     start = time.process_time()

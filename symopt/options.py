@@ -15,19 +15,12 @@ colour
 """
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from symopt.errors import InputError
 
 __all__ = ["check_options"]
 
-_LINPROG_OPTIONS = {   # method -> (module, name of its table of known options)
-    "simplex": ("symopt.optimize._linear.simplex", "SIMPLEX_OPTIONS"),
-    "interior-point": ("symopt.optimize._linear.interior_point", "_DEFAULTS"),
-    "milp": ("symopt.optimize._linear.branch_and_bound", "_DEFAULTS"),
-    "highs": ("symopt.optimize._linear.highs", "_OPTION_NAMES", "_EXTRA_OPTIONS"),
-}
 
 
 def check_options(plan: Any, options: dict | None, problem: Any = None) -> None:
@@ -71,12 +64,25 @@ def _check_linprog(method: str | None, key: str, problem: Any) -> None:
         chosen = choose_method(problem) if problem is not None else "simplex"
     else:
         chosen = "highs" if method.startswith("highs") else method
-    if chosen not in _LINPROG_OPTIONS:
-        return
-    module, *tables = _LINPROG_OPTIONS[chosen]
-    loaded = importlib.import_module(module)
-    known = set().union(*(getattr(loaded, table) for table in tables))
-    if key not in known:
+    known = _linprog_options(chosen)
+    if known is not None and key not in known:
         label = "MILP branch and bound" if chosen == "milp" else f"method {chosen!r}"
         raise InputError(f"unknown option {key!r} for {label}; known options: "
                          f"{', '.join(sorted(known))}")
+
+
+def _linprog_options(chosen: str) -> set[str] | None:
+    """The option names an LP method knows (from its own table), None when unknown."""
+    if chosen == "simplex":
+        from symopt.optimize._linear import simplex
+        return set(simplex.SIMPLEX_OPTIONS)
+    if chosen == "interior-point":
+        from symopt.optimize._linear import interior_point
+        return set(interior_point._DEFAULTS)
+    if chosen == "milp":
+        from symopt.optimize._linear import branch_and_bound
+        return set(branch_and_bound._DEFAULTS)
+    if chosen == "highs":
+        from symopt.optimize._linear import highs
+        return set(highs._OPTION_NAMES) | set(highs._EXTRA_OPTIONS)
+    return None

@@ -31,6 +31,7 @@ from typing import Any
 
 from symopt.errors import ModelError, RoutingError
 from symopt.model.component import paused_gc
+from symopt.model.components import Expression
 from symopt.model.constraints import ConstraintData, Objective
 from symopt.model.expr import LinearExpr, Node, VarData, quicksum
 from symopt.model.polynomial import affine_part
@@ -120,6 +121,7 @@ def _analyze(model: Model) -> Structure:
     problem_class, reasons = _classify(objective, rows, columns, term, location, integers,
                                        has_bounds, squares)
     reasons += [f"hint: {hint}; m.linearize() does it" for hint in hints[:3]]
+    reasons += _named_expressions(model)
     return Structure(
         problem_class=problem_class, model_name=model.name, variables=columns, constraints=rows,
         objective=objective, sense=str(objective.sense.value) if objective else "min",
@@ -135,6 +137,15 @@ def _advice(hints: list) -> str:
         return ""
     return (f"; {hints[0].term} in {hints[0].where} has a {hints[0].kind} rewrite: call "
             "m.linearize() to make the model a MILP")
+
+
+def _named_expressions(model: Model) -> list[str]:
+    """A reason line naming the model's Expressions (substituted, so no extra columns)."""
+    names = [component.name for component in model.components(Expression)]
+    if not names:
+        return []
+    return [f"named expressions {', '.join(names)}: substituted where used (no extra variables "
+            "or rows)"]
 
 
 def explain(model: Model) -> str:

@@ -55,7 +55,7 @@ DESCRIPTIONS: dict[Status, str] = {
     Status.LOCALLY_INFEASIBLE: "the solver found no feasible point near where it searched "
                                "(this proves no infeasibility)",
     Status.UNBOUNDED: "the objective can improve without limit",
-    Status.ITERATION_LIMIT: "the iteration or evaluation limit was reached",
+    Status.ITERATION_LIMIT: "an iteration, evaluation, time or node limit was reached",
     Status.TIME_LIMIT: "the time limit was reached",
     Status.NUMERICAL: "the solver met numerical difficulties",
     Status.INACCURATE: "the solver stopped, but the optimality conditions do not hold to "
@@ -81,6 +81,10 @@ MINIMIZE: dict[str, dict[int, Status]] = {
         "trust-krylov", "dogleg")},
     "slsqp": {0: S.OPTIMAL, 2: S.FAILED, 3: S.ITERATION_LIMIT, 4: S.LOCALLY_INFEASIBLE,
               8: S.NUMERICAL, 9: S.ITERATION_LIMIT, 99: S.TIME_LIMIT},
+    # 2 is "solved to an acceptable level": a claim the map-back stage's KKT check settles
+    "interior-point": {0: S.OPTIMAL, 1: S.ITERATION_LIMIT, 2: S.OPTIMAL, 3: S.NUMERICAL,
+                       4: S.LOCALLY_INFEASIBLE, 5: S.UNBOUNDED, 6: S.TIME_LIMIT, 7: S.FAILED,
+                       99: S.TIME_LIMIT},
 }
 
 #: `least_squares` and `curve_fit` (MINPACK's ``ier``); -2 is the pipeline's time limit

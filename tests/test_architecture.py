@@ -74,7 +74,7 @@ STAGES = (
     ("solution",),
     ("dispatch",),
     ("report", "io"),
-    ("pipeline", "symbolic", "sweep"),
+    ("pipeline", "symbolic", "sweep", "derivative_check"),
     ("dsl",),
     ("cli", "__init__"),
 )

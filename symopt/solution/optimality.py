@@ -69,14 +69,20 @@ def _relative_violation(values: np.ndarray, lower: np.ndarray, upper: np.ndarray
     return float(max(np.max(worst), 0.0))
 
 
+def _binding(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    scale = FEASIBILITY_TOL * np.maximum(1.0, np.abs(values))
+    return (np.abs(values - lower) <= scale) | (np.abs(values - upper) <= scale)
+
+
 def _estimated_duals(nlp: Any, x: np.ndarray, body: np.ndarray, gradient: np.ndarray) -> np.ndarray:
-    """Least-squares multipliers of the binding rows: ``J_A^T y ~ grad f`` (model sense)."""
-    scale = FEASIBILITY_TOL * np.maximum(1.0, np.abs(body))
-    active = (np.abs(body - nlp.row_lower) <= scale) | (np.abs(body - nlp.row_upper) <= scale)
+    """Least-squares multipliers of the binding rows, ``J_A^T y ~ grad f`` (model sense), over
+    the variables off their bounds (the bounds' own multipliers take up the rest)."""
+    active = _binding(body, nlp.row_lower, nlp.row_upper)
+    free = ~_binding(x, nlp.col_lower, nlp.col_upper)
     duals = np.zeros(nlp.num_rows)
-    if active.any():
-        jac = nlp.constraints.jacobian_dense(x)[active]
-        duals[active] = np.linalg.lstsq(jac.T, gradient, rcond=None)[0]
+    if active.any() and free.any():
+        jac = nlp.constraints.jacobian_dense(x)[np.ix_(active, free)]
+        duals[active] = np.linalg.lstsq(jac.T, gradient[free], rcond=None)[0]
     return duals
 
 

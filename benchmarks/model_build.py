@@ -338,7 +338,7 @@ h = 1.0 / N
 CONTROL_OPT = """param N = {N}
 param h = 1 / N
 set T = 0..N
-set U = 0..N - 1
+set U = 0..(N - 1)
 var x[T] = 1
 var u[U] >= -1 <= 1
 minimize effort: sum(t in U) h * (x[t]^2 + u[t]^2)

@@ -176,3 +176,13 @@ subject to
     arrays = loads_arrays(text)
     assert arrays is not None and arrays.element_wise == []
     assert_same_lp(arrays.lp, element_wise_lp(loads(text)))
+
+
+def test_files_written_from_arrays_are_the_element_wise_files() -> None:
+    from symopt.dsl.writer import format_opt
+    from symopt.io import format_lp, format_mps
+    for name in ("transport.opt", "scheduling.opt"):
+        path = EXAMPLES[0].parent / name
+        mine, theirs = read_linear(path), extract_linear(read(path).model)
+        for write in (format_lp, format_mps, format_opt):
+            assert write(mine) == write(theirs)

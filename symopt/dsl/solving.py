@@ -22,8 +22,10 @@ __all__ = ["solve_loaded", "solve_fit"]
 
 def solve_loaded(loaded: Any, solver: str | None = None, method: str | None = None,
                  options: dict | None = None, time_limit: float | None = None,
-                 exact: bool = False) -> Any:
-    """Solve a `BuildResult` (or a `LinearProgram`) and return a `Solution`."""
+                 exact: bool = False, progress: Any = None) -> Any:
+    """Solve a `BuildResult` (or a `LinearProgram`) and return a `Solution`.
+
+    ``progress`` is called with a MILP's incumbent, bound, gap, nodes and time."""
     if getattr(loaded, "kind", None) == "fit":
         if exact:
             raise InputError("--exact certifies linear programs; a fit is solved in floats")
@@ -32,7 +34,7 @@ def solve_loaded(loaded: Any, solver: str | None = None, method: str | None = No
     from symopt.pipeline import solve
     target = loaded.model if hasattr(loaded, "model") else loaded
     return solve(target, solver=solver, method=method, options=options, time_limit=time_limit,
-                 exact=exact)
+                 exact=exact, progress=progress)
 
 
 def solve_fit(loaded: Any, solver: str | None = None, method: str | None = None,

@@ -68,9 +68,13 @@ def _run_lp(lp: LinearProgram, plan: Plan, time_limit: float | None, basis: Any 
         options["basis"] = basis
     if callback is not None and not lp.is_mip:
         callback = None        # only MILPs report progress from every engine
+    start = time.perf_counter()
     result = optimize.solve_lp(lp, method=plan.method, options=options or None,
                                callback=callback)
-    return from_linear_program(lp, result, plan, optimize.diagnose_lp(lp, result))
+    solved = time.perf_counter()
+    solution = from_linear_program(lp, result, plan, optimize.diagnose_lp(lp, result))
+    solution.timings.update({"optimize": solved - start, "map back": time.perf_counter() - solved})
+    return solution
 
 
 class _TimedHistory(mapping.History):
@@ -94,8 +98,6 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None)
                                         bounds=(nlp.col_lower, nlp.col_upper), method=plan.method,
                                         callback=history,
                                         **_keywords(optimize.least_squares, plan.options))
-        if result.get("status") == -2:
-            result["message"] = f"time limit of {time_limit} s reached"
         return mapping.from_minimize(nlp, result, plan, history.values)
     spec = optimize.METHODS["minimize"][plan.method]
     kwargs: dict[str, Any] = {"jac": nlp.jac}
@@ -112,8 +114,6 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None)
     x0 = np.clip(nlp.x0, nlp.col_lower, nlp.col_upper)
     result = optimize.minimize(nlp.fun, x0, method=plan.method, callback=history,
                                options=dict(plan.options) or None, **kwargs)
-    if result.get("status") == 99:
-        result["message"] = f"time limit of {time_limit} s reached"
     return mapping.from_minimize(nlp, result, plan, history.values)
 
 

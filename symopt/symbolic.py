@@ -19,6 +19,7 @@ import sympy
 
 from symopt import dispatch
 from symopt.compile.from_sympy import compile_equations, compile_fit, compile_minimize
+from symopt.compile.screen import check_start_point
 from symopt.errors import InputError
 from symopt.options import check_options
 from symopt.routing import route
@@ -128,6 +129,7 @@ def fit(
     plan = route(structure, solver, method, options, num_variables=problem.num_cols,
                  has_bounds=problem.has_bounds)
     check_options(plan, options, problem)
+    check_start_point(problem)
     return dispatch.run(problem, plan)
 
 

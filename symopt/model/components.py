@@ -246,10 +246,12 @@ def _bounds_of(domain: Domain, bounds: Any) -> tuple[float | None, float | None]
 
 def _bound_number(raw: Any, bounds: Any) -> float:
     """A bound as a float; NaN is an error, and beyond 1e20 means none (as in HiGHS, CPLEX)."""
+    if not is_number(raw) or isinstance(raw, bool):
+        raise ModelError(f"a variable bound must be a number or None, got {raw!r:.80}")
     try:
         value = float(raw)
-    except (TypeError, ValueError, OverflowError):
-        raise ModelError(f"a variable bound must be a number or None, got {raw!r}") from None
+    except OverflowError:
+        value = math.inf if raw > 0 else -math.inf
     if math.isnan(value):
         raise ModelError(f"a variable bound is NaN ({bounds!r}); use None for no bound")
     if math.isfinite(value) and abs(value) >= INFINITE_BOUND:
@@ -297,7 +299,17 @@ class Var(IndexedComponent):
             start = start.get(key)
         elif callable(start):
             start = call_rule(start, self.model, key, f"the initial value of variable '{self.name}'")
-        return lower, upper, None if start is None else float(start)
+        return lower, upper, None if start is None else self._start_number(start, key)
+
+    def _start_number(self, raw: Any, key: Any) -> float:
+        where = self.name if key is None else f"{self.name}[{key!r}]"
+        if not is_number(raw) or isinstance(raw, bool):
+            raise ModelError(f"the start value of {where} must be a number, got {raw!r:.80}")
+        try:
+            return float(raw)
+        except OverflowError:
+            raise ModelError(f"the start value of {where} is beyond the range of "
+                             "floating-point numbers (about 1.8e308)") from None
 
 
 def _check_bounds(var: VarData) -> None:

@@ -136,7 +136,11 @@ _CONTEXT: list = []
 
 
 def _context() -> Any:
-    if not _CONTEXT:
+    if not _CONTEXT:       # the fork server is a new interpreter: tell it where we are
+        here = str(Path(__file__).resolve().parent)
+        paths = os.environ.get("PYTHONPATH", "")
+        if here not in paths.split(os.pathsep):
+            os.environ["PYTHONPATH"] = here + (os.pathsep + paths if paths else "")
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["fuzz_preload"])
         _CONTEXT.append(context)

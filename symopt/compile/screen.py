@@ -34,6 +34,9 @@ __all__ = ["screen_linear_program", "check_start_point"]
 
 def screen_linear_program(lp: LinearProgram) -> tuple[LinearProgram, list[str]]:
     """``(lp with huge bounds made infinite, warnings)``; an `InputError` for bad numbers."""
+    if lp.num_cols == 0:
+        raise InputError(f"the model {lp.name or ''} has no variables: nothing to solve"
+                         .replace("  ", " "))
     _check_coefficients(lp)
     notes: list[str] = []
     changes = {}

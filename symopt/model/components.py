@@ -135,7 +135,14 @@ class Param(_NumberLike, IndexedComponent):
                    if not isinstance(v, (float, int)) or v is True or v is False]
             for key in odd:
                 self._number(source[key], key)  # raises unless a numpy-like number
-            self._values.update({key: float(raw) for key, raw in source.items()})
+            try:
+                values = {key: float(raw) for key, raw in source.items()}
+            except OverflowError:
+                values = {key: self._number(raw, key) for key, raw in source.items()}
+            bad = next((key for key, value in values.items() if not math.isfinite(value)), None)
+            if bad is not None:
+                self._number(values[bad], bad)     # raises: a param must be finite
+            self._values.update(values)
         elif callable(source):
             for key in keys:
                 self._values[key] = self._number(call_rule(source, model, key, f"param '{self.name}'"), key)

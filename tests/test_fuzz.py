@@ -45,15 +45,10 @@ def test_thousands_of_seeded_cases_end_cleanly(seed):
 
 def test_the_runner_reports_internal_errors_and_hangs():
     """The harness itself can fail: an exception that is not a SymoptError, and a hang."""
-    fuzz_cases._API_CALLS["raises"] = lambda rng: 1 / 0
-    fuzz_cases._API_CALLS["sleeps"] = lambda rng: __import__("time").sleep(60)
-    try:
-        broken = fuzz_cases.run_isolated(fuzz_cases.Case("api", "x", {"call": "raises",
-                                                                      "seed": 0}), 10.0)
-        stuck = fuzz_cases.run_isolated(fuzz_cases.Case("api", "y", {"call": "sleeps",
-                                                                     "seed": 0}), 0.5)
-    finally:
-        del fuzz_cases._API_CALLS["raises"], fuzz_cases._API_CALLS["sleeps"]
+    broken = fuzz_cases.run_isolated(fuzz_cases.Case("api", "x", {"call": "_raises",
+                                                                  "seed": 0}), 20.0)
+    stuck = fuzz_cases.run_isolated(fuzz_cases.Case("api", "y", {"call": "_sleeps",
+                                                                 "seed": 0}), 1.0)
     assert broken.kind == "internal" and "ZeroDivisionError" in broken.detail
     assert stuck.kind == "hang"
 

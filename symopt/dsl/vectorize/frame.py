@@ -177,9 +177,10 @@ class KeyIndex:
             raise Unsupported("a subscript with the wrong number of positions")
         local = []
         for lut, codes in zip(self.luts, keys):
-            inside = (codes >= 0) & (codes < lut.size)
-            mapped = np.where(inside, lut[np.where(inside, codes, 0)], -1)
-            if np.any(mapped < 0):
+            if codes.size and (codes.min() < 0 or codes.max() >= lut.size):
+                raise Unsupported("a key outside the family's index set")
+            mapped = lut[codes]
+            if mapped.size and mapped.min() < 0:
                 raise Unsupported("a key outside the family's index set")
             local.append(mapped)
         composite = self._combine(local)

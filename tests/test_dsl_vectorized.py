@@ -186,3 +186,20 @@ def test_files_written_from_arrays_are_the_element_wise_files() -> None:
         mine, theirs = read_linear(path), extract_linear(read(path).model)
         for write in (format_lp, format_mps, format_opt):
             assert write(mine) == write(theirs)
+
+
+def test_ordered_set_functions_are_vectorized() -> None:
+    text = """set W = {w1, w2, w3, w4}
+param rate[w in W] = 1 + ord(w) / card(W)
+var make[W] >= 0 <= 10
+var inv[W] >= 0
+var level[W] >= 0
+maximize f: sum(w in W) rate[w] * make[w] - inv[last(W)]
+subject to
+  balance[w in W]: (if w = first(W) then 2 else inv[prev(w)]) + make[w] == inv[w] + 3
+  ahead[w in W : ord(w) <= card(W) - 2]: make[next(w, W, 2)] <= make[w] + 1
+  cycle[w in W]: level[w] == level[prevw(w)] + make[w] - 2.5
+"""
+    arrays = loads_arrays(text)
+    assert arrays is not None and arrays.element_wise == []
+    assert_same_lp(arrays.lp, element_wise_lp(loads(text)))

@@ -203,3 +203,23 @@ subject to
     arrays = loads_arrays(text)
     assert arrays is not None and arrays.element_wise == []
     assert_same_lp(arrays.lp, element_wise_lp(loads(text)))
+
+
+def test_named_expressions_are_taken_as_arrays() -> None:
+    text = """set P = {a, b, c}
+set T = 1..3
+param w[p in P] = ord(p)
+var x[P, T] >= 0 <= 4
+var y >= 0
+expr load[t in T] = sum(p in P) w[p] * x[p, t] + 1
+expr spare = 2 * y - 1
+expr scale[p in P] = w[p] / 2
+maximize f: sum(t in T) load[t] - spare
+subject to
+  cap[t in T]: load[t] <= 7 + scale[c]
+  link: spare + load[2] >= 3
+  tri[p in P, t in T : t > 1]: x[p, t] - x[p, t - 1] <= scale[p]
+"""
+    arrays = loads_arrays(text)
+    assert arrays is not None and arrays.element_wise == []
+    assert_same_lp(arrays.lp, element_wise_lp(loads(text)))

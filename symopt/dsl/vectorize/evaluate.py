@@ -20,7 +20,7 @@ from lark import Token, Tree
 
 from symopt.dsl.indexing import is_number, split_condition
 from symopt.dsl.vectorize.frame import Frame, KeyIndex, Unsupported, Universe
-from symopt.dsl.vectorize.values import Elem, Lin, Num, sum_rows
+from symopt.dsl.vectorize.values import Elem, Lin, NamedRows, Num, sum_rows
 
 __all__ = ["VectorEvaluator", "Table", "Family"]
 
@@ -58,6 +58,7 @@ class VectorEvaluator:
         self.universe = universe
         self.tables: dict[str, Table] = {}
         self.families: dict[str, Family] = {}
+        self.expressions: dict[str, tuple[KeyIndex | None, NamedRows]] = {}
         self._sets: dict[int, list[np.ndarray]] = {}
 
     # ---- index lists ------------------------------------------------------------------------
@@ -176,6 +177,9 @@ class VectorEvaluator:
             if not is_number(value):
                 raise Unsupported("an indexed param without subscript")
             return Num(np.full(frame.size, float(value)))
+        named = self.expressions.get(name)
+        if named is not None and named[0] is None:
+            return named[1].take(np.zeros(frame.size, dtype=np.int64))
         family = self.families.get(name)
         if family is not None and family.index is None:
             return Lin.single(np.arange(frame.size), np.full(frame.size, family.offset), frame.size)
@@ -212,6 +216,9 @@ class VectorEvaluator:
                 raise Unsupported("a subscript on a scalar variable")
             where = family.index.lookup(self._keys(positions, frame))
             return Lin.single(np.arange(frame.size), where + family.offset, frame.size)
+        named = self.expressions.get(name)
+        if named is not None and named[0] is not None:
+            return named[1].take(named[0].lookup(self._keys(positions, frame)))
         table = self.tables.get(name)
         if table is None:
             raise Unsupported(f"subscript of '{name}'")

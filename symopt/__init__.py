@@ -39,6 +39,7 @@ _LAZY = {
     "fit": "symopt.symbolic",
     "Solution": "symopt.solution.types",
     "analyze": "symopt.analysis",
+    "check_derivatives": "symopt.derivative_check",
 }
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "tanh", "erf",
     # later stages (lazy)
     "solve", "solve_minimize", "solve_equations", "fit", "Solution", "analyze",
+    "check_derivatives",
 ]
 
 

@@ -48,6 +48,17 @@ def _add_solver_options(parser: argparse.ArgumentParser) -> None:
                         help="stop the solver after this many seconds")
     parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                         help="a solver option, e.g. --option tol=1e-10 (repeatable)")
+    parser.add_argument("--exact", action="store_true",
+                        help="LPs: certify the final basis in rational arithmetic and report "
+                             "the exact values and duals as fractions")
+
+
+def _add_data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", action="append", default=[], metavar="DATA",
+                        help="a data file of set/param statements for the model's names "
+                        "(repeatable)")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a param: NAME=VALUE or NAME[index]=VALUE (repeatable)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Solve FILE (.opt, .mps or .lp) and print the "
                                 "status, the objective and the variable values.")
     solve.add_argument("file", metavar="FILE")
+    _add_data_options(solve)
     solve.add_argument("--json", action="store_true", help="print the result as JSON")
     _add_solver_options(solve)
 
@@ -74,22 +86,32 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Report every error found in FILE, without "
                                 "solving it.")
     check.add_argument("file", metavar="FILE")
+    _add_data_options(check)
 
     report = commands.add_parser("report", help="solve a model and write a report",
                                  formatter_class=formatter, epilog=_epilog(),
                                  description="Solve FILE and write a report (to standard "
                                  "output, or to OUT).")
     report.add_argument("file", metavar="FILE")
+    _add_data_options(report)
     report.add_argument("--format", choices=("text", "md", "html", "json"), default=None,
                         help="report format (default: from OUT's suffix, else text)")
     report.add_argument("-o", "--output", metavar="OUT", help="write the report to OUT")
+    report.add_argument("--latex", action="store_true",
+                        help="add the model (and a nonlinear model's exact derivatives and "
+                             "KKT conditions) in LaTeX")
     _add_solver_options(report)
 
-    export = commands.add_parser("export", help="write a linear model as .lp, .mps or .opt",
-                                 formatter_class=formatter, epilog=_epilog(),
-                                 description="Convert a linear model FILE to another format.")
+    export = commands.add_parser(
+        "export", help="write a model as .lp, .mps, .opt, LaTeX or derivative code",
+        formatter_class=formatter, epilog=_epilog(),
+        description="Convert a linear model FILE to another format (lp, mps, opt), or write "
+                    "a model file as a LaTeX document with its exact derivatives and KKT "
+                    "conditions (tex) or as a standalone numpy module of its exact "
+                    "derivatives (py).")
     export.add_argument("file", metavar="FILE")
-    export.add_argument("--to", required=True, choices=("lp", "mps", "opt"),
+    _add_data_options(export)
+    export.add_argument("--to", required=True, choices=("lp", "mps", "opt", "tex", "py"),
                         help="target format")
     export.add_argument("-o", "--output", metavar="OUT", help="write to OUT (default: stdout)")
     return parser
@@ -130,15 +152,27 @@ def _is_linear_file(path: str) -> bool:
     return path.lower().endswith(_LINEAR_SUFFIXES)
 
 
-def _load(path: str) -> Any:
+def _load(path: str, arguments: argparse.Namespace | None = None) -> Any:
     """A `BuildResult` for an .opt file, or a `LinearProgram` for .mps / .lp."""
     if not Path(path).exists():
         raise InputError(f"{path}: no such file")
+    data, params = _data_options(arguments)
     if _is_linear_file(path):
+        if data or params:
+            raise InputError(f"{path}: --data and --param apply to .opt models only")
         from symopt.io import read
         return read(path)
     from symopt.dsl import read as read_opt
-    return read_opt(path)
+    return read_opt(path, data=data, params=params)
+
+
+def _data_options(arguments: argparse.Namespace | None) -> tuple[list, list]:
+    if arguments is None:
+        return [], []
+    for data in arguments.data:
+        if not Path(data).exists():
+            raise InputError(f"{data}: no such data file")
+    return list(arguments.data), list(arguments.param)
 
 
 def _option_value(text: str) -> Any:
@@ -165,6 +199,8 @@ def _solve_arguments(loaded: Any, arguments: argparse.Namespace) -> dict[str, An
             settings[name] = value
     if options:
         settings["options"] = options
+    if getattr(arguments, "exact", False):
+        settings["exact"] = True
     return settings
 
 
@@ -212,7 +248,7 @@ class _Progress:
 
 # ---- subcommands ---------------------------------------------------------------------------
 def _solve(arguments: argparse.Namespace) -> int:
-    loaded = _load(arguments.file)
+    loaded = _load(arguments.file, arguments)
     solution = _run_solver(loaded, arguments)
     if arguments.json:
         print(json.dumps(_solution_dict(solution), indent=2))
@@ -242,6 +278,9 @@ def _solution_dict(solution: Any) -> dict[str, Any]:
     if solution.fit is not None:
         fit = solution.fit
         data["parameters"] = dict(zip(fit.parameter_names, map(_number, fit.parameters)))
+    if solution.exact is not None:
+        from symopt.report.json_format import exact_data
+        data["exact"] = exact_data(solution.exact)
     return data
 
 
@@ -262,16 +301,23 @@ def _solution_text(solution: Any, path: str) -> str:
     if solution.variables and solution.status not in ("infeasible", "unbounded"):
         width = max(len(v.name) for v in solution.variables)
         lines += [f"  {v.name:<{width}} = {_format(v.value)}" for v in solution.variables]
+    if solution.exact is not None:
+        exact = solution.exact
+        lines.append(f"exact: {exact.verdict}")
+        lines.append(f"  {solution.objective_name or 'objective'} = {exact.objective}")
+        width = max((len(name) for name in exact.values), default=0)
+        lines += [f"  {name:<{width}} = {value}" for name, value in exact.values.items()]
     return "\n".join(lines)
 
 
 def _check(arguments: argparse.Namespace) -> int:
     if _is_linear_file(arguments.file):
-        _load(arguments.file)
+        _load(arguments.file, arguments)
         print(f"{arguments.file}: no errors")
         return 0
     from symopt.dsl import check
-    errors = check(arguments.file)
+    data, params = _data_options(arguments)
+    errors = check(arguments.file, data=data, params=params)
     for error in errors:
         print(error, file=sys.stderr)
     if errors:
@@ -282,20 +328,22 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _report(arguments: argparse.Namespace) -> int:
-    loaded = _load(arguments.file)
+    loaded = _load(arguments.file, arguments)
     solution = _run_solver(loaded, arguments)
     if arguments.output:
         from symopt.report import write
-        written = write(solution, arguments.output, arguments.format)
+        written = write(solution, arguments.output, arguments.format, latex=arguments.latex)
         print(f"report written to {written}", file=sys.stderr)
     else:
         from symopt.report import render
-        print(render(solution, arguments.format or "text"))
+        print(render(solution, arguments.format or "text", latex=arguments.latex))
     return _STATUS_EXIT.get(solution.status, 6)
 
 
 def _export(arguments: argparse.Namespace) -> int:
-    loaded = _load(arguments.file)
+    loaded = _load(arguments.file, arguments)
+    if arguments.to in ("tex", "py"):
+        return _write(arguments, _model_export(loaded, arguments.to, arguments.file))
     lp = loaded
     if hasattr(loaded, "model"):
         from symopt.compile.linear import extract_linear
@@ -309,6 +357,23 @@ def _export(arguments: argparse.Namespace) -> int:
     else:
         from symopt.io import format_mps
         text = format_mps(lp)
+    return _write(arguments, text)
+
+
+def _model_export(loaded: Any, to: str, path: str) -> str:
+    """LaTeX or derivative code of a model file; LP files hold no model to show."""
+    model = getattr(loaded, "model", None)
+    if model is None:
+        raise InputError(f"{path}: export --to {to} needs a model file (.opt); an LP or MPS "
+                         "file is a matrix without a model (export it --to opt first)")
+    if to == "tex":
+        from symopt.report.latex import latex_document
+        return latex_document(model)
+    from symopt.compile.export_py import derivative_module
+    return derivative_module(model)
+
+
+def _write(arguments: argparse.Namespace, text: str) -> int:
     if arguments.output:
         Path(arguments.output).write_text(text, encoding="utf-8")
         print(f"written to {arguments.output}", file=sys.stderr)

@@ -19,27 +19,62 @@ import time
 from typing import Any
 
 from symopt import dispatch
+from symopt.optimize import warm_start as warm_start_module
 from symopt.analysis import analyze
+from symopt.errors import InputError
 from symopt.compile.linear import extract_linear
 from symopt.optimize.linear_program import LinearProgram
 from symopt.routing import route
+from symopt.solution.exact import exact_answer
 
 __all__ = ["solve", "explain"]
 
 
 def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None,
-          options: dict | None = None, time_limit: float | None = None) -> Any:
-    """Solve a `Model` (or a `LinearProgram` read from a file) and return its `Solution`."""
+          options: dict | None = None, time_limit: float | None = None,
+          exact: bool = False, warm_start: bool = False, progress: Any = None) -> Any:
+    """Solve a `Model` (or a `LinearProgram` read from a file) and return its `Solution`.
+
+    Parameters
+    ----------
+    model_or_lp : Model or LinearProgram
+    solver, method : str, optional
+        Force a front door or method (LPs and MILPs default to HiGHS).
+    options : dict, optional
+        Options of the chosen method.
+    time_limit : float, optional
+        Seconds; a MILP stopped by it keeps its best incumbent and gap.
+    exact : bool, default False
+        LPs only: certify the final basis in rational arithmetic and keep the exact
+        answer in ``Solution.exact`` (see `symopt.solution.exact`).
+    warm_start : bool, default False
+        Reuse the final basis of this model's previous ``warm_start=True`` solve: after a
+        `Param` change, HiGHS starts from that basis instead of from scratch (see
+        `symopt.optimize.warm_start`). Applies to LPs solved by HiGHS.
+    progress : callable, optional
+        Called during a MILP solve with incumbent, bound, gap, nodes and time.
+    """
     clock = _Clock()
     if isinstance(model_or_lp, LinearProgram):
         structure, problem = _lp_structure(model_or_lp), model_or_lp
     else:
         structure = clock.lap("analyze", analyze, model_or_lp)
         problem = clock.lap("compile", _compile, structure)
+    if exact and structure.problem_class != "LP":
+        raise InputError(f"exact=True certifies linear programs; this model is classified "
+                         f"as '{structure.problem_class}'")
     plan = clock.lap("route", route, structure, solver, method, options, **_figures(problem))
-    solution = clock.lap("solve", dispatch.run, problem, plan, time_limit)
+    basis, warning = _warm_basis(model_or_lp, problem, plan) if warm_start else (None, None)
+    solution = clock.lap("solve", dispatch.run, problem, plan, time_limit, basis, progress)
+    if warning:
+        solution.warnings.append(warning)
+    if warm_start and isinstance(problem, LinearProgram):
+        warm_start_module.remember(model_or_lp, problem, solution.raw)
+    if exact:
+        clock.lap("certify", _certify, problem, solution)
     if not isinstance(model_or_lp, LinearProgram):
-        clock.lap("write back", _write_back, model_or_lp, structure, solution)
+        solution.model = model_or_lp
+        clock.lap("write back", _write_back, structure, solution)
     solution.timings.update(clock.times)
     return solution
 
@@ -83,17 +118,34 @@ def _figures(problem: Any) -> dict:
     return figures
 
 
-def _write_back(model: Any, structure: Any, solution: Any) -> None:
-    variables = {v.name: v for v in structure.variables}
+def _warm_basis(owner: Any, problem: Any, plan: Any) -> tuple[Any, str | None]:
+    if not isinstance(problem, LinearProgram):
+        return None, "warm_start applies to LPs; this problem was solved from scratch"
+    if plan.method is not None and not str(plan.method).startswith("highs"):
+        return None, f"warm_start applies to HiGHS; method {plan.method!r} started cold"
+    return warm_start_module.basis_for(owner, problem)
+
+
+def _certify(lp: LinearProgram, solution: Any) -> None:
+    """The exact answer of an optimal basis, or a warning saying why there is none."""
+    result = solution.raw
+    if solution.status != "optimal" or getattr(result, "col_basis", None) is None:
+        solution.warnings.append(f"exact=True: no optimal basis to certify (status "
+                                 f"{solution.status}, method {solution.method})")
+        return
+    solution.exact = exact_answer(lp, result)
+    if not solution.exact.optimal:
+        solution.warnings.append(solution.exact.verdict)
+
+
+def _write_back(structure: Any, solution: Any) -> None:
+    """Values, duals and slacks onto the model objects each result stands for (by object)."""
     for result in solution.variables:
-        var = variables.get(result.name)
-        if var is not None:
-            var.value, var.reduced_cost = result.value, result.reduced_cost
-    rows = {r.name: r for r in structure.constraints}
+        if result.of is not None:
+            result.of.value, result.of.reduced_cost = result.value, result.reduced_cost
     for result in solution.constraints:
-        row = rows.get(result.name)
-        if row is not None:
-            row._set_result(activity=result.body, dual=result.dual, slack=result.slack)
+        if result.of is not None:
+            result.of._set_result(activity=result.body, dual=result.dual, slack=result.slack)
     if structure.objective is not None:
         structure.objective._set_result(solution.objective)
 

@@ -16,7 +16,6 @@ never loads a solver.
 """
 from __future__ import annotations
 
-import importlib
 from typing import Any, Iterator
 
 from symopt.errors import ModelError
@@ -25,6 +24,7 @@ from symopt.model.components import Var
 from symopt.model.constraints import Constraint, ConstraintData, Objective
 from symopt.model.convert import from_sympy
 from symopt.model.expr import Expr, Relation, VarData, as_expression
+from symopt.model.latex import model_latex
 from symopt.model.terms import evaluate
 
 __all__ = ["Model", "value"]
@@ -142,7 +142,7 @@ class Model:
     def solve(self, solver: str | None = None, method: str | None = None,
               options: dict | None = None, time_limit: float | None = None) -> Any:
         """Solve with ``symopt.solve``; returns a Solution and writes values back."""
-        pipeline = importlib.import_module("symopt.pipeline")
+        from symopt import pipeline  # a convenience, named in tests/test_architecture.py
         solution = pipeline.solve(self, solver=solver, method=method, options=options,
                                   time_limit=time_limit)
         object.__setattr__(self, "_last_solution", solution)
@@ -150,14 +150,34 @@ class Model:
 
     def explain(self) -> str:
         """Which problem class this is and why, and which solver and method would run and why."""
-        # symopt.pipeline.explain routes with the compiled sizes, exactly as solve() does
-        return importlib.import_module("symopt.pipeline").explain(self)
+        from symopt import pipeline  # a convenience, named in tests/test_architecture.py
+        return pipeline.explain(self)
 
     def report(self, format: str = "text") -> str:
         """The report of the last ``m.solve()`` (solving first if there was none):
         ``"text"``, ``"md"``, ``"html"`` or ``"json"``."""
         solution = getattr(self, "_last_solution", None) or self.solve()
         return solution.report(format=format)
+
+    def to_latex(self, max_rows: int = 6) -> str:
+        """The model as a LaTeX ``align*`` display in the user's names (see `model_latex`).
+
+        >>> from symopt.model.components import Var
+        >>> from symopt.model.constraints import Objective
+        >>> m = Model("tiny")
+        >>> m.x = Var(bounds=(0, 4))
+        >>> m.obj = Objective(expr=3 * m.x)
+        >>> print(m.to_latex())
+        \\begin{align*}
+        \\min \\quad & 3 x && \\text{(obj)} \\\\
+        & 0 \\le x \\le 4
+        \\end{align*}
+        """
+        return model_latex(self, max_rows=max_rows)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter shows a model as its formulation."""
+        return "$$" + self.to_latex() + "$$"
 
     def __repr__(self) -> str:
         return f"<Model {self.name!r}: {len(self._components)} components>"

@@ -16,7 +16,6 @@ from typing import Any
 _EXPORTS = {
     "OptimizeResult": "symopt.optimize.result",
     "OptimizeWarning": "symopt.optimize.result",
-    "CSCMatrix": "symopt.optimize.sparse",
     "LinearProgram": "symopt.optimize.linear_program",
     "BasisStatus": "symopt.optimize.linear_program",
     "METHODS": "symopt.optimize.methods",
@@ -29,7 +28,14 @@ _EXPORTS = {
     "least_squares": "symopt.optimize._least_squares",
     "curve_fit": "symopt.optimize._curve_fit",
     "linprog": "symopt.optimize._linprog",
+    "milp": "symopt.optimize._milp",
     "solve_lp": "symopt.optimize._linprog",
+    "certify_basis": "symopt.optimize._linear.exact",
+    "diagnose_lp": "symopt.optimize._linear.diagnosis",
+    "LPDiagnosis": "symopt.optimize._linear.diagnosis",
+    "find_iis": "symopt.optimize._linear.infeasibility",
+    "farkas_certificate": "symopt.optimize._linear.infeasibility",
+    "find_unbounded_ray": "symopt.optimize._linear.infeasibility",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -15,25 +15,23 @@ optimal objective with respect to the bound or right-hand side it belongs to.
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import time
 from typing import Any, Callable
 
 import numpy as np
+import scipy.sparse as sp
 
 from symopt.errors import InputError
-from symopt.optimize.linear_program import BasisStatus, LinearProgram
+from symopt.optimize._linear import simplex
+from symopt.optimize._linear.branch_and_bound import solve_milp
+from symopt.optimize.linear_program import BasisStatus, LinearProgram, as_csc
 from symopt.optimize.methods import lookup
 from symopt.optimize.result import OptimizeResult
-from symopt.optimize.sparse import CSCMatrix, as_csc
 
 __all__ = ["linprog", "solve_lp", "choose_method", "to_linear_program"]
 
-#: above this many rows the default is the interior-point method: the simplex keeps a dense
-#: basis inverse, and on Netlib's 1,400-2,400-row problems (PILOT, CYCLE, PILOT87, DEGEN3)
-#: the interior-point method with crossover was the faster and the more reliable
-SIMPLEX_MAX_ROWS = 1400
+#: the methods that solve a MILP by symopt's own branch and bound (HiGHS methods use HiGHS's)
+NATIVE_MILP_METHODS = ("branch-and-bound", "simplex", "interior-point")
 
 
 def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | None = None,
@@ -45,8 +43,8 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
     lp : LinearProgram
         The problem; a MILP when ``lp.integrality`` has nonzeros.
     method : str, optional
-        'simplex', 'interior-point', 'highs', 'highs-ds' or 'highs-ipm'; by default
-        chosen by `choose_method`.
+        'highs' (the default), 'highs-ds', 'highs-ipm', or the native 'simplex',
+        'interior-point' and, for MILPs, 'branch-and-bound' (native LPs at the nodes).
     callback : callable, optional
         Called with an `OptimizeResult` of progress after iterations (method dependent).
     options : dict, optional
@@ -68,10 +66,14 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
     except ValueError as exc:
         raise InputError(f"invalid LinearProgram: {exc}") from exc
     chosen = choose_method(lp) if method is None else str(method).lower()
-    if lp.is_mip and not chosen.startswith("highs"):
-        milp = importlib.import_module("symopt.optimize._linear.branch_and_bound")
-        return milp.solve_milp(lp, options=options, callback=callback)
+    if lp.is_mip and chosen in NATIVE_MILP_METHODS:
+        return solve_milp(lp, options=options, callback=callback)
+    if chosen == "branch-and-bound":
+        chosen = "simplex"  # an LP is the root node: the native simplex solves it
     solver = lookup("linprog", chosen).load()
+    if callback is not None and chosen.startswith("highs") and not lp.is_mip:
+        raise InputError(f"method {chosen!r} does not report LP iterations to a callback; "
+                         "use method='simplex' or 'interior-point' to follow the iterates")
     started = time.perf_counter()
     result = solver(lp, options=options, callback=callback)
     result.setdefault("method", chosen)
@@ -83,7 +85,6 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
 def _simplex_fallback(lp: LinearProgram, failed: OptimizeResult, options: dict | None,
                       callback: Callable | None, elapsed: float) -> OptimizeResult:
     """The default method met numerical trouble: try the simplex with the time left."""
-    simplex = importlib.import_module("symopt.optimize._linear.simplex")
     if lp.num_rows > simplex.SIMPLEX_OPTIONS["max_dense_rows"]:
         return failed
     kept = {k: v for k, v in (options or {}).items() if k in simplex.SIMPLEX_OPTIONS}
@@ -95,13 +96,9 @@ def _simplex_fallback(lp: LinearProgram, failed: OptimizeResult, options: dict |
 
 
 def choose_method(lp: LinearProgram) -> str:
-    """The default method: the native simplex up to `SIMPLEX_MAX_ROWS` rows (it yields a
-    basis, hence exact duals and ranging), else the interior-point method when present."""
-    if lp.num_rows <= SIMPLEX_MAX_ROWS:
-        return "simplex"
-    if importlib.util.find_spec("symopt.optimize._linear.interior_point") is not None:
-        return "interior-point"
-    return "simplex"
+    """The default method for LPs and MILPs alike: HiGHS (its final basis gives symopt's
+    duals, ranging and certificates, computed as for the native simplex)."""
+    return "highs"
 
 
 def linprog(c: Any, A_ub: Any = None, b_ub: Any = None, A_eq: Any = None, b_eq: Any = None,
@@ -118,14 +115,20 @@ def linprog(c: Any, A_ub: Any = None, b_ub: Any = None, A_eq: Any = None, b_eq: 
     Parameters
     ----------
     c : array_like, shape (n,)
-    A_ub, A_eq : array_like, CSCMatrix or scipy.sparse matrix, optional
+    A_ub, A_eq : array_like or scipy.sparse matrix, optional
     b_ub, b_eq : array_like, optional
     bounds : pair or sequence of pairs, optional
         ``(lb, ub)`` for all variables or one pair per variable; None means unbounded.
     method : str, optional
-        'simplex', 'interior-point', 'highs', 'highs-ds', 'highs-ipm'.
+        'highs' (default: HiGHS chooses its algorithm), 'highs-ds', 'highs-ipm', or
+        symopt's own 'simplex' and 'interior-point' ('branch-and-bound' for MILPs).
     callback : callable, optional
+        Called with progress: iterates for the native methods, incumbent, bound, gap and
+        nodes for a MILP on HiGHS; HiGHS reports no LP iterates.
     options : dict, optional
+        For HiGHS: ``time_limit``, ``maxiter``, ``presolve``, ``mip_rel_gap``,
+        ``node_limit``, ``disp``, tolerances, ``sensitivity`` and ``basis`` (a warm start:
+        ``(col_basis, row_basis)`` of a previous result).
     x0 : array_like, optional
         Accepted for scipy compatibility and checked for shape; the methods here
         do not use a starting point (as scipy's HiGHS methods do not).
@@ -189,11 +192,10 @@ def _vector(value: Any, name: str) -> np.ndarray:
 
 
 def _constraint_block(A: Any, b: Any, n: int, a_name: str, b_name: str):
-    if A is None or (not hasattr(A, "tocsc") and not isinstance(A, CSCMatrix)
-                     and np.size(A) == 0):
+    if A is None or (not sp.issparse(A) and np.size(A) == 0):
         if b is not None and np.size(b) > 0:
             raise InputError(f"{b_name} is given but {a_name} is not")
-        return CSCMatrix.empty(0, n), np.zeros(0)
+        return sp.csc_array((0, n)), np.zeros(0)
     try:
         matrix = as_csc(A, a_name)
     except (TypeError, ValueError) as exc:
@@ -262,15 +264,12 @@ def _integrality(integrality: Any, n: int) -> np.ndarray | None:
     return flags.copy() if flags.any() else None
 
 
-def _stack(top: CSCMatrix, bottom: CSCMatrix, n: int) -> CSCMatrix:
+def _stack(top: sp.csc_array, bottom: sp.csc_array, n: int) -> sp.csc_array:
     if bottom.shape[0] == 0:
         return top
     if top.shape[0] == 0:
         return bottom
-    r1, c1, v1 = top.to_coo()
-    r2, c2, v2 = bottom.to_coo()
-    return CSCMatrix.from_coo(np.concatenate([r1, r2 + top.shape[0]]), np.concatenate([c1, c2]),
-                              np.concatenate([v1, v2]), (top.shape[0] + bottom.shape[0], n))
+    return sp.vstack([top, bottom], format="csc")
 
 
 def _scipy_result(result: OptimizeResult, lp: LinearProgram, m_ub: int) -> OptimizeResult:

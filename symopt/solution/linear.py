@@ -4,10 +4,9 @@ Values, duals and reduced costs are copied in the LP's own sense (they already a
 derivatives of the objective in that sense, see `symopt.solution.types`); ranges become
 `Range` objects whose entering/leaving indices are turned into names; basis statuses
 become words. A degenerate optimal basis and alternative optima are flagged and
-explained. For a MILP the sensitivity is that of the LP with the integer variables
-fixed at their optimal values (one extra LP solve). Infeasible and unbounded results
-get an IIS with a Farkas certificate, or an unbounded ray, from
-`symopt.report.diagnostics`.
+explained. No LP is solved here: the extra solves (a MILP's sensitivity from the LP with
+its integers fixed, the IIS with its Farkas certificate, an unbounded ray) are the
+optimize stage's `symopt.optimize.diagnose_lp`, whose `LPDiagnosis` is put into words.
 
 >>> import numpy as np
 >>> from symopt.optimize.result import OptimizeResult
@@ -18,25 +17,24 @@ get an IIS with a Farkas certificate, or an unbounded ray, from
 ...     message="optimal", nit=1, row_dual=np.array([1.0]), col_dual=np.array([0.0]))
 >>> solution = from_linear_program(lp, result)
 >>> solution.variable("x[1]").component, solution.variable("x[1]").index
-('x', (1,))
+('x[1]', ())
 >>> solution.constraint("need").dual, solution.constraint("need").binding
 (1.0, True)
 """
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from symopt import optimize
+from symopt.optimize._linear.diagnosis import LPDiagnosis
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
-from symopt.report import diagnostics
+from symopt.solution.infeasibility import explain_infeasibility
 from symopt.solution.types import (
-    ConstraintResult, MipInfo, Range, Solution, VariableResult,
+    ConstraintResult, MipInfo, Range, Solution, VariableResult, identify,
 )
 
-__all__ = ["from_linear_program", "split_name", "STATUS_BY_CODE", "BASIS_WORDS"]
+__all__ = ["from_linear_program", "STATUS_BY_CODE", "BASIS_WORDS"]
 
 STATUS_BY_CODE = {0: "optimal", 1: "iteration_limit", 2: "infeasible", 3: "unbounded",
                   4: "numerical"}
@@ -44,19 +42,6 @@ BASIS_WORDS = {BasisStatus.BASIC: "basic", BasisStatus.AT_LOWER: "at lower",
                BasisStatus.AT_UPPER: "at upper", BasisStatus.ZERO: "free"}
 INFINITY = 1e20
 TOL = 1e-9
-
-
-def split_name(name: str) -> tuple[str, tuple]:
-    """``"ship[seattle,chicago]"`` -> ``("ship", ("seattle", "chicago"))``; integers stay ints.
-
-    >>> split_name("x[1,a]"), split_name("profit")
-    (('x', (1, 'a')), ('profit', ()))
-    """
-    if not name.endswith("]") or "[" not in name:
-        return name, ()
-    component, _, inside = name[:-1].partition("[")
-    parts = [p.strip() for p in inside.split(",")]
-    return component, tuple(int(p) if p.lstrip("-").isdigit() else p for p in parts)
 
 
 def clean(values: Any, size: int) -> np.ndarray:
@@ -135,14 +120,15 @@ def variables_of(lp: LinearProgram, result: Any, x: np.ndarray, fun: float) -> l
     integer = (np.zeros(n, bool) if lp.integrality is None
                else np.asarray(lp.integrality).astype(bool))
     out = []
+    columns = lp.columns or (None,) * n
     for j in range(n):
-        component, index = split_name(lp.col_names[j])
+        component, index = identify(columns[j], lp.col_names[j])
         out.append(VariableResult(
             name=lp.col_names[j], component=component, index=index, value=float(x[j]),
             lower=float(lp.col_lower[j]), upper=float(lp.col_upper[j]),
             is_integer=bool(integer[j]),
             reduced_cost=None if np.isnan(reduced[j]) else float(reduced[j]),
-            basis=words[j], cost=float(lp.c[j]), cost_range=ranges[j]))
+            basis=words[j], cost=float(lp.c[j]), cost_range=ranges[j], of=columns[j]))
     return out
 
 
@@ -154,14 +140,15 @@ def constraints_of(lp: LinearProgram, result: Any, x: np.ndarray, fun: float) ->
     words = basis_words(result.get("row_basis"), m)
     ranges = rhs_ranges(lp, result.get("sensitivity"), np.nan_to_num(duals), fun)
     out = []
+    rows = lp.rows or (None,) * m
     for i in range(m):
-        component, index = split_name(lp.row_names[i])
+        component, index = identify(rows[i], lp.row_names[i])
         out.append(ConstraintResult(
             name=lp.row_names[i], component=component, index=index, body=float(body[i]),
             lower=float(lp.row_lower[i]), upper=float(lp.row_upper[i]),
             slack=slack_of(body[i], lp.row_lower[i], lp.row_upper[i]),
             dual=None if np.isnan(duals[i]) else float(duals[i]),
-            basis=words[i], rhs_range=ranges[i]))
+            basis=words[i], rhs_range=ranges[i], of=rows[i]))
     return out
 
 
@@ -203,15 +190,6 @@ def flag_basis(solution: Solution) -> None:
             + (" (unless the degenerate basis blocks the move)." if degenerate else "."))
 
 
-def fixed_integer_problem(lp: LinearProgram, x: np.ndarray) -> LinearProgram:
-    """The LP of ``lp`` with every integer column fixed at its (rounded) value in ``x``."""
-    integer = np.asarray(lp.integrality).astype(bool)
-    fixed = np.round(x)
-    return replace(lp, integrality=None,
-                   col_lower=np.where(integer, fixed, lp.col_lower),
-                   col_upper=np.where(integer, fixed, lp.col_upper))
-
-
 def mip_info(result: Any, fun: float) -> MipInfo:
     bound = result.get("mip_dual_bound")
     gap = result.get("mip_gap")
@@ -221,35 +199,33 @@ def mip_info(result: Any, fun: float) -> MipInfo:
 
 
 def from_linear_program(lp: LinearProgram, result: Any, plan: Any = None,
-                        solve: Callable[[LinearProgram], Any] | None = None,
-                        diagnose: bool = True) -> Solution:
-    """The `Solution` of ``lp`` from a `solve_lp` result.
+                        diagnosis: LPDiagnosis | None = None) -> Solution:
+    """The `Solution` of ``lp`` from a `solve_lp` result, in words.
 
     Parameters
     ----------
     lp : LinearProgram
-        The problem that was solved (its names become the solution's names).
+        The problem that was solved (its column and row objects become the results' ``of``).
     result : OptimizeResult
         What `symopt.optimize.solve_lp` returned for ``lp``.
     plan : object, optional
         The routing plan; kept as ``Solution.route``.
-    solve : callable, optional
-        The LP solver for extra solves (MILP sensitivity, IIS, ray); defaults to
-        `symopt.optimize.solve_lp`.
-    diagnose : bool, default True
-        Compute the IIS and Farkas certificate of an infeasible LP (a deletion filter:
-        up to one LP solve per constraint, at most 60 s) and the ray of an unbounded
-        one. False skips these extra solves.
+    diagnosis : LPDiagnosis, optional
+        What `symopt.optimize.diagnose_lp` found for ``result``: the MILP sensitivity, the
+        IIS with its Farkas certificate, a ray. Without it those parts stay empty.
 
     Examples
     --------
     See the module docstring.
     """
-    solve = solve or (lambda problem: optimize.solve_lp(problem))
+    diagnosis = diagnosis or LPDiagnosis()
     status = STATUS_BY_CODE.get(int(result.status), "failed")
     n = lp.num_cols
     x = clean(result.get("x"), n) if result.get("x") is not None else np.full(n, np.nan)
-    fun = float(result.fun) if result.get("fun") is not None and status == "optimal" else None
+    has_point = result.get("fun") is not None and not np.isnan(x).any()
+    # a MILP stopped by a limit keeps its incumbent (a feasible point) with its objective
+    kept = status == "optimal" or (status == "iteration_limit" and lp.is_mip)
+    fun = float(result.fun) if has_point and kept else None
     solution = Solution(
         model_name=lp.name, problem_class="MILP" if lp.is_mip else "LP", status=status,
         success=bool(result.get("success", status == "optimal")),
@@ -261,11 +237,9 @@ def from_linear_program(lp: LinearProgram, result: Any, plan: Any = None,
                "integer variables": int(np.sum(lp.integrality)) if lp.is_mip else 0},
         raw=result, problem=lp)
     sensitivity_result = result
-    if lp.is_mip and status == "optimal":
+    if lp.is_mip and fun is not None:
         solution.mip = mip_info(result, fun)
-        fixed = solve(fixed_integer_problem(lp, x))
-        if int(fixed.status) == 0:
-            sensitivity_result = fixed
+        sensitivity_result = diagnosis.sensitivity or result
     if not np.isnan(x).all():
         solution.variables = variables_of(lp, sensitivity_result, x, fun or 0.0)
         solution.constraints = constraints_of(lp, sensitivity_result, x, fun or 0.0)
@@ -275,13 +249,11 @@ def from_linear_program(lp: LinearProgram, result: Any, plan: Any = None,
                                               x, 0.0)
     if status == "optimal":
         flag_basis(solution)
-    elif not diagnose:
-        pass
     elif status == "infeasible":
-        solution.infeasibility = diagnostics.explain_infeasibility(lp, solve)
+        solution.infeasibility = explain_infeasibility(lp, diagnosis)
     elif status == "unbounded":
         ray = result.get("ray")
-        ray = np.asarray(ray, float) if ray is not None else diagnostics.find_unbounded_ray(lp, solve)
+        ray = np.asarray(ray, float) if ray is not None else diagnosis.ray
         if ray is not None:
             solution.unbounded_ray = {lp.col_names[j]: float(ray[j])
                                       for j in np.flatnonzero(np.abs(ray) > 1e-12)}

@@ -25,7 +25,7 @@ import numpy as np
 
 __all__ = [
     "Range", "VariableResult", "ConstraintResult", "FitData", "Infeasibility",
-    "MipInfo", "Solution", "STATUS_NAMES",
+    "MipInfo", "Solution", "STATUS_NAMES", "identify",
 ]
 
 #: Names of the solver status codes, shared with the CLI and reports.
@@ -33,10 +33,26 @@ STATUS_NAMES = {
     "optimal": "an optimal solution was found",
     "infeasible": "no point satisfies all constraints",
     "unbounded": "the objective can improve without limit",
-    "iteration_limit": "the iteration or evaluation limit was reached",
+    "iteration_limit": "an iteration, evaluation, time or node limit was reached",
     "numerical": "the solver met numerical difficulties",
     "failed": "the solver did not converge",
 }
+
+
+def identify(entity: Any, name: str) -> tuple[str, tuple]:
+    """``(component, index)`` of the object behind a column or row, never parsed from a name.
+
+    A model variable or constraint knows its component and index (set members exactly as
+    declared: ``Set(["1", "a,b"])`` gives the indices ``('1',)`` and ``('a,b',)``); anything
+    else (a column read from a file, a sympy symbol) is its own component with no index.
+
+    >>> identify(None, "ship[a,b]")
+    ('ship[a,b]', ())
+    """
+    component = getattr(entity, "component", None)
+    if isinstance(component, str):
+        return component, tuple(getattr(entity, "index", ()) or ())
+    return name, ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,7 @@ class VariableResult:
     basis: str | None = None      # "basic", "at lower", "at upper", "free" (LP only)
     cost: float | None = None     # objective coefficient (LP only)
     cost_range: Range | None = None
+    of: Any = field(default=None, repr=False, compare=False)  # the model variable, if any
 
 
 @dataclass
@@ -96,6 +113,7 @@ class ConstraintResult:
     dual: float | None = None     # shadow price, see the module docstring
     basis: str | None = None
     rhs_range: Range | None = None
+    of: Any = field(default=None, repr=False, compare=False)  # the model constraint, if any
 
     @property
     def binding(self) -> bool:
@@ -177,6 +195,8 @@ class Solution:
     residual_norm: float | None = None
     max_violation: float | None = None
     history: list[float] = field(default_factory=list)          # objective per iteration
+    exact: Any = None                                           # ExactAnswer (solve(exact=True))
+    model: Any = None                                           # the Model solved (None for files read as LPs)
     raw: Any = None                                             # the solver's OptimizeResult
     problem: Any = None                                         # the compiled problem (e.g. LinearProgram), for plots
 
@@ -198,8 +218,13 @@ class Solution:
         """Variable name -> value."""
         return {v.name: v.value for v in self.variables}
 
-    def report(self, format: str = "text") -> str:
-        """This solution as a report: ``"text"``, ``"md"``, ``"html"`` or ``"json"``."""
+    def report(self, format: str = "text", latex: bool = False) -> str:
+        """This solution as a report: ``"text"``, ``"md"``, ``"html"`` or ``"json"``;
+        ``latex=True`` adds the model (and a nonlinear model's derivatives) in LaTeX."""
         # imported on use: solving must not pay for the report stage's imports
         from symopt.report import render
-        return render(self, format)
+        return render(self, format, latex=latex)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a solution as its HTML report."""
+        return self.report("html")

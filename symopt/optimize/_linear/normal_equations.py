@@ -32,37 +32,17 @@ import scipy.linalg
 import scipy.sparse.linalg
 import scipy.sparse as sp
 
-__all__ = ["NormalEquations", "SparseOperator", "as_scipy_csc"]
+__all__ = ["NormalEquations"]
 
 _MAX_REGULARIZATION = 1e-2
 
 
-def as_scipy_csc(A) -> sp.csc_matrix:
-    """A canonical ``scipy.sparse.csc_matrix`` of ``A`` (scipy sparse or any CSC triple)."""
-    if sp.issparse(A):
-        matrix = sp.csc_matrix(A, dtype=float)
-    else:
-        matrix = sp.csc_matrix((np.asarray(A.data, float), np.asarray(A.indices),
-                                np.asarray(A.indptr)), shape=A.shape)
+def _canonical_csc(A) -> sp.csc_matrix:
+    """``A`` as a ``csc_matrix`` with sorted, summed indices (the pair enumeration needs it)."""
+    matrix = sp.csc_matrix(A, dtype=float)
     matrix.sum_duplicates()
     matrix.sort_indices()
     return matrix
-
-
-class SparseOperator:
-    """``A @ x`` and ``A.T @ y`` for a fixed sparse ``A`` (row- and column-compressed)."""
-
-    def __init__(self, A):
-        csc = as_scipy_csc(A)
-        self.shape = csc.shape
-        self._csr = csc.tocsr()
-        self._csr_t = csc.T.tocsr()
-
-    def __matmul__(self, x: np.ndarray) -> np.ndarray:
-        return self._csr @ x
-
-    def rmatvec(self, y: np.ndarray) -> np.ndarray:
-        return self._csr_t @ y
 
 
 class NormalEquations:
@@ -72,8 +52,8 @@ class NormalEquations:
         if backend not in _BACKENDS:
             raise ValueError(f"backend must be one of {sorted(_BACKENDS)}, not {backend!r}")
         self.backend = backend
-        csc = as_scipy_csc(A)
-        self.A = SparseOperator(csc)
+        csc = _canonical_csc(A)
+        self.A = csc.tocsr()
         self.m = m = csc.shape[0]
         dense = _dense_columns(csc)
         self._dense = np.flatnonzero(dense)
@@ -134,7 +114,7 @@ class NormalEquations:
         dy = self._apply_inverse(rhs)
         scale = np.linalg.norm(rhs) + 1e-300
         for _ in range(refine):
-            residual = rhs - self.A @ (self.theta * self.A.rmatvec(dy))
+            residual = rhs - self.A @ (self.theta * (self.A.T @ dy))
             if np.linalg.norm(residual) <= 1e-14 * scale:
                 break
             dy = dy + self._apply_inverse(residual)

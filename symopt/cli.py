@@ -34,7 +34,6 @@ EXIT_CODES = {
     6: "the solver failed (iteration or time limit, numerical trouble, no convergence)",
 }
 _STATUS_EXIT = {"optimal": 0, "infeasible": 4, "unbounded": 5}
-_LINEAR_SUFFIXES = (".mps", ".lp", ".mps.gz", ".lp.gz")
 
 
 def _epilog() -> str:
@@ -157,19 +156,15 @@ def _show_warning(message: Any, category: Any, filename: str, lineno: int, file:
 
 
 # ---- loading -------------------------------------------------------------------------------
-def _is_linear_file(path: str) -> bool:
-    return path.lower().endswith(_LINEAR_SUFFIXES)
-
-
 def _load(path: str, arguments: argparse.Namespace | None = None) -> Any:
     """A `BuildResult` for an .opt file, or a `LinearProgram` for .mps / .lp."""
     if not Path(path).exists():
         raise InputError(f"{path}: no such file")
     data, params = _data_options(arguments)
-    if _is_linear_file(path):
+    from symopt.io import is_linear_file, read
+    if is_linear_file(path):
         if data or params:
             raise InputError(f"{path}: --data and --param apply to .opt models only")
-        from symopt.io import read
         return read(path)
     from symopt.dsl import read as read_opt
     return read_opt(path, data=data, params=params)
@@ -215,18 +210,31 @@ def _solve_arguments(loaded: Any, arguments: argparse.Namespace) -> dict[str, An
 
 def _run_solver(loaded: Any, arguments: argparse.Namespace) -> Any:
     settings = _solve_arguments(loaded, arguments)
-    with _Progress(enabled=sys.stderr.isatty() and not getattr(arguments, "json", False)):
+    with _Progress(enabled=sys.stderr.isatty() and not getattr(arguments, "json", False)) as line:
         from symopt.dsl.solving import solve_loaded
+        if getattr(loaded, "kind", None) != "fit":
+            settings["progress"] = line.update
         return solve_loaded(loaded, **settings)
 
 
 class _Progress:
-    """An elapsed-time line on a terminal while a solve runs longer than half a second."""
+    """A live line on a terminal while a solve runs longer than a second: the elapsed
+    time, and for a MILP the incumbent, the bound and the gap."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self.done = threading.Event()
         self.thread: threading.Thread | None = None
+        self.mip = ""
+
+    def update(self, progress: Any) -> None:
+        """Take a MILP progress report (``fun``, ``mip_dual_bound``, ``mip_gap``, nodes)."""
+        incumbent, bound, gap = (progress.get(k) for k in ("fun", "mip_dual_bound", "mip_gap"))
+        parts = [f"incumbent {_format(incumbent)}", f"bound {_format(bound)}"]
+        if gap is not None:
+            parts.append(f"gap {100 * float(gap):.2f}%")
+        parts.append(f"nodes {int(progress.get('mip_node_count') or 0)}")
+        self.mip = "  " + ", ".join(parts)
 
     def __enter__(self) -> "_Progress":
         if self.enabled:
@@ -239,14 +247,17 @@ class _Progress:
         shown = False
         frames = "|/-\\"
         tick = 0
-        while not self.done.wait(0.5 if not shown else 0.2):
+        width = 0
+        while not self.done.wait(1.0 if not shown else 0.2):
             shown = True
             elapsed = time.perf_counter() - start
-            sys.stderr.write(f"\rsolving {frames[tick % 4]} {elapsed:6.1f} s")
+            text = f"solving {frames[tick % 4]} {elapsed:6.1f} s{self.mip}"
+            width = max(width, len(text))
+            sys.stderr.write(f"\r{text:<{width}}")
             sys.stderr.flush()
             tick += 1
         if shown:
-            sys.stderr.write("\r" + " " * 24 + "\r")
+            sys.stderr.write("\r" + " " * width + "\r")
             sys.stderr.flush()
 
     def __exit__(self, *exc: Any) -> None:
@@ -307,6 +318,10 @@ def _solution_text(solution: Any, path: str) -> str:
     if solution.objective is not None:
         name = solution.objective_name or "objective"
         lines.append(f"{name} = {_format(solution.objective)}")
+    if solution.mip is not None:
+        mip = solution.mip
+        lines.append(f"  MIP: incumbent {_format(mip.incumbent)}, bound {_format(mip.bound)}, "
+                     f"gap {100 * mip.gap:.4g}%, {mip.nodes} nodes")
     if solution.variables and solution.status not in ("infeasible", "unbounded"):
         width = max(len(v.name) for v in solution.variables)
         lines += [f"  {v.name:<{width}} = {_format(v.value)}" for v in solution.variables]
@@ -320,7 +335,8 @@ def _solution_text(solution: Any, path: str) -> str:
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    if _is_linear_file(arguments.file):
+    from symopt.io import is_linear_file
+    if is_linear_file(arguments.file):
         from symopt.compile.screen import screen_linear_program
         _, notes = screen_linear_program(_load(arguments.file, arguments))
         for note in notes:
@@ -360,16 +376,8 @@ def _export(arguments: argparse.Namespace) -> int:
     if hasattr(loaded, "model"):
         from symopt.compile.linear import extract_linear
         lp = extract_linear(loaded.model)
-    if arguments.to == "opt":
-        from symopt.dsl.writer import format_opt
-        text = format_opt(lp)
-    elif arguments.to == "lp":
-        from symopt.io import format_lp
-        text = format_lp(lp)
-    else:
-        from symopt.io import format_mps
-        text = format_mps(lp)
-    return _write(arguments, text)
+    from symopt.io import FORMATTERS
+    return _write(arguments, FORMATTERS[f".{arguments.to}"](lp))
 
 
 def _model_export(loaded: Any, to: str, path: str) -> str:

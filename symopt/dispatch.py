@@ -7,10 +7,11 @@ callables to the front door with scipy's arguments, then map the result to a
 
 >>> import sympy
 >>> from symopt.compile.from_sympy import compile_equations
+>>> from symopt.analysis import Structure
 >>> from symopt.routing import route
 >>> x, y = sympy.symbols("x y")
 >>> system = compile_equations([x + y - 3, x - y - 1], [x, y], [0.0, 0.0])
->>> solution = run(system, route("equations"))
+>>> solution = run(system, route(Structure.describe("equations", "two equations", 2, 2)))
 >>> solution.status, [round(v.value, 8) for v in solution.variables]
 ('optimal', [2.0, 1.0])
 """
@@ -98,8 +99,6 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None)
                                         bounds=(nlp.col_lower, nlp.col_upper), method=plan.method,
                                         callback=history,
                                         **_keywords(optimize.least_squares, plan.options))
-        if result.get("status") == -2:
-            result["message"] = f"time limit of {time_limit} s reached"
         return mapping.from_minimize(nlp, result, plan, history.values)
     spec = optimize.METHODS["minimize"][plan.method]
     kwargs: dict[str, Any] = {"jac": nlp.jac}
@@ -116,8 +115,6 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None)
     x0 = np.clip(nlp.x0, nlp.col_lower, nlp.col_upper)
     result = optimize.minimize(nlp.fun, x0, method=plan.method, callback=history,
                                options=dict(plan.options) or None, **kwargs)
-    if result.get("status") == 99:
-        result["message"] = f"time limit of {time_limit} s reached"
     return mapping.from_minimize(nlp, result, plan, history.values)
 
 

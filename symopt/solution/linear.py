@@ -23,7 +23,6 @@ optimize stage's `symopt.optimize.diagnose_lp`, whose `LPDiagnosis` is put into 
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -31,14 +30,13 @@ import numpy as np
 from symopt.optimize._linear.diagnosis import LPDiagnosis
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
 from symopt.solution.infeasibility import explain_infeasibility
+from symopt.status import LINPROG, status_from
 from symopt.solution.types import (
-    ConstraintResult, MipInfo, Range, Solution, VariableResult, identify,
+    ConstraintResult, MipInfo, Range, Solution, VariableResult, identify, slack_of,
 )
 
-__all__ = ["from_linear_program", "STATUS_BY_CODE", "BASIS_WORDS"]
+__all__ = ["from_linear_program", "BASIS_WORDS"]
 
-STATUS_BY_CODE = {0: "optimal", 1: "iteration_limit", 2: "infeasible", 3: "unbounded",
-                  4: "numerical"}
 BASIS_WORDS = {BasisStatus.BASIC: "basic", BasisStatus.AT_LOWER: "at lower",
                BasisStatus.AT_UPPER: "at upper", BasisStatus.ZERO: "free"}
 INFINITY = 1e20
@@ -128,12 +126,6 @@ def rhs_ranges(lp: LinearProgram, sens: Any, duals: np.ndarray, fun: float) -> l
                            clean(sens.rhs_upper, m))
     return _ranges(value, lower, upper, np.asarray(duals, dtype=float), fun, lp,
                    sens.rhs_lower_change, sens.rhs_upper_change)
-
-
-def slack_of(body: float, lower: float, upper: float) -> float:
-    """Distance from ``body`` to the nearest finite bound (inf for a free row)."""
-    gaps = [g for g, bound in ((upper - body, upper), (body - lower, lower)) if math.isfinite(bound)]
-    return float(min(gaps)) if gaps else float("inf")
 
 
 def at_bound(value: float, lower: float, upper: float) -> bool:
@@ -256,7 +248,7 @@ def from_linear_program(lp: LinearProgram, result: Any, plan: Any = None,
     See the module docstring.
     """
     diagnosis = diagnosis or LPDiagnosis()
-    status = STATUS_BY_CODE.get(int(result.status), "failed")
+    status = status_from(LINPROG, result.status)
     n = lp.num_cols
     x = clean(result.get("x"), n) if result.get("x") is not None else np.full(n, np.nan)
     has_point = result.get("fun") is not None and not np.isnan(x).any()

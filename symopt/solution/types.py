@@ -18,25 +18,21 @@ Sign conventions (stated once, relied on by reports):
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from symopt.status import DESCRIPTIONS, Status
+
 __all__ = [
     "Range", "VariableResult", "ConstraintResult", "FitData", "Infeasibility",
-    "MipInfo", "Solution", "STATUS_NAMES", "identify",
+    "MipInfo", "Solution", "STATUS_NAMES", "identify", "slack_of",
 ]
 
-#: Names of the solver status codes, shared with the CLI and reports.
-STATUS_NAMES = {
-    "optimal": "an optimal solution was found",
-    "infeasible": "no point satisfies all constraints",
-    "unbounded": "the objective can improve without limit",
-    "iteration_limit": "an iteration, evaluation, time or node limit was reached",
-    "numerical": "the solver met numerical difficulties",
-    "failed": "the solver did not converge",
-}
+#: Status -> its meaning in words, shared with the CLI and reports (`symopt.status`).
+STATUS_NAMES = DESCRIPTIONS
 
 
 def identify(entity: Any, name: str) -> tuple[str, tuple]:
@@ -53,6 +49,12 @@ def identify(entity: Any, name: str) -> tuple[str, tuple]:
     if isinstance(component, str):
         return component, tuple(getattr(entity, "index", ()) or ())
     return name, ()
+
+
+def slack_of(body: float, lower: float, upper: float) -> float:
+    """Distance from ``body`` to the nearest finite bound (inf for a free row)."""
+    gaps = [g for g, bound in ((upper - body, upper), (body - lower, lower)) if math.isfinite(bound)]
+    return float(min(gaps)) if gaps else float("inf")
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ class Solution:
 
     model_name: str
     problem_class: str                     # "LP", "MILP", "NLP", "bound-constrained NLP", ...
-    status: str                            # a key of STATUS_NAMES
+    status: Status                         # a str enum: solution.status == "optimal" works
     success: bool
     message: str
     solver: str                            # e.g. "symopt.optimize.linprog"

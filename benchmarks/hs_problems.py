@@ -60,10 +60,12 @@ def problem(number: int, x0: Sequence[float], f_star: float, lower=(), upper=())
     return register
 
 
-def model(hs: HSProblem):
-    """The problem as a `symopt.Model` (Python API): x[0..n-1], one constraint family.
+def model(hs: HSProblem, shift: dict[int, float] | None = None):
+    """The problem as a `symopt.Model` (Python API): x[0..n-1], one constraint family c.
 
     A start outside the bounds (HS 21) is moved onto them, as the solvers would do.
+    ``shift`` moves the bounds of constraint ``k`` by ``shift[k]`` (a right-hand-side
+    perturbation, for sensitivities).
     """
     import symopt
     m = symopt.Model(hs.name)
@@ -81,6 +83,9 @@ def model(hs: HSProblem):
 
     def rule(_, k):
         expression, lower, upper = constraints[k]
+        delta = (shift or {}).get(k, 0.0)
+        lower = None if lower is None else lower + delta
+        upper = None if upper is None else upper + delta
         if lower is not None and upper is not None:
             return expression == lower if lower == upper else symopt.between(lower, expression, upper)
         return expression <= upper if lower is None else expression >= lower

@@ -373,13 +373,19 @@ def _report(arguments: argparse.Namespace) -> int:
 
 
 def _export(arguments: argparse.Namespace) -> int:
-    loaded = _load(arguments.file, arguments)
-    if arguments.to in ("tex", "py"):
-        return _write(arguments, _model_export(loaded, arguments.to, arguments.file))
-    lp = loaded
-    if hasattr(loaded, "model"):
-        from symopt.compile.linear import extract_linear
-        lp = extract_linear(loaded.model)
+    if arguments.to not in ("tex", "py") and not _is_linear_file(arguments.file) \
+            and _data_options(arguments) == ([], []) and Path(arguments.file).exists():
+        # a matrix file of an .opt model: generated as arrays (same file, no Model built)
+        from symopt.dsl.vectorize import read_linear
+        lp = read_linear(arguments.file)
+    else:
+        loaded = _load(arguments.file, arguments)
+        if arguments.to in ("tex", "py"):
+            return _write(arguments, _model_export(loaded, arguments.to, arguments.file))
+        lp = loaded
+        if hasattr(loaded, "model"):
+            from symopt.compile.linear import extract_linear
+            lp = extract_linear(loaded.model)
     if arguments.to == "opt":
         from symopt.dsl.writer import format_opt
         text = format_opt(lp)

@@ -24,12 +24,13 @@ from symopt import dispatch
 from symopt.optimize import warm_start as warm_start_module
 from symopt.analysis import Structure, analyze
 from symopt.compile.linear import extract_linear
-from symopt.compile.screen import screen_linear_program
+from symopt.compile.screen import check_start_point, screen_linear_program
 from symopt.errors import InputError
 from symopt.optimize.linear_program import LinearProgram
 from symopt.options import check_options
 from symopt.routing import route
 from symopt.solution.exact import exact_answer
+from symopt.solution.parametric import parametric_answer, symbolic_params
 
 __all__ = ["solve", "explain"]
 
@@ -75,6 +76,8 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
         problem, notes = screen_linear_program(problem)
         for note in notes:
             warnings.warn(note, stacklevel=2)
+    else:
+        check_start_point(problem)        # the solvers cannot start where it is not finite
     plan = clock.lap("route", route, structure, solver, method, options, **_figures(problem))
     check_options(plan, options, problem)
     basis, warning = _warm_basis(model_or_lp, problem, plan) if warm_start else (None, None)
@@ -89,6 +92,8 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     if not isinstance(model_or_lp, LinearProgram):
         solution.model = model_or_lp
         clock.lap("write back", _write_back, structure, solution)
+        if symbolic_params(model_or_lp):
+            clock.lap("parametric", _parametric, model_or_lp, problem, solution)
     if "optimize" in solution.timings:   # dispatch split 'solve' into optimize + map back
         clock.times.pop("solve")
     solution.timings.update(clock.times)
@@ -149,6 +154,19 @@ def _warm_basis(owner: Any, problem: Any, plan: Any) -> tuple[Any, str | None]:
     if plan.method is not None and not str(plan.method).startswith("highs"):
         return None, f"warm_start applies to HiGHS; method {plan.method!r} started cold"
     return warm_start_module.basis_for(owner, problem)
+
+
+def _parametric(model: Any, problem: Any, solution: Any) -> None:
+    """Formulas of the optimum in the model's symbolic Params (LPs with an optimal basis)."""
+    result = solution.raw
+    if not isinstance(problem, LinearProgram) or problem.is_mip:
+        solution.warnings.append("symbolic params: formulas of the optimum are given for LPs; "
+                                 f"this model is a {solution.problem_class}")
+    elif solution.status != "optimal" or getattr(result, "col_basis", None) is None:
+        solution.warnings.append(f"symbolic params: no optimal basis to follow (status "
+                                 f"{solution.status})")
+    else:
+        solution.parametric = parametric_answer(model, problem, result)
 
 
 def _certify(lp: LinearProgram, solution: Any) -> None:

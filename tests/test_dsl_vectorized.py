@@ -179,7 +179,7 @@ subject to
 
 
 def test_files_written_from_arrays_are_the_element_wise_files() -> None:
-    from symopt.dsl.writer import format_opt
+    from symopt.io import format_opt
     from symopt.io import format_lp, format_mps
     for name in ("transport.opt", "scheduling.opt"):
         path = EXAMPLES[0].parent / name

@@ -25,7 +25,9 @@ from typing import Any, Callable, Iterator
 
 from symopt.errors import ModelError
 from symopt.limits import INFINITE_BOUND
-from symopt.model.component import IndexedComponent, call_rule, index_members, index_tuple
+from symopt.model.component import (
+    IndexedComponent, call_rule, in_rule, index_members, index_tuple,
+)
 from symopt.model.expr import VarData, is_number, to_sympy
 from symopt.model.sets import Domain, Reals
 
@@ -98,11 +100,16 @@ class Param(_NumberLike, IndexedComponent):
     kind = "param"
 
     def __init__(self, *index_sets: Any, initialize: Any = None, default: Any = None,
-                 mutable: bool = False, doc: str = ""):
+                 mutable: bool = False, symbolic: bool = False, doc: str = ""):
         super().__init__(*index_sets, doc=doc)
+        if symbolic and index_sets:
+            raise ModelError("symbolic=True is for scalar params: declare one symbolic Param "
+                             "per quantity the answer should be a function of")
         self._initialize = initialize
         self._default = None if default is None else default
-        self.mutable = mutable
+        self.mutable = mutable or symbolic
+        #: a symbolic param: LP answers are given as functions of it (see symopt.solution.parametric)
+        self.symbolic = symbolic
         self._values: dict = {}
         self._key_set: set | None = None
 
@@ -138,7 +145,14 @@ class Param(_NumberLike, IndexedComponent):
                    if not isinstance(v, (float, int)) or v is True or v is False]
             for key in odd:
                 self._number(source[key], key)  # raises unless a numpy-like number
-            self._values.update({key: float(raw) for key, raw in source.items()})
+            try:
+                values = {key: float(raw) for key, raw in source.items()}
+            except OverflowError:
+                values = {key: self._number(raw, key) for key, raw in source.items()}
+            bad = next((key for key, value in values.items() if not math.isfinite(value)), None)
+            if bad is not None:
+                self._number(values[bad], bad)     # raises: a param must be finite
+            self._values.update(values)
         elif callable(source):
             for key in keys:
                 self._values[key] = self._number(call_rule(source, model, key, f"param '{self.name}'"), key)
@@ -212,9 +226,14 @@ class Param(_NumberLike, IndexedComponent):
         self.value = raw
 
     def __float__(self) -> float:
-        return self.value
+        return self._as_operand()
 
     def _as_operand(self) -> float:
+        if self.symbolic and not in_rule():
+            raise ModelError(f"param '{self.name}' is symbolic, so it may only enter expressions "
+                             "inside a rule: declare the objective or constraint that uses it "
+                             "with rule=... (a number read outside a rule is frozen into its "
+                             "expression, and the answer could not follow the param)")
         return self.value
 
     def items(self) -> Iterator:
@@ -249,10 +268,12 @@ def _bounds_of(domain: Domain, bounds: Any) -> tuple[float | None, float | None]
 
 def _bound_number(raw: Any, bounds: Any) -> float:
     """A bound as a float; NaN is an error, and beyond 1e20 means none (as in HiGHS, CPLEX)."""
+    if not is_number(raw) or isinstance(raw, bool):
+        raise ModelError(f"a variable bound must be a number or None, got {raw!r:.80}")
     try:
         value = float(raw)
-    except (TypeError, ValueError, OverflowError):
-        raise ModelError(f"a variable bound must be a number or None, got {raw!r}") from None
+    except OverflowError:
+        value = math.inf if raw > 0 else -math.inf
     if math.isnan(value):
         raise ModelError(f"a variable bound is NaN ({bounds!r}); use None for no bound")
     if math.isfinite(value) and abs(value) >= INFINITE_BOUND:
@@ -300,7 +321,17 @@ class Var(IndexedComponent):
             start = start.get(key)
         elif callable(start):
             start = call_rule(start, self.model, key, f"the initial value of variable '{self.name}'")
-        return lower, upper, None if start is None else float(start)
+        return lower, upper, None if start is None else self._start_number(start, key)
+
+    def _start_number(self, raw: Any, key: Any) -> float:
+        where = self.name if key is None else f"{self.name}[{key!r}]"
+        if not is_number(raw) or isinstance(raw, bool):
+            raise ModelError(f"the start value of {where} must be a number, got {raw!r:.80}")
+        try:
+            return float(raw)
+        except OverflowError:
+            raise ModelError(f"the start value of {where} is beyond the range of "
+                             "floating-point numbers (about 1.8e308)") from None
 
 
 def _check_bounds(var: VarData) -> None:

@@ -387,7 +387,8 @@ def _report(arguments: argparse.Namespace) -> int:
 
 
 def _export(arguments: argparse.Namespace) -> int:
-    if arguments.to not in ("tex", "py") and not _is_linear_file(arguments.file) \
+    from symopt.io import is_linear_file
+    if arguments.to not in ("tex", "py") and not is_linear_file(arguments.file) \
             and _data_options(arguments) == ([], []) and Path(arguments.file).exists():
         # a matrix file of an .opt model: generated as arrays (same file, no Model built)
         from symopt.dsl.vectorize import read_linear

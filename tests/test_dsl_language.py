@@ -377,6 +377,8 @@ def test_command_line_data_and_param(tmp_path, capsys):
     assert main(["check", model]) == 3
     assert main(["export", model, "--to", "lp", "--data", data, "--param", "cap[a]=9"]) == 0
     assert "c(a): + 1 x(a) <= 9" in capsys.readouterr().out
+    assert main(["report", model, "--data", data, "--param", "scale=3", "--format", "md"]) == 0
+    assert "15" in capsys.readouterr().out
 
 
 # ---- the vectorized generator agrees with the element-wise builder on every construct ----------

@@ -12,7 +12,7 @@ from symopt.routing import CLASSES, Plan, problem_class_of, route
     ("LP", "linprog", None),
     ("MILP", "linprog", None),
     ("bound-constrained NLP", "minimize", "l-bfgs-b"),
-    ("constrained NLP", "minimize", "slsqp"),
+    ("constrained NLP", "minimize", "interior-point"),
     ("equations", "root", "hybr"),
     ("fit", "curve_fit", "lm"),
 ])
@@ -75,7 +75,7 @@ def test_structure_objects_are_read():
     plan = route(Structure())
     assert isinstance(plan, Plan)
     assert "because nonlinear because constraint 'c' contains x*y; 2 constraints" in plan.explain()
-    assert "symopt.optimize.minimize, method: slsqp" in plan.explain()
+    assert "symopt.optimize.minimize, method: interior-point" in plan.explain()
 
 
 def test_class_labels_are_normalised():

@@ -37,6 +37,10 @@ def status_of(result: Any) -> str:
     if result.get("success"):
         return "optimal"
     message = str(result.get("message", "")).lower()
+    if "infeasib" in message:
+        return "infeasible"
+    if "unbounded" in message:
+        return "unbounded"
     if any(word in message for word in ("iteration", "maximum", "evaluations", "maxfev", "limit")):
         return "iteration_limit"
     if "nan" in message or "inf" in message or "numerical" in message or "precision" in message:
@@ -93,7 +97,9 @@ def _slack(body: float, lower: float, upper: float) -> float:
     return float(min(gaps)) if gaps else float("inf")
 
 
-def _row_duals(nlp: Any, multipliers: Any) -> np.ndarray | None:
+def _row_duals(nlp: Any, multipliers: Any, v: Any = None) -> np.ndarray | None:
+    if v is not None and nlp.num_rows:       # interior point: grad f + J^T v - z = 0
+        return -nlp.sign * np.concatenate([np.asarray(b, float).ravel() for b in v])
     if multipliers is None or nlp.num_rows == 0:
         return None
     lam = np.asarray(multipliers, dtype=float).ravel()
@@ -130,7 +136,7 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
     """A `Solution` from ``minimize``'s result on a `NonlinearProgram`."""
     x = np.asarray(result["x"], dtype=float)
     body = nlp.constraints.values(x)
-    duals = _row_duals(nlp, result.get("multipliers"))
+    duals = _row_duals(nlp, result.get("multipliers"), result.get("v"))
     constraints = [
         ConstraintResult(name=name, component=identify(obj, name)[0],
                          index=identify(obj, name)[1], body=float(body[i]), of=obj,
@@ -140,7 +146,9 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
         for i, (name, obj) in enumerate(zip(nlp.row_names, nlp.rows or (None,) * nlp.num_rows))]
     gradient = nlp.objective.gradient(x)
     if duals is not None:
-        gradient = gradient - nlp.constraints.jacobian_dense(x).T @ duals
+        g = nlp.constraints                  # J^T duals from the sparse pattern
+        gradient = gradient - np.bincount(g.jacobian_cols, g.jacobian_values(x)
+                                          * duals[g.jacobian_rows], minlength=nlp.num_cols)
     violation = max(_violation(body, nlp.row_lower, nlp.row_upper),
                     _violation(x, nlp.col_lower, nlp.col_upper))
     return Solution(

@@ -33,7 +33,7 @@ STATUS_NAMES = {
     "optimal": "an optimal solution was found",
     "infeasible": "no point satisfies all constraints",
     "unbounded": "the objective can improve without limit",
-    "iteration_limit": "the iteration or evaluation limit was reached",
+    "iteration_limit": "an iteration, evaluation, time or node limit was reached",
     "numerical": "the solver met numerical difficulties",
     "failed": "the solver did not converge",
 }
@@ -196,6 +196,7 @@ class Solution:
     max_violation: float | None = None
     history: list[float] = field(default_factory=list)          # objective per iteration
     exact: Any = None                                           # ExactAnswer (solve(exact=True))
+    model: Any = None                                           # the Model solved (None for files read as LPs)
     raw: Any = None                                             # the solver's OptimizeResult
     problem: Any = None                                         # the compiled problem (e.g. LinearProgram), for plots
 
@@ -217,8 +218,13 @@ class Solution:
         """Variable name -> value."""
         return {v.name: v.value for v in self.variables}
 
-    def report(self, format: str = "text") -> str:
-        """This solution as a report: ``"text"``, ``"md"``, ``"html"`` or ``"json"``."""
+    def report(self, format: str = "text", latex: bool = False) -> str:
+        """This solution as a report: ``"text"``, ``"md"``, ``"html"`` or ``"json"``;
+        ``latex=True`` adds the model (and a nonlinear model's derivatives) in LaTeX."""
         # imported on use: solving must not pay for the report stage's imports
         from symopt.report import render
-        return render(self, format)
+        return render(self, format, latex=latex)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a solution as its HTML report."""
+        return self.report("html")

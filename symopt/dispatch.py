@@ -113,8 +113,6 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None)
                                         bounds=(nlp.col_lower, nlp.col_upper), method=plan.method,
                                         callback=history,
                                         **_keywords(optimize.least_squares, plan.options))
-        if result.get("status") == -2:
-            result["message"] = f"time limit of {time_limit} s reached"
         return mapping.from_minimize(nlp, result, plan, history.values)
     if plan.method == "interior-point":
         return _run_interior_point(nlp, plan, time_limit)
@@ -133,8 +131,6 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None)
     x0 = np.clip(nlp.x0, nlp.col_lower, nlp.col_upper)
     result = optimize.minimize(nlp.fun, x0, method=plan.method, callback=history,
                                options=dict(plan.options) or None, **kwargs)
-    if result.get("status") == 99:
-        result["message"] = f"time limit of {time_limit} s reached"
     return mapping.from_minimize(nlp, result, plan, history.values)
 
 

@@ -34,7 +34,6 @@ EXIT_CODES = {
     6: "the solver failed (iteration or time limit, numerical trouble, no convergence)",
 }
 _STATUS_EXIT = {"optimal": 0, "infeasible": 4, "unbounded": 5}
-_LINEAR_SUFFIXES = (".mps", ".lp", ".mps.gz", ".lp.gz")
 
 
 def _epilog() -> str:
@@ -157,19 +156,15 @@ def _show_warning(message: Any, category: Any, filename: str, lineno: int, file:
 
 
 # ---- loading -------------------------------------------------------------------------------
-def _is_linear_file(path: str) -> bool:
-    return path.lower().endswith(_LINEAR_SUFFIXES)
-
-
 def _load(path: str, arguments: argparse.Namespace | None = None) -> Any:
     """A `BuildResult` for an .opt file, or a `LinearProgram` for .mps / .lp."""
     if not Path(path).exists():
         raise InputError(f"{path}: no such file")
     data, params = _data_options(arguments)
-    if _is_linear_file(path):
+    from symopt.io import is_linear_file, read
+    if is_linear_file(path):
         if data or params:
             raise InputError(f"{path}: --data and --param apply to .opt models only")
-        from symopt.io import read
         return read(path)
     from symopt.dsl import read as read_opt
     return read_opt(path, data=data, params=params)
@@ -340,7 +335,8 @@ def _solution_text(solution: Any, path: str) -> str:
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    if _is_linear_file(arguments.file):
+    from symopt.io import is_linear_file
+    if is_linear_file(arguments.file):
         from symopt.compile.screen import screen_linear_program
         _, notes = screen_linear_program(_load(arguments.file, arguments))
         for note in notes:
@@ -380,16 +376,8 @@ def _export(arguments: argparse.Namespace) -> int:
     if hasattr(loaded, "model"):
         from symopt.compile.linear import extract_linear
         lp = extract_linear(loaded.model)
-    if arguments.to == "opt":
-        from symopt.dsl.writer import format_opt
-        text = format_opt(lp)
-    elif arguments.to == "lp":
-        from symopt.io import format_lp
-        text = format_lp(lp)
-    else:
-        from symopt.io import format_mps
-        text = format_mps(lp)
-    return _write(arguments, text)
+    from symopt.io import FORMATTERS
+    return _write(arguments, FORMATTERS[f".{arguments.to}"](lp))
 
 
 def _model_export(loaded: Any, to: str, path: str) -> str:

@@ -24,7 +24,7 @@ from symopt import dispatch
 from symopt.optimize import warm_start as warm_start_module
 from symopt.analysis import Structure, analyze
 from symopt.compile.linear import extract_linear
-from symopt.compile.screen import screen_linear_program
+from symopt.compile.screen import check_start_point, screen_linear_program
 from symopt.errors import InputError
 from symopt.optimize.linear_program import LinearProgram
 from symopt.options import check_options
@@ -75,6 +75,8 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
         problem, notes = screen_linear_program(problem)
         for note in notes:
             warnings.warn(note, stacklevel=2)
+    else:
+        check_start_point(problem)        # the solvers cannot start where it is not finite
     plan = clock.lap("route", route, structure, solver, method, options, **_figures(problem))
     check_options(plan, options, problem)
     basis, warning = _warm_basis(model_or_lp, problem, plan) if warm_start else (None, None)

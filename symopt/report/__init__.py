@@ -113,7 +113,10 @@ def write(solution: Solution, path: str | Path, format: str | None = None,
         text = render_markdown(with_plot_files(build_document(solution, latex=latex), path))
     else:
         text = render(solution, name, latex=latex)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
     return path
 
 

@@ -18,6 +18,7 @@ Sign conventions (stated once, relied on by reports):
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,7 @@ from symopt.status import DESCRIPTIONS, Status
 
 __all__ = [
     "Range", "VariableResult", "ConstraintResult", "FitData", "Infeasibility",
-    "MipInfo", "Solution", "STATUS_NAMES", "identify",
+    "MipInfo", "Solution", "STATUS_NAMES", "identify", "slack_of",
 ]
 
 #: Status -> its meaning in words, shared with the CLI and reports (`symopt.status`).
@@ -48,6 +49,12 @@ def identify(entity: Any, name: str) -> tuple[str, tuple]:
     if isinstance(component, str):
         return component, tuple(getattr(entity, "index", ()) or ())
     return name, ()
+
+
+def slack_of(body: float, lower: float, upper: float) -> float:
+    """Distance from ``body`` to the nearest finite bound (inf for a free row)."""
+    gaps = [g for g, bound in ((upper - body, upper), (body - lower, lower)) if math.isfinite(bound)]
+    return float(min(gaps)) if gaps else float("inf")
 
 
 @dataclass(frozen=True)

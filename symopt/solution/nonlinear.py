@@ -162,9 +162,7 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
     residuals, _ = kkt_residuals(nlp, x, body, duals)
     gradient = nlp.objective.gradient(x)
     if duals is not None:
-        g = nlp.constraints                  # J^T duals from the sparse pattern
-        gradient = gradient - np.bincount(g.jacobian_cols, g.jacobian_values(x)
-                                          * duals[g.jacobian_rows], minlength=nlp.num_cols)
+        gradient = gradient - nlp.constraints.jacobian_transpose_product(x, duals)
     violation = max(_violation(body, nlp.row_lower, nlp.row_upper),
                     _violation(x, nlp.col_lower, nlp.col_upper))
     status, why = verdict(engine_status(plan, result, "minimize"), nlp, x, residuals)

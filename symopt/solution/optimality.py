@@ -104,7 +104,8 @@ def kkt_residuals(nlp: Any, x: np.ndarray, body: np.ndarray,
     scale = max(1.0, float(np.max(np.abs(gradient), initial=0.0)))
     if nlp.num_rows and duals is None:
         duals = _estimated_duals(nlp, x, body, gradient)
-    lagrangian = gradient if duals is None else gradient - nlp.constraints.jacobian_dense(x).T @ duals
+    lagrangian = (gradient if duals is None
+                  else gradient - nlp.constraints.jacobian_transpose_product(x, duals))
     projected = np.clip(x - nlp.sign * lagrangian, nlp.col_lower, nlp.col_upper) - x
     residuals = KKTResiduals(
         stationarity=float(np.max(np.abs(projected), initial=0.0)) / scale,

@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("file", metavar="FILE")
     _add_data_options(solve)
     solve.add_argument("--json", action="store_true", help="print the result as JSON")
+    solve.add_argument("--explain-infeasible", action="store_true",
+                       help="for an infeasible LP, find an irreducible infeasible subset and "
+                            "its Farkas certificate (at most --time-limit or 60 s)")
     _add_solver_options(solve)
 
     check = commands.add_parser("check", help="check a model file for errors",
@@ -270,6 +273,8 @@ class _Progress:
 def _solve(arguments: argparse.Namespace) -> int:
     loaded = _load(arguments.file, arguments)
     solution = _run_solver(loaded, arguments)
+    if arguments.explain_infeasible:
+        solution.iis(_iis_time_limit(arguments))
     if arguments.json:
         print(json.dumps(_solution_dict(solution), indent=2))
     else:
@@ -325,6 +330,14 @@ def _solution_text(solution: Any, path: str) -> str:
     if solution.variables and solution.status not in ("infeasible", "unbounded"):
         width = max(len(v.name) for v in solution.variables)
         lines += [f"  {v.name:<{width}} = {_format(v.value)}" for v in solution.variables]
+    if solution.infeasibility is not None:
+        info = solution.infeasibility
+        lines.append("IIS: constraints " + (", ".join(info.constraints) or "-")
+                     + "; bounds of " + (", ".join(info.bounds) or "-"))
+        lines += ["  " + line for line in info.explanation.splitlines()]
+    elif solution.status == "infeasible" and solution.problem_class in ("LP", "MILP"):
+        lines.append("  (symopt solve --explain-infeasible, or symopt report, names an "
+                     "irreducible infeasible subset)")
     if solution.exact is not None:
         exact = solution.exact
         lines.append(f"exact: {exact.verdict}")
@@ -355,9 +368,14 @@ def _check(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _iis_time_limit(arguments: argparse.Namespace) -> float:
+    return float(arguments.time_limit) if getattr(arguments, "time_limit", None) else 60.0
+
+
 def _report(arguments: argparse.Namespace) -> int:
     loaded = _load(arguments.file, arguments)
     solution = _run_solver(loaded, arguments)
+    solution.iis(_iis_time_limit(arguments))   # a report explains an infeasible LP
     if arguments.output:
         from symopt.report import write
         written = write(solution, arguments.output, arguments.format, latex=arguments.latex)

@@ -220,6 +220,24 @@ class Solution:
         """Variable name -> value."""
         return {v.name: v.value for v in self.variables}
 
+    def iis(self, time_limit: float = 60.0) -> Infeasibility | None:
+        """Why an infeasible LP is infeasible: an irreducible infeasible subset and its
+        Farkas certificate, in constraint names (also kept as ``self.infeasibility``).
+
+        Computed on request only (a deletion filter: up to one hot-started HiGHS solve per
+        member, at most ``time_limit`` seconds; the explanation says when it stopped
+        early). None when the problem is not an infeasible LP.
+        """
+        if self.infeasibility is not None or self.status != "infeasible":
+            return self.infeasibility
+        from symopt.optimize import LinearProgram, diagnose_lp
+        if not isinstance(self.problem, LinearProgram) or self.raw is None:
+            return None
+        from symopt.solution.infeasibility import explain_infeasibility
+        diagnosis = diagnose_lp(self.problem, self.raw, time_limit=time_limit)
+        self.infeasibility = explain_infeasibility(self.problem, diagnosis)
+        return self.infeasibility
+
     def report(self, format: str = "text", latex: bool = False) -> str:
         """This solution as a report: ``"text"``, ``"md"``, ``"html"`` or ``"json"``;
         ``latex=True`` adds the model (and a nonlinear model's derivatives) in LaTeX."""

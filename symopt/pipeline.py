@@ -30,6 +30,8 @@ from symopt.optimize.linear_program import LinearProgram
 from symopt.options import check_options
 from symopt.routing import route
 from symopt.solution.exact import exact_answer
+from symopt.solution.parametric import parametric_answer, symbolic_params
+from symopt.solution.sensitivity import nlp_sensitivity
 
 __all__ = ["solve", "explain"]
 
@@ -91,6 +93,8 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     if not isinstance(model_or_lp, LinearProgram):
         solution.model = model_or_lp
         clock.lap("write back", _write_back, structure, solution)
+        if symbolic_params(model_or_lp):
+            clock.lap("parametric", _parametric, model_or_lp, problem, solution)
     if "optimize" in solution.timings:   # dispatch split 'solve' into optimize + map back
         clock.times.pop("solve")
     solution.timings.update(clock.times)
@@ -151,6 +155,25 @@ def _warm_basis(owner: Any, problem: Any, plan: Any) -> tuple[Any, str | None]:
     if plan.method is not None and not str(plan.method).startswith("highs"):
         return None, f"warm_start applies to HiGHS; method {plan.method!r} started cold"
     return warm_start_module.basis_for(owner, problem)
+
+
+def _parametric(model: Any, problem: Any, solution: Any) -> None:
+    """The optimum as a function of the model's symbolic Params: formulas on the optimal
+    basis of an LP, derivatives (implicit function theorem) at the optimum of an NLP."""
+    params = symbolic_params(model)
+    result = solution.raw
+    if solution.status != "optimal":
+        solution.warnings.append(f"symbolic params: no optimum to follow (status "
+                                 f"{solution.status})")
+    elif solution.problem_class.endswith("NLP"):
+        solution.sensitivity = nlp_sensitivity(model, params)
+    elif not isinstance(problem, LinearProgram) or problem.is_mip:
+        solution.warnings.append("symbolic params: the answer is followed for LPs and smooth "
+                                 f"NLPs; this model is a {solution.problem_class}")
+    elif getattr(result, "col_basis", None) is None:
+        solution.warnings.append("symbolic params: the LP solver returned no basis to follow")
+    else:
+        solution.parametric = parametric_answer(model, problem, result)
 
 
 def _certify(lp: LinearProgram, solution: Any) -> None:

@@ -169,11 +169,6 @@ class VectorFunction:
                 scatter.add(out, family.broadcast(value))
         return out[:-1]
 
-    def jacobian_transpose_product(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """``J(x)^T y`` from the sparse pattern (no dense Jacobian)."""
-        return np.bincount(self.jacobian_cols, self.jacobian_values(x) * y[self.jacobian_rows],
-                           minlength=self.num_cols)
-
     def jacobian_dense(self, x: np.ndarray) -> np.ndarray:
         jac = np.zeros((self.num_rows, self.num_cols))
         jac[self.jacobian_rows, self.jacobian_cols] = self.jacobian_values(x)

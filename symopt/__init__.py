@@ -39,6 +39,10 @@ _LAZY = {
     "fit": "symopt.symbolic",
     "Solution": "symopt.solution.types",
     "analyze": "symopt.analysis",
+    "solve_many": "symopt.sweep.run",
+    "grid": "symopt.sweep.scenarios",
+    "starts": "symopt.sweep.scenarios",
+    "Sweep": "symopt.sweep.table",
 }
 
 __all__ = [
@@ -55,6 +59,7 @@ __all__ = [
     "tanh", "erf",
     # later stages (lazy)
     "solve", "solve_minimize", "solve_equations", "fit", "Solution", "analyze",
+    "solve_many", "grid", "starts", "Sweep",
 ]
 
 

@@ -23,21 +23,30 @@ from symopt.analysis import analyze
 from symopt.compile.linear import extract_linear
 from symopt.optimize.linear_program import LinearProgram
 from symopt.routing import route
+from symopt.sweep.multistart import best_of_starts
 
-__all__ = ["solve", "explain"]
+__all__ = ["solve", "explain", "compile_problem", "figures"]
 
 
 def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None,
-          options: dict | None = None, time_limit: float | None = None) -> Any:
-    """Solve a `Model` (or a `LinearProgram` read from a file) and return its `Solution`."""
+          options: dict | None = None, time_limit: float | None = None,
+          starts: Any = None, seed: int | None = None) -> Any:
+    """Solve a `Model` (or a `LinearProgram` read from a file) and return its `Solution`.
+
+    ``starts=K`` (or ``symopt.starts(K, seed=..., method="lhs")``) solves an NLP from K
+    start points inside the bounds and returns the best (`symopt.sweep.multistart`).
+    """
     clock = _Clock()
     if isinstance(model_or_lp, LinearProgram):
         structure, problem = _lp_structure(model_or_lp), model_or_lp
     else:
         structure = clock.lap("analyze", analyze, model_or_lp)
-        problem = clock.lap("compile", _compile, structure)
-    plan = clock.lap("route", route, structure, solver, method, options, **_figures(problem))
-    solution = clock.lap("solve", dispatch.run, problem, plan, time_limit)
+        problem = clock.lap("compile", compile_problem, structure)
+    plan = clock.lap("route", route, structure, solver, method, options, **figures(problem))
+    if starts is not None:
+        solution = clock.lap("solve", best_of_starts, problem, plan, starts, seed, time_limit)
+    else:
+        solution = clock.lap("solve", dispatch.run, problem, plan, time_limit)
     if not isinstance(model_or_lp, LinearProgram):
         clock.lap("write back", _write_back, model_or_lp, structure, solution)
     solution.timings.update(clock.times)
@@ -59,11 +68,12 @@ def explain(model: Any, solver: str | None = None, method: str | None = None,
       because only bounds on the variables: L-BFGS-B handles them directly
     """
     structure = analyze(model)
-    plan = route(structure, solver, method, options, **_figures(_compile(structure)))
+    plan = route(structure, solver, method, options, **figures(compile_problem(structure)))
     return structure.explain() + "\n" + plan.explain()
 
 
-def _compile(structure: Any) -> Any:
+def compile_problem(structure: Any) -> Any:
+    """The compiled problem of an analysed model: a LinearProgram or a nonlinear problem."""
     if structure.problem_class in ("LP", "MILP"):
         return extract_linear(structure)
     # sympy is loaded here, for nonlinear models only: LP runs never pay its import
@@ -73,7 +83,7 @@ def _compile(structure: Any) -> Any:
     return compile_model(structure)
 
 
-def _figures(problem: Any) -> dict:
+def figures(problem: Any) -> dict:
     """What routing needs to know about the compiled problem's size and shape."""
     figures = {"num_variables": int(problem.num_cols)}
     if hasattr(problem, "hessian_nnz") and problem.num_cols > 200:

@@ -19,17 +19,19 @@ from symopt.errors import InputError, ParseError, SymoptError
 __all__ = ["load", "loads", "read", "check", "check_text"]
 
 
-def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = None) -> Any:
+def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = None,
+          trace: Any = None) -> Any:
     """Parse and build `.opt` source text; returns a `BuildResult` (errors collected).
 
     A syntax error raises `symopt.ParseError` at once (nothing after it can be trusted).
+    ``trace`` is passed to `symopt.dsl.builder.build` (parameter sweeps).
     """
     from symopt.dsl.builder import build
     from symopt.dsl.parser import parse
     tree = parse(text, filename)
     base = Path(base_dir) if base_dir is not None else (
         Path(filename).resolve().parent if filename != "<string>" else Path.cwd())
-    return build(tree, text, filename, base)
+    return build(tree, text, filename, base, trace)
 
 
 def _text_of(path: str | Path) -> str:

@@ -69,6 +69,7 @@ class _Builder:
         self.data_table: Table | None = None      # the table of the 'data' statement
         self.square_check: list[tuple[Tree, int]] = []
         self.has_constraints = False
+        self.trace: Any = None                    # see build()
 
     # ---- driver -----------------------------------------------------------------------------
     def run(self, tree: Tree) -> BuildResult:
@@ -172,7 +173,7 @@ class _Builder:
         token = node.children[0]
         name = self.declare(token, "param")
         value, label = self.defining(name, node, lambda: param_values(self, node))
-        self.symbols.params[name] = value
+        self.symbols.params[name] = value if self.trace is None else self.trace(name, value)
         if label:
             self.symbols.param_sets[name] = label
         emit.add_param(self.model, name, value)
@@ -350,12 +351,17 @@ def _is_constant(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def build(tree: Tree, text: str, filename: str, base_dir: Path | None = None) -> BuildResult:
+def build(tree: Tree, text: str, filename: str, base_dir: Path | None = None,
+          trace: Any = None) -> BuildResult:
     """Turn a parsed `.opt` file into a `BuildResult` (model, options, all errors found).
 
     ``base_dir`` is where CSV files are looked up (default: the folder of ``filename``).
+    ``trace(name, value)``, if given, may replace a param's value in the expressions built
+    after it (`symopt.sweep` passes parameter placeholders); the model's Param keeps the numbers.
     """
     base = base_dir if base_dir is not None else Path(filename).resolve().parent
-    return _Builder(text, filename, base).run(tree)
+    builder = _Builder(text, filename, base)
+    builder.trace = trace
+    return builder.run(tree)
 
 

@@ -179,6 +179,7 @@ class Solution:
     history: list[float] = field(default_factory=list)          # objective per iteration
     raw: Any = None                                             # the solver's OptimizeResult
     problem: Any = None                                         # the compiled problem (e.g. LinearProgram), for plots
+    multistart: dict | None = None                              # solve(starts=K): starts, optimal, reached_best
 
     def variable(self, name: str) -> VariableResult:
         """The variable called ``name`` (e.g. ``"x[1,2]"``)."""

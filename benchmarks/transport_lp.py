@@ -4,7 +4,7 @@
     subject to  sum_j x[i, j] <= supply[i]    (300 rows)
                 sum_i x[i, j] >= demand[j]    (300 rows),   x >= 0
 
-The matrix is built by numpy index arithmetic as a `CSCMatrix`; HiGHS gets the same
+The matrix is built by numpy index arithmetic as a scipy.sparse CSC array; HiGHS gets the same
 arrays through ``scipy.optimize.linprog(method='highs')``. Prints the objective, the
 relative difference to HiGHS, iterations and wall time (median of ``--repeat`` runs)
 for the default native method, 'interior-point' (with and without crossover) and
@@ -26,8 +26,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 from symopt.optimize import solve_lp  # noqa: E402
-from symopt.optimize.linear_program import LinearProgram  # noqa: E402
-from symopt.optimize.sparse import CSCMatrix  # noqa: E402
+from symopt.optimize.linear_program import LinearProgram, csc_from_triplets  # noqa: E402
 
 
 def transportation_lp(size: int, seed: int = 2026) -> LinearProgram:
@@ -39,7 +38,7 @@ def transportation_lp(size: int, seed: int = 2026) -> LinearProgram:
     cost = rng.uniform(1, 50, (size, size))
     cols = np.arange(size * size)
     rows = np.concatenate([cols // size, size + cols % size])
-    A = CSCMatrix.from_coo(rows, np.concatenate([cols, cols]), np.ones(2 * cols.size),
+    A = csc_from_triplets(rows, np.concatenate([cols, cols]), np.ones(2 * cols.size),
                            (2 * size, size * size))
     row_lower = np.concatenate([np.full(size, -np.inf), demand])
     row_upper = np.concatenate([supply, np.full(size, np.inf)])

@@ -85,11 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", metavar="OUT", help="write the report to OUT")
     _add_solver_options(report)
 
-    export = commands.add_parser("export", help="write a linear model as .lp, .mps or .opt",
-                                 formatter_class=formatter, epilog=_epilog(),
-                                 description="Convert a linear model FILE to another format.")
+    export = commands.add_parser(
+        "export", help="write a model as .lp, .mps, .opt, LaTeX or derivative code",
+        formatter_class=formatter, epilog=_epilog(),
+        description="Convert a linear model FILE to another format (lp, mps, opt), or write "
+                    "a model file as a LaTeX document with its exact derivatives and KKT "
+                    "conditions (tex) or as a standalone numpy module of its exact "
+                    "derivatives (py).")
     export.add_argument("file", metavar="FILE")
-    export.add_argument("--to", required=True, choices=("lp", "mps", "opt"),
+    export.add_argument("--to", required=True, choices=("lp", "mps", "opt", "tex", "py"),
                         help="target format")
     export.add_argument("-o", "--output", metavar="OUT", help="write to OUT (default: stdout)")
     return parser
@@ -296,6 +300,8 @@ def _report(arguments: argparse.Namespace) -> int:
 
 def _export(arguments: argparse.Namespace) -> int:
     loaded = _load(arguments.file)
+    if arguments.to in ("tex", "py"):
+        return _write(arguments, _model_export(loaded, arguments.to, arguments.file))
     lp = loaded
     if hasattr(loaded, "model"):
         from symopt.compile.linear import extract_linear
@@ -309,6 +315,23 @@ def _export(arguments: argparse.Namespace) -> int:
     else:
         from symopt.io import format_mps
         text = format_mps(lp)
+    return _write(arguments, text)
+
+
+def _model_export(loaded: Any, to: str, path: str) -> str:
+    """LaTeX or derivative code of a model file; LP files hold no model to show."""
+    model = getattr(loaded, "model", None)
+    if model is None:
+        raise InputError(f"{path}: export --to {to} needs a model file (.opt); an LP or MPS "
+                         "file is a matrix without a model (export it --to opt first)")
+    if to == "tex":
+        from symopt.report.latex import latex_document
+        return latex_document(model)
+    from symopt.compile.export_py import derivative_module
+    return derivative_module(model)
+
+
+def _write(arguments: argparse.Namespace, text: str) -> int:
     if arguments.output:
         Path(arguments.output).write_text(text, encoding="utf-8")
         print(f"written to {arguments.output}", file=sys.stderr)

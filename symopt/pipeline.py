@@ -48,7 +48,7 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     else:
         solution = clock.lap("solve", dispatch.run, problem, plan, time_limit)
     if not isinstance(model_or_lp, LinearProgram):
-        clock.lap("write back", _write_back, model_or_lp, structure, solution)
+        clock.lap("write back", _write_back, structure, solution)
     solution.timings.update(clock.times)
     return solution
 
@@ -93,17 +93,14 @@ def figures(problem: Any) -> dict:
     return figures
 
 
-def _write_back(model: Any, structure: Any, solution: Any) -> None:
-    variables = {v.name: v for v in structure.variables}
+def _write_back(structure: Any, solution: Any) -> None:
+    """Values, duals and slacks onto the model objects each result stands for (by object)."""
     for result in solution.variables:
-        var = variables.get(result.name)
-        if var is not None:
-            var.value, var.reduced_cost = result.value, result.reduced_cost
-    rows = {r.name: r for r in structure.constraints}
+        if result.of is not None:
+            result.of.value, result.of.reduced_cost = result.value, result.reduced_cost
     for result in solution.constraints:
-        row = rows.get(result.name)
-        if row is not None:
-            row._set_result(activity=result.body, dual=result.dual, slack=result.slack)
+        if result.of is not None:
+            result.of._set_result(activity=result.body, dual=result.dual, slack=result.slack)
     if structure.objective is not None:
         structure.objective._set_result(solution.objective)
 

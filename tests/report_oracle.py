@@ -8,6 +8,8 @@ is imported only here, in tests.
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 from scipy.optimize import linprog
 
@@ -26,7 +28,7 @@ def native_solve_lp():
 
 
 def scipy_arrays(lp: LinearProgram):
-    dense = lp.A.to_dense()
+    dense = lp.A.toarray()
     equal = lp.row_lower == lp.row_upper
     upper = np.isfinite(lp.row_upper) & ~equal
     lower = np.isfinite(lp.row_lower) & ~equal
@@ -98,13 +100,20 @@ def solvers():
 
 # --- textbook LPs --------------------------------------------------------------------------
 
+def members(component: str, indices) -> tuple:
+    """Stand-ins for a model's indexed variables or constraints: what a compiled LP carries."""
+    return tuple(SimpleNamespace(component=component, index=tuple(i)) for i in indices)
+
+
 def production_lp() -> LinearProgram:
     """Wyndor Glass (Hillier & Lieberman): max 3 doors + 5 windows over three plants."""
     return LinearProgram.from_arrays(
         c=[3.0, 5.0], A=[[1, 0], [0, 2], [3, 2]], row_lower=[-np.inf] * 3,
         row_upper=[4, 12, 18], sense="max", name="wyndor", objective_name="profit",
         col_names=("make[doors]", "make[windows]"),
-        row_names=("hours[plant1]", "hours[plant2]", "hours[plant3]"))
+        row_names=("hours[plant1]", "hours[plant2]", "hours[plant3]"),
+        columns=members("make", [("doors",), ("windows",)]),
+        rows=members("hours", [("plant1",), ("plant2",), ("plant3",)]))
 
 
 PLANTS = {"seattle": 350.0, "san-diego": 600.0}
@@ -127,7 +136,9 @@ def transport_lp() -> LinearProgram:
     return LinearProgram.from_arrays(
         c=[90 * DISTANCE[a] / 1000 for a in arcs], A=A, row_lower=lower, row_upper=upper,
         name="trnsport", objective_name="cost",
-        col_names=tuple(f"ship[{p},{m}]" for p, m in arcs), row_names=tuple(names))
+        col_names=tuple(f"ship[{p},{m}]" for p, m in arcs), row_names=tuple(names),
+        columns=members("ship", arcs),
+        rows=members("supply", [(p,) for p in PLANTS]) + members("demand", [(m,) for m in MARKETS]))
 
 
 def diet_lp() -> LinearProgram:

@@ -132,6 +132,6 @@ def test_nonlinear_terms_that_cancel_are_affine():
     assert s.problem_class == "LP"
     lp = extract_linear(s)
     assert lp.c.tolist() == [2.0, 1.0] and lp.offset == 1.0
-    assert lp.A.to_dense().tolist() == [[1.0, 0.0]] and lp.row_lower.tolist() == [1.0]
+    assert lp.A.toarray().tolist() == [[1.0, 0.0]] and lp.row_lower.tolist() == [1.0]
     m.d = Constraint(expr=m.x * m.y + m.x * m.y <= 3)  # doubles, does not cancel
     assert analyze(m).nonlinear_term == "x*y"

@@ -60,7 +60,7 @@ def test_small_lp_arrays():
     lp = extract_linear(m)
     assert lp.sense == "max" and lp.offset == 5.0 and lp.objective_name == "profit"
     np.testing.assert_array_equal(lp.c, [3, 2])
-    np.testing.assert_array_equal(lp.A.to_dense(), [[1, 1], [1, -1], [2, -1]])
+    np.testing.assert_array_equal(lp.A.toarray(), [[1, 1], [1, -1], [2, -1]])
     np.testing.assert_array_equal(lp.row_lower, [-np.inf, 0, 1])
     np.testing.assert_array_equal(lp.row_upper, [4, 5, 1])
     np.testing.assert_array_equal(lp.col_lower, [0, -1])

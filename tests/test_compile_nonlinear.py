@@ -42,7 +42,7 @@ def test_values_jacobian_hessian_match_sympy():
     p = np.arange(1.0, 6.0)
     np.testing.assert_allclose(f.hessian_product(point, weights, p), np.array(hess) @ p, rtol=1e-12)
     csc = f.jacobian_csc(point)
-    np.testing.assert_allclose(csc.to_dense(), jac, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(csc.toarray(), jac, rtol=1e-12, atol=1e-14)
 
 
 def test_jacobian_pattern_is_sparse_and_exact():

@@ -9,9 +9,8 @@ from symopt.errors import InputError
 from symopt.optimize._linear.crossover import identify_basis
 from symopt.optimize._linear.hsd import solve_standard_form
 from symopt.optimize._linear.interior_point import solve_interior_point
-from symopt.optimize.linear_program import BasisStatus, LinearProgram
+from symopt.optimize.linear_program import BasisStatus, LinearProgram, csc_from_triplets
 from symopt.optimize._linear.normal_equations import NormalEquations
-from symopt.optimize.sparse import CSCMatrix
 from symopt.optimize._linear.standard_form import StandardForm
 
 RAW = {"crossover": False}
@@ -37,7 +36,7 @@ def random_lp(seed: int, m: int = 12, n: int = 18) -> LinearProgram:
 
 
 def highs(lp: LinearProgram):
-    A = lp.A.to_dense()
+    A = lp.A.toarray()
     eq = lp.row_lower == lp.row_upper
     up = ~eq & np.isfinite(lp.row_upper)
     lo = ~eq & np.isfinite(lp.row_lower)
@@ -126,7 +125,7 @@ def test_degenerate_and_redundant_equalities():
 
 def test_sparse_input_and_callback():
     calls = []
-    A = CSCMatrix.from_coo([0, 0, 1], [0, 1, 1], [1.0, 1.0, 1.0], (2, 2))
+    A = csc_from_triplets([0, 0, 1], [0, 1, 1], [1.0, 1.0, 1.0], (2, 2))
     lp = LinearProgram.from_arrays(c=[-1, -1], A=A, row_upper=[2, 1])
     res = solve_interior_point(lp, RAW, callback=calls.append)
     assert res.status == 0 and res.fun == pytest.approx(-2.0)
@@ -153,7 +152,7 @@ def test_standard_form_roundtrip_and_normal_equations():
     general, _ = form.recover(out.x, out.y)
     ref, _ = highs(lp)
     assert lp.c @ general[:lp.num_cols] == pytest.approx(ref.fun, rel=1e-7, abs=1e-7)
-    dense = form.A.to_dense()
+    dense = form.A.toarray()
     theta = np.random.default_rng(1).uniform(0.1, 10, dense.shape[1])
     ne = NormalEquations(form.A)
     ne.factorize(theta)

@@ -6,7 +6,7 @@ import pytest
 
 from symopt.errors import InputError
 from symopt.optimize import LinearProgram, linprog, solve_lp
-from symopt.optimize.sparse import CSCMatrix
+from symopt.optimize.linear_program import as_csc
 
 scipy_optimize = pytest.importorskip("scipy.optimize")
 scipy_sparse = pytest.importorskip("scipy.sparse")
@@ -145,7 +145,7 @@ def test_sparse_inputs_scipy_and_csc():
     problem = random_lp(7)
     theirs = reference(**problem)
     sparse = dict(problem, A_ub=scipy_sparse.csr_matrix(problem["A_ub"]),
-                  A_eq=CSCMatrix.from_dense(problem["A_eq"]))
+                  A_eq=as_csc(problem["A_eq"]))
     assert_same_solution(linprog(**sparse), theirs)
 
 

@@ -44,7 +44,7 @@ def test_maximisation_sense():
     lp = LinearProgram.from_arrays(c=[5, 4, 3], A=[[2, 3, 1], [4, 1, 2], [3, 4, 2]],
                                    row_upper=[5, 11, 8], integrality=np.ones(3), sense="max")
     res = solve_milp(lp)
-    ref = milp(-lp.c, constraints=LinearConstraint(lp.A.to_dense(), -np.inf, [5, 11, 8]),
+    ref = milp(-lp.c, constraints=LinearConstraint(lp.A.toarray(), -np.inf, [5, 11, 8]),
                integrality=np.ones(3))
     assert res.status == 0 and res.fun == pytest.approx(-ref.fun)
     assert res.mip_dual_bound >= res.fun - 1e-9

@@ -17,7 +17,7 @@ def lp_of(c, A, rl, ru, cl=None, cu=None, **kw):
 
 
 def highs_min(lp: LinearProgram):
-    A = lp.A.to_dense()
+    A = lp.A.toarray()
     eq = lp.row_lower == lp.row_upper
     up = ~eq & np.isfinite(lp.row_upper)
     lo = ~eq & np.isfinite(lp.row_lower)

@@ -44,7 +44,7 @@ def test_netlib_infeasible_problems_are_reported_infeasible(name):
 def test_duals_satisfy_optimality_conditions_on_netlib():
     lp, _ = load_netlib_npz(netlib_path("ADLITTLE"))
     res = solve_simplex(lp)
-    reduced = lp.c - lp.A.rmatvec(res.row_dual)
+    reduced = lp.c - (lp.A.T @ res.row_dual)
     np.testing.assert_allclose(reduced, res.col_dual, atol=1e-6 * np.abs(lp.c).max())
     basic = res.col_basis == BasisStatus.BASIC
     assert np.all(np.abs(res.col_dual[basic]) <= 1e-9)
@@ -61,7 +61,7 @@ def test_farkas_certificate_proves_infeasibility():
     y = res.farkas
     assert y is not None and np.abs(y).max() > 0
     # y @ (A x) ranges over an interval (x in its box) disjoint from y @ s (s in the row box)
-    coef = lp.A.rmatvec(y)
+    coef = (lp.A.T @ y)
     ax_low = np.sum(np.where(coef > 0, coef * lp.col_lower, coef * lp.col_upper))
     ax_high = np.sum(np.where(coef > 0, coef * lp.col_upper, coef * lp.col_lower))
     with np.errstate(invalid="ignore"):
@@ -179,8 +179,8 @@ def test_problem_without_rows():
 def test_primal_phase_alone_solves_beales_cycling_example():
     from symopt.optimize._linear.primal_simplex import run_primal
     from symopt.optimize._linear.simplex_state import IterationBudget, SimplexState
-    from symopt.optimize.sparse import CSCMatrix
-    A = CSCMatrix.from_dense([[0.25, -60, -0.04, 9], [0.5, -90, -0.02, 3], [0, 0, 1, 0]])
+    from symopt.optimize.linear_program import as_csc
+    A = as_csc([[0.25, -60, -0.04, 9], [0.5, -90, -0.02, 3], [0, 0, 1, 0]])
     cost = np.array([-0.75, 150, -0.02, 6, 0, 0, 0])
     lower = np.array([0, 0, 0, 0, -np.inf, -np.inf, -np.inf])
     upper = np.array([np.inf] * 4 + [0, 0, 1.0])

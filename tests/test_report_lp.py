@@ -35,7 +35,7 @@ def solved(lp, solve):
 
 def scipy_marginals(lp: LinearProgram) -> tuple[float, np.ndarray]:
     """Objective and row shadow prices of an LP with one-sided rows, straight from scipy."""
-    dense = lp.A.to_dense()
+    dense = lp.A.toarray()
     sign = 1.0 if lp.sense == "min" else -1.0
     upper = np.isfinite(lp.row_upper)
     # rows are one-sided here: '<=' rows as they are, '>=' rows negated
@@ -64,7 +64,7 @@ def test_duals_and_reduced_costs_match_scipy_highs(make, solve):
 
 
 def _rows_as_ub(lp):
-    dense = lp.A.to_dense()
+    dense = lp.A.toarray()
     upper = np.isfinite(lp.row_upper)
     return {"A_ub": np.where(upper[:, None], dense, -dense),
             "b_ub": np.where(upper, lp.row_upper, -lp.row_lower)}
@@ -190,7 +190,7 @@ def test_milp_reports_incumbent_bound_gap_and_fixed_lp_sensitivity(solve):
         s = solved(lp, solve)
     except ImportError as exc:  # symopt's branch and bound is still being written
         pytest.skip(f"MILP solver not available: {exc}")
-    res = linprog(-lp.c, A_ub=lp.A.to_dense(), b_ub=lp.row_upper, integrality=lp.integrality,
+    res = linprog(-lp.c, A_ub=lp.A.toarray(), b_ub=lp.row_upper, integrality=lp.integrality,
                   method="highs")
     assert s.mip.incumbent == pytest.approx(-res.fun)
     assert s.mip.gap <= 1e-6 and s.mip.bound == pytest.approx(-res.fun, rel=1e-6)

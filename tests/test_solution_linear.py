@@ -5,18 +5,23 @@ import numpy as np
 import pytest
 
 from report_oracle import infeasible_lp, scipy_solve_lp
-from symopt.optimize.linear_program import BasisStatus as B
-from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.linear_program import BasisStatus as B, LinearProgram
 from symopt.optimize.result import OptimizeResult
-from symopt.solution.linear import from_linear_program, slack_of, split_name
+from types import SimpleNamespace
+
+from symopt.solution.linear import from_linear_program, slack_of
 
 
 def never_solve(lp):
     raise AssertionError("no extra LP solve was expected here")
 
 
+COLUMNS = (SimpleNamespace(component="x", index=(1,)), SimpleNamespace(component="x", index=(2,)))
+
+
 def small_lp(**kwargs) -> LinearProgram:
     """min -x - 2y  s.t.  x + y <= 4, x, y >= 0: optimum (0, 4), objective -8."""
+    kwargs.setdefault("columns", COLUMNS)
     return LinearProgram.from_arrays(c=[-1.0, -2.0], A=[[1.0, 1.0]], row_lower=[-np.inf],
                                      row_upper=[4.0], col_names=("x[1]", "x[2]"),
                                      row_names=("cap",), name="small", **kwargs)
@@ -37,13 +42,12 @@ def small_result(**changes) -> OptimizeResult:
     return result
 
 
-@pytest.mark.parametrize("name,expected", [
-    ("ship[seattle,chicago]", ("ship", ("seattle", "chicago"))),
-    ("x[1,-2]", ("x", (1, -2))), ("profit", ("profit", ())), ("a[b]c", ("a[b]c", ())),
-    ("flow[ 3 , north ]", ("flow", (3, "north"))),
-])
-def test_split_name(name, expected):
-    assert split_name(name) == expected
+def test_component_and_index_come_from_the_objects_never_from_the_names():
+    s = from_linear_program(small_lp(), small_result(), solve=never_solve)
+    assert [(v.component, v.index, v.of) for v in s.variables] == \
+        [("x", (1,), COLUMNS[0]), ("x", (2,), COLUMNS[1])]
+    bare = from_linear_program(small_lp(columns=()), small_result(), solve=never_solve)
+    assert [(v.component, v.index) for v in bare.variables] == [("x[1]", ()), ("x[2]", ())]
 
 
 def test_values_duals_and_basis_words_are_copied():

@@ -25,10 +25,10 @@ from __future__ import annotations
 from typing import Union
 
 import numpy as np
+import scipy.sparse as sp
 
 from symopt.compile import cache
 from symopt.compile.templates import LinearPart, TermFamily
-from symopt.optimize.sparse import CSCMatrix
 
 __all__ = ["VectorFunction"]
 
@@ -174,11 +174,12 @@ class VectorFunction:
         jac[self.jacobian_rows, self.jacobian_cols] = self.jacobian_values(x)
         return jac
 
-    def jacobian_csc(self, x: np.ndarray) -> CSCMatrix:
+    def jacobian_csc(self, x: np.ndarray) -> sp.csc_array:
         indptr = np.zeros(self.num_cols + 1, dtype=np.intp)
         np.cumsum(np.bincount(self.jacobian_cols, minlength=self.num_cols), out=indptr[1:])
-        return CSCMatrix((self.num_rows, self.num_cols), indptr, self.jacobian_rows.copy(),
-                         self.jacobian_values(x))
+        order = np.argsort(self.jacobian_cols, kind="stable")
+        return sp.csc_array((self.jacobian_values(x)[order], self.jacobian_rows[order], indptr),
+                            shape=(self.num_rows, self.num_cols))
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
         """The gradient of the sum of all rows (for a scalar function: its gradient)."""

@@ -1,7 +1,7 @@
 """Linear extraction: a linear model straight into the arrays ``solve_lp`` takes.
 
 Rows' ``LinearExpr`` dicts go into coordinate triplets with one ``map`` per row (no sympy,
-no per-term objects), then into one ``CSCMatrix``. Fixed variables are not columns: their
+no per-term objects), then into one ``scipy.sparse.csc_array``. Fixed variables are not columns: their
 contribution moves into the objective offset and the row bounds.
 
 >>> from symopt.model import Model, Var, Objective, Constraint, NonNegativeReals, maximize
@@ -11,7 +11,7 @@ contribution moves into the objective offset and the row bounds.
 >>> m.profit = Objective(expr=3 * m.x + 2 * m.y, sense=maximize)
 >>> m.cap = Constraint(expr=m.x + m.y <= 4)
 >>> lp = extract_linear(m)
->>> lp.c, lp.sense, lp.A.to_dense(), lp.row_upper, lp.col_names
+>>> lp.c, lp.sense, lp.A.toarray(), lp.row_upper, lp.col_names
 (array([3., 2.]), 'max', array([[1., 1.]]), array([4.]), ('x', 'y'))
 """
 from __future__ import annotations
@@ -19,13 +19,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from symopt.analysis import Structure, analyze
 from symopt.errors import CompileError
 from symopt.model.component import paused_gc
 from symopt.model.constraints import ConstraintData
-from symopt.optimize.linear_program import LinearProgram
-from symopt.optimize.sparse import CSCMatrix
+from symopt.optimize.linear_program import LinearProgram, csc_from_triplets
 
 __all__ = ["extract_linear"]
 
@@ -60,6 +60,7 @@ def _extract(structure: Structure) -> LinearProgram:
         name=structure.model_name, objective_name=objective.name if objective else "obj",
         col_names=tuple(v.name for v in columns),
         row_names=tuple(r.name for r in structure.constraints),
+        columns=tuple(columns), rows=tuple(structure.constraints),
     )
 
 
@@ -76,7 +77,7 @@ def _objective(structure: Structure, column_of: dict) -> tuple[np.ndarray, float
     return c, float(offset)
 
 
-def _rows(rows: tuple[ConstraintData, ...], column_of: dict) -> tuple[CSCMatrix, np.ndarray, np.ndarray]:
+def _rows(rows: tuple[ConstraintData, ...], column_of: dict) -> tuple[sp.csc_array, np.ndarray, np.ndarray]:
     m = len(rows)
     cols: list[int] = []
     values: list[float] = []
@@ -100,7 +101,7 @@ def _rows(rows: tuple[ConstraintData, ...], column_of: dict) -> tuple[CSCMatrix,
             upper[i] = row.upper - shift
     sizes = np.diff(ends, prepend=0)
     row_index = np.repeat(np.arange(m, dtype=np.int64), sizes)
-    A = CSCMatrix.from_coo(row_index, np.asarray(cols, dtype=np.int64),
+    A = csc_from_triplets(row_index, np.asarray(cols, dtype=np.int64),
                            np.asarray(values, dtype=float), (m, len(column_of)))
     return A, lower, upper
 

@@ -31,8 +31,7 @@ import numpy as np
 
 from symopt.errors import ParseError, SourceLocation
 from symopt.io.text import format_number as _num, open_text, unique_name, write_text
-from symopt.optimize.linear_program import LinearProgram
-from symopt.optimize.sparse import CSCMatrix
+from symopt.optimize.linear_program import LinearProgram, csc_from_triplets, triplets
 
 __all__ = ["read_lp", "parse_lp", "write_lp", "format_lp"]
 
@@ -60,6 +59,7 @@ _TOKEN = re.compile(r"""
   | (?P<bad>[\[\]^*/])
   | (?P<name>[A-Za-z_!"#$%&()/,.;?@`'{}|~][A-Za-z0-9_!"#$%&()/,.;?@`'{}|~\[\]]*)
 """, re.VERBOSE | re.IGNORECASE)
+_KEYWORD_NAME = re.compile(r"(inf(inity)?|free)\b", re.IGNORECASE)
 _SENSE = {"<=": "<=", "=<": "<=", "<": "<=", ">=": ">=", "=>": ">=", ">": ">=", "=": "="}
 
 
@@ -303,7 +303,7 @@ class _LpReader:
         integrality = np.zeros(n, dtype=np.int8)
         integrality[list(self.integer)] = 1
         lp = LinearProgram(
-            c=c, A=CSCMatrix.from_coo(rows, cols, values, (m, n)),
+            c=c, A=csc_from_triplets(rows, cols, values, (m, n)),
             row_lower=np.array([r[2] for r in self.rows], dtype=float).reshape(m),
             row_upper=np.array([r[3] for r in self.rows], dtype=float).reshape(m),
             col_lower=lower, col_upper=upper, offset=self.offset, sense=self.sense,
@@ -335,7 +335,7 @@ def format_lp(lp: LinearProgram) -> str:
     out.append(_wrap(f" {objective}:", terms, constant or (" 0" if not terms else "")))
     out.append("Subject To")
     row_terms: list[list[tuple[float, str]]] = [[] for _ in range(lp.num_rows)]
-    for i, j, v in zip(*lp.A.to_coo()):
+    for i, j, v in zip(*triplets(lp.A)):
         row_terms[i].append((v, cols[j]))
     for i, name in enumerate(rows):
         lo, hi = lp.row_lower[i], lp.row_upper[i]
@@ -379,12 +379,18 @@ def _wrap(head: str, terms: list[tuple[float, str]], tail: str) -> str:
 
 def _lp_names(names, taken: set[str]) -> list[str]:
     """Names the LP format accepts: brackets become parentheses, spaces underscores,
-    a leading digit, period or 'e<digit>' gets an underscore; duplicates get a suffix."""
+    a leading digit, period or 'e<digit>' gets an underscore, and so does a name the reader
+    would take for a keyword (``inf``, ``free``, a section word); duplicates get a suffix.
+
+    >>> _lp_names(["inf", "x[new york]", "end", "Infinity(2)", "info"], set())
+    ['_inf', 'x(new_york)', '_end', '_Infinity(2)', 'info']
+    """
     out = []
     for name in names:
         text = str(name).replace("[", "(").replace("]", ")").replace(" ", "_")
         text = re.sub(r"[^A-Za-z0-9_!\"#$%&()/,.;?@`'{}|~]", "_", text)
-        if not text or text[0].isdigit() or text[0] == "." or re.match(r"[eE](\d|[eE]|$)", text):
+        if (not text or text[0].isdigit() or text[0] == "." or re.match(r"[eE](\d|[eE]|$)", text)
+                or _KEYWORD_NAME.match(text) or _HEADER.match(text)):
             text = "_" + text
         out.append(unique_name(text, taken))
     return out

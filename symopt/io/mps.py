@@ -35,15 +35,15 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from symopt.errors import ParseError, SourceLocation
-from symopt.io.text import format_number as _num, open_text, write_text
-from symopt.optimize.linear_program import LinearProgram
-from symopt.optimize.sparse import CSCMatrix
+from symopt.io.text import format_number as _num, open_text, unique_name, write_text
+from symopt.optimize.linear_program import LinearProgram, compressed_entries, csc_from_triplets
 
 __all__ = ["read_mps", "parse_mps", "write_mps", "format_mps"]
 
@@ -280,7 +280,7 @@ class _MpsReader:
             raise ParseError(f"{self.filename}: no ROWS or COLUMNS: this is not an MPS file")
         m, n = len(self.row_types), len(self.col_index)
         rows, cols, values = self.triplets
-        A = CSCMatrix.from_coo(rows, cols, values, (m, n))
+        A = csc_from_triplets(rows, cols, values, (m, n))
         rhs = np.zeros(m)
         for i, v in self.rhs.items():
             rhs[i] = v
@@ -362,10 +362,11 @@ def write_mps(lp: LinearProgram, path: str | Path) -> None:
 def format_mps(lp: LinearProgram) -> str:
     """The free-format MPS text of ``lp``; ranged rows use RANGES, integers use MARKER.
 
-    Names must not contain white space (MPS cannot represent it).
+    Names are display text: free MPS separates fields by white space, so each run of
+    white space in a name is written as ``_`` (and a clash with another name gets a suffix).
     """
     col_names, row_names = _mps_names(lp)
-    objective = _unique(lp.objective_name or "obj", set(row_names))
+    objective = _mps_words([lp.objective_name or "obj"], set(row_names))[0]
     out = [f"NAME {lp.name or 'symopt'}"]
     if lp.sense == "max":
         out += ["OBJSENSE", "    MAX"]
@@ -382,7 +383,7 @@ def format_mps(lp: LinearProgram) -> str:
             tag = "INTORG" if not marker_open else "INTEND"
             out.append(f"    MARKER  'MARKER'  '{tag}'")
             marker_open = not marker_open
-        rows, values = lp.A.column(j)
+        rows, values = compressed_entries(lp.A, j)
         entries = [(objective, lp.c[j])] if lp.c[j] != 0 else []
         entries += [(row_names[i], v) for i, v in zip(rows, values)]
         if not entries:
@@ -429,17 +430,15 @@ def _bound_lines(lp: LinearProgram, names: list[str], integer: np.ndarray) -> li
 
 
 def _mps_names(lp: LinearProgram) -> tuple[list[str], list[str]]:
-    for kind, names in (("column", lp.col_names), ("row", lp.row_names)):
-        for name in names:
-            if not name or any(ch.isspace() for ch in name):
-                raise ValueError(f"{kind} name {name!r} contains white space; MPS cannot hold it")
-    cols = list(lp.col_names) or [f"x{j + 1}" for j in range(lp.num_cols)]
-    rows = list(lp.row_names) or [f"c{i + 1}" for i in range(lp.num_rows)]
+    cols = _mps_words(lp.col_names or [f"x{j + 1}" for j in range(lp.num_cols)], set())
+    rows = _mps_words(lp.row_names or [f"c{i + 1}" for i in range(lp.num_rows)], set(cols))
     return cols, rows
 
 
-def _unique(name: str, taken: set[str]) -> str:
-    candidate = name
-    while candidate in taken:
-        candidate += "_"
-    return candidate
+def _mps_words(names: Any, taken: set[str]) -> list[str]:
+    """Names as single MPS words: white space becomes ``_``; duplicates get a suffix.
+
+    >>> _mps_words(["ship[new york]", "ship[new_york]", ""], set())
+    ['ship[new_york]', 'ship[new_york]_2', '_']
+    """
+    return [unique_name("_".join(str(name).split()) or "_", taken) for name in names]

@@ -25,6 +25,7 @@ from symopt.model.components import Var
 from symopt.model.constraints import Constraint, ConstraintData, Objective
 from symopt.model.convert import from_sympy
 from symopt.model.expr import Expr, Relation, VarData, as_expression
+from symopt.model.latex import model_latex
 from symopt.model.terms import evaluate
 
 __all__ = ["Model", "value"]
@@ -158,6 +159,26 @@ class Model:
         ``"text"``, ``"md"``, ``"html"`` or ``"json"``."""
         solution = getattr(self, "_last_solution", None) or self.solve()
         return solution.report(format=format)
+
+    def to_latex(self, max_rows: int = 6) -> str:
+        """The model as a LaTeX ``align*`` display in the user's names (see `model_latex`).
+
+        >>> from symopt.model.components import Var
+        >>> from symopt.model.constraints import Objective
+        >>> m = Model("tiny")
+        >>> m.x = Var(bounds=(0, 4))
+        >>> m.obj = Objective(expr=3 * m.x)
+        >>> print(m.to_latex())
+        \\begin{align*}
+        \\min \\quad & 3 x && \\text{(obj)} \\\\
+        & 0 \\le x \\le 4
+        \\end{align*}
+        """
+        return model_latex(self, max_rows=max_rows)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter shows a model as its formulation."""
+        return "$$" + self.to_latex() + "$$"
 
     def __repr__(self) -> str:
         return f"<Model {self.name!r}: {len(self._components)} components>"

@@ -16,7 +16,6 @@ from typing import Any
 _EXPORTS = {
     "OptimizeResult": "symopt.optimize.result",
     "OptimizeWarning": "symopt.optimize.result",
-    "CSCMatrix": "symopt.optimize.sparse",
     "LinearProgram": "symopt.optimize.linear_program",
     "BasisStatus": "symopt.optimize.linear_program",
     "METHODS": "symopt.optimize.methods",

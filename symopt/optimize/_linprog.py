@@ -21,12 +21,12 @@ import time
 from typing import Any, Callable
 
 import numpy as np
+import scipy.sparse as sp
 
 from symopt.errors import InputError
-from symopt.optimize.linear_program import BasisStatus, LinearProgram
+from symopt.optimize.linear_program import BasisStatus, LinearProgram, as_csc
 from symopt.optimize.methods import lookup
 from symopt.optimize.result import OptimizeResult
-from symopt.optimize.sparse import CSCMatrix, as_csc
 
 __all__ = ["linprog", "solve_lp", "choose_method", "to_linear_program"]
 
@@ -118,7 +118,7 @@ def linprog(c: Any, A_ub: Any = None, b_ub: Any = None, A_eq: Any = None, b_eq: 
     Parameters
     ----------
     c : array_like, shape (n,)
-    A_ub, A_eq : array_like, CSCMatrix or scipy.sparse matrix, optional
+    A_ub, A_eq : array_like or scipy.sparse matrix, optional
     b_ub, b_eq : array_like, optional
     bounds : pair or sequence of pairs, optional
         ``(lb, ub)`` for all variables or one pair per variable; None means unbounded.
@@ -189,11 +189,10 @@ def _vector(value: Any, name: str) -> np.ndarray:
 
 
 def _constraint_block(A: Any, b: Any, n: int, a_name: str, b_name: str):
-    if A is None or (not hasattr(A, "tocsc") and not isinstance(A, CSCMatrix)
-                     and np.size(A) == 0):
+    if A is None or (not sp.issparse(A) and np.size(A) == 0):
         if b is not None and np.size(b) > 0:
             raise InputError(f"{b_name} is given but {a_name} is not")
-        return CSCMatrix.empty(0, n), np.zeros(0)
+        return sp.csc_array((0, n)), np.zeros(0)
     try:
         matrix = as_csc(A, a_name)
     except (TypeError, ValueError) as exc:
@@ -262,15 +261,12 @@ def _integrality(integrality: Any, n: int) -> np.ndarray | None:
     return flags.copy() if flags.any() else None
 
 
-def _stack(top: CSCMatrix, bottom: CSCMatrix, n: int) -> CSCMatrix:
+def _stack(top: sp.csc_array, bottom: sp.csc_array, n: int) -> sp.csc_array:
     if bottom.shape[0] == 0:
         return top
     if top.shape[0] == 0:
         return bottom
-    r1, c1, v1 = top.to_coo()
-    r2, c2, v2 = bottom.to_coo()
-    return CSCMatrix.from_coo(np.concatenate([r1, r2 + top.shape[0]]), np.concatenate([c1, c2]),
-                              np.concatenate([v1, v2]), (top.shape[0] + bottom.shape[0], n))
+    return sp.vstack([top, bottom], format="csc")
 
 
 def _scipy_result(result: OptimizeResult, lp: LinearProgram, m_ub: int) -> OptimizeResult:

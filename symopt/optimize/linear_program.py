@@ -7,8 +7,11 @@
 
 The form holds ranges, equalities (row_lower == row_upper) and free rows alike, so
 the MPS/LP readers, the model compiler and `linprog`'s scipy-style arrays all map
-into it without loss; the native LP methods solve it, and row/column names travel
-with it so that results can be read back in the user's terms.
+into it without loss; the native LP methods solve it. ``columns`` and ``rows`` hold the
+objects the columns and rows stand for (a model's variables and constraints; empty for
+an LP read from a file or built from arrays): results are mapped back by these objects.
+``col_names`` and ``row_names`` are for display only; each file writer quotes or
+escapes them into its own alphabet.
 
 >>> lp = LinearProgram.from_arrays(c=[1, 2], A=[[1, 1]], row_lower=[1], row_upper=[np.inf])
 >>> lp.num_rows, lp.num_cols, lp.col_lower
@@ -21,10 +24,50 @@ from enum import IntEnum
 from typing import Any, Sequence
 
 import numpy as np
+import scipy.sparse as sp
 
-from symopt.optimize.sparse import CSCMatrix, as_csc
+__all__ = ["LinearProgram", "BasisStatus", "csc_from_triplets", "as_csc", "triplets",
+           "compressed_entries"]
 
-__all__ = ["LinearProgram", "BasisStatus"]
+
+def csc_from_triplets(rows: Any, cols: Any, values: Any, shape: tuple[int, int]) -> sp.csc_array:
+    """A canonical CSC array from triplets: duplicates summed, zeros dropped, rows sorted."""
+    rows = np.asarray(rows, dtype=np.int64).ravel()
+    cols = np.asarray(cols, dtype=np.int64).ravel()
+    values = np.asarray(values, dtype=float).ravel()
+    if not (rows.size == cols.size == values.size):
+        raise ValueError("rows, cols and values must have the same length")
+    matrix = sp.coo_array((values, (rows, cols)), shape=(int(shape[0]), int(shape[1]))).tocsc()
+    return _canonical(matrix)
+
+
+def as_csc(matrix: Any, name: str = "A") -> sp.csc_array:
+    """Accept a scipy.sparse matrix or array, or a dense 2-D array-like, as canonical CSC."""
+    if sp.issparse(matrix):
+        return _canonical(sp.csc_array(matrix, dtype=float, copy=True))
+    array = np.asarray(matrix, dtype=float)
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D matrix, got an array of shape {array.shape}")
+    return _canonical(sp.csc_array(array))
+
+
+def triplets(matrix: sp.sparray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, cols, values) of a sparse matrix; a CSC matrix gives them in column order."""
+    coo = matrix.tocoo()
+    return np.asarray(coo.row, dtype=np.int64), np.asarray(coo.col, dtype=np.int64), coo.data
+
+
+def compressed_entries(matrix: sp.sparray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and values of column k of a CSC matrix (row k of a CSR matrix)."""
+    lo, hi = matrix.indptr[k], matrix.indptr[k + 1]
+    return matrix.indices[lo:hi], matrix.data[lo:hi]
+
+
+def _canonical(matrix: sp.csc_array) -> sp.csc_array:
+    matrix.sum_duplicates()
+    matrix.eliminate_zeros()
+    matrix.sort_indices()
+    return matrix
 
 
 class BasisStatus(IntEnum):
@@ -41,7 +84,7 @@ class LinearProgram:
     """An LP (or MILP when ``integrality`` has ones) in general bounded form."""
 
     c: np.ndarray
-    A: CSCMatrix
+    A: sp.csc_array
     row_lower: np.ndarray
     row_upper: np.ndarray
     col_lower: np.ndarray
@@ -53,6 +96,8 @@ class LinearProgram:
     objective_name: str = "obj"
     col_names: tuple[str, ...] = field(default=())
     row_names: tuple[str, ...] = field(default=())
+    columns: tuple = field(default=())     # the objects behind the columns (display aside)
+    rows: tuple = field(default=())        # the objects behind the rows
 
     @classmethod
     def from_arrays(
@@ -62,7 +107,7 @@ class LinearProgram:
         """Build from array-likes; columns default to ``x >= 0``, names to ``x1.., c1..``."""
         c = np.asarray(c, dtype=float).ravel()
         n = c.size
-        A = CSCMatrix.empty(0, n) if A is None else as_csc(A)
+        A = sp.csc_array((0, n)) if A is None else as_csc(A)
         m = A.shape[0]
         row_lower = np.full(m, -np.inf) if row_lower is None else np.asarray(row_lower, float)
         row_upper = np.full(m, np.inf) if row_upper is None else np.asarray(row_upper, float)

@@ -32,8 +32,7 @@ from typing import Any, Callable
 import numpy as np
 
 from symopt import optimize
-from symopt.optimize.linear_program import LinearProgram
-from symopt.optimize.sparse import CSCMatrix
+from symopt.optimize.linear_program import LinearProgram, csc_from_triplets, triplets
 from symopt.solution.types import Infeasibility
 
 __all__ = [
@@ -96,7 +95,7 @@ def shrink_to_support(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray,
                       y: np.ndarray) -> None:
     """Keep only the rows a certificate uses and the column bounds it needs (in place)."""
     rows &= np.abs(y) > 0
-    cols &= np.abs(lp.A.rmatvec(y)) > ROUNDOFF * max(1.0, float(np.abs(y).max()))
+    cols &= np.abs((lp.A.T @ y)) > ROUNDOFF * max(1.0, float(np.abs(y).max()))
 
 
 def bounded(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
@@ -130,7 +129,7 @@ def find_iis(lp: LinearProgram, solve: SolveLP | None = None,
     certificate = farkas_certificate(lp, rows, cols, solve)
     if certificate is not None:
         support_rows = rows & (np.abs(certificate) > TOL)
-        support_cols = cols & (np.abs(lp.A.rmatvec(certificate))
+        support_cols = cols & (np.abs((lp.A.T @ certificate))
                                > ROUNDOFF * max(1.0, float(np.abs(certificate).max())))
         if is_infeasible(lp, support_rows, support_cols, solve):
             rows, cols = support_rows, support_cols
@@ -155,12 +154,12 @@ def find_iis(lp: LinearProgram, solve: SolveLP | None = None,
 def elastic_problem(lp: LinearProgram) -> LinearProgram:
     """The auxiliary LP ``min sum(p + q)`` s.t. ``l <= A x + p - q <= u``, x in its bounds."""
     m, n = lp.A.shape
-    r, c, v = lp.A.to_coo()
+    r, c, v = triplets(lp.A)
     eye = np.arange(m)
     rows = np.concatenate([r, eye, eye])
     cols = np.concatenate([c, n + eye, n + m + eye])
     vals = np.concatenate([v, np.ones(m), -np.ones(m)])
-    A = CSCMatrix.from_coo(rows, cols, vals, (m, n + 2 * m))
+    A = csc_from_triplets(rows, cols, vals, (m, n + 2 * m))
     return LinearProgram(
         c=np.concatenate([np.zeros(n), np.ones(2 * m)]), A=A,
         row_lower=lp.row_lower.copy(), row_upper=lp.row_upper.copy(),
@@ -177,7 +176,7 @@ def certificate_gap(lp: LinearProgram, y: np.ndarray) -> float:
     """
     with np.errstate(invalid="ignore"):
         b = np.where(y > 0, lp.row_lower, np.where(y < 0, lp.row_upper, 0.0))
-        g = lp.A.rmatvec(y)
+        g = (lp.A.T @ y)
         g[np.abs(g) <= ROUNDOFF * max(1.0, float(np.abs(y).max(initial=0.0)))] = 0.0
         ends = np.where(g > 0, lp.col_upper, np.where(g < 0, lp.col_lower, 0.0))
         if not (np.isfinite(b[y != 0]).all() and np.isfinite(ends[g != 0]).all()):
@@ -227,7 +226,7 @@ def linear_text(terms: list[tuple[str, float]]) -> str:
 
 
 def row_terms(lp: LinearProgram, row: int, scale: float = 1.0) -> list[tuple[str, float]]:
-    dense = lp.A.select_rows([row]).to_dense()[0]
+    dense = lp.A[[row], :].toarray()[0]
     return [(lp.col_names[j], scale * float(dense[j])) for j in np.flatnonzero(dense)]
 
 
@@ -247,7 +246,7 @@ def explain_certificate(lp: LinearProgram, certificate: dict[str, float]) -> str
                      + ("" if y[i] > 0 else f"   i.e. {linear_text(row_terms(lp, i, -1.0))} >= {-bound:.6g}"))
     b = np.where(y > 0, lp.row_lower, np.where(y < 0, lp.row_upper, 0.0))
     rhs = float(y[y != 0] @ b[y != 0])
-    g = lp.A.rmatvec(y)
+    g = (lp.A.T @ y)
     g[np.abs(g) <= TOL] = 0.0
     lhs_terms = [(lp.col_names[j], float(g[j])) for j in np.flatnonzero(g)]
     ends = np.where(g > 0, lp.col_upper, np.where(g < 0, lp.col_lower, 0.0))

@@ -105,7 +105,7 @@ def convergence_plot(solution: Solution) -> Plot | None:
 
 def boundary_lines(lp: Any) -> list[tuple[np.ndarray, float, str]]:
     """Every finite row or column bound as ``(a, b, label)`` meaning ``a @ (x, y) = b``."""
-    dense = lp.A.to_dense()
+    dense = lp.A.toarray()
     lines = []
     for i, name in enumerate(lp.row_names):
         for bound in {lp.row_lower[i], lp.row_upper[i]}:
@@ -120,7 +120,7 @@ def boundary_lines(lp: Any) -> list[tuple[np.ndarray, float, str]]:
 
 def feasible(lp: Any, points: np.ndarray, tol: float = 1e-7) -> np.ndarray:
     """Mask of the points (k, 2) that satisfy every row and bound of a two-column LP."""
-    activity = points @ lp.A.to_dense().T
+    activity = points @ lp.A.toarray().T
     scale = tol * (1.0 + np.abs(activity))
     rows = np.all((activity >= lp.row_lower - scale) & (activity <= lp.row_upper + scale), axis=1)
     cols = np.all((points >= lp.col_lower - tol) & (points <= lp.col_upper + tol), axis=1)

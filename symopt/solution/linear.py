@@ -18,7 +18,7 @@ get an IIS with a Farkas certificate, or an unbounded ray, from
 ...     message="optimal", nit=1, row_dual=np.array([1.0]), col_dual=np.array([0.0]))
 >>> solution = from_linear_program(lp, result)
 >>> solution.variable("x[1]").component, solution.variable("x[1]").index
-('x', (1,))
+('x[1]', ())
 >>> solution.constraint("need").dual, solution.constraint("need").binding
 (1.0, True)
 """
@@ -33,10 +33,10 @@ from symopt import optimize
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
 from symopt.report import diagnostics
 from symopt.solution.types import (
-    ConstraintResult, MipInfo, Range, Solution, VariableResult,
+    ConstraintResult, MipInfo, Range, Solution, VariableResult, identify,
 )
 
-__all__ = ["from_linear_program", "split_name", "STATUS_BY_CODE", "BASIS_WORDS"]
+__all__ = ["from_linear_program", "STATUS_BY_CODE", "BASIS_WORDS"]
 
 STATUS_BY_CODE = {0: "optimal", 1: "iteration_limit", 2: "infeasible", 3: "unbounded",
                   4: "numerical"}
@@ -44,19 +44,6 @@ BASIS_WORDS = {BasisStatus.BASIC: "basic", BasisStatus.AT_LOWER: "at lower",
                BasisStatus.AT_UPPER: "at upper", BasisStatus.ZERO: "free"}
 INFINITY = 1e20
 TOL = 1e-9
-
-
-def split_name(name: str) -> tuple[str, tuple]:
-    """``"ship[seattle,chicago]"`` -> ``("ship", ("seattle", "chicago"))``; integers stay ints.
-
-    >>> split_name("x[1,a]"), split_name("profit")
-    (('x', (1, 'a')), ('profit', ()))
-    """
-    if not name.endswith("]") or "[" not in name:
-        return name, ()
-    component, _, inside = name[:-1].partition("[")
-    parts = [p.strip() for p in inside.split(",")]
-    return component, tuple(int(p) if p.lstrip("-").isdigit() else p for p in parts)
 
 
 def clean(values: Any, size: int) -> np.ndarray:
@@ -135,14 +122,15 @@ def variables_of(lp: LinearProgram, result: Any, x: np.ndarray, fun: float) -> l
     integer = (np.zeros(n, bool) if lp.integrality is None
                else np.asarray(lp.integrality).astype(bool))
     out = []
+    columns = lp.columns or (None,) * n
     for j in range(n):
-        component, index = split_name(lp.col_names[j])
+        component, index = identify(columns[j], lp.col_names[j])
         out.append(VariableResult(
             name=lp.col_names[j], component=component, index=index, value=float(x[j]),
             lower=float(lp.col_lower[j]), upper=float(lp.col_upper[j]),
             is_integer=bool(integer[j]),
             reduced_cost=None if np.isnan(reduced[j]) else float(reduced[j]),
-            basis=words[j], cost=float(lp.c[j]), cost_range=ranges[j]))
+            basis=words[j], cost=float(lp.c[j]), cost_range=ranges[j], of=columns[j]))
     return out
 
 
@@ -154,14 +142,15 @@ def constraints_of(lp: LinearProgram, result: Any, x: np.ndarray, fun: float) ->
     words = basis_words(result.get("row_basis"), m)
     ranges = rhs_ranges(lp, result.get("sensitivity"), np.nan_to_num(duals), fun)
     out = []
+    rows = lp.rows or (None,) * m
     for i in range(m):
-        component, index = split_name(lp.row_names[i])
+        component, index = identify(rows[i], lp.row_names[i])
         out.append(ConstraintResult(
             name=lp.row_names[i], component=component, index=index, body=float(body[i]),
             lower=float(lp.row_lower[i]), upper=float(lp.row_upper[i]),
             slack=slack_of(body[i], lp.row_lower[i], lp.row_upper[i]),
             dual=None if np.isnan(duals[i]) else float(duals[i]),
-            basis=words[i], rhs_range=ranges[i]))
+            basis=words[i], rhs_range=ranges[i], of=rows[i]))
     return out
 
 

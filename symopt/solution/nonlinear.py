@@ -24,7 +24,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from symopt.solution.types import ConstraintResult, FitData, Solution, VariableResult
+from symopt.solution.types import ConstraintResult, FitData, Solution, VariableResult, identify
 
 __all__ = ["from_minimize", "from_root", "from_fit", "status_of", "History"]
 
@@ -66,22 +66,16 @@ class History:
             self.values.append(float(self.objective(np.asarray(x, dtype=float))))
 
 
-def _name_parts(obj: Any, name: str) -> tuple[str, tuple]:
-    component = getattr(obj, "component", None)
-    if isinstance(component, str):
-        return component, tuple(getattr(obj, "index", ()) or ())
-    return name, ()
-
-
 def _variables(problem: Any, x: np.ndarray, lower: np.ndarray, upper: np.ndarray,
                names: Sequence[str], reduced: np.ndarray | None = None) -> list[VariableResult]:
     columns = getattr(problem, "columns", ()) or (None,) * len(names)
     out = []
     for j, name in enumerate(names):
-        component, index = _name_parts(columns[j], name)
+        component, index = identify(columns[j], name)
         out.append(VariableResult(name=name, component=component, index=index, value=float(x[j]),
                                   lower=float(lower[j]), upper=float(upper[j]),
-                                  reduced_cost=None if reduced is None else float(reduced[j])))
+                                  reduced_cost=None if reduced is None else float(reduced[j]),
+                                  of=columns[j]))
     return out
 
 
@@ -138,8 +132,8 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
     body = nlp.constraints.values(x)
     duals = _row_duals(nlp, result.get("multipliers"))
     constraints = [
-        ConstraintResult(name=name, component=_name_parts(obj, name)[0],
-                         index=_name_parts(obj, name)[1], body=float(body[i]),
+        ConstraintResult(name=name, component=identify(obj, name)[0],
+                         index=identify(obj, name)[1], body=float(body[i]), of=obj,
                          lower=float(nlp.row_lower[i]), upper=float(nlp.row_upper[i]),
                          slack=_slack(float(body[i]), nlp.row_lower[i], nlp.row_upper[i]),
                          dual=None if duals is None else float(duals[i]))
@@ -172,8 +166,8 @@ def from_root(system: Any, result: Any, plan: Any = None) -> Solution:
     x = np.asarray(result["x"], dtype=float)
     residual = system.fun(x)
     rows = system.rows or (None,) * system.num_rows
-    constraints = [ConstraintResult(name=name, component=_name_parts(obj, name)[0],
-                                    index=_name_parts(obj, name)[1], body=float(residual[i]),
+    constraints = [ConstraintResult(name=name, component=identify(obj, name)[0],
+                                    index=identify(obj, name)[1], body=float(residual[i]), of=obj,
                                     lower=0.0, upper=0.0, slack=float(abs(residual[i])))
                    for i, (name, obj) in enumerate(zip(system.row_names, rows))]
     norm = float(np.linalg.norm(residual))

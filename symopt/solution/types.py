@@ -25,7 +25,7 @@ import numpy as np
 
 __all__ = [
     "Range", "VariableResult", "ConstraintResult", "FitData", "Infeasibility",
-    "MipInfo", "Solution", "STATUS_NAMES",
+    "MipInfo", "Solution", "STATUS_NAMES", "identify",
 ]
 
 #: Names of the solver status codes, shared with the CLI and reports.
@@ -37,6 +37,22 @@ STATUS_NAMES = {
     "numerical": "the solver met numerical difficulties",
     "failed": "the solver did not converge",
 }
+
+
+def identify(entity: Any, name: str) -> tuple[str, tuple]:
+    """``(component, index)`` of the object behind a column or row, never parsed from a name.
+
+    A model variable or constraint knows its component and index (set members exactly as
+    declared: ``Set(["1", "a,b"])`` gives the indices ``('1',)`` and ``('a,b',)``); anything
+    else (a column read from a file, a sympy symbol) is its own component with no index.
+
+    >>> identify(None, "ship[a,b]")
+    ('ship[a,b]', ())
+    """
+    component = getattr(entity, "component", None)
+    if isinstance(component, str):
+        return component, tuple(getattr(entity, "index", ()) or ())
+    return name, ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,7 @@ class VariableResult:
     basis: str | None = None      # "basic", "at lower", "at upper", "free" (LP only)
     cost: float | None = None     # objective coefficient (LP only)
     cost_range: Range | None = None
+    of: Any = field(default=None, repr=False, compare=False)  # the model variable, if any
 
 
 @dataclass
@@ -96,6 +113,7 @@ class ConstraintResult:
     dual: float | None = None     # shadow price, see the module docstring
     basis: str | None = None
     rhs_range: Range | None = None
+    of: Any = field(default=None, repr=False, compare=False)  # the model constraint, if any
 
     @property
     def binding(self) -> bool:

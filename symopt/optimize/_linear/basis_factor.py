@@ -15,8 +15,8 @@ Gaussian elimination with partial pivoting that finds the dependent columns and
 replaces each by the slack of a row it leaves uncovered.
 
 >>> import numpy as np
->>> from symopt.optimize.sparse import CSCMatrix
->>> A = CSCMatrix.from_dense([[2.0, 0.0], [1.0, 1.0]])
+>>> from symopt.optimize.linear_program import as_csc
+>>> A = as_csc([[2.0, 0.0], [1.0, 1.0]])
 >>> f = BasisInverse(A, np.array([2, 3]))     # the slack basis -I
 >>> f.ftran(0).tolist()
 [-2.0, -1.0]
@@ -27,8 +27,8 @@ replaces each by the slack of a row it leaves uncovered.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
-from symopt.optimize.sparse import CSCMatrix
 
 __all__ = ["BasisInverse"]
 
@@ -42,7 +42,7 @@ class BasisInverse:
     then lists the rows whose basic variable was replaced by that row's slack.
     """
 
-    def __init__(self, A: CSCMatrix, head: np.ndarray, refactor_every: int = 100):
+    def __init__(self, A: sp.csc_array, head: np.ndarray, refactor_every: int = 100):
         refactor_every = max(int(refactor_every), 1)
         self.A = A
         self.m, self.n = A.shape

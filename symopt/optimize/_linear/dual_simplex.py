@@ -7,9 +7,9 @@ Harris ratio test, and changes the basis. It stops when the basis is primal feas
 Farkas certificate), or at a limit.
 
 >>> import numpy as np
->>> from symopt.optimize.sparse import CSCMatrix
+>>> from symopt.optimize.linear_program import as_csc
 >>> from symopt.optimize._linear.simplex_state import SimplexState, IterationBudget
->>> s = SimplexState(CSCMatrix.from_dense([[1.0, 1.0]]), cost=np.array([1.0, 2.0, 0.0]),
+>>> s = SimplexState(as_csc([[1.0, 1.0]]), cost=np.array([1.0, 2.0, 0.0]),
 ...                  lower=np.array([0.0, 0.0, 1.0]), upper=np.array([np.inf, np.inf, 5.0]))
 >>> run_dual(s, IterationBudget(100, 10.0), tol=1e-9).outcome
 'optimal'

@@ -11,8 +11,8 @@ needed. Each iteration factorises ``A Theta A^T`` once (`NormalEquations`) and s
 it three times. Termination follows the relative residual tests of Andersen & Andersen
 (2000), "The MOSEK interior point optimizer for linear programming".
 
->>> from symopt.optimize.sparse import CSCMatrix
->>> A = CSCMatrix.from_dense([[1.0, 1.0]])
+>>> from symopt.optimize.linear_program import as_csc
+>>> A = as_csc([[1.0, 1.0]])
 >>> out = solve_standard_form(A, np.array([2.0]), np.array([1.0, 2.0]), np.full(2, np.inf))
 >>> out.status, np.round(out.x, 6)
 (0, array([2., 0.]))
@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+import scipy.sparse as sp
 
 from symopt.optimize._linear.normal_equations import NormalEquations
-from symopt.optimize.sparse import CSCMatrix
 
 __all__ = ["solve_standard_form", "HSDOutcome"]
 
@@ -58,7 +58,7 @@ class _Point:
 
 
 def solve_standard_form(
-    A: CSCMatrix, b: np.ndarray, c: np.ndarray, u: np.ndarray, tol: float = 1e-8,
+    A: sp.csc_array, b: np.ndarray, c: np.ndarray, u: np.ndarray, tol: float = 1e-8,
     maxiter: int = 200, callback: Callable[[int, float], None] | None = None,
     time_limit: float | None = None,
 ) -> HSDOutcome:
@@ -137,7 +137,7 @@ def _residuals(A, b, c, ub, has_u, p: _Point) -> dict:
     return {
         "p": b * p.tau - A @ p.x,
         "u": np.where(has_u, ub * p.tau - p.x - p.w, 0.0),
-        "d": c * p.tau - A.rmatvec(p.y) - p.z + p.v,
+        "d": c * p.tau - (A.T @ p.y) - p.z + p.v,
         "g": p.kappa + c @ p.x - b @ p.y + ub @ p.v,
     }
 
@@ -186,7 +186,7 @@ def _step(A, b, c, ub, has_u, p: _Point, res: dict, normal: NormalEquations) -> 
     normal.factorize(theta)
     c_hat = c - p.v * ub * inv_w
     q = normal.solve(b + A @ (theta * c_hat))
-    dx_q = theta * (A.rmatvec(q) - c_hat)
+    dx_q = theta * ((A.T @ q) - c_hat)
     system = (A, b, c, ub, has_u, p, res, normal, theta, inv_x, inv_w, q, dx_q)
     mu = (p.x @ p.z + p.w @ p.v + p.tau * p.kappa) / (p.x.size + int(has_u.sum()) + 1)
     affine = _direction(system, eta=1.0, r_xz=-p.x * p.z, r_wv=-p.w * p.v, r_tk=-p.tau * p.kappa)
@@ -234,7 +234,7 @@ def _direction(system, eta, r_xz, r_wv, r_tk) -> dict:
     A, b, c, ub, has_u, p, res, normal, theta, inv_x, inv_w, q, dx_q = system
     r1 = eta * res["d"] - r_xz * inv_x + (r_wv - p.v * eta * res["u"]) * inv_w
     dy_p = normal.solve(eta * res["p"] + A @ (theta * r1))
-    dx_p = theta * (A.rmatvec(dy_p) - r1)
+    dx_p = theta * ((A.T @ dy_p) - r1)
     dv_p = (r_wv - p.v * eta * res["u"] + p.v * dx_p) * inv_w
     dv_q = (-p.v * ub + p.v * dx_q) * inv_w
     numerator = eta * res["g"] - b @ dy_p + ub @ dv_p + c @ dx_p + r_tk / p.tau

@@ -109,7 +109,7 @@ def _solve_reduced(lp: LinearProgram, opts: dict, callback) -> OptimizeResult:
     general, y_min = form.recover(outcome.x, outcome.y)
     x = general[:n]
     sense = -1.0 if lp.sense == "max" else 1.0
-    reduced_cost_min = sense * lp.c - lp.A.rmatvec(y_min)
+    reduced_cost_min = sense * lp.c - (lp.A.T @ y_min)
     result = OptimizeResult(
         x=x, fun=float(lp.c @ x + lp.offset), status=outcome.status,
         success=outcome.status == 0, message=outcome.message, nit=outcome.nit,

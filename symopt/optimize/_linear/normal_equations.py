@@ -9,8 +9,8 @@ factorisation succeeds; solves are refined
 iteratively against the unregularised sparse product. numpy has no triangular solve, so
 the solves are blocked: each diagonal block of the factor is inverted once.
 
->>> from symopt.optimize.sparse import CSCMatrix
->>> A = CSCMatrix.from_dense([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]])
+>>> from symopt.optimize.linear_program import as_csc
+>>> A = as_csc([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]])
 >>> ne = NormalEquations(A)
 >>> ne.factorize(np.ones(3))
 >>> np.round(ne.solve(np.array([3.0, 3.0])), 12)
@@ -19,33 +19,18 @@ array([1., 1.])
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
-from symopt.optimize.sparse import CSCMatrix
-
-__all__ = ["NormalEquations", "SparseOperator"]
+__all__ = ["NormalEquations"]
 
 _BLOCK = 128
-
-
-class SparseOperator:
-    """``A @ x`` and ``A.T @ y`` from triplets fixed once (no per-product set-up)."""
-
-    def __init__(self, A: CSCMatrix):
-        self.shape = A.shape
-        self.rows, self.cols, self.vals = A.to_coo()
-
-    def __matmul__(self, x: np.ndarray) -> np.ndarray:
-        return np.bincount(self.rows, self.vals * x[self.cols], minlength=self.shape[0])
-
-    def rmatvec(self, y: np.ndarray) -> np.ndarray:
-        return np.bincount(self.cols, self.vals * y[self.rows], minlength=self.shape[1])
 
 
 class NormalEquations:
     """Factorise and solve ``A diag(theta) A^T`` for a fixed sparse ``A``."""
 
-    def __init__(self, A: CSCMatrix):
-        self.A = SparseOperator(A)
+    def __init__(self, A: sp.csc_array):
+        self.A = A.tocsr()
         self.m = A.shape[0]
         self._pair_col, self._pair_prod, self._keys, self._slot = _column_pairs(A)
         self.theta = np.ones(A.shape[1])
@@ -92,7 +77,7 @@ class NormalEquations:
         """Solve with the current factor, refining against the unregularised sparse product."""
         dy = self._triangular_solves(rhs)
         for _ in range(refine):
-            residual = rhs - self.A @ (self.theta * self.A.rmatvec(dy))
+            residual = rhs - self.A @ (self.theta * (self.A.T @ dy))
             dy = dy + self._triangular_solves(residual)
         return dy
 
@@ -111,7 +96,7 @@ class NormalEquations:
         return self._jacobi * z
 
 
-def _column_pairs(A: CSCMatrix):
+def _column_pairs(A: sp.csc_array):
     """For every column, all (row_p >= row_q) pairs of its nonzeros, as flat keys."""
     m = A.shape[0]
     counts = np.diff(A.indptr)

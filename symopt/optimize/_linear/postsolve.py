@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from symopt.optimize.linear_program import BasisStatus, LinearProgram
+from symopt.optimize.linear_program import BasisStatus, LinearProgram, compressed_entries
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["postsolve"]
@@ -50,14 +50,14 @@ def postsolve(p: Any, result: OptimizeResult) -> OptimizeResult:
     if basis:
         col_basis[p.cols] = result.col_basis
         row_basis[p.rows] = result.row_basis
-    rows_of = lp.A.transpose()
+    rows_of = lp.A.tocsr()
     for record in reversed(p.records):
         _undo(record, lp, rows_of, x, y, col_basis, row_basis)
     out.x = x
     out.fun = float(lp.c @ x + lp.offset)
     out.row_activity = lp.A @ x
     out.row_dual = y
-    out.col_dual = lp.c - lp.A.rmatvec(y)
+    out.col_dual = lp.c - (lp.A.T @ y)
     free_basic = (x > lp.col_lower + 1e-9 * (1 + np.abs(x))) & (
         x < lp.col_upper - 1e-9 * (1 + np.abs(x)))
     out.col_dual[free_basic] = 0.0
@@ -84,7 +84,7 @@ def _undo(record, lp, rows_of, x, y, col_basis, row_basis) -> None:
         _undo_duplicate(record, lp, rows_of, x, y, row_basis)
     elif kind == "free_singleton":
         _, i, j, a, rhs, _, _, ratio = record
-        cols, vals = rows_of.column(i)
+        cols, vals = compressed_entries(rows_of, i)
         others = cols != j
         activity = float(vals[others] @ x[cols[others]])
         row_value = lp.row_lower[i] if rhs is not None else float(
@@ -101,7 +101,7 @@ def _at(value: float, bound: float) -> bool:
 
 def _undo_duplicate(record, lp, rows_of, x, y, row_basis) -> None:
     _, keep, drop, factor, from_lower, from_upper = record
-    cols, vals = rows_of.column(keep)
+    cols, vals = compressed_entries(rows_of, keep)
     activity = float(vals @ x[cols])
     on_own_bound = _at(activity, lp.row_lower[keep]) or _at(activity, lp.row_upper[keep])
     row_basis[drop] = int(BasisStatus.BASIC)
@@ -122,7 +122,7 @@ def _flip(status: int, factor: float) -> int:
 
 def _undo_singleton(record, lp, x, y, col_basis, row_basis) -> None:
     _, i, j, a, from_lower, from_upper = record
-    rows, vals = lp.A.column(j)
+    rows, vals = compressed_entries(lp.A, j)
     reduced_cost = float(lp.c[j] - vals @ y[rows])
     activity = a * x[j]
     on_row_bound = _at(activity, lp.row_lower[i]) or _at(activity, lp.row_upper[i])

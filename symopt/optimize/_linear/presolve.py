@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.linear_program import LinearProgram, triplets
 from symopt.optimize._linear.postsolve import postsolve
 from symopt.optimize.result import OptimizeResult
 
@@ -60,7 +60,7 @@ class _State:
 
     def __init__(self, lp: LinearProgram):
         self.lp = lp
-        self.rows, self.cols, self.vals = lp.A.to_coo()
+        self.rows, self.cols, self.vals = triplets(lp.A)
         self.c = lp.c.astype(float).copy()
         self.offset = float(lp.offset)
         self.rl, self.ru = lp.row_lower.copy(), lp.row_upper.copy()
@@ -341,7 +341,7 @@ def _merge_rows(s: _State, keep: int, drop: int, factor: float) -> None:
 def _reduced(s: _State) -> Presolved:
     lp = s.lp
     rows, cols = np.flatnonzero(s.row_on), np.flatnonzero(s.col_on)
-    A = lp.A.select_columns(cols).select_rows(rows)
+    A = lp.A[:, cols][rows, :]
     integrality = None if lp.integrality is None else np.asarray(lp.integrality)[cols]
     reduced = replace(
         lp, c=s.c[cols], A=A, row_lower=s.rl[rows], row_upper=s.ru[rows],

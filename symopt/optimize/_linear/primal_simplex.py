@@ -9,9 +9,9 @@ Pricing is Dantzig's largest scaled reduced cost with a random tie-break; the ra
 test is Harris's with bound flips of the entering variable.
 
 >>> import numpy as np
->>> from symopt.optimize.sparse import CSCMatrix
+>>> from symopt.optimize.linear_program import as_csc
 >>> from symopt.optimize._linear.simplex_state import SimplexState, IterationBudget
->>> s = SimplexState(CSCMatrix.from_dense([[1.0, 1.0]]), cost=np.array([-1.0, -2.0, 0.0]),
+>>> s = SimplexState(as_csc([[1.0, 1.0]]), cost=np.array([-1.0, -2.0, 0.0]),
 ...                  lower=np.array([0.0, 0.0, -np.inf]), upper=np.array([np.inf, np.inf, 4.0]))
 >>> run_primal(s, IterationBudget(100, 10.0)).outcome
 'optimal'

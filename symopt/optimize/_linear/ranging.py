@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from symopt.optimize.linear_program import BasisStatus, LinearProgram
+from symopt.optimize.linear_program import BasisStatus, LinearProgram, compressed_entries
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["compute_sensitivity"]
@@ -78,7 +78,7 @@ def compute_sensitivity(lp: LinearProgram, col_basis: Any, row_basis: Any,
     x_basic = -binv @ residual if m else np.zeros(0)
     values[head] = x_basic
     y = binv.T @ cost[head] if m else np.zeros(0)
-    reduced = cost - np.concatenate([lp.A.rmatvec(y), -y]) if m else cost.copy()
+    reduced = cost - np.concatenate([(lp.A.T @ y), -y]) if m else cost.copy()
     reduced[head] = 0.0
     cost_range = _cost_ranges(lp, status, head, binv, reduced, lower, upper, cost)
     if sign < 0:
@@ -99,7 +99,7 @@ def _full_matrix_dense_columns(lp: LinearProgram):
         out = np.zeros((m, indices.size))
         for k, j in enumerate(indices):
             if j < n:
-                rows, vals = A.column(int(j))
+                rows, vals = compressed_entries(A, int(j))
                 out[rows, k] = vals
             else:
                 out[j - n, k] = -1.0
@@ -130,7 +130,7 @@ def _tableau_row(lp: LinearProgram, AT, rho: np.ndarray) -> tuple[np.ndarray, np
         weights = AT.data[take] * np.repeat(rho[support], lengths)
         structural = np.bincount(AT.indices[take], weights=weights, minlength=n)
     else:
-        structural = lp.A.rmatvec(rho)
+        structural = (lp.A.T @ rho)
     cols = np.flatnonzero(np.abs(structural) > _ZERO)
     slack = support[np.abs(rho[support]) > _ZERO]
     return np.concatenate([cols, n + slack]), np.concatenate([structural[cols], -rho[slack]])
@@ -160,13 +160,13 @@ def _cost_ranges(lp, status, head, binv, reduced, lower, upper, cost):
     kind = _dual_sign_kind(status, lower, upper)
     if basic_rows.size * (n + m) <= _DENSE_ENTRIES and m * n <= _DENSE_ENTRIES:
         rows = binv[basic_rows]
-        tableau = np.hstack([rows @ lp.A.to_dense(), -rows])
+        tableau = np.hstack([rows @ lp.A.toarray(), -rows])
         delta_lo, delta_hi, enter_lo, enter_hi = _basic_cost_steps_dense(tableau, reduced, kind)
         j = head[basic_rows]
         lo[j], hi[j] = c[j] + delta_lo, c[j] + delta_hi
         lo_change[j], hi_change[j] = enter_lo, enter_hi
         return lo, hi, lo_change, hi_change
-    AT = lp.A.transpose()
+    AT = lp.A.tocsr()
     for r in basic_rows:
         idx, alpha = _tableau_row(lp, AT, binv[r])
         delta_lo, delta_hi, enter_lo, enter_hi = _basic_cost_step(idx, alpha, reduced, kind)

@@ -4,29 +4,30 @@ A few passes of ``r_i = 1/sqrt(min_j |a_ij| * max_j |a_ij|)`` over rows and the 
 over columns bring the entries of badly scaled LPs near 1, which keeps the simplex
 tolerances meaningful. Powers of two make scaling and unscaling exact in floating point.
 
->>> from symopt.optimize.sparse import CSCMatrix
->>> A = CSCMatrix.from_dense([[1000.0, 2000.0], [0.001, 0.004]])
+>>> from symopt.optimize.linear_program import as_csc
+>>> A = as_csc([[1000.0, 2000.0], [0.001, 0.004]])
 >>> rows, cols = geometric_scaling(A)
->>> scaled = scale_matrix(A, rows, cols).to_dense()
+>>> scaled = scale_matrix(A, rows, cols).toarray()
 >>> bool(abs(np.log2(np.abs(scaled))).max() <= 1.5)
 True
 """
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
-from symopt.optimize.sparse import CSCMatrix
+from symopt.optimize.linear_program import triplets
 
 __all__ = ["geometric_scaling", "scale_matrix"]
 
 
-def geometric_scaling(A: CSCMatrix, passes: int = 6) -> tuple[np.ndarray, np.ndarray]:
+def geometric_scaling(A: sp.csc_array, passes: int = 6) -> tuple[np.ndarray, np.ndarray]:
     """Row and column factors (powers of two) so that ``diag(r) A diag(c)`` is well scaled."""
     m, n = A.shape
     row_scale, col_scale = np.ones(m), np.ones(n)
     if A.nnz == 0:
         return row_scale, col_scale
-    rows, cols, values = A.to_coo()
+    rows, cols, values = triplets(A)
     magnitude = np.abs(values)
     for _ in range(passes):
         current = magnitude * row_scale[rows] * col_scale[cols]
@@ -50,8 +51,8 @@ def _power_of_two(scale: np.ndarray) -> np.ndarray:
     return np.exp2(np.clip(np.round(np.log2(scale)), -60, 60))
 
 
-def scale_matrix(A: CSCMatrix, row_scale: np.ndarray, col_scale: np.ndarray) -> CSCMatrix:
+def scale_matrix(A: sp.csc_array, row_scale: np.ndarray, col_scale: np.ndarray) -> sp.csc_array:
     """``diag(row_scale) A diag(col_scale)`` with the same sparsity pattern."""
     cols = np.repeat(np.arange(A.shape[1]), np.diff(A.indptr))
     data = A.data * row_scale[A.indices] * col_scale[cols]
-    return CSCMatrix(A.shape, A.indptr, A.indices, data)
+    return sp.csc_array((data, A.indices, A.indptr), shape=A.shape)

@@ -11,8 +11,8 @@ reduced costs ``d`` and the basis inverse, and offers the shared steps: recomput
 primal values and duals, the pivot row, and the basis change.
 
 >>> import numpy as np
->>> from symopt.optimize.sparse import CSCMatrix
->>> s = SimplexState(CSCMatrix.from_dense([[1.0, 1.0]]), cost=np.array([1.0, 2.0, 0.0]),
+>>> from symopt.optimize.linear_program import as_csc
+>>> s = SimplexState(as_csc([[1.0, 1.0]]), cost=np.array([1.0, 2.0, 0.0]),
 ...                  lower=np.array([0.0, 0.0, 1.0]), upper=np.array([np.inf, np.inf, 5.0]))
 >>> s.head.tolist(), (s.z + 0.0).tolist()
 ([2], [0.0, 0.0, 0.0])
@@ -22,10 +22,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import scipy.sparse as sp
 
 from symopt.optimize._linear.basis_factor import BasisInverse
-from symopt.optimize.linear_program import BasisStatus
-from symopt.optimize.sparse import CSCMatrix
+from symopt.optimize.linear_program import BasisStatus, compressed_entries
 
 __all__ = ["SimplexState", "IterationBudget", "BASIC", "AT_LOWER", "AT_UPPER", "FREE"]
 
@@ -37,10 +37,10 @@ BASIC, AT_LOWER, AT_UPPER, FREE = (int(BasisStatus.BASIC), int(BasisStatus.AT_LO
 class SimplexState:
     """Values, reduced costs and basis of the computational form (see the module doc)."""
 
-    def __init__(self, A: CSCMatrix, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+    def __init__(self, A: sp.csc_array, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray,
                  where: np.ndarray | None = None, refactor_every: int = 100):
         self.A = A
-        self.AT = A.transpose()
+        self.AT = A.tocsr()
         self.m, self.n = A.shape
         self.cost = cost.astype(float).copy()
         self.lower = lower.astype(float).copy()
@@ -103,7 +103,7 @@ class SimplexState:
     def compute_duals(self) -> None:
         """Row duals ``y = B^-T c_B`` and reduced costs ``d = c - [A, -I]^T y``."""
         y = self.factor.btran(self.cost[self.head]) if self.m else np.zeros(0)
-        self.d = self.cost - np.concatenate([self.A.rmatvec(y), -y])
+        self.d = self.cost - np.concatenate([(self.A.T @ y), -y])
         self.d[self.head] = 0.0
 
     # ---- the shared simplex steps ---------------------------------------------------
@@ -122,7 +122,7 @@ class SimplexState:
             weights = AT.data[take] * np.repeat(rho[support], lengths)
             alpha[:self.n] = np.bincount(AT.indices[take], weights=weights, minlength=self.n)
         else:
-            alpha[:self.n] = self.A.rmatvec(rho)
+            alpha[:self.n] = (self.A.T @ rho)
         alpha[self.n:] = -rho
         alpha[self.head] = 0.0
         return alpha
@@ -131,7 +131,7 @@ class SimplexState:
         """Dense column j of ``[A, -I]``."""
         out = np.zeros(self.m)
         if j < self.n:
-            rows, vals = self.A.column(j)
+            rows, vals = compressed_entries(self.A, j)
             out[rows] = vals
         else:
             out[j - self.n] = -1.0

@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
-from symopt.optimize.linear_program import LinearProgram
-from symopt.optimize.sparse import CSCMatrix
+from symopt.optimize.linear_program import LinearProgram, csc_from_triplets, triplets
 
 __all__ = ["StandardForm"]
 
@@ -31,7 +31,7 @@ __all__ = ["StandardForm"]
 class StandardForm:
     """A scaled standard-form LP plus the maps back to the general form it came from."""
 
-    A: CSCMatrix          # scaled, m x N
+    A: sp.csc_array          # scaled, m x N
     b: np.ndarray         # scaled
     c: np.ndarray         # scaled, minimisation sense
     u: np.ndarray         # scaled upper bounds (inf when none)
@@ -49,7 +49,7 @@ class StandardForm:
         m, n = lp.A.shape
         sense = -1.0 if lp.sense == "max" else 1.0
         slack_rows = np.flatnonzero(lp.row_lower != lp.row_upper)
-        rows, cols, vals = lp.A.to_coo()
+        rows, cols, vals = triplets(lp.A)
         rows = np.concatenate([rows, slack_rows])
         cols = np.concatenate([cols, n + np.arange(slack_rows.size)])
         vals = np.concatenate([vals, -np.ones(slack_rows.size)])
@@ -98,7 +98,7 @@ def _shift_and_split(rows, cols, vals, lower, upper, cost, origin, b, m, n, scal
     total = num + free.size
     row_scale, col_scale = _scaling(rows, cols, vals, m, total) if scale else (
         np.ones(m), np.ones(total))
-    A = CSCMatrix.from_coo(rows, cols, vals * row_scale[rows] * col_scale[cols], (m, total))
+    A = csc_from_triplets(rows, cols, vals * row_scale[rows] * col_scale[cols], (m, total))
     return StandardForm(A, b * row_scale, c * col_scale, u / col_scale, row_scale, col_scale,
                         source, sign_all, anchor_general, objective_shift, n + m)
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from symopt.analysis import Structure, analyze
 from symopt.compile.derivatives import VectorFunction
@@ -48,7 +49,7 @@ class ParametricLP:
     body_lower: np.ndarray
     body_upper: np.ndarray
     slots: np.ndarray                 # where the parameters sit in ``fixed_values``
-    constraint_names: tuple = ()
+    order: np.ndarray                 # the rows' Jacobian values in the CSC order of ``lp.A``
 
     def numbers(self, params: np.ndarray) -> tuple[np.ndarray, float, np.ndarray, np.ndarray,
                                                    np.ndarray]:
@@ -58,13 +59,14 @@ class ParametricLP:
         zero = np.zeros(self.lp.num_cols)
         shift = self.rows.values(zero)
         return (self.objective.gradient(zero), float(self.objective.values(zero)[0]),
-                self.rows.jacobian_values(zero), self.body_lower - shift, self.body_upper - shift)
+                self.rows.jacobian_values(zero)[self.order], self.body_lower - shift,
+                self.body_upper - shift)
 
     def at(self, params: np.ndarray) -> LinearProgram:
         """The `LinearProgram` at ``params`` (for solvers without in-place updates)."""
         c, offset, data, lower, upper = self.numbers(params)
         A = self.lp.A
-        matrix = type(A)(A.shape, A.indptr, A.indices, data)
+        matrix = sp.csc_array((data, A.indices, A.indptr), shape=A.shape)
         return dataclasses.replace(self.lp, c=c, offset=offset, A=matrix, row_lower=lower,
                                    row_upper=upper)
 
@@ -119,9 +121,10 @@ def compile_parametric(source: ModelSource, entries: list[Entry], base: np.ndarr
 
 def _as_parametric(structure: Structure, lp: LinearProgram) -> ParametricLP:
     """An LP without parameters in the same form (its functions are the LP itself)."""
-    return _linear_functions(structure, [r for r in structure.constraints],
+    return _linear_functions(structure, list(structure.constraints),
                              structure.objective.expr if structure.objective else 0.0,
-                             _columns_by_name(structure, structure.variables), {}, lp)
+                             _columns_by_name(structure, structure.variables),
+                             list(structure.fixed), {}, lp)
 
 
 def _columns_by_name(structure: Structure, variables: Any) -> dict:
@@ -135,14 +138,15 @@ def _parametric_lp(structure: Structure, traced: Any, holders: dict, plain: Line
     _check_rows(structure, rows)
     objective = next((o for o in traced.objectives()), None)
     columns = _columns_by_name(structure, traced.variables())
+    own_fixed = [v for v in traced.variables() if v.fixed]   # by object: .opt builds anew
     return _linear_functions(structure, rows, objective.expr if objective else 0.0, columns,
-                             holders, plain)
+                             own_fixed, holders, plain)
 
 
 def _linear_functions(structure: Structure, rows: list, objective: Any, columns: dict,
-                      holders: dict, plain: LinearProgram) -> ParametricLP:
+                      own_fixed: list, holders: dict, plain: LinearProgram) -> ParametricLP:
     n = structure.num_variables
-    fixed_vars = [v for v in _fixed_of(structure)] + list(holders.values())
+    fixed_vars = own_fixed + list(holders.values())
     fixed = {v: n + k for k, v in enumerate(fixed_vars)}
     values = np.array([float(v.value) for v in fixed_vars], dtype=float)
     objective_fn = VectorFunction(1, n, *collect_rows([objective], columns, fixed), values)
@@ -160,12 +164,9 @@ def _linear_functions(structure: Structure, rows: list, objective: Any, columns:
     lp = dataclasses.replace(plain, c=objective_fn.gradient(zero),
                              offset=float(objective_fn.values(zero)[0]),
                              A=rows_fn.jacobian_csc(zero), row_lower=lower - shift,
-                             row_upper=upper - shift)
-    return ParametricLP(lp, objective_fn, rows_fn, lower, upper, slots)
-
-
-def _fixed_of(structure: Structure) -> tuple:
-    return structure.fixed
+                             row_upper=upper - shift, columns=(), rows=())
+    order = np.argsort(rows_fn.jacobian_cols, kind="stable")
+    return ParametricLP(lp, objective_fn, rows_fn, lower, upper, slots, order)
 
 
 def _check_rows(structure: Structure, rows: list) -> None:

@@ -11,7 +11,6 @@ from typing import Any, Callable
 import numpy as np
 
 from symopt.errors import InputError
-from symopt.solution.linear import split_name
 from symopt.sweep.executors import auto_chunksize, run_chunks, worker_count
 from symopt.sweep.parametric import Compiled, compile_parametric
 from symopt.sweep.scenarios import Starts, as_table, resolve
@@ -123,8 +122,8 @@ def _keep(keep: Any, col_names: tuple, row_names: tuple) -> tuple[tuple, Keep]:
     if keep is None:
         if len(col_names) + len(row_names) > _KEEP_ALL_UP_TO:
             return (), Keep()
-        keep = [*dict.fromkeys(split_name(n)[0] for n in col_names),
-                *dict.fromkeys(split_name(n)[0] for n in row_names)]
+        keep = [*dict.fromkeys(_component(n) for n in col_names),
+                *dict.fromkeys(_component(n) for n in row_names)]
     values, reduced, duals = [], [], []
     for name in ([keep] if isinstance(keep, str) else keep):
         base, _, suffix = str(name).partition(".")
@@ -145,8 +144,13 @@ def _keep(keep: Any, col_names: tuple, row_names: tuple) -> tuple[tuple, Keep]:
     return tuple(names), spec
 
 
+def _component(name: str) -> str:
+    """The component of a member's display name: ``ship`` of ``ship[seattle,chicago]``."""
+    return name.partition("[")[0]
+
+
 def _matching(name: str, names: tuple) -> list[int]:
-    return [k for k, n in enumerate(names) if n == name or split_name(n)[0] == name]
+    return [k for k, n in enumerate(names) if n == name or _component(n) == name]
 
 
 def _empty(compiled: Compiled, columns: tuple, values: np.ndarray, kept_names: tuple,

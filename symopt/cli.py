@@ -50,6 +50,14 @@ def _add_solver_options(parser: argparse.ArgumentParser) -> None:
                         help="a solver option, e.g. --option tol=1e-10 (repeatable)")
 
 
+def _add_data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", action="append", default=[], metavar="DATA",
+                        help="a data file of set/param statements for the model's names "
+                        "(repeatable)")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a param: NAME=VALUE or NAME[index]=VALUE (repeatable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``symopt`` command."""
     from symopt import __version__
@@ -66,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Solve FILE (.opt, .mps or .lp) and print the "
                                 "status, the objective and the variable values.")
     solve.add_argument("file", metavar="FILE")
+    _add_data_options(solve)
     solve.add_argument("--json", action="store_true", help="print the result as JSON")
     _add_solver_options(solve)
 
@@ -74,12 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Report every error found in FILE, without "
                                 "solving it.")
     check.add_argument("file", metavar="FILE")
+    _add_data_options(check)
 
     report = commands.add_parser("report", help="solve a model and write a report",
                                  formatter_class=formatter, epilog=_epilog(),
                                  description="Solve FILE and write a report (to standard "
                                  "output, or to OUT).")
     report.add_argument("file", metavar="FILE")
+    _add_data_options(report)
     report.add_argument("--format", choices=("text", "md", "html", "json"), default=None,
                         help="report format (default: from OUT's suffix, else text)")
     report.add_argument("-o", "--output", metavar="OUT", help="write the report to OUT")
@@ -93,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "conditions (tex) or as a standalone numpy module of its exact "
                     "derivatives (py).")
     export.add_argument("file", metavar="FILE")
+    _add_data_options(export)
     export.add_argument("--to", required=True, choices=("lp", "mps", "opt", "tex", "py"),
                         help="target format")
     export.add_argument("-o", "--output", metavar="OUT", help="write to OUT (default: stdout)")
@@ -134,15 +146,27 @@ def _is_linear_file(path: str) -> bool:
     return path.lower().endswith(_LINEAR_SUFFIXES)
 
 
-def _load(path: str) -> Any:
+def _load(path: str, arguments: argparse.Namespace | None = None) -> Any:
     """A `BuildResult` for an .opt file, or a `LinearProgram` for .mps / .lp."""
     if not Path(path).exists():
         raise InputError(f"{path}: no such file")
+    data, params = _data_options(arguments)
     if _is_linear_file(path):
+        if data or params:
+            raise InputError(f"{path}: --data and --param apply to .opt models only")
         from symopt.io import read
         return read(path)
     from symopt.dsl import read as read_opt
-    return read_opt(path)
+    return read_opt(path, data=data, params=params)
+
+
+def _data_options(arguments: argparse.Namespace | None) -> tuple[list, list]:
+    if arguments is None:
+        return [], []
+    for data in arguments.data:
+        if not Path(data).exists():
+            raise InputError(f"{data}: no such data file")
+    return list(arguments.data), list(arguments.param)
 
 
 def _option_value(text: str) -> Any:
@@ -216,7 +240,7 @@ class _Progress:
 
 # ---- subcommands ---------------------------------------------------------------------------
 def _solve(arguments: argparse.Namespace) -> int:
-    loaded = _load(arguments.file)
+    loaded = _load(arguments.file, arguments)
     solution = _run_solver(loaded, arguments)
     if arguments.json:
         print(json.dumps(_solution_dict(solution), indent=2))
@@ -271,11 +295,12 @@ def _solution_text(solution: Any, path: str) -> str:
 
 def _check(arguments: argparse.Namespace) -> int:
     if _is_linear_file(arguments.file):
-        _load(arguments.file)
+        _load(arguments.file, arguments)
         print(f"{arguments.file}: no errors")
         return 0
     from symopt.dsl import check
-    errors = check(arguments.file)
+    data, params = _data_options(arguments)
+    errors = check(arguments.file, data=data, params=params)
     for error in errors:
         print(error, file=sys.stderr)
     if errors:
@@ -286,7 +311,7 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _report(arguments: argparse.Namespace) -> int:
-    loaded = _load(arguments.file)
+    loaded = _load(arguments.file, arguments)
     solution = _run_solver(loaded, arguments)
     if arguments.output:
         from symopt.report import write
@@ -299,7 +324,7 @@ def _report(arguments: argparse.Namespace) -> int:
 
 
 def _export(arguments: argparse.Namespace) -> int:
-    loaded = _load(arguments.file)
+    loaded = _load(arguments.file, arguments)
     if arguments.to in ("tex", "py"):
         return _write(arguments, _model_export(loaded, arguments.to, arguments.file))
     lp = loaded

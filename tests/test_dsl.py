@@ -161,7 +161,7 @@ def test_set_and_params_from_csv(tmp_path):
     (tmp_path / "items.csv").write_text("item,cost,size\nhat,2.5,1\ncoat,10,3\n")
     (tmp_path / "pairs.csv").write_text("a,b,weight\nhat,1,4\ncoat,2,5\n")
     text = """
-        set ITEMS from "items.csv"
+        set ITEMS from "items.csv" column item
         set K = 1..2
         param cost[ITEMS] from "items.csv"
         param volume[ITEMS] from "items.csv" column size

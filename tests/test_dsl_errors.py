@@ -107,7 +107,7 @@ def test_param_table_missing_and_extra_keys():
 
 def test_csv_column_missing_and_file_missing(tmp_path):
     (tmp_path / "d.csv").write_text("name,cost\na,1\n")
-    errors = check_text('set S from "d.csv"\nparam c[S] from "d.csv" column costs\n'
+    errors = check_text('set S from "d.csv" column name\nparam c[S] from "d.csv" column costs\n'
                         'param w[S] from "nothere.csv"\nvar x >= 0\nminimize f: x',
                         str(tmp_path / "m.opt"))
     assert errors[0].message == ("column 'costs' is not in d.csv (its columns are name, cost) "
@@ -183,13 +183,13 @@ def test_misc_semantic_errors():
         "var x": "the model has nothing to do",
         "options tol = 1, tol = 2\nvar x\nminimize f: x": "option 'tol' is given twice",
         "var x >= 0 >= 1\nminimize f: x": "variable 'x' has more than one 'lower' attribute",
-        "set T = {(a, 1)}\nvar x[(p, q, r) in T]\nminimize f: 1": "cannot unpack a,1 into (p, q, r)",
+        "set T = {(a, 1)}\nvar x[(p, q, r) in T]\nminimize f: 1": "cannot unpack (a,1) into (p, q, r)",
         "param p = 1\nvar x\nminimize f: p[1] + x": "param 'p' is not indexed",
         "set S = {a}\nparam p[S] = {a: 1}\nvar x\nminimize f: p + x": "param 'p' is indexed",
         "set S = {a}\nvar x\nminimize f: S + x": "'S' is a set",
         "param S = 1\nvar x[S]\nminimize f: x": "'S' is a param, not a set",
         "var x\nminimize f: exp(x, x)": "exp() takes 1 argument(s), got 2",
-        "var x\nminimize f: max(x, 1)": "max() accepts numbers only",
+        "var x\nminimize f: max(x, 1)": "max() of variables is not smooth; model it with a new variable t",
         "var x\nminimize f: log(-1) + x": "log(-1) is not defined",
         "var x\nminimize f: (-8)^0.5 + x": "'(-8)^0.5' is not a real number",
         "param p = \"a\" \nvar x\nminimize f: x": "a quoted string",
@@ -199,7 +199,7 @@ def test_misc_semantic_errors():
         "var x\nminimize f: x\nsolve\n e: x = 1": "a 'solve' block cannot be combined",
         "var __x\nminimize f: __x": "names starting with '__' are reserved",
         "set I = 1..2\nvar x[I]\nminimize f: sum(i in I : x[i] == 1) x[i]":
-            "a condition compares numbers and set members, but 'x[i]' depends on variables",
+            "a condition is on data (numbers and set members), but 'x[i]' depends on variables",
         "set I = 1..2\nset J = {a}\nparam p[I] = {1: 1, 2: 2}\nvar x\nminimize f: "
         "sum(i in I : i < a) x": "cannot compare 1 < 'a': expected numbers",
     }

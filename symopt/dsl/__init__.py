@@ -20,18 +20,25 @@ __all__ = ["load", "loads", "read", "check", "check_text"]
 
 
 def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = None,
+          data: str | Path | list | None = None, params: dict | list | None = None,
           trace: Any = None) -> Any:
     """Parse and build `.opt` source text; returns a `BuildResult` (errors collected).
 
+    ``data`` is a data file (or a list of them) giving values to the model's sets and
+    params; ``params`` sets params (``{"target": 0.02, "cap[a]": 3}`` or ``["target=0.02"]``).
     A syntax error raises `symopt.ParseError` at once (nothing after it can be trusted).
     ``trace`` is passed to `symopt.dsl.builder.build` (parameter sweeps).
     """
     from symopt.dsl.builder import build
+    from symopt.dsl.overrides import ParamOverrides, read_data_file
     from symopt.dsl.parser import parse
     tree = parse(text, filename)
     base = Path(base_dir) if base_dir is not None else (
         Path(filename).resolve().parent if filename != "<string>" else Path.cwd())
-    return build(tree, text, filename, base, trace)
+    paths = [] if data is None else [data] if isinstance(data, (str, Path)) else list(data)
+    data_files = [read_data_file(path) for path in paths]
+    return build(tree, text, filename, base, data_files, ParamOverrides.from_options(params),
+                 trace)
 
 
 def _text_of(path: str | Path) -> str:
@@ -44,13 +51,14 @@ def _text_of(path: str | Path) -> str:
         raise InputError(f"{path}: cannot be read ({exc})") from None
 
 
-def read(path: str | Path) -> Any:
+def read(path: str | Path, data: str | Path | list | None = None,
+         params: dict | list | None = None) -> Any:
     """Read a model file into a `BuildResult`; raises its first error, if any.
 
-    When a file has several errors, the first is raised and its message counts the rest
-    (``symopt check FILE`` lists them all).
+    ``data`` and ``params`` are as in `loads`. When a file has several errors, the first is
+    raised and its message counts the rest (``symopt check FILE`` lists them all).
     """
-    result = loads(_text_of(path), str(path))
+    result = loads(_text_of(path), str(path), data=data, params=params)
     if result.errors:
         first = result.errors[0]
         if len(result.errors) > 1:
@@ -60,8 +68,9 @@ def read(path: str | Path) -> Any:
     return result
 
 
-def load(path: str | Path) -> Any:
-    """Read a model file and return its `symopt.Model`.
+def load(path: str | Path, data: str | Path | list | None = None,
+         params: dict | list | None = None) -> Any:
+    """Read a model file and return its `symopt.Model` (``data``/``params`` as in `loads`).
 
     Examples
     --------
@@ -71,16 +80,19 @@ def load(path: str | Path) -> Any:
     >>> load(path).name
     'm'
     """
-    return read(path).model
+    return read(path, data, params).model
 
 
-def check_text(text: str, filename: str = "<string>",
-               base_dir: str | Path | None = None) -> list[SymoptError]:
+def check_text(text: str, filename: str = "<string>", base_dir: str | Path | None = None,
+               data: str | Path | list | None = None,
+               params: dict | list | None = None) -> list[SymoptError]:
     """Every error found in `.opt` text: all syntax errors, else all semantic errors."""
     from symopt.dsl.parser import syntax_errors
     try:
-        result = loads(text, filename, base_dir)
-    except ParseError:
+        result = loads(text, filename, base_dir, data, params)
+    except ParseError as error:
+        if error.location is not None and error.location.file != filename:
+            return [error]                   # in a data file
         return syntax_errors(text, filename)
     except SymoptError as error:
         return [error]
@@ -109,10 +121,11 @@ def _analysis_errors(result: Any, text: str, filename: str) -> list[SymoptError]
     return []
 
 
-def check(path: str | Path) -> list[SymoptError]:
+def check(path: str | Path, data: str | Path | list | None = None,
+          params: dict | list | None = None) -> list[SymoptError]:
     """Every error found in a model file, in file order; an empty list when it is fine."""
     try:
         text = _text_of(path)
     except SymoptError as error:
         return [error]
-    return check_text(text, str(path))
+    return check_text(text, str(path), data=data, params=params)

@@ -13,17 +13,20 @@ statement are not reported again (one mistake, one message).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from lark import Token, Tree
 
-from symopt.dsl import emit
-from symopt.dsl.data import Table, read_table
+from symopt.dsl import emit, setdefs
+from symopt.dsl.data import Table, did_you_mean, read_table
+from symopt.dsl.definitions import named_expression, run_check
 from symopt.dsl.errors import end_position, location_at
-from symopt.dsl.evaluate import Evaluator, Symbols, VarEntry, number_of
+from symopt.dsl.evaluate import Evaluator, Symbols, VarEntry, compare, format_key, number_of
 from symopt.dsl.fitting import add_fit
+from symopt.dsl.overrides import DataFile, ParamOverrides
 from symopt.dsl.params import param_values
 from symopt.errors import ModelError, SymoptError
 
@@ -58,10 +61,13 @@ class _Broken(ModelError):
 
 
 class _Builder:
-    def __init__(self, text: str, filename: str, base_dir: Path):
+    def __init__(self, text: str, filename: str, base_dir: Path,
+                 data_files: list[DataFile] = (), overrides: ParamOverrides | None = None):
         self.symbols = Symbols(model_function=emit.model_function)
         self.evaluator = Evaluator(self.symbols, filename, text)
         self.base_dir = base_dir
+        self.data_files = list(data_files)
+        self.overrides = overrides or ParamOverrides()
         self.model = emit.new_model(Path(filename).stem)
         self.result = BuildResult(self.model)
         self.defined: dict[str, Token] = self.result.declared
@@ -94,6 +100,7 @@ class _Builder:
         return None
 
     def _finish(self, tree: Tree) -> None:
+        self._unused_values()
         if not self.result.kind and self.has_constraints:
             self.result.kind = "feasibility"
         if not self.result.kind and not self.result.errors:
@@ -142,37 +149,106 @@ class _Builder:
             self.broken.add(name)
             raise
 
+    # ---- data from elsewhere: data files and --param --------------------------------------
+    def supplied(self, name: str) -> tuple[Tree, DataFile] | None:
+        """The data-file statement giving ``name`` its value, if any."""
+        for data in self.data_files:
+            if name in data.statements:
+                data.used.add(name)
+                return data.statements[name], data
+        return None
+
+    @contextmanager
+    def reading(self, data: DataFile | None) -> Iterator[None]:
+        """Evaluate (and locate errors) in ``data``'s file while the block runs."""
+        if data is None:
+            yield
+            return
+        saved = self.evaluator, self.base_dir
+        self.evaluator = Evaluator(self.symbols, data.path, data.text)
+        self.base_dir = data.base_dir
+        try:
+            yield
+        finally:
+            self.evaluator, self.base_dir = saved
+
+    def _unused_values(self) -> None:
+        for data in self.data_files:
+            for name, statement in data.statements.items():
+                if name not in data.used and name not in self.broken:
+                    with self.reading(data):
+                        kind = "param" if statement.data == "param_stmt" else "set"
+                        self.result.errors.append(self.fail(
+                            f"the data file gives {kind} '{name}', which the model does not "
+                            f"declare{did_you_mean(name, list(self.defined))}",
+                            statement.children[0]))
+        self.result.errors.extend(self.overrides.unused(list(self.symbols.params)))
+
     # ---- sets and params --------------------------------------------------------------------
     def _set_def(self, node: Tree) -> None:
-        token, expression = node.children
-        name = self.declare(token, "set")
-        elements = self.defining(name, node, lambda: self.evaluator.set_value(expression, {}))
-        self.symbols.sets[name] = elements
-        emit.add_set(self.model, name, elements)
+        token, *rest = node.children
+        spec = rest[0] if isinstance(rest[0], Tree) and rest[0].data == "index_spec" else None
+        if spec is not None:
+            name = self.declare(token, "set")
+            family = self.defining(name, node, lambda: setdefs.indexed_set(
+                self, name, spec, rest[-1], setdefs.attributes(rest)))
+            self.symbols.indexed_sets[name] = family
+            return
+        self._plain_set(node, lambda: setdefs.set_members(self, rest[-1]))
 
     def _set_csv(self, node: Tree) -> None:
-        token, path, *column = node.children
-        name = self.declare(token, "set")
+        self._plain_set(node, lambda: self._csv_set(node))
 
-        def load() -> list:
-            table = self.table(path)
-            wanted = self.column_name(column[0]) if column else table.names[0]
-            return list(dict.fromkeys(table.column(wanted, self.evaluator.location(node))))
-        self.symbols.sets[name] = self.defining(name, node, load)
+    def _set_decl(self, node: Tree) -> None:
+        def missing() -> list:
+            raise self.fail(f"set '{node.children[0]}' has no members: give '= ...' or "
+                            "'from \"file.csv\"', or its value in a data file (--data)", node)
+        self._plain_set(node, missing)
+
+    def _csv_set(self, node: Tree) -> list:
+        token, *rest = node.children
+        path = next(child for child in rest if isinstance(child, Token))
+        columns = rest[-1] if isinstance(rest[-1], Tree) and rest[-1].data == "set_columns" \
+            else None
+        return setdefs.csv_members(self, node, path, columns, setdefs.attributes(rest))
+
+    def _plain_set(self, node: Tree, members: Any) -> None:
+        """A set whose members come from ``members()`` or from a data file's statement."""
+        token = node.children[0]
+        name = self.declare(token, "set")
+        attrs = setdefs.attributes(node.children)
+
+        def build_members() -> list:
+            supplied = self.supplied(name)
+            if supplied is None:
+                elements = members()
+            else:
+                statement, data = supplied
+                with self.reading(data):
+                    elements = (setdefs.set_members(self, statement.children[-1])
+                                if statement.data == "set_def" else
+                                self._csv_set(Tree("set_csv", [statement.children[0], *attrs,
+                                                                *statement.children[1:]],
+                                                   statement.meta)))
+            setdefs.check_attributes(self, name, elements, attrs)
+            return elements
+        self.symbols.sets[name] = self.defining(name, node, build_members)
         emit.add_set(self.model, name, self.symbols.sets[name])
 
     def table(self, path_token: Token) -> Table:
         return read_table(str(path_token)[1:-1], self.base_dir,
                           self.evaluator.location(path_token))
 
-    def column_name(self, column: Tree) -> str:
-        token = column.children[0]
+    def column_name(self, token: Token) -> str:
         return str(token)[1:-1] if token.type == "STRING" else str(token)
 
     def _param_stmt(self, node: Tree) -> None:
         token = node.children[0]
         name = self.declare(token, "param")
-        value, label = self.defining(name, node, lambda: param_values(self, node))
+        def values() -> tuple[Any, str]:
+            value, label = param_values(self, node, self.supplied(name))
+            return self.overrides.apply(name, value, label), label
+        value, label = self.defining(name, node, values)
         self.symbols.params[name] = value if self.trace is None else self.trace(name, value)
         if label:
             self.symbols.param_sets[name] = label
@@ -230,6 +306,21 @@ class _Builder:
         condition = next((c for c in spec.children if c.data == "condition"), None)
         return list(self.evaluator.iterate(self.iterators(spec), condition, {}))
 
+    # ---- named expressions and checks -------------------------------------------------------
+    def _expr_stmt(self, node: Tree) -> None:
+        name = self.declare(node.children[0], "expression")
+        value, label = self.defining(name, node, lambda: named_expression(self, node))
+        self.symbols.expressions[name] = value
+        if label:
+            self.symbols.expression_sets[name] = label
+        emit.add_expression(self.model, name, value)
+
+    def _check_stmt(self, node: Tree) -> None:
+        if isinstance(node.children[0], Token):
+            self.declare(node.children[0], "check")
+        self.guard(node)
+        run_check(self, node)
+
     # ---- objective and constraints ----------------------------------------------------------
     def _objective(self, node: Tree) -> None:
         sense, *rest = node.children
@@ -273,13 +364,21 @@ class _Builder:
         spec = rest[0] if len(rest) == 2 else None
         relation = rest[-1]
         self.guard(node)
-        rows = {key: self.relation(relation, scope, equations_only)
-                for scope, key in self.index_scopes(spec)}
+        rows = {}
+        for scope, key in self.index_scopes(spec):
+            row = self.relation(relation, scope, equations_only, key if spec else None)
+            if row is not None:
+                rows[key] = row
         emit.add_constraint(self.model, name, rows, spec is not None)
         return len(rows)
 
-    def relation(self, node: Tree, scope: dict, equations_only: bool) -> tuple:
-        """(lower, body, upper) of a relation; a constant side goes to the bounds."""
+    def relation(self, node: Tree, scope: dict, equations_only: bool,
+                 key: Any = None) -> tuple | None:
+        """(lower, body, upper) of a relation; a constant side goes to the bounds.
+
+        A member of an indexed family without variables (an empty sum, say) is dropped
+        when it holds and an error when it cannot; a scalar one is always an error.
+        """
         parts = node.children
         ops = [str(op.children[0]) for op in parts[1::2]]
         values = [self.evaluator.expression(part, scope) for part in parts[0::2]]
@@ -291,7 +390,12 @@ class _Builder:
         left, right = values
         body = left - right
         if _is_constant(body):
-            raise self.fail(f"'{self.evaluator.text_of(node)}' has no variables", node)
+            if key is None or equations_only:
+                raise self.fail(f"'{self.evaluator.text_of(node)}' has no variables", node)
+            if compare(ops[0], left, right):
+                return None
+            raise self.fail(f"member [{format_key(key)}] of '{self.evaluator.text_of(node)}' "
+                            f"has no variables and cannot hold: {left} {ops[0]} {right}", node)
         if ops[0] in ("=", "=="):
             return (0.0, body, 0.0)
         return (None, body, 0.0) if ops[0] == "<=" else (0.0, body, None)
@@ -352,15 +456,18 @@ def _is_constant(value: Any) -> bool:
 
 
 def build(tree: Tree, text: str, filename: str, base_dir: Path | None = None,
+          data_files: list[DataFile] = (), overrides: ParamOverrides | None = None,
           trace: Any = None) -> BuildResult:
     """Turn a parsed `.opt` file into a `BuildResult` (model, options, all errors found).
 
-    ``base_dir`` is where CSV files are looked up (default: the folder of ``filename``).
-    ``trace(name, value)``, if given, may replace a param's value in the expressions built
-    after it (`symopt.sweep` passes parameter placeholders); the model's Param keeps the numbers.
+    ``base_dir`` is where CSV files are looked up (default: the folder of ``filename``);
+    ``data_files`` give values to declared sets and params, ``overrides`` are ``--param``
+    values. ``trace(name, value)``, if given, may replace a param's value in the
+    expressions built after it (`symopt.sweep` passes parameter placeholders); the
+    model's Param keeps the numbers.
     """
     base = base_dir if base_dir is not None else Path(filename).resolve().parent
-    builder = _Builder(text, filename, base)
+    builder = _Builder(text, filename, base, data_files, overrides)
     builder.trace = trace
     return builder.run(tree)
 

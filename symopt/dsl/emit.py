@@ -15,14 +15,14 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from symopt.model import functions, sets
-from symopt.model.components import Param, Var
+from symopt.model.components import Expression, Param, Var
 from symopt.model.constraints import Constraint, Objective
 from symopt.model.expr import VarData
 from symopt.model.model import Model
 from symopt.model.sets import Set
 
 __all__ = [
-    "new_model", "add_set", "add_param", "add_var", "add_objective", "add_constraint",
+    "new_model", "add_set", "add_param", "add_var", "add_expression", "add_objective", "add_constraint",
     "model_function", "data_symbol",
 ]
 
@@ -78,6 +78,15 @@ def _bounds(entry: dict) -> tuple:
 
 def _key(key: tuple) -> Any:
     return key[0] if len(key) == 1 else key
+
+
+def add_expression(model: Any, name: str, value: Any) -> None:
+    """Register a named expression (its uses already hold the expression itself)."""
+    if isinstance(value, dict):
+        index = Set(initialize=list(value))
+        _register(model, name, Expression(index, rule=lambda m, *key: value[_key(key)]))
+    else:
+        _register(model, name, Expression(expr=value))
 
 
 def add_objective(model: Any, name: str, expression: Any, sense: str) -> None:

@@ -26,10 +26,11 @@ from symopt.errors import ParseError, SourceLocation
 __all__ = ["parse_error_from_lark", "location_at", "describe_expected", "end_position"]
 
 _EXPRESSION_START = {"NAME", "NUMBER", "LPAR"}
-_STATEMENT_START = {"SET", "PARAM", "VAR"}
-_STATEMENTS = "set, param, var, minimize, maximize, subject to, solve, fit, data or options"
-_STATEMENT_WORDS = {"set", "param", "var", "minimize", "maximize", "subject", "solve", "fit",
-                    "data", "options"}
+_STATEMENT_START = {"_SET", "_PARAM", "_VAR"}
+_STATEMENTS = ("set, param, var, expr, minimize, maximize, subject to, solve, check, fit, data "
+               "or options")
+_STATEMENT_WORDS = {"set", "param", "var", "expr", "minimize", "maximize", "subject", "solve",
+                    "check", "fit", "data", "options"}
 _OPERATORS = {"+", "-", "*", "/", "^", "**", "(", ",", "=", "<=", ">=", "==", ":", "~"}
 _NAMED_TERMINALS = {
     "NAME": "a name", "NUMBER": "a number", "STRING": 'a quoted string ("...")',
@@ -118,10 +119,26 @@ def _token_message(exc: UnexpectedToken, text: str, terminals: Mapping[str, str]
     wanted = describe_expected(set(exc.expected), terminals)
     after = f" after '{previous}'" if previous is not None else ""
     message = f"expected {wanted}{after}, found {_found(exc.token)}"
+    glued = _glued_keyword(exc, terminals)
+    if glued:
+        return message + glued
     if wanted.startswith("a statement") and exc.token.type == "NAME":
         message += ("; a constraint (name: expression <= expression) must follow "
                     "'subject to' or 'solve'")
     return message
+
+
+def _glued_keyword(exc: UnexpectedToken, terminals: Mapping[str, str]) -> str:
+    """A hint when a name starts with a keyword the parser wanted (``varx`` for ``var x``)."""
+    if exc.token.type != "NAME":
+        return ""
+    value = str(exc.token)
+    for name in exc.expected:
+        word = terminals.get(name, "")
+        if word.isidentifier() and len(value) > len(word) and value.startswith(word):
+            return (f"; keywords are whole words: '{value}' is one name, write "
+                    f"'{word} {value[len(word):]}'")
+    return ""
 
 
 def parse_error_from_lark(exc: LarkError, text: str, filename: str,

@@ -19,13 +19,15 @@ from lark import Token, Tree
 
 from symopt.dsl.data import did_you_mean
 from symopt.dsl.indexing import (
-    Indexing, Symbols, VarEntry, format_key, is_number, number_of,
+    Indexing, Symbols, VarEntry, format_key, is_number, number_of, split_condition,
 )
+from symopt.dsl.ordered import SET_FUNCTIONS, set_function
 from symopt.errors import SymoptError
 
 _UNBOUND = object()
 
-__all__ = ["Evaluator", "Symbols", "VarEntry", "MATH_FUNCTIONS", "format_key", "number_of"]
+__all__ = ["Evaluator", "Symbols", "VarEntry", "MATH_FUNCTIONS", "compare", "format_key",
+           "number_of"]
 
 #: function name -> (numeric version, arity); the model versions come from symopt.model
 MATH_FUNCTIONS: dict[str, tuple[Callable[..., float], int]] = {
@@ -36,8 +38,19 @@ MATH_FUNCTIONS: dict[str, tuple[Callable[..., float], int]] = {
     "sinh": (math.sinh, 1), "cosh": (math.cosh, 1), "tanh": (math.tanh, 1),
     "min": (min, -1), "max": (max, -1),
 }
-_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-            "==": operator.eq, "!=": operator.ne}
+_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_RELATIVE = 1e-9       # numbers this close compare equal: sums of decimal data are rarely exact
+
+
+def compare(symbol: str, a: Any, b: Any) -> bool:
+    """``a symbol b``; ``=``/``==``/``!=`` of two numbers allow a relative 1e-9."""
+    if symbol in ("=", "==", "!="):
+        if is_number(a) and is_number(b):
+            same = math.isclose(a, b, rel_tol=_RELATIVE, abs_tol=1e-12)
+        else:
+            same = a == b
+        return same if symbol != "!=" else not same
+    return bool(_COMPARE[symbol](a, b))
 
 
 
@@ -47,6 +60,7 @@ class Evaluator(Indexing):
 
     # ---- conditions -------------------------------------------------------------------------
     def logic(self, node: Tree, scope: dict) -> bool:
+        """A condition on data: comparisons, set membership, and, or, not."""
         kind = node.data
         if kind == "or_":
             return self.logic(node.children[0], scope) or self.logic(node.children[1], scope)
@@ -54,16 +68,29 @@ class Evaluator(Indexing):
             return self.logic(node.children[0], scope) and self.logic(node.children[1], scope)
         if kind == "not_":
             return not self.logic(node.children[0], scope)
+        if kind in ("member_of", "not_member_of"):
+            value = self._data_value(node.children[0], scope)
+            inside = value in set(self.set_value(node.children[1], scope))
+            return inside if kind == "member_of" else not inside
         left, op, right = node.children
-        a, b = self.subscript_value(left, scope), self.subscript_value(right, scope)
+        a, b = self._data_value(left, scope), self._data_value(right, scope)
         symbol = str(op.children[0])
-        for side, value in ((left, a), (right, b)):
-            if not isinstance(value, (int, float, str, tuple)):
-                raise self.fail(f"a condition compares numbers and set members, but "
-                                f"'{self.text_of(side)}' depends on variables", side)
-        if symbol not in ("==", "!=") and not (is_number(a) and is_number(b)):
+        if symbol not in ("==", "=", "!=") and not (is_number(a) and is_number(b)):
             raise self.fail(f"cannot compare {a!r} {symbol} {b!r}: expected numbers", node)
-        return bool(_COMPARE[symbol](a, b))
+        return compare(symbol, a, b)
+
+    def _data_value(self, node: Tree, scope: dict) -> Any:
+        """One side of a condition: a number or a set member, never a variable."""
+        value = self.subscript_value(node, scope)
+        if node.data == "name" and str(node.children[0]) not in scope and (
+                value in self.symbols.variables or value in self.symbols.expressions):
+            value = None       # a bare variable name, not a set member called like it
+        if not isinstance(value, (int, float, str, tuple)):
+            raise self.fail(f"a condition is on data (numbers and set members), but "
+                            f"'{self.text_of(node)}' depends on variables; a choice that "
+                            "depends on variables needs a reformulation (binary variables "
+                            "with big-M constraints, or max/min/abs of expressions)", node)
+        return value
 
     # ---- expressions -----------------------------------------------------------------------
     def expression(self, node: Tree | Token, scope: dict) -> Any:
@@ -105,12 +132,20 @@ class Evaluator(Indexing):
                 raise self.fail(f"variable '{name}' is indexed over {entry.set_label}; "
                                 f"write {name}[...]", token)
             return entry.get(None)
+        if name in symbols.expressions:
+            value = symbols.expressions[name]
+            if isinstance(value, dict):
+                raise self.fail(f"expression '{name}' is indexed over "
+                                f"{symbols.expression_sets[name]}; write {name}[...]", token)
+            return value
         if name in symbols.data:
             symbols.used_data.add(name)
             return symbols.data[name]
-        if name in symbols.sets:
-            raise self.fail(f"'{name}' is a set; it cannot be used as a number", token)
-        known = [*scope, *symbols.params, *symbols.variables, *symbols.data]
+        if name in symbols.sets or name in symbols.indexed_sets:
+            raise self.fail(f"'{name}' is a set; it cannot be used as a number (card({name}) "
+                            "is its size)", token)
+        known = [*(k for k in scope if isinstance(k, str)), *symbols.params,
+                 *symbols.variables, *symbols.expressions, *symbols.data]
         raise self.fail(f"undefined name '{name}'{did_you_mean(name, known)}", token)
 
     def subscript_value(self, node: Tree, scope: dict) -> Any:
@@ -153,7 +188,17 @@ class Evaluator(Indexing):
             if key not in table:
                 raise self._key_error(name, key, table, symbols.param_sets[name], node)
             return table[key]
-        known = [*symbols.params, *symbols.variables]
+        if name in symbols.expressions:
+            table = symbols.expressions[name]
+            if not isinstance(table, dict):
+                raise self.fail(f"expression '{name}' is not indexed; write {name} alone", token)
+            if key not in table:
+                raise self._key_error(name, key, table, symbols.expression_sets[name], node)
+            return table[key]
+        if name in symbols.sets or name in symbols.indexed_sets:
+            raise self.fail(f"'{name}' is a set; {name}[...] is only for indexed sets, "
+                            "params, variables and expressions", token)
+        known = [*symbols.params, *symbols.variables, *symbols.expressions]
         raise self.fail(f"undefined name '{name}'{did_you_mean(name, known)}", token)
 
     def _key_error(self, name: str, key: Any, keys: Any, label: str, node: Tree) -> SymoptError:
@@ -210,23 +255,65 @@ class Evaluator(Indexing):
             raise self.fail(f"'{self.text_of(node)}' is not a real number", node)
         return result
 
+    def _terms(self, node: Tree, scope: dict) -> list:
+        """The body of ``sum``/``prod``/``max``/``min`` over its index list, one per member."""
+        iteration, body = node.children
+        iterators, condition = split_condition(iteration.children)
+        return [self.expression(body, inner)
+                for inner, _ in self.iterate(iterators, condition, scope)]
+
     def _expr_sum(self, node: Tree, scope: dict) -> Any:
-        *iterators, body = node.children
-        condition = iterators.pop() if iterators and iterators[-1].data == "condition" else None
-        terms = [self.expression(body, inner)
-                 for inner, _ in self.iterate(iterators, condition, scope)]
+        terms = self._terms(node, scope)
         if not terms:
             return 0
         if all(is_number(term) for term in terms):
             return math.fsum(terms)
         return sum(terms[1:], terms[0])
 
+    def _expr_prod(self, node: Tree, scope: dict) -> Any:
+        result: Any = 1
+        for term in self._terms(node, scope):
+            result = self._combine(node, operator.mul, result, term)
+        return result
+
+    def _expr_max_over(self, node: Tree, scope: dict) -> Any:
+        return self._extreme(node, scope, "max")
+
+    def _expr_min_over(self, node: Tree, scope: dict) -> Any:
+        return self._extreme(node, scope, "min")
+
+    def _extreme(self, node: Tree, scope: dict, word: str) -> Any:
+        terms = self._terms(node, scope)
+        if not terms:
+            raise self.fail(f"{word}(...) over an empty set has no value", node)
+        if not all(is_number(term) for term in terms):
+            relation = ">=" if word == "max" else "<="
+            raise self.fail(f"{word}(...) of variables is not smooth; model it with a new "
+                            f"variable t and one constraint t {relation} term per member", node)
+        return max(terms) if word == "max" else min(terms)
+
+    def _expr_if_expr(self, node: Tree, scope: dict) -> Any:
+        condition, then, otherwise = node.children
+        return self.expression(then if self.logic(condition, scope) else otherwise, scope)
+
+    def _expr_max_call(self, node: Tree, scope: dict) -> Any:
+        return self._function(node, "max", node.children, scope)
+
+    def _expr_min_call(self, node: Tree, scope: dict) -> Any:
+        return self._function(node, "min", node.children, scope)
+
     def _expr_call(self, node: Tree, scope: dict) -> Any:
         token, *arguments = node.children
         name = str(token)
+        if name in SET_FUNCTIONS:
+            return set_function(self, name, node, arguments, scope)
         if name not in MATH_FUNCTIONS:
-            raise self.fail(f"unknown function '{name}'{did_you_mean(name, list(MATH_FUNCTIONS))}"
-                            f"; the functions are {', '.join(sorted(MATH_FUNCTIONS))}", token)
+            known = sorted([*MATH_FUNCTIONS, *SET_FUNCTIONS])
+            raise self.fail(f"unknown function '{name}'{did_you_mean(name, known)}"
+                            f"; the functions are {', '.join(known)}", token)
+        return self._function(node, name, arguments, scope)
+
+    def _function(self, node: Tree, name: str, arguments: list, scope: dict) -> Any:
         numeric, arity = MATH_FUNCTIONS[name]
         values = [self.expression(child, scope) for child in arguments]
         if arity > 0 and len(values) != arity:
@@ -238,8 +325,9 @@ class Evaluator(Indexing):
                 raise self.fail(f"{name}({', '.join(map(str, values))}) is not defined",
                                 node) from None
         if arity < 0:
-            raise self.fail(f"{name}() accepts numbers only, not variables (it is not smooth)",
-                            node)
+            relation = ">=" if name == "max" else "<="
+            raise self.fail(f"{name}() of variables is not smooth; model it with a new "
+                            f"variable t and constraints t {relation} each argument", node)
         return self._model_function(name, node)(*values)
 
     def _model_function(self, name: str, node: Tree) -> Callable[..., Any]:

@@ -23,7 +23,8 @@ from symopt.dsl.data import did_you_mean
 from symopt.dsl.errors import location_at
 from symopt.errors import ModelError, SourceLocation
 
-__all__ = ["Symbols", "VarEntry", "Indexing", "format_key", "number_of", "is_number"]
+__all__ = ["Symbols", "VarEntry", "IndexedSet", "Indexing", "SET_OF", "format_key", "number_of",
+           "is_number", "split_condition"]
 
 
 def format_key(key: Any) -> str:
@@ -44,6 +45,18 @@ class VarEntry:
     index_order: tuple = ()
 
 
+#: scope key of the set an index name runs over: ``scope[(SET_OF, "m")]`` (for ``prev(m)``)
+SET_OF = "set of"
+
+
+@dataclass
+class IndexedSet:
+    """A family of sets ``IN[k]``: key -> ordered members."""
+
+    members: dict
+    label: str
+
+
 @dataclass
 class Symbols:
     """What the names of a model mean: sets, params, variables, data columns."""
@@ -52,12 +65,16 @@ class Symbols:
     params: dict[str, Any] = field(default_factory=dict)         # scalar or {key: value}
     param_sets: dict[str, str] = field(default_factory=dict)     # name -> its index label
     variables: dict[str, VarEntry] = field(default_factory=dict)
+    indexed_sets: dict[str, IndexedSet] = field(default_factory=dict)
+    expressions: dict[str, Any] = field(default_factory=dict)    # named expressions
+    expression_sets: dict[str, str] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)           # column -> model symbol
     model_function: Callable[[str], Callable[..., Any]] | None = None
     used_data: set = field(default_factory=set)                  # data columns met so far
 
     def all_names(self) -> list[str]:
-        return [*self.sets, *self.params, *self.variables, *self.data]
+        return [*self.sets, *self.indexed_sets, *self.params, *self.variables,
+                *self.expressions, *self.data]
 
 
 def is_number(value: Any) -> bool:
@@ -101,8 +118,11 @@ class Indexing:
 
     # ---- elements and sets -----------------------------------------------------------------
     def element(self, node: Tree | Token) -> Any:
+        """A literal set member: a name, number, quoted string or tuple of them."""
         if isinstance(node, Tree) and node.data == "tuple_element":
             return tuple(self.element(child) for child in node.children)
+        if isinstance(node, Tree) and node.data == "element" and isinstance(node.children[0], Tree):
+            return self.element(node.children[0])
         token = node.children[0] if isinstance(node, Tree) else node
         if token.type in ("NUMBER", "SIGNED_NUMBER_NEG"):
             return number_of(token)
@@ -111,25 +131,84 @@ class Indexing:
         return str(token)
 
     def set_value(self, node: Tree, scope: dict) -> list:
-        kind = node.data
-        if kind == "set_literal":
-            return _unique([self.element(child) for child in node.children])
-        if kind == "set_filter":
-            *iterators, condition = node.children
-            return _unique([key for _, key in self.iterate(iterators, condition, scope)])
-        if kind == "set_ref":
-            return self.lookup_set(node.children[0])
-        if kind == "set_range":
-            low, high = (self.integer(child, scope) for child in node.children)
-            return list(range(low, high + 1))
-        if kind == "set_product":
-            left, right = (self.set_value(child, scope) for child in node.children)
-            return [tuple(_flat(a) + _flat(b)) for a, b in itertools.product(left, right)]
-        raise self.fail(f"'{kind}' is not a set", node)
+        """The ordered members of a set expression (duplicates dropped)."""
+        handler = getattr(self, f"_set_{node.data}", None) if isinstance(node, Tree) else None
+        if handler is None:
+            raise self.fail(f"expected a set here, found '{self.text_of(node)}'", node)
+        return handler(node, scope)
+
+    def _set_set_literal(self, node: Tree, scope: dict) -> list:
+        return _unique([self.element(child) for child in node.children])
+
+    def _set_set_filter(self, node: Tree, scope: dict) -> list:
+        iterators, condition = split_condition(node.children)
+        return _unique([key for _, key in self.iterate(iterators, condition, scope)])
+
+    def _set_set_ref(self, node: Tree, scope: dict) -> list:
+        return self.lookup_set(node.children[0])
+
+    def _set_set_member(self, node: Tree, scope: dict) -> list:
+        token, *positions = node.children
+        return self.indexed_set_member(token, positions, scope, node)
+
+    def _set_set_range(self, node: Tree, scope: dict) -> list:
+        low, high = (self.integer(child, scope) for child in node.children)
+        return list(range(low, high + 1))
+
+    def _set_set_product(self, node: Tree, scope: dict) -> list:
+        left, right = (self.set_value(child, scope) for child in node.children)
+        return [tuple(_flat(a) + _flat(b)) for a, b in itertools.product(left, right)]
+
+    def _set_set_union(self, node: Tree, scope: dict) -> list:
+        left, right = (self.set_value(child, scope) for child in node.children)
+        self._same_dimension(node, left, right, "union")
+        return _unique(left + right)
+
+    def _set_set_diff(self, node: Tree, scope: dict) -> list:
+        left, right = (self.set_value(child, scope) for child in node.children)
+        self._same_dimension(node, left, right, "diff")
+        drop = set(right)
+        return [member for member in left if member not in drop]
+
+    def _set_set_inter(self, node: Tree, scope: dict) -> list:
+        left, right = (self.set_value(child, scope) for child in node.children)
+        self._same_dimension(node, left, right, "inter")
+        keep = set(right)
+        return [member for member in left if member in keep]
+
+    def _set_set_if(self, node: Tree, scope: dict) -> list:
+        condition, then, otherwise = node.children
+        return self.set_value(then if self.logic(condition, scope) else otherwise, scope)
+
+    def _same_dimension(self, node: Tree, left: list, right: list, word: str) -> None:
+        if left and right and len(_flat(left[0])) != len(_flat(right[0])):
+            raise self.fail(f"'{word}' needs sets of the same dimension: "
+                            f"{self.text_of(node.children[0])} has members like "
+                            f"({format_key(left[0])}), {self.text_of(node.children[1])} like "
+                            f"({format_key(right[0])})", node)
+
+    def indexed_set_member(self, token: Token, positions: list, scope: dict, node: Tree) -> list:
+        """The set ``IN[k]`` of an indexed set ``IN``."""
+        name = str(token)
+        family = self.symbols.indexed_sets.get(name)
+        if family is None:
+            if name in self.symbols.sets:
+                raise self.fail(f"set '{name}' is not indexed; write {name} alone", token)
+            raise self.fail(f"undefined indexed set '{name}'"
+                            f"{did_you_mean(name, list(self.symbols.indexed_sets))}", token)
+        parts = [self.subscript_value(child, scope) for child in positions]
+        key = parts[0] if len(parts) == 1 else tuple(parts)
+        if key not in family.members:
+            raise self._key_error(name, key, family.members, family.label, node)
+        return family.members[key]
 
     def lookup_set(self, token: Token) -> list:
         name = str(token)
         if name not in self.symbols.sets:
+            if name in self.symbols.indexed_sets:
+                label = self.symbols.indexed_sets[name].label
+                raise self.fail(f"set '{name}' is indexed over {label}; write {name}[...]",
+                                token)
             kind = self.kind_of(name)
             if kind:
                 raise self.fail(f"'{name}' is a {kind}, not a set", token)
@@ -139,7 +218,9 @@ class Indexing:
 
     def kind_of(self, name: str) -> str:
         for kind, table in (("set", self.symbols.sets), ("param", self.symbols.params),
-                            ("variable", self.symbols.variables), ("data column", self.symbols.data)):
+                            ("variable", self.symbols.variables),
+                            ("named expression", self.symbols.expressions),
+                            ("data column", self.symbols.data)):
             if name in table:
                 return kind
         return ""
@@ -161,20 +242,22 @@ class Indexing:
             yield inner, key
 
     def _combinations(self, iterators: list[Tree], scope: dict) -> Iterator[tuple[dict, list]]:
-        if not _independent(iterators):
+        if not _independent(iterators) or any(it.data == "tuple_iterator" for it in iterators):
             yield from self._nested(iterators, scope)
             return
         sets = [self.set_value(iterator.children[-1], scope) for iterator in iterators]
-        names = [str(it.children[0]) if it.data in ("named_iterator", "member_iterator")
-                 else None for it in iterators]
+        names = [self._fresh_name(it, scope) if it.data == "named_iterator" else None
+                 for it in iterators]
+        base = dict(scope)
+        for iterator, name in zip(iterators, names):
+            if name is not None:
+                base[(SET_OF, name)] = iterator.children[-1]
         for combination in itertools.product(*sets):
-            inner = dict(scope)
+            inner = dict(base)
             parts: list = []
-            for iterator, name, element in zip(iterators, names, combination):
+            for name, element in zip(names, combination):
                 if name is not None:
                     inner[name] = element
-                elif iterator.data == "tuple_iterator":
-                    self._bind(iterator, element, inner)
                 if type(element) is tuple:
                     parts.extend(element)
                 else:
@@ -182,27 +265,70 @@ class Indexing:
             yield inner, parts
 
     def _nested(self, iterators: list[Tree], scope: dict) -> Iterator[tuple[dict, list]]:
-        """Iterators whose sets use earlier index names (``j in 1..i``), one level at a time."""
+        """One iterator at a time: sets that use earlier index names (``j in 1..i``), and
+        tuple patterns, whose names already bound filter (``(i, k) in LINKS``)."""
         if not iterators:
             yield scope, []
             return
         first, rest = iterators[0], iterators[1:]
+        base = dict(scope)
+        if first.data == "named_iterator":
+            base[(SET_OF, self._fresh_name(first, scope))] = first.children[-1]
+        pattern = self._pattern(first, scope) if first.data == "tuple_iterator" else None
         for element in self.set_value(first.children[-1], scope):
-            inner = dict(scope)
-            self._bind(first, element, inner)
+            inner = dict(base)
+            if not self._bind(first, pattern, element, inner):
+                continue
             for deeper, parts in self._nested(rest, inner):
                 yield deeper, _flat(element) + parts
 
-    def _bind(self, iterator: Tree, element: Any, scope: dict) -> None:
-        if iterator.data in ("named_iterator", "member_iterator"):
+    def _fresh_name(self, iterator: Tree, scope: dict) -> str:
+        token = iterator.children[0]
+        name = str(token)
+        if name in scope:
+            raise self.fail(f"index '{name}' is already bound here; use another name, or "
+                            f"filter with a condition (': {name} in "
+                            f"{self.text_of(iterator.children[-1])}') or a pattern "
+                            f"('({name}, j) in ...')", token)
+        return name
+
+    def _pattern(self, iterator: Tree, scope: dict) -> list[tuple[str, Any]]:
+        """A tuple pattern as ("bind", name) or ("match", value) per position."""
+        pattern = []
+        for child in iterator.children[0].children:
+            inner = child.children[0]
+            if isinstance(inner, Tree):
+                raise self.fail("a pattern holds names and values, not nested tuples", child)
+            if inner.type == "NAME" and str(inner) not in scope:
+                pattern.append(("bind", str(inner)))
+            elif inner.type == "NAME":
+                pattern.append(("match", scope[str(inner)]))
+            else:
+                pattern.append(("match", self.element(inner)))
+        names = [name for kind, name in pattern if kind == "bind"]
+        if len(set(names)) != len(names):
+            raise self.fail("a pattern names each index once", iterator.children[0])
+        return pattern
+
+    def _bind(self, iterator: Tree, pattern: list | None, element: Any, scope: dict) -> bool:
+        """Bind the names of ``iterator`` to ``element``; False when a pattern does not match."""
+        if iterator.data == "named_iterator":
             scope[str(iterator.children[0])] = element
-        elif iterator.data == "tuple_iterator":
-            names = [str(token) for token in iterator.children[:-1]]
-            parts = _flat(element)
-            if len(parts) != len(names):
-                raise self.fail(f"cannot unpack {format_key(element)} into "
-                                f"({', '.join(names)}): it has {len(parts)} parts", iterator)
-            scope.update(zip(names, parts))
+            return True
+        if pattern is None:
+            return True
+        parts = _flat(element)
+        if len(parts) != len(pattern):
+            raise self.fail(f"cannot unpack ({format_key(element)}) into "
+                            f"{self.text_of(iterator.children[0])}: it has {len(parts)} "
+                            f"part(s), the pattern {len(pattern)}", iterator)
+        for (kind, value), part in zip(pattern, parts):
+            if kind == "match" and value != part:
+                return False
+        for (kind, value), part in zip(pattern, parts):
+            if kind == "bind":
+                scope[value] = part
+        return True
 
     def set_label(self, iterators: list[Tree]) -> str:
         return " * ".join(self.text_of(it.children[-1]) for it in iterators)
@@ -214,6 +340,13 @@ class Indexing:
         return self.text[meta.start_pos:meta.end_pos]
 
 
+def split_condition(children: list) -> tuple[list, Tree | None]:
+    """An index list's iterators and its condition (None when it has none)."""
+    if children and isinstance(children[-1], Tree) and children[-1].data == "condition":
+        return list(children[:-1]), children[-1]
+    return list(children), None
+
+
 def _independent(iterators: list[Tree]) -> bool:
     """True when no iterator's set mentions an index name bound by an earlier one."""
     bound: set[str] = set()
@@ -222,8 +355,11 @@ def _independent(iterators: list[Tree]) -> bool:
             lambda value: isinstance(value, Token) and value.type == "NAME")}
         if names & bound:
             return False
-        if iterator.data != "anonymous_iterator":
-            bound.update(str(token) for token in iterator.children[:-1])
+        if iterator.data == "named_iterator":
+            bound.add(str(iterator.children[0]))
+        elif iterator.data == "tuple_iterator":
+            bound.update(str(token) for token in iterator.children[0].scan_values(
+                lambda value: isinstance(value, Token) and value.type == "NAME"))
     return True
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from lark import Tree
 
-from symopt.dsl.data import did_you_mean
+from symopt.dsl.data import cell_value, did_you_mean
 from symopt.dsl.evaluate import format_key
 
 __all__ = ["param_values"]
@@ -24,33 +24,58 @@ __all__ = ["param_values"]
 _SHOWN = 5
 
 
-def param_values(builder: Any, node: Tree) -> tuple[Any, str]:
-    """(value, index label) of a ``param`` statement: a number, or {key: number}."""
+def param_values(builder: Any, node: Tree, supplied: tuple | None = None) -> tuple[Any, str]:
+    """(value, index label) of a ``param`` statement: a number, or {key: number}.
+
+    ``supplied`` is a data file's ``(statement, DataFile)`` for this param: its value (and
+    default, if it has one) replace the model's, read in the data file's context.
+    """
     token, *rest = node.children
     name = str(token)
     spec = rest.pop(0) if rest and rest[0].data == "index_spec" else None
-    default_node = rest.pop() if rest and rest[-1].data == "default" else None
-    value_node = rest[0] if rest else None
+    scopes = builder.index_scopes(spec) if spec is not None else None
+    label = builder.evaluator.set_label(builder.iterators(spec)) if spec is not None else ""
+    data = None
+    if supplied is not None:
+        statement, data = supplied
+        value_node, default_node = _value_parts(statement.children[1:])
+        default_node = default_node or _value_parts(rest)[1]
+        node = statement
+    else:
+        value_node, default_node = _value_parts(rest)
+    with builder.reading(data):
+        evaluator = builder.evaluator
+        default = evaluator.number(default_node.children[0], {}) if default_node else None
+        if scopes is None:
+            return _scalar(builder, name, node, value_node, default), ""
+        return _indexed(builder, name, node, label, scopes, value_node, default), label
+
+
+def _value_parts(rest: list) -> tuple[Tree | None, Tree | None]:
+    """(value, default) nodes of a param statement's children after its name and index."""
+    default_node = rest[-1] if rest and rest[-1].data == "default" else None
+    values = [child for child in rest if child.data not in ("default", "index_spec")]
+    return (values[0] if values else None), default_node
+
+
+def _indexed(builder: Any, name: str, node: Tree, label: str, scopes: list,
+             value_node: Tree | None, default: float | None) -> dict:
     evaluator = builder.evaluator
-    default = evaluator.number(default_node.children[0], {}) if default_node else None
-    if spec is None:
-        return _scalar(builder, name, node, value_node, default), ""
-    label = evaluator.set_label(builder.iterators(spec))
-    scopes = builder.index_scopes(spec)
     if value_node is None:
         if default is None:
             raise builder.fail(f"param '{name}' has no value: give '= {{...}}', '= formula', "
-                               "'from \"file.csv\"' or 'default value'", node)
-        return {key: default for _, key in scopes}, label
+                               "'from \"file.csv\"', 'default value', or its value in a data "
+                               "file (--data)", node)
+        return {key: default for _, key in scopes}
     if value_node.data == "param_expr":
-        return {key: evaluator.number(value_node.children[0], scope)
-                for scope, key in scopes}, label
+        return {key: evaluator.number(value_node.children[0], scope) for scope, key in scopes}
     if value_node.data == "param_table":
         given = _table_entries(builder, name, value_node.children[0])
+    elif value_node.data == "param_wide":
+        given = _wide_entries(builder, name, value_node, scopes)
     else:
         given = _csv_entries(builder, name, value_node, scopes)
-    return _complete(builder, name, label, node, [key for _, key in scopes], given,
-                     default), label
+    return _complete(builder, name, label, node, [key for _, key in scopes], given, default)
 
 
 def _scalar(builder: Any, name: str, node: Tree, value_node: Tree | None,
@@ -58,7 +83,8 @@ def _scalar(builder: Any, name: str, node: Tree, value_node: Tree | None,
     if value_node is None:
         if default is not None:
             return default
-        raise builder.fail(f"param '{name}' has no value: write 'param {name} = number'", node)
+        raise builder.fail(f"param '{name}' has no value: write 'param {name} = number' (or "
+                           "give it in a data file, --data, or with --param)", node)
     if value_node.data != "param_expr":
         raise builder.fail(f"param '{name}' is not indexed, so it takes one value "
                            f"('param {name} = number'), not a table", value_node)
@@ -79,7 +105,7 @@ def _table_entries(builder: Any, name: str, table: Tree) -> dict:
 def _csv_entries(builder: Any, name: str, node: Tree, scopes: list) -> dict:
     path, *column = node.children
     table = builder.table(path)
-    arity = len(scopes[0][1]) if scopes and isinstance(scopes[0][1], tuple) else 1
+    arity = _arity(scopes)
     location = builder.evaluator.location(node)
     if column:
         wanted = builder.column_name(column[0])
@@ -101,6 +127,30 @@ def _csv_entries(builder: Any, name: str, node: Tree, scopes: list) -> dict:
             raise builder.fail(f"{table.path.name} gives param '{name}' key "
                                f"[{format_key(key)}] twice (line {row + 2})", node)
         entries[key] = (value, node)
+    return entries
+
+
+def _arity(scopes: list) -> int:
+    return len(scopes[0][1]) if scopes and isinstance(scopes[0][1], tuple) else 1
+
+
+def _wide_entries(builder: Any, name: str, node: Tree, scopes: list) -> dict:
+    """A wide table: the first column keys the rows, the other headers key the columns."""
+    table = builder.table(node.children[0])
+    if _arity(scopes) != 2:
+        raise builder.fail(f"'wide' reads a param over two sets (rows x columns); '{name}' "
+                           f"has {_arity(scopes)} index position(s)", node)
+    location = builder.evaluator.location(node)
+    rows = table.column(table.names[0], location)
+    entries: dict = {}
+    for header in table.names[1:]:
+        column_key = cell_value(header)
+        for row_key, value in zip(rows, table.numeric_column(header, location)):
+            key = (row_key, column_key)
+            if key in entries:
+                raise builder.fail(f"{table.path.name} gives param '{name}' key "
+                                   f"[{format_key(key)}] twice", node)
+            entries[key] = (value, node)
     return entries
 
 

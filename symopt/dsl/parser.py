@@ -66,11 +66,19 @@ def get_parser() -> Lark:
     return Lark(grammar, **options)
 
 
+_WHOLE_WORD = "(?![A-Za-z_0-9])"
+
+
 @functools.lru_cache(maxsize=1)
 def literal_terminals() -> dict[str, str]:
     """Lark's names of the grammar's literal terminals -> their text (``PLUS`` -> ``+``)."""
-    return {terminal.name: terminal.pattern.value for terminal in get_parser().terminals
-            if terminal.pattern.type == "str"}
+    words = {}
+    for terminal in get_parser().terminals:
+        if terminal.pattern.type == "str":
+            words[terminal.name] = terminal.pattern.value
+        elif terminal.pattern.value.endswith(_WHOLE_WORD):     # keywords: whole words
+            words[terminal.name] = terminal.pattern.value[:-len(_WHOLE_WORD)]
+    return words
 
 
 def parse(text: str, filename: str = "<string>") -> Tree:
@@ -103,7 +111,7 @@ def parse(text: str, filename: str = "<string>") -> Tree:
 
 
 _STATEMENT_LINE = re.compile(
-    r"\s*(set|param|var|minimize|maximize|subject|solve|fit|data|options)\b")
+    r"\s*(set|param|var|expr|minimize|maximize|subject|solve|check|fit|data|options)\b")
 _CONSTRAINT_LINE = re.compile(r"\s*[A-Za-z_][A-Za-z_0-9]*\s*(\[[^\]]*\])?\s*:")
 _BLOCK_LINE = re.compile(r"\s*(subject\s+to|solve)\b")
 _MOST_ERRORS = 50

@@ -1,0 +1,402 @@
+"""The `.opt` builder with families generated as arrays, element-wise where it must.
+
+`ArrayBuilder` is the element-wise `_Builder` with four statements replaced: an indexed
+param given by a formula, a variable declaration, the objective and each constraint of a
+``subject to`` block are evaluated over whole frames (`VectorEvaluator`). A family the
+vectorized evaluator cannot express (it raises `Unsupported`) is handed to the element-wise
+builder unchanged; its rows are read back from the model components it registered, with
+its variables mapped to the same global columns. Every other statement (sets, tables,
+CSV data, options, new statements of the language) is the element-wise builder's own.
+
+The builder keeps no Python object per variable, term or row: columns are ranges of
+global ids per variable family, rows are coordinate arrays per constraint family.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+from lark import Tree
+
+from symopt.dsl.builder import _Builder
+from symopt.dsl.indexing import VarEntry
+from symopt.dsl.vectorize.evaluate import Family, Table, VectorEvaluator
+from symopt.dsl.vectorize.frame import Frame, KeyIndex, Unsupported, Universe
+from symopt.dsl.vectorize.names import NameBlock
+from symopt.dsl.vectorize.values import Lin
+from symopt.model.expr import VarData
+from symopt.model.text import member_name
+from symopt.model.terms import split_terms
+
+__all__ = ["ArrayBuilder", "RowBlock", "ObjectiveArrays"]
+
+
+@dataclass
+class RowBlock:
+    """One constraint family: triplets with rows local to the family, and row bounds."""
+
+    names: NameBlock
+    rows: np.ndarray
+    cols: np.ndarray
+    coefs: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+
+@dataclass
+class ObjectiveArrays:
+    name: str
+    sense: str
+    cols: np.ndarray
+    coefs: np.ndarray
+    constant: float
+
+
+@dataclass
+class ColumnSpace:
+    """Every variable family's global ids, bounds and integrality, in declaration order."""
+
+    blocks: list[NameBlock] = field(default_factory=list)
+    lower: list[np.ndarray] = field(default_factory=list)
+    upper: list[np.ndarray] = field(default_factory=list)
+    integer: list[np.ndarray] = field(default_factory=list)
+    size: int = 0
+
+    def add(self, block: NameBlock, lower: np.ndarray, upper: np.ndarray, integer: bool) -> int:
+        offset = self.size
+        block.offset = offset
+        self.blocks.append(block)
+        self.lower.append(lower)
+        self.upper.append(upper)
+        self.integer.append(np.full(block.size, integer))
+        self.size += block.size
+        return offset
+
+
+class LazyKeys:
+    """A family's keys as Python values, made only when an element-wise family needs them."""
+
+    def __init__(self, columns: list[np.ndarray], universe: Universe):
+        self._columns, self._universe, self._keys = columns, universe, None
+
+    def _all(self) -> list:
+        if self._keys is None:
+            parts = [self._universe.decode(column).tolist() for column in self._columns]
+            self._keys = parts[0] if len(parts) == 1 else list(zip(*parts))
+        return self._keys
+
+    def __iter__(self) -> Any:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return int(self._columns[0].size)
+
+    def __contains__(self, key: Any) -> bool:
+        if not isinstance(self._keys, frozenset):
+            self._keys = frozenset(self._all())
+        return key in self._keys
+
+
+class ArrayBuilder(_Builder):
+    """`_Builder` whose params, variables, objective and constraints become arrays."""
+
+    def __init__(self, text: str, filename: str, base_dir: Any,
+                 element_wise: tuple[str, ...] = ()):
+        super().__init__(text, filename, base_dir)
+        self.forced = frozenset(element_wise)        # families to build element-wise anyway
+        self.universe = Universe()
+        self.vector = VectorEvaluator(self.evaluator, self.universe)
+        self.columns = ColumnSpace()
+        self.row_blocks: list[RowBlock] = []
+        self.objective_arrays: ObjectiveArrays | None = None
+        self.linear = True                           # False once a row is not affine
+        self.fallback_columns: dict[VarData, int] = {}
+        self.vectorized: list[str] = []              # families generated as arrays
+        self.element_wise: list[str] = []            # families left to the element-wise path
+
+    def _vector_ok(self, token: Any) -> bool:
+        name = str(token)
+        return (not self.result.errors and not self.broken and name not in self.defined
+                and name not in self.forced)
+
+    # ---- params -----------------------------------------------------------------------------
+    def _param_stmt(self, node: Tree) -> None:
+        token, *rest = node.children
+        spec = rest[0] if rest and rest[0].data == "index_spec" else None
+        formula = rest[-1] if rest and rest[-1].data == "param_expr" else None
+        if spec is not None and formula is not None and self._vector_ok(token):
+            try:
+                frame = self.frame_of(spec)
+                values = self.vector.numbers(formula.children[0], frame)
+                table = Table(KeyIndex(frame.parts, len(self.universe.elements)), values)
+            except Unsupported:
+                pass
+            else:
+                name = self.declare(token, "param")
+                self.vector.tables[name] = table
+                self.symbols.params[name] = _LazyTable(frame.parts, values, self.universe)
+                self.symbols.param_sets[name] = self.evaluator.set_label(self.iterators(spec))
+                self.vectorized.append(name)
+                return
+        super()._param_stmt(node)
+        self._table_from_dict(str(token))
+
+    def _table_from_dict(self, name: str) -> None:
+        value = self.symbols.params.get(name)
+        if not isinstance(value, dict) or not value:
+            return
+        try:
+            columns = self.universe.encode_set(list(value))
+            index = KeyIndex(columns, len(self.universe.elements))
+        except Unsupported:
+            return
+        self.vector.tables[name] = Table(index, np.array(list(value.values()), dtype=float))
+
+    def frame_of(self, spec: Tree | None) -> Frame:
+        if spec is None:
+            return Frame.unit()
+        condition = next((c for c in spec.children if c.data == "condition"), None)
+        return self.vector.frame(self.iterators(spec), condition, Frame.unit())[0]
+
+    # ---- variables --------------------------------------------------------------------------
+    def _var_decl(self, node: Tree) -> None:
+        token, *rest = node.children
+        spec = rest.pop(0) if rest and isinstance(rest[0], Tree) and rest[0].data == "index_spec" \
+            else None
+        if self._vector_ok(token):
+            try:
+                frame, lower, upper, domain = self._var_arrays(spec, rest)
+            except Unsupported:
+                pass
+            else:
+                name = self.declare(token, "variable")
+                self._add_family(name, spec, frame, lower, upper, domain)
+                return
+        super()._var_decl(node)
+        self._adopt_element_wise_var(str(token))
+
+    def _var_arrays(self, spec: Tree | None, attributes: list[Tree]) -> tuple:
+        kinds = [attribute.data for attribute in attributes]
+        if len(set(kinds)) != len(kinds):
+            raise Unsupported("a repeated attribute")
+        domain = "binary" if "binary" in kinds else "integer" if "integer" in kinds else "real"
+        frame = self.frame_of(spec)
+        lower = np.full(frame.size, 0.0 if domain == "binary" else -np.inf)
+        upper = np.full(frame.size, 1.0 if domain == "binary" else np.inf)
+        for attribute in attributes:
+            if attribute.data in ("lower", "upper", "start_value"):
+                values = self.vector.numbers(attribute.children[0], frame)
+                if attribute.data == "lower":
+                    lower = values
+                elif attribute.data == "upper":
+                    upper = values
+        return frame, lower, upper, domain
+
+    def _add_family(self, name: str, spec: Tree | None, frame: Frame, lower: np.ndarray,
+                    upper: np.ndarray, domain: str) -> None:
+        keys = frame.parts if spec is not None else None
+        block = NameBlock(name, 0, frame.size, keys)
+        offset = self.columns.add(block, lower, upper, domain != "real")
+        index = KeyIndex(keys, len(self.universe.elements)) if keys is not None else None
+        self.vector.families[name] = Family(name, offset, frame.size, index, keys or [])
+        label = self.evaluator.set_label(self.iterators(spec)) if spec is not None else ""
+        lazy = LazyKeys(keys, self.universe) if keys is not None else None
+        self.symbols.variables[name] = VarEntry(name, self._var_getter(name, offset, keys),
+                                                lazy, label, lazy or ())
+        self.vectorized.append(name)
+
+    def _var_getter(self, name: str, offset: int, keys: list[np.ndarray] | None
+                    ) -> Callable[[Any], VarData]:
+        """``get(key)`` for element-wise families: one `VarData` per key, made on demand."""
+        made: dict = {}
+
+        def get(key: Any) -> VarData:
+            var = made.get(key)
+            if var is None:
+                index = () if keys is None else (key if isinstance(key, tuple) else (key,))
+                codes = [np.array([self.universe.code(part)]) for part in index]
+                position = 0 if keys is None else int(
+                    self.vector.families[name].index.lookup(codes)[0])
+                var = made[key] = VarData(name=member_name(name, index))
+                self.fallback_columns[var] = offset + position
+            return var
+        return get
+
+    def _adopt_element_wise_var(self, name: str) -> None:
+        """Columns for a variable the element-wise builder declared (its VarData map to them)."""
+        component = self.model._components.get(name)
+        if component is None:
+            return
+        data = list(component.values())
+        entry = self.symbols.variables[name]
+        keys = None
+        if entry.keys is not None:
+            keys = self.universe.encode_set(list(entry.index_order))
+        block = NameBlock(name, 0, len(data), None, [var.name for var in data])
+        lower = np.array([-np.inf if v.lb is None else v.lb for v in data], dtype=float)
+        upper = np.array([np.inf if v.ub is None else v.ub for v in data], dtype=float)
+        offset = self.columns.add(block, lower, upper, bool(data) and data[0].is_integer)
+        for position, var in enumerate(data):
+            self.fallback_columns[var] = offset + position
+        index = KeyIndex(keys, len(self.universe.elements)) if keys is not None else None
+        self.vector.families[name] = Family(name, offset, len(data), index, keys or [])
+        self.element_wise.append(name)
+
+    # ---- objective ----------------------------------------------------------------------------
+    def _objective(self, node: Tree) -> None:
+        sense, *rest = node.children
+        token = rest[0] if len(rest) == 2 else None
+        if not self.result.kind and self._vector_ok(token or "objective"):
+            try:
+                value = self.vector.value(rest[-1], Frame.unit())
+                if not isinstance(value, Lin):
+                    raise Unsupported("a constant objective")
+            except Unsupported:
+                pass
+            else:
+                name = self.declare(token, "objective") if token is not None else "objective"
+                self.objective_arrays = ObjectiveArrays(
+                    name, "max" if str(sense) == "maximize" else "min", value.cols,
+                    value.coefs, float(value.const[0]))
+                self.result.kind = str(sense)
+                self.vectorized.append(name)
+                return
+        super()._objective(node)
+        self._adopt_element_wise_objective()
+
+    def _adopt_element_wise_objective(self) -> None:
+        from symopt.model.constraints import Objective
+        objective = next((o for o in self.model.components(Objective)), None)
+        if objective is None:
+            return
+        linear, nonlinear = split_terms(objective.expr)
+        if nonlinear:
+            self.linear = False
+            return
+        cols, coefs = self._columns_of(linear.terms)
+        self.objective_arrays = ObjectiveArrays(objective.name, str(objective.sense.value),
+                                                cols, coefs, float(linear.constant))
+        self.element_wise.append(objective.name)
+
+    def _columns_of(self, terms: dict) -> tuple[np.ndarray, np.ndarray]:
+        try:
+            cols = [self.fallback_columns[var] for var in terms]
+        except KeyError:
+            self.linear = False        # a variable the arrays do not know (a data column)
+            cols = []
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.array(cols, dtype=np.int64), np.array(list(terms.values()), dtype=float)
+
+    # ---- constraints --------------------------------------------------------------------------
+    def _constraint(self, node: Tree, equations_only: bool) -> int:
+        token, *rest = node.children
+        if not equations_only and self._vector_ok(token):
+            try:
+                block = self._row_block(str(token), rest[0] if len(rest) == 2 else None, rest[-1])
+            except Unsupported:
+                pass
+            else:
+                self.declare(token, "constraint")
+                self.row_blocks.append(block)
+                self.vectorized.append(str(token))
+                return block.names.size
+        count = super()._constraint(node, equations_only)
+        self._adopt_element_wise_rows(str(token))
+        return count
+
+    def _row_block(self, name: str, spec: Tree | None, relation: Tree) -> RowBlock:
+        frame = self.frame_of(spec)
+        parts = relation.children
+        ops = [str(op.children[0]) for op in parts[1::2]]
+        values = [self.vector.value(part, frame) for part in parts[0::2]]
+        if len(values) == 3:
+            if ops[0] != ops[1] or ops[0] not in ("<=", ">="):
+                raise Unsupported("a malformed double-sided constraint")
+            low, body, high = values if ops[0] == "<=" else values[::-1]
+            if not isinstance(body, Lin):
+                raise Unsupported("a constraint without variables")
+            low, high = self.vector.number(low), self.vector.number(high)
+            if np.any(low > high):
+                raise Unsupported("an empty range")
+            lower, upper = low - body.const, high - body.const
+        else:
+            body = self.vector._add(values[0], self.vector._negate(values[1]))
+            if not isinstance(body, Lin):
+                raise Unsupported("a constraint without variables")
+            bound = 0.0 - body.const
+            none = np.full(frame.size, np.inf)
+            lower = bound if ops[0] in ("=", "==", ">=") else -none
+            upper = bound if ops[0] in ("=", "==", "<=") else none
+        keys = frame.parts if spec is not None else None
+        names = NameBlock(name, 0, frame.size, keys)
+        return RowBlock(names, body.rows, body.cols, body.coefs, lower, upper)
+
+    def _adopt_element_wise_rows(self, name: str) -> None:
+        component = self.model._components.get(name)
+        if component is None:
+            return
+        rows = list(component.rows())
+        triplets: list[tuple[np.ndarray, np.ndarray]] = []
+        for row in rows:
+            if row.nonlinear:
+                self.linear = False
+                return
+            triplets.append(self._columns_of(row.linear.terms))
+        sizes = [cols.size for cols, _ in triplets]
+        block = RowBlock(
+            NameBlock(name, 0, len(rows), None, [row.name for row in rows]),
+            np.repeat(np.arange(len(rows), dtype=np.int64), sizes),
+            np.concatenate([c for c, _ in triplets]) if rows else np.zeros(0, np.int64),
+            np.concatenate([v for _, v in triplets]) if rows else np.zeros(0),
+            np.array([-np.inf if r.lower is None else r.lower for r in rows], dtype=float),
+            np.array([np.inf if r.upper is None else r.upper for r in rows], dtype=float))
+        self.row_blocks.append(block)
+        self.element_wise.append(name)
+
+
+class _LazyTable(dict):
+    """A vectorized param's ``{key: value}`` for element-wise families, filled on first use."""
+
+    def __init__(self, columns: list[np.ndarray], values: np.ndarray, universe: Universe):
+        super().__init__()
+        self._source: Any = (columns, values, universe)
+
+    def _fill(self) -> None:
+        if self._source is not None:
+            columns, values, universe = self._source
+            self._source = None
+            keys = LazyKeys(columns, universe)._all()
+            dict.update(self, zip(keys, values.tolist()))
+
+    def __contains__(self, key: Any) -> bool:
+        self._fill()
+        return dict.__contains__(self, key)
+
+    def __getitem__(self, key: Any) -> Any:
+        self._fill()
+        return dict.__getitem__(self, key)
+
+    def __iter__(self) -> Any:
+        self._fill()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._fill()
+        return dict.__len__(self)
+
+    def keys(self) -> Any:
+        self._fill()
+        return dict.keys(self)
+
+    def values(self) -> Any:
+        self._fill()
+        return dict.values(self)
+
+    def items(self) -> Any:
+        self._fill()
+        return dict.items(self)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._fill()
+        return dict.get(self, key, default)

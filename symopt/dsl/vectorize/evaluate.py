@@ -1,0 +1,287 @@
+"""Evaluate `.opt` index lists, conditions and expressions over whole frames with numpy.
+
+The mirror of `symopt.dsl.evaluate.Evaluator`, one frame at a time instead of one scope:
+``frame(iterators, condition)`` builds the members of an index list, ``value(node, frame)``
+gives a `Num`, `Elem` or `Lin` per row, ``mask(condition, frame)`` a boolean per row.
+Set expressions that do not use the frame's index names are evaluated once by the
+element-wise evaluator (so every set construct it knows works here too) and coded.
+
+Whatever this module does not know (a node kind, a nonlinear product, a key outside an
+index set, a domain error) raises `Unsupported`; the builder then builds that family
+element-wise, which gives the same rows or the located error message.
+"""
+from __future__ import annotations
+
+import operator
+from typing import Any, Callable
+
+import numpy as np
+from lark import Token, Tree
+
+from symopt.dsl.indexing import is_number
+from symopt.dsl.vectorize.frame import Frame, KeyIndex, Unsupported, Universe
+from symopt.dsl.vectorize.values import Elem, Lin, Num, sum_rows
+
+__all__ = ["VectorEvaluator", "Table", "Family"]
+
+_FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
+    "exp": np.exp, "log": np.log, "ln": np.log, "log10": np.log10, "sqrt": np.sqrt,
+    "abs": np.abs, "sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin,
+    "acos": np.arccos, "atan": np.arctan, "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh,
+}
+_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+            "==": operator.eq, "!=": operator.ne}
+
+
+class Table:
+    """An indexed param as arrays: its keys' `KeyIndex` and one value per key."""
+
+    def __init__(self, index: KeyIndex, values: np.ndarray):
+        self.index, self.values = index, values
+
+
+class Family:
+    """A variable family: global columns ``offset .. offset + size`` in key order."""
+
+    def __init__(self, name: str, offset: int, size: int, index: KeyIndex | None,
+                 keys: list[np.ndarray]):
+        self.name, self.offset, self.size, self.index, self.keys = name, offset, size, index, keys
+
+
+class VectorEvaluator:
+    """Evaluates trees over frames; knows params as `Table`s and variables as `Family`s."""
+
+    def __init__(self, element_wise: Any, universe: Universe):
+        self.element_wise = element_wise          # symopt.dsl.evaluate.Evaluator
+        self.symbols = element_wise.symbols
+        self.universe = universe
+        self.tables: dict[str, Table] = {}
+        self.families: dict[str, Family] = {}
+        self._sets: dict[int, list[np.ndarray]] = {}
+
+    # ---- index lists ------------------------------------------------------------------------
+    def frame(self, iterators: list[Tree], condition: Tree | None, outer: Frame) -> tuple[Frame, np.ndarray]:
+        """The members of an index list inside ``outer``, and each member's outer row."""
+        frame, parent = outer, np.arange(outer.size, dtype=np.int64)
+        for iterator in iterators:
+            columns = self.set_columns(iterator.children[-1], frame)
+            names = self._bound_names(iterator, len(columns))
+            parent = np.repeat(parent, columns[0].size)
+            frame = frame.join(columns, names)
+        if condition is not None:
+            keep = self.mask(condition.children[0], frame)
+            frame, parent = frame.select(keep), parent[keep]
+        return frame, parent
+
+    def _bound_names(self, iterator: Tree, arity: int) -> list[str | None]:
+        kind = iterator.data
+        if kind in ("named_iterator", "member_iterator"):
+            if arity != 1:
+                raise Unsupported("an index name bound to tuples")
+            return [str(iterator.children[0])]
+        if kind == "tuple_iterator":
+            names = [str(token) for token in iterator.children[:-1]]
+            if len(names) != arity:
+                raise Unsupported("a tuple iterator of another length than its set")
+            return names
+        if kind == "anonymous_iterator":
+            return [None] * arity
+        raise Unsupported(f"iterator '{kind}'")
+
+    def set_columns(self, node: Tree, frame: Frame) -> list[np.ndarray]:
+        """A set expression's members as code columns (the set must not use frame names)."""
+        if _mentions(node, frame.names):
+            raise Unsupported("a set that depends on an index name")
+        cached = self._sets.get(id(node))
+        if cached is None:
+            cached = self._sets[id(node)] = self.universe.encode_set(
+                self.element_wise.set_value(node, {}))
+        return cached
+
+    # ---- conditions -------------------------------------------------------------------------
+    def mask(self, node: Tree, frame: Frame) -> np.ndarray:
+        kind = node.data
+        if kind in ("and_", "or_"):
+            first = self.mask(node.children[0], frame)
+            rest = first if kind == "and_" else ~first   # rows the right side decides
+            result = first.copy()
+            if rest.any():
+                result[rest] = self.mask(node.children[1], frame.select(rest))
+            return result
+        if kind == "not_":
+            return ~self.mask(node.children[0], frame)
+        if kind != "compare":
+            raise Unsupported(f"condition '{kind}'")
+        left, op, right = node.children
+        symbol = str(op.children[0])
+        a, b = self.key_value(left, frame), self.key_value(right, frame)
+        if symbol in ("==", "!=") and (isinstance(a, Elem) or isinstance(b, Elem)):
+            equal = self._codes(a) == self._codes(b)
+            return equal if symbol == "==" else ~equal
+        return _COMPARE[symbol](self.number(a), self.number(b))
+
+    # ---- expressions ------------------------------------------------------------------------
+    def value(self, node: Any, frame: Frame) -> Any:
+        if not isinstance(node, Tree):
+            raise Unsupported("a bare token")
+        handler = getattr(self, f"_v_{node.data}", None)
+        if handler is None:
+            raise Unsupported(f"expression '{node.data}'")
+        return handler(node, frame)
+
+    def numbers(self, node: Any, frame: Frame) -> np.ndarray:
+        """An expression that must be a number per row (no variables)."""
+        return self.number(self.value(node, frame))
+
+    def number(self, value: Any) -> np.ndarray:
+        if isinstance(value, Num):
+            return value.values
+        if isinstance(value, Elem):
+            numbers = self.universe.numbers(value.codes)
+            if np.isnan(numbers).any():
+                raise Unsupported("arithmetic on a text element")
+            return numbers
+        raise Unsupported("a number was expected")
+
+    def _codes(self, value: Any) -> np.ndarray:
+        if isinstance(value, Elem):
+            return value.codes
+        return self.universe.codes_of_numbers(self.number(value))
+
+    def _v_number(self, node: Tree, frame: Frame) -> Num:
+        return Num(np.full(frame.size, float(node.children[0])))
+
+    def _v_name(self, node: Tree, frame: Frame) -> Any:
+        name = str(node.children[0])
+        if name in frame.names:
+            return Elem(frame.names[name])
+        symbols = self.symbols
+        if name in symbols.params:
+            value = symbols.params[name]
+            if not is_number(value):
+                raise Unsupported("an indexed param without subscript")
+            return Num(np.full(frame.size, float(value)))
+        family = self.families.get(name)
+        if family is not None and family.index is None:
+            return Lin.single(np.arange(frame.size), np.full(frame.size, family.offset), frame.size)
+        raise Unsupported(f"name '{name}'")
+
+    def key_value(self, node: Tree, frame: Frame) -> Any:
+        """One subscript position, as the element-wise ``subscript_value`` reads it."""
+        if node.data == "name":
+            name = str(node.children[0])
+            if name in frame.names:
+                return Elem(frame.names[name])
+            value = self.symbols.params.get(name)
+            if value is not None and is_number(value):
+                return Num(np.full(frame.size, float(value)))
+            return Elem(np.full(frame.size, self.universe.code(name)))
+        if node.data == "string":
+            return Elem(np.full(frame.size, self.universe.code(str(node.children[0])[1:-1])))
+        value = self.value(node, frame)
+        if isinstance(value, Lin):
+            raise Unsupported("a variable in a subscript")
+        return value
+
+    def _keys(self, positions: list[Tree], frame: Frame) -> list[np.ndarray]:
+        return [self._codes(self.key_value(child, frame)) for child in positions]
+
+    def _v_subscript(self, node: Tree, frame: Frame) -> Any:
+        token, *positions = node.children
+        name = str(token)
+        family = self.families.get(name)
+        if family is not None:
+            if family.index is None:
+                raise Unsupported("a subscript on a scalar variable")
+            where = family.index.lookup(self._keys(positions, frame))
+            return Lin.single(np.arange(frame.size), where + family.offset, frame.size)
+        table = self.tables.get(name)
+        if table is None:
+            raise Unsupported(f"subscript of '{name}'")
+        return Num(table.values[table.index.lookup(self._keys(positions, frame))])
+
+    def _v_add(self, node: Tree, frame: Frame) -> Any:
+        return self._add(self.value(node.children[0], frame), self.value(node.children[1], frame))
+
+    def _v_sub(self, node: Tree, frame: Frame) -> Any:
+        return self._add(self.value(node.children[0], frame),
+                         self._negate(self.value(node.children[1], frame)))
+
+    def _v_neg(self, node: Tree, frame: Frame) -> Any:
+        return self._negate(self.value(node.children[0], frame))
+
+    def _add(self, left: Any, right: Any) -> Any:
+        if isinstance(left, Lin) and isinstance(right, Lin):
+            return left.plus(right)
+        if isinstance(left, Lin):
+            return left.shift(self.number(right))
+        if isinstance(right, Lin):
+            return right.shift(self.number(left))
+        return Num(self.number(left) + self.number(right))
+
+    def _negate(self, value: Any) -> Any:
+        if isinstance(value, Lin):
+            return value.negate()
+        return Num(-self.number(value))
+
+    def _v_mul(self, node: Tree, frame: Frame) -> Any:
+        left, right = (self.value(child, frame) for child in node.children)
+        if isinstance(left, Lin) and isinstance(right, Lin):
+            raise Unsupported("a product of variables")
+        if isinstance(left, Lin):
+            return left.scale(self.number(right))
+        if isinstance(right, Lin):
+            return right.scale(self.number(left))
+        return Num(self.number(left) * self.number(right))
+
+    def _v_div(self, node: Tree, frame: Frame) -> Any:
+        left, right = (self.value(child, frame) for child in node.children)
+        divisor = self.number(right)
+        if np.any(divisor == 0):
+            raise Unsupported("division by zero")
+        if isinstance(left, Lin):
+            return left.scale(1.0 / divisor)
+        return Num(self.number(left) / divisor)
+
+    def _v_pow(self, node: Tree, frame: Frame) -> Any:
+        base, exponent = (self.numbers(child, frame) for child in node.children)
+        with np.errstate(all="ignore"):
+            return Num(_finite(np.power(base, exponent)))
+
+    def _v_call(self, node: Tree, frame: Frame) -> Any:
+        token, *arguments = node.children
+        name = str(token)
+        values = [self.numbers(child, frame) for child in arguments]
+        if name in ("min", "max") and values:
+            combine = np.minimum if name == "min" else np.maximum
+            result = values[0]
+            for value in values[1:]:
+                result = combine(result, value)
+            return Num(result)
+        function = _FUNCTIONS.get(name)
+        if function is None or len(values) != 1:
+            raise Unsupported(f"function '{name}'")
+        with np.errstate(all="ignore"):
+            return Num(_finite(function(values[0])))
+
+    def _v_sum(self, node: Tree, frame: Frame) -> Any:
+        *iterators, body = node.children
+        condition = iterators.pop() if iterators and iterators[-1].data == "condition" else None
+        inner, parent = self.frame(iterators, condition, frame)
+        value = self.value(body, inner)
+        if isinstance(value, Elem):
+            value = Num(self.number(value))
+        return sum_rows(value, parent, frame.size)
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    if not np.all(np.isfinite(values)):
+        raise Unsupported("a value outside a function's domain")
+    return values
+
+
+def _mentions(node: Tree, names: Any) -> bool:
+    if not names:
+        return False
+    return any(isinstance(token, Token) and token.type == "NAME" and str(token) in names
+               for token in node.scan_values(lambda value: isinstance(value, Token)))

@@ -1,0 +1,74 @@
+"""Values of `.opt` expressions over a whole frame: numbers, set elements, affine rows.
+
+``Num``
+    A float array with one value per frame row (params, numbers, index arithmetic).
+``Elem``
+    Element codes per frame row (an index name, a quoted or bare element name).
+``Lin``
+    One affine expression per frame row: terms as parallel arrays (frame row, global
+    column, coefficient) plus a constant per row. Multiplying by a ``Num`` scales the
+    coefficients by the value of their row; a ``sum`` maps rows to the outer frame.
+
+Only what keeps a row affine is offered; anything else raises `Unsupported`, and the
+family goes to the element-wise builder.
+
+>>> a = Lin.single(np.arange(2), np.array([4, 5]), 2)
+>>> b = a.scale(np.array([2.0, 3.0])).shift(np.array([1.0, 1.0]))
+>>> b.coefs.tolist(), b.const.tolist()
+([2.0, 3.0], [1.0, 1.0])
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from symopt.dsl.vectorize.frame import Unsupported
+
+__all__ = ["Num", "Elem", "Lin", "sum_rows"]
+
+
+@dataclass
+class Num:
+    values: np.ndarray
+
+
+@dataclass
+class Elem:
+    codes: np.ndarray
+
+
+@dataclass
+class Lin:
+    rows: np.ndarray
+    cols: np.ndarray
+    coefs: np.ndarray
+    const: np.ndarray
+
+    @classmethod
+    def single(cls, rows: np.ndarray, cols: np.ndarray, size: int) -> "Lin":
+        """One variable per row with coefficient 1."""
+        return cls(rows, cols, np.ones(cols.size), np.zeros(size))
+
+    def scale(self, factor: np.ndarray) -> "Lin":
+        return Lin(self.rows, self.cols, self.coefs * factor[self.rows], self.const * factor)
+
+    def shift(self, constant: np.ndarray) -> "Lin":
+        return Lin(self.rows, self.cols, self.coefs, self.const + constant)
+
+    def negate(self) -> "Lin":
+        return Lin(self.rows, self.cols, -self.coefs, -self.const)
+
+    def plus(self, other: "Lin") -> "Lin":
+        return Lin(np.concatenate([self.rows, other.rows]), np.concatenate([self.cols, other.cols]),
+                   np.concatenate([self.coefs, other.coefs]), self.const + other.const)
+
+
+def sum_rows(value: "Num | Lin", parent: np.ndarray, size: int) -> "Num | Lin":
+    """Add the rows of an inner frame into their outer rows (``parent`` maps them)."""
+    if isinstance(value, Num):
+        return Num(np.bincount(parent, weights=value.values, minlength=size).astype(float))
+    if isinstance(value, Lin):
+        const = np.bincount(parent, weights=value.const, minlength=size).astype(float)
+        return Lin(parent[value.rows], value.cols, value.coefs, const)
+    raise Unsupported("a sum of set elements")

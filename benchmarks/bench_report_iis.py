@@ -2,7 +2,7 @@
 
     python benchmarks/bench_report_iis.py [--max-rows 800] [--problems a,b,...]
 
-symopt: `symopt.report.diagnostics.find_iis` with symopt's own `solve_lp` (a deletion
+symopt: `symopt.optimize.find_iis` with symopt's own `solve_lp` (a deletion
 filter started from the support of a Farkas certificate of the elastic LP). Peer: HiGHS
 (highspy) ``getIis`` with ``iis_strategy = 4`` ("find true IIS"). Each IIS is checked with
 scipy's HiGHS: infeasible as a whole and feasible without any one member ("irred." = yes;
@@ -25,7 +25,8 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from report_oracle import netlib_infeasible, scipy_solve_lp, transport_lp  # noqa: E402
 from symopt.optimize import solve_lp  # noqa: E402
 from symopt.report import render  # noqa: E402
-from symopt.report.diagnostics import feasibility_problem, find_iis  # noqa: E402
+from symopt.optimize import find_iis  # noqa: E402
+from symopt.optimize._linear.infeasibility import feasibility_problem  # noqa: E402
 from symopt.solution.linear import from_linear_program  # noqa: E402
 
 NETLIB = HERE.parents[1] / "shared" / "data" / "netlib" / "npz" / "infeasible"

@@ -48,6 +48,9 @@ def _add_solver_options(parser: argparse.ArgumentParser) -> None:
                         help="stop the solver after this many seconds")
     parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                         help="a solver option, e.g. --option tol=1e-10 (repeatable)")
+    parser.add_argument("--exact", action="store_true",
+                        help="LPs: certify the final basis in rational arithmetic and report "
+                             "the exact values and duals as fractions")
 
 
 def _add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -193,6 +196,8 @@ def _solve_arguments(loaded: Any, arguments: argparse.Namespace) -> dict[str, An
             settings[name] = value
     if options:
         settings["options"] = options
+    if getattr(arguments, "exact", False):
+        settings["exact"] = True
     return settings
 
 
@@ -270,6 +275,9 @@ def _solution_dict(solution: Any) -> dict[str, Any]:
     if solution.fit is not None:
         fit = solution.fit
         data["parameters"] = dict(zip(fit.parameter_names, map(_number, fit.parameters)))
+    if solution.exact is not None:
+        from symopt.report.json_format import exact_data
+        data["exact"] = exact_data(solution.exact)
     return data
 
 
@@ -290,6 +298,12 @@ def _solution_text(solution: Any, path: str) -> str:
     if solution.variables and solution.status not in ("infeasible", "unbounded"):
         width = max(len(v.name) for v in solution.variables)
         lines += [f"  {v.name:<{width}} = {_format(v.value)}" for v in solution.variables]
+    if solution.exact is not None:
+        exact = solution.exact
+        lines.append(f"exact: {exact.verdict}")
+        lines.append(f"  {solution.objective_name or 'objective'} = {exact.objective}")
+        width = max((len(name) for name in exact.values), default=0)
+        lines += [f"  {name:<{width}} = {value}" for name, value in exact.values.items()]
     return "\n".join(lines)
 
 

@@ -28,6 +28,7 @@ from symopt.optimize.linear_program import LinearProgram
 from symopt.optimize.result import OptimizeResult
 from symopt.routing import Plan
 from symopt.solution import nonlinear as mapping
+from symopt.solution.linear import from_linear_program
 
 if TYPE_CHECKING:  # the compiled nonlinear problems pull in sympy; an LP run must not
     from symopt.compile.nonlinear import EquationSystem, FitProblem, NonlinearProgram
@@ -54,12 +55,11 @@ def run(problem: Any, plan: Plan, time_limit: float | None = None) -> Any:
 
 
 def _run_lp(lp: LinearProgram, plan: Plan, time_limit: float | None) -> Any:
-    from symopt.solution.linear import from_linear_program  # its diagnostics load on LP runs only
     options = dict(plan.options)
     if time_limit is not None:
         options.setdefault("time_limit", float(time_limit))
     result = optimize.solve_lp(lp, method=plan.method, options=options or None)
-    return from_linear_program(lp, result, plan)
+    return from_linear_program(lp, result, plan, optimize.diagnose_lp(lp, result))
 
 
 class _TimedHistory(mapping.History):

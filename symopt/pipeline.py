@@ -20,9 +20,11 @@ from typing import Any
 
 from symopt import dispatch
 from symopt.analysis import analyze
+from symopt.errors import InputError
 from symopt.compile.linear import extract_linear
 from symopt.optimize.linear_program import LinearProgram
 from symopt.routing import route
+from symopt.solution.exact import exact_answer
 from symopt.sweep.multistart import best_of_starts
 
 __all__ = ["solve", "explain", "compile_problem", "figures"]
@@ -30,9 +32,11 @@ __all__ = ["solve", "explain", "compile_problem", "figures"]
 
 def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None,
           options: dict | None = None, time_limit: float | None = None,
-          starts: Any = None, seed: int | None = None) -> Any:
+          exact: bool = False, starts: Any = None, seed: int | None = None) -> Any:
     """Solve a `Model` (or a `LinearProgram` read from a file) and return its `Solution`.
 
+    ``exact=True`` (LPs only) certifies the final basis in rational arithmetic and keeps
+    the exact answer in ``Solution.exact`` (see `symopt.solution.exact`).
     ``starts=K`` (or ``symopt.starts(K, seed=..., method="lhs")``) solves an NLP from K
     start points inside the bounds and returns the best (`symopt.sweep.multistart`).
     """
@@ -42,11 +46,16 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     else:
         structure = clock.lap("analyze", analyze, model_or_lp)
         problem = clock.lap("compile", compile_problem, structure)
+    if exact and structure.problem_class != "LP":
+        raise InputError(f"exact=True certifies linear programs; this model is classified "
+                         f"as '{structure.problem_class}'")
     plan = clock.lap("route", route, structure, solver, method, options, **figures(problem))
     if starts is not None:
         solution = clock.lap("solve", best_of_starts, problem, plan, starts, seed, time_limit)
     else:
         solution = clock.lap("solve", dispatch.run, problem, plan, time_limit)
+    if exact:
+        clock.lap("certify", _certify, problem, solution)
     if not isinstance(model_or_lp, LinearProgram):
         clock.lap("write back", _write_back, structure, solution)
     solution.timings.update(clock.times)
@@ -91,6 +100,18 @@ def figures(problem: Any) -> dict:
     if hasattr(problem, "has_bounds"):
         figures["has_bounds"] = problem.has_bounds
     return figures
+
+
+def _certify(lp: LinearProgram, solution: Any) -> None:
+    """The exact answer of an optimal basis, or a warning saying why there is none."""
+    result = solution.raw
+    if solution.status != "optimal" or getattr(result, "col_basis", None) is None:
+        solution.warnings.append(f"exact=True: no optimal basis to certify (status "
+                                 f"{solution.status}, method {solution.method})")
+        return
+    solution.exact = exact_answer(lp, result)
+    if not solution.exact.optimal:
+        solution.warnings.append(solution.exact.verdict)
 
 
 def _write_back(structure: Any, solution: Any) -> None:

@@ -14,8 +14,11 @@ import numpy as np
 from scipy.optimize import linprog
 
 from conftest import load_netlib_npz
+from symopt.optimize import diagnose_lp
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
 from symopt.optimize.result import OptimizeResult
+from symopt.solution.infeasibility import explain_infeasibility
+from symopt.solution.linear import from_linear_program
 
 
 def native_solve_lp():
@@ -96,6 +99,18 @@ def solvers():
     if native is not None:
         found.append(("symopt", lambda lp: native(lp)))
     return found
+
+
+def map_back(lp: LinearProgram, result: OptimizeResult, solve, diagnose: bool = True):
+    """The optimize stage's extra solves (`diagnose_lp`) with ``solve``, then the map-back:
+    what `symopt.dispatch` runs after `solve_lp`."""
+    diagnosis = diagnose_lp(lp, result, solve, infeasibility=diagnose)
+    return from_linear_program(lp, result, diagnosis=diagnosis)
+
+
+def explained(lp: LinearProgram, solve, time_limit: float = 60.0):
+    """The worded IIS of an infeasible ``lp``, found with ``solve``."""
+    return explain_infeasibility(lp, diagnose_lp(lp, solve(lp), solve, time_limit=time_limit))
 
 
 # --- textbook LPs --------------------------------------------------------------------------

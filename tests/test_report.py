@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from report_oracle import (
+    map_back,
     diet_lp, exponential_fit_solution, infeasible_lp, knapsack_milp, production_lp,
     rosenbrock_solution, scipy_solve_lp, unbounded_lp,
 )
@@ -16,7 +17,6 @@ from symopt.errors import InputError, SymoptError
 from symopt.report import build_document, plots, render, write
 from symopt.report.document import Plot, format_number
 from symopt.report.json_format import load_schema
-from symopt.solution.linear import from_linear_program
 from symopt.solution.types import Solution, VariableResult
 
 FORMATS = ["text", "md", "html", "json"]
@@ -24,7 +24,7 @@ FORMATS = ["text", "md", "html", "json"]
 
 def lp_solution(make=production_lp):
     lp = make()
-    return from_linear_program(lp, scipy_solve_lp(lp), solve=scipy_solve_lp)
+    return map_back(lp, scipy_solve_lp(lp), scipy_solve_lp)
 
 
 SOLUTIONS = {key: functools.cache(make) for key, make in {

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from report_oracle import (
+    map_back,
     exponential_fit_solution, infeasible_lp, production_lp, rosenbrock_solution, scipy_solve_lp,
 )
 from symopt.report import plots, render
-from symopt.solution.linear import from_linear_program
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
@@ -41,12 +41,12 @@ def chromium_command(profile: Path, *args: str) -> list[str]:
 
 def lp_solution():
     lp = production_lp()
-    return from_linear_program(lp, scipy_solve_lp(lp), solve=scipy_solve_lp)
+    return map_back(lp, scipy_solve_lp(lp), scipy_solve_lp)
 
 
 def infeasible_solution():
     lp = infeasible_lp()
-    return from_linear_program(lp, scipy_solve_lp(lp), solve=scipy_solve_lp)
+    return map_back(lp, scipy_solve_lp(lp), scipy_solve_lp)
 
 
 KINDS = {

@@ -13,12 +13,12 @@ import pytest
 from scipy.optimize import linprog
 
 from report_oracle import (
+    explained, map_back,
     diet_lp, infeasible_lp, knapsack_milp, production_lp, solvers, transport_lp, unbounded_lp,
 )
+from symopt.optimize._linear.infeasibility import certificate_gap, feasibility_problem
 from symopt.optimize.linear_program import LinearProgram
 from symopt.report import render
-from symopt.report.diagnostics import certificate_gap, feasibility_problem
-from symopt.solution.linear import from_linear_program
 
 SOLVERS = solvers()
 IDS = [name for name, _ in SOLVERS]
@@ -30,7 +30,7 @@ def solve(request):
 
 
 def solved(lp, solve):
-    return from_linear_program(lp, solve(lp), solve=solve)
+    return map_back(lp, solve(lp), solve)
 
 
 def scipy_marginals(lp: LinearProgram) -> tuple[float, np.ndarray]:
@@ -128,8 +128,8 @@ def test_rhs_ranges_keep_the_shadow_price(make, solve):
                 continue
             bounds = getattr(lp, bound_field).copy()
             bounds[i] = end + step * max(1.0, abs(end))
-            moved = from_linear_program(replace(lp, **{bound_field: bounds}),
-                                        resolve(lp, solve, **{bound_field: bounds}), solve=solve)
+            moved = map_back(replace(lp, **{bound_field: bounds}),
+                                        resolve(lp, solve, **{bound_field: bounds}), solve)
             assert moved.constraint(c.name).dual == pytest.approx(c.dual, abs=1e-8), (c.name, end)
             assert moved.objective == pytest.approx(
                 s.objective + c.dual * (bounds[i] - r.current), rel=1e-9)
@@ -226,13 +226,12 @@ NETLIB_SMALL = ["bgprtr", "forest6", "galenet", "itest2", "itest6", "woodinfe"]
 def test_netlib_infeasible_iis_is_infeasible_and_irreducible(name):
     from conftest import NETLIB_DIR
     from report_oracle import netlib_infeasible, scipy_solve_lp
-    from symopt.report.diagnostics import explain_infeasibility
 
     path = NETLIB_DIR / "npz" / "infeasible" / f"{name}.npz"
     if not path.exists():
         pytest.skip(f"shared netlib data not found at {path}")
     lp = netlib_infeasible(path)
-    info = explain_infeasibility(lp, scipy_solve_lp)
+    info = explained(lp, scipy_solve_lp)
     rows = np.isin(lp.row_names, info.constraints)
     cols = np.isin(lp.col_names, info.bounds)
 
@@ -251,12 +250,12 @@ def test_netlib_infeasible_iis_is_infeasible_and_irreducible(name):
 
 def test_iis_search_out_of_time_says_so():
     from report_oracle import scipy_solve_lp
-    from symopt.report.diagnostics import explain_infeasibility, find_iis
+    from symopt.optimize import find_iis
 
     lp = infeasible_lp()
     rows, cols, complete = find_iis(lp, scipy_solve_lp, time_limit=0.0)
     assert not complete and {0, 1, 2} <= set(rows)
-    info = explain_infeasibility(lp, scipy_solve_lp, time_limit=0.0)
+    info = explained(lp, scipy_solve_lp, time_limit=0.0)
     assert "may not be irreducible" in info.explanation
 
 

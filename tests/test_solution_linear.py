@@ -1,14 +1,14 @@
 """symopt.solution.linear: a solve_lp result mapped into names, ranges, basis words and flags."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
-from report_oracle import infeasible_lp, scipy_solve_lp
+from report_oracle import infeasible_lp, map_back, scipy_solve_lp
 from symopt.optimize.linear_program import BasisStatus as B, LinearProgram
 from symopt.optimize.result import OptimizeResult
-from types import SimpleNamespace
-
 from symopt.solution.linear import from_linear_program, slack_of
 
 
@@ -43,15 +43,15 @@ def small_result(**changes) -> OptimizeResult:
 
 
 def test_component_and_index_come_from_the_objects_never_from_the_names():
-    s = from_linear_program(small_lp(), small_result(), solve=never_solve)
+    s = map_back(small_lp(), small_result(), never_solve)
     assert [(v.component, v.index, v.of) for v in s.variables] == \
         [("x", (1,), COLUMNS[0]), ("x", (2,), COLUMNS[1])]
-    bare = from_linear_program(small_lp(columns=()), small_result(), solve=never_solve)
+    bare = from_linear_program(small_lp(columns=()), small_result())
     assert [(v.component, v.index) for v in bare.variables] == [("x[1]", ()), ("x[2]", ())]
 
 
 def test_values_duals_and_basis_words_are_copied():
-    s = from_linear_program(small_lp(), small_result(), solve=never_solve)
+    s = map_back(small_lp(), small_result(), never_solve)
     assert (s.status, s.success, s.objective, s.method, s.iterations) == \
         ("optimal", True, -8.0, "simplex", 1)
     x1, x2 = s.variable("x[1]"), s.variable("x[2]")
@@ -64,7 +64,7 @@ def test_values_duals_and_basis_words_are_copied():
 
 
 def test_ranges_get_names_infinities_and_objective_values():
-    s = from_linear_program(small_lp(), small_result(), solve=never_solve)
+    s = map_back(small_lp(), small_result(), never_solve)
     r1, r2 = s.variable("x[1]").cost_range, s.variable("x[2]").cost_range
     assert (r1.lower, r1.upper, r1.allowable_decrease) == (-2.0, np.inf, 1.0)
     assert r1.objective_at_lower == -8.0 and r1.objective_at_upper == -8.0  # x[1] = 0
@@ -83,7 +83,7 @@ def test_max_problems_keep_their_own_sense():
                                    sense="max", col_names=("x",), row_names=("cap",))
     result = OptimizeResult(x=np.array([2.0]), fun=6.0, status=0, success=True, message="",
                             row_dual=np.array([3.0]), col_dual=np.array([0.0]))
-    s = from_linear_program(lp, result, solve=never_solve)
+    s = map_back(lp, result, never_solve)
     assert s.sense == "max" and s.objective == 6.0 and s.constraint("cap").dual == 3.0
     assert s.variable("x").basis is None and s.variable("x").cost_range is None
 
@@ -91,32 +91,31 @@ def test_max_problems_keep_their_own_sense():
 def test_degenerate_basis_and_alternative_optima_are_flagged_in_words():
     degenerate = small_result(col_basis=np.array([B.BASIC, B.BASIC]),
                               row_basis=np.array([B.AT_UPPER]), x=np.array([0.0, 4.0]))
-    s = from_linear_program(small_lp(), degenerate, solve=never_solve)
+    s = map_back(small_lp(), degenerate, never_solve)
     assert s.degenerate and "degenerate" in s.warnings[0] and "x[1]" in s.warnings[0]
     tie = small_result(col_dual=np.array([0.0, 0.0]))
-    s = from_linear_program(small_lp(), tie, solve=never_solve)
+    s = map_back(small_lp(), tie, never_solve)
     assert s.alternative_optima and not s.degenerate
     assert "x[1] is nonbasic with a zero reduced cost" in s.warnings[0]
 
 
 def test_statuses_map_to_words():
     for code, word in [(1, "iteration_limit"), (4, "numerical"), (9, "failed")]:
-        s = from_linear_program(small_lp(), small_result(status=code, success=False),
-                                solve=never_solve)
+        s = map_back(small_lp(), small_result(status=code, success=False), never_solve)
         assert s.status == word and s.objective is None and not s.success
 
 
 def test_given_ray_is_used_by_name():
     result = OptimizeResult(x=None, fun=None, status=3, success=False, message="unbounded",
                             ray=np.array([0.0, 1.0]))
-    s = from_linear_program(small_lp(), result, solve=never_solve)
+    s = map_back(small_lp(), result, never_solve)
     assert s.unbounded_ray == {"x[2]": 1.0}
     assert np.isnan(s.variable("x[1]").value)
 
 
 def test_infeasible_result_gets_an_iis():
     lp = infeasible_lp()
-    s = from_linear_program(lp, scipy_solve_lp(lp), solve=scipy_solve_lp)
+    s = map_back(lp, scipy_solve_lp(lp), scipy_solve_lp)
     assert sorted(s.infeasibility.constraints) == ["cap_x", "cap_y", "need"]
     assert "contradiction" in s.infeasibility.explanation
 
@@ -130,7 +129,7 @@ def test_milp_sensitivity_comes_from_the_lp_with_integers_fixed():
         return small_result(row_dual=np.array([-2.5]))
 
     result = small_result(mip_gap=0.0, mip_dual_bound=-8.0, mip_node_count=3)
-    s = from_linear_program(lp, result, solve=fixed_solve)
+    s = map_back(lp, result, fixed_solve)
     (fixed,) = seen
     assert fixed.integrality is None and fixed.col_lower[0] == fixed.col_upper[0] == 0.0
     assert fixed.col_upper[1] == np.inf
@@ -148,5 +147,5 @@ def test_slack_is_the_distance_to_the_nearest_finite_bound(body, lower, upper, s
 
 def test_diagnostics_can_be_skipped():
     result = OptimizeResult(x=None, fun=None, status=2, success=False, message="infeasible")
-    s = from_linear_program(infeasible_lp(), result, solve=never_solve, diagnose=False)
+    s = map_back(infeasible_lp(), result, never_solve, diagnose=False)
     assert s.status == "infeasible" and s.infeasibility is None

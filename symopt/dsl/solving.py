@@ -15,18 +15,24 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from symopt.errors import InputError
+
 __all__ = ["solve_loaded", "solve_fit"]
 
 
 def solve_loaded(loaded: Any, solver: str | None = None, method: str | None = None,
-                 options: dict | None = None, time_limit: float | None = None) -> Any:
+                 options: dict | None = None, time_limit: float | None = None,
+                 exact: bool = False) -> Any:
     """Solve a `BuildResult` (or a `LinearProgram`) and return a `Solution`."""
     if getattr(loaded, "kind", None) == "fit":
+        if exact:
+            raise InputError("--exact certifies linear programs; a fit is solved in floats")
         return solve_fit(loaded, solver=solver, method=method, options=options,
                          time_limit=time_limit)
     from symopt.pipeline import solve
     target = loaded.model if hasattr(loaded, "model") else loaded
-    return solve(target, solver=solver, method=method, options=options, time_limit=time_limit)
+    return solve(target, solver=solver, method=method, options=options, time_limit=time_limit,
+                 exact=exact)
 
 
 def solve_fit(loaded: Any, solver: str | None = None, method: str | None = None,

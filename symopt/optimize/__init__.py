@@ -29,6 +29,12 @@ _EXPORTS = {
     "curve_fit": "symopt.optimize._curve_fit",
     "linprog": "symopt.optimize._linprog",
     "solve_lp": "symopt.optimize._linprog",
+    "certify_basis": "symopt.optimize._linear.exact",
+    "diagnose_lp": "symopt.optimize._linear.diagnosis",
+    "LPDiagnosis": "symopt.optimize._linear.diagnosis",
+    "find_iis": "symopt.optimize._linear.infeasibility",
+    "farkas_certificate": "symopt.optimize._linear.infeasibility",
+    "find_unbounded_ray": "symopt.optimize._linear.infeasibility",
 }
 
 __all__ = sorted(_EXPORTS)

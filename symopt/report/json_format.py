@@ -153,10 +153,23 @@ def solution_data(solution: Solution) -> dict[str, Any]:
                                          "nodes": mip.nodes,
                                          "sensitivity_of": "LP with integer variables fixed"},
         "infeasibility": infeasibility_data(solution),
+        "exact": exact_data(solution.exact),
         "unbounded_ray": None if solution.unbounded_ray is None else
         {k: number(v) for k, v in solution.unbounded_ray.items()},
         "fit": fit_data(solution),
     }
+
+
+def exact_data(exact: Any) -> dict[str, Any] | None:
+    """An `ExactAnswer` with its fractions as strings ("3/2"), or None."""
+    if exact is None:
+        return None
+    def text(table: dict) -> dict[str, str]:
+        return {name: str(value) for name, value in table.items()}
+    return {"optimal": exact.optimal, "verdict": exact.verdict, "engine": exact.engine,
+            "objective": str(exact.objective), "max_float_error": exact.max_float_error,
+            "values": text(exact.values), "duals": text(exact.duals),
+            "reduced_costs": text(exact.reduced_costs)}
 
 
 def render_json(solution: Solution) -> str:

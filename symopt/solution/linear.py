@@ -4,10 +4,9 @@ Values, duals and reduced costs are copied in the LP's own sense (they already a
 derivatives of the objective in that sense, see `symopt.solution.types`); ranges become
 `Range` objects whose entering/leaving indices are turned into names; basis statuses
 become words. A degenerate optimal basis and alternative optima are flagged and
-explained. For a MILP the sensitivity is that of the LP with the integer variables
-fixed at their optimal values (one extra LP solve). Infeasible and unbounded results
-get an IIS with a Farkas certificate, or an unbounded ray, from
-`symopt.report.diagnostics`.
+explained. No LP is solved here: the extra solves (a MILP's sensitivity from the LP with
+its integers fixed, the IIS with its Farkas certificate, an unbounded ray) are the
+optimize stage's `symopt.optimize.diagnose_lp`, whose `LPDiagnosis` is put into words.
 
 >>> import numpy as np
 >>> from symopt.optimize.result import OptimizeResult
@@ -24,14 +23,13 @@ get an IIS with a Farkas certificate, or an unbounded ray, from
 """
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from symopt import optimize
+from symopt.optimize._linear.diagnosis import LPDiagnosis
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
-from symopt.report import diagnostics
+from symopt.solution.infeasibility import explain_infeasibility
 from symopt.solution.types import (
     ConstraintResult, MipInfo, Range, Solution, VariableResult, identify,
 )
@@ -192,15 +190,6 @@ def flag_basis(solution: Solution) -> None:
             + (" (unless the degenerate basis blocks the move)." if degenerate else "."))
 
 
-def fixed_integer_problem(lp: LinearProgram, x: np.ndarray) -> LinearProgram:
-    """The LP of ``lp`` with every integer column fixed at its (rounded) value in ``x``."""
-    integer = np.asarray(lp.integrality).astype(bool)
-    fixed = np.round(x)
-    return replace(lp, integrality=None,
-                   col_lower=np.where(integer, fixed, lp.col_lower),
-                   col_upper=np.where(integer, fixed, lp.col_upper))
-
-
 def mip_info(result: Any, fun: float) -> MipInfo:
     bound = result.get("mip_dual_bound")
     gap = result.get("mip_gap")
@@ -210,31 +199,26 @@ def mip_info(result: Any, fun: float) -> MipInfo:
 
 
 def from_linear_program(lp: LinearProgram, result: Any, plan: Any = None,
-                        solve: Callable[[LinearProgram], Any] | None = None,
-                        diagnose: bool = True) -> Solution:
-    """The `Solution` of ``lp`` from a `solve_lp` result.
+                        diagnosis: LPDiagnosis | None = None) -> Solution:
+    """The `Solution` of ``lp`` from a `solve_lp` result, in words.
 
     Parameters
     ----------
     lp : LinearProgram
-        The problem that was solved (its names become the solution's names).
+        The problem that was solved (its column and row objects become the results' ``of``).
     result : OptimizeResult
         What `symopt.optimize.solve_lp` returned for ``lp``.
     plan : object, optional
         The routing plan; kept as ``Solution.route``.
-    solve : callable, optional
-        The LP solver for extra solves (MILP sensitivity, IIS, ray); defaults to
-        `symopt.optimize.solve_lp`.
-    diagnose : bool, default True
-        Compute the IIS and Farkas certificate of an infeasible LP (a deletion filter:
-        up to one LP solve per constraint, at most 60 s) and the ray of an unbounded
-        one. False skips these extra solves.
+    diagnosis : LPDiagnosis, optional
+        What `symopt.optimize.diagnose_lp` found for ``result``: the MILP sensitivity, the
+        IIS with its Farkas certificate, a ray. Without it those parts stay empty.
 
     Examples
     --------
     See the module docstring.
     """
-    solve = solve or (lambda problem: optimize.solve_lp(problem))
+    diagnosis = diagnosis or LPDiagnosis()
     status = STATUS_BY_CODE.get(int(result.status), "failed")
     n = lp.num_cols
     x = clean(result.get("x"), n) if result.get("x") is not None else np.full(n, np.nan)
@@ -252,9 +236,7 @@ def from_linear_program(lp: LinearProgram, result: Any, plan: Any = None,
     sensitivity_result = result
     if lp.is_mip and status == "optimal":
         solution.mip = mip_info(result, fun)
-        fixed = solve(fixed_integer_problem(lp, x))
-        if int(fixed.status) == 0:
-            sensitivity_result = fixed
+        sensitivity_result = diagnosis.sensitivity or result
     if not np.isnan(x).all():
         solution.variables = variables_of(lp, sensitivity_result, x, fun or 0.0)
         solution.constraints = constraints_of(lp, sensitivity_result, x, fun or 0.0)
@@ -264,13 +246,11 @@ def from_linear_program(lp: LinearProgram, result: Any, plan: Any = None,
                                               x, 0.0)
     if status == "optimal":
         flag_basis(solution)
-    elif not diagnose:
-        pass
     elif status == "infeasible":
-        solution.infeasibility = diagnostics.explain_infeasibility(lp, solve)
+        solution.infeasibility = explain_infeasibility(lp, diagnosis)
     elif status == "unbounded":
         ray = result.get("ray")
-        ray = np.asarray(ray, float) if ray is not None else diagnostics.find_unbounded_ray(lp, solve)
+        ray = np.asarray(ray, float) if ray is not None else diagnosis.ray
         if ray is not None:
             solution.unbounded_ray = {lp.col_names[j]: float(ray[j])
                                       for j in np.flatnonzero(np.abs(ray) > 1e-12)}

@@ -195,6 +195,7 @@ class Solution:
     residual_norm: float | None = None
     max_violation: float | None = None
     history: list[float] = field(default_factory=list)          # objective per iteration
+    exact: Any = None                                           # ExactAnswer (solve(exact=True))
     raw: Any = None                                             # the solver's OptimizeResult
     problem: Any = None                                         # the compiled problem (e.g. LinearProgram), for plots
     multistart: dict | None = None                              # solve(starts=K): starts, optimal, reached_best

@@ -1,27 +1,19 @@
 """Why an LP has no optimum: an irreducible infeasible subset, a Farkas certificate, a ray.
 
-Everything here is computed with extra LP solves through `symopt.optimize.solve_lp`
-(or any function with its contract, passed as ``solve``), so no commercial solver is
-needed:
+LP algorithms built from extra LP solves through `symopt.optimize.solve_lp` (or any
+function with its contract, passed as ``solve``), so no commercial solver is needed.
+Everything returns indices and numbers; `symopt.solution` puts them into words.
 
-* :func:`find_iis` — a deletion filter: drop one constraint (or one variable's bounds)
+* :func:`find_iis` -- a deletion filter: drop one constraint (or one variable's bounds)
   at a time and keep it dropped when the rest stays infeasible. What remains is
   irreducible: removing any one member makes it feasible.
-* :func:`farkas_certificate` — multipliers ``y`` of the rows from the duals of the
+* :func:`farkas_certificate` -- multipliers ``y`` of the rows from the duals of the
   auxiliary (elastic, phase-1) LP ``min sum(p + q)`` s.t. ``l <= A x + p - q <= u``.
   A positive ``y[i]`` uses row i as ``a_i x >= l_i``, a negative one as
   ``a_i x <= u_i``; summed they give ``(A^T y) x >= y^T b``, which the variable bounds
   contradict.
-* :func:`find_unbounded_ray` — a direction ``d`` in the recession cone that improves
+* :func:`find_unbounded_ray` -- a direction ``d`` in the recession cone that improves
   the objective.
-
->>> import numpy as np
->>> from symopt.optimize.linear_program import LinearProgram
->>> lp = LinearProgram.from_arrays(c=[1, 1], A=[[1, 1], [1, 1]],
-...     row_lower=[-np.inf, 5], row_upper=[3, np.inf], row_names=("cap", "need"))
->>> written = explain_certificate(lp, {"cap": -1.0, "need": 1.0})
->>> print(written.splitlines()[-1])
-The left-hand side is at most 0 within the variable bounds, so 0 >= 2 is a contradiction.
 """
 from __future__ import annotations
 
@@ -31,12 +23,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from symopt import optimize
+from symopt.optimize._linprog import solve_lp
 from symopt.optimize.linear_program import LinearProgram, csc_from_triplets, triplets
-from symopt.solution.types import Infeasibility
 
 __all__ = [
-    "find_iis", "farkas_certificate", "explain_certificate", "explain_infeasibility",
+    "find_iis", "farkas_certificate", "certificate_gap", "feasibility_problem",
     "find_unbounded_ray", "SolveLP",
 ]
 
@@ -45,11 +36,10 @@ TOL = 1e-7
 #: |A^T y| below this (relative to max |y|) is rounding: such a column's bounds are not needed.
 #: Larger entries are kept: an inexact certificate's 1e-9 on a free column is a real escape.
 ROUNDOFF = 1e-13
-MAX_TERMS = 8
 
 
 def default_solve(lp: LinearProgram) -> Any:
-    return optimize.solve_lp(lp)
+    return solve_lp(lp)
 
 
 def feasibility_problem(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray) -> LinearProgram:
@@ -209,80 +199,6 @@ def farkas_certificate(lp: LinearProgram, rows: np.ndarray | None = None,
         if certificate_gap(restricted, candidate) > TOL:
             return candidate
     return None
-
-
-def linear_text(terms: list[tuple[str, float]]) -> str:
-    """``[("x", 1), ("y", -2)]`` as ``x - 2 y`` (at most MAX_TERMS terms, then ``...``)."""
-    parts: list[str] = []
-    for k, (name, coef) in enumerate(terms):
-        if k == MAX_TERMS:
-            parts.append(f"+ ... ({len(terms) - MAX_TERMS} more terms)")
-            break
-        size = abs(coef)
-        text = name if abs(size - 1.0) < 1e-12 else f"{size:.6g} {name}"
-        sign = "-" if coef < 0 else "+"
-        parts.append((sign if sign == "-" else "") + text if k == 0 else f"{sign} {text}")
-    return " ".join(parts) if parts else "0"
-
-
-def row_terms(lp: LinearProgram, row: int, scale: float = 1.0) -> list[tuple[str, float]]:
-    dense = lp.A[[row], :].toarray()[0]
-    return [(lp.col_names[j], scale * float(dense[j])) for j in np.flatnonzero(dense)]
-
-
-def explain_certificate(lp: LinearProgram, certificate: dict[str, float]) -> str:
-    """The combination of named constraints that yields a contradiction, in words."""
-    index = {name: i for i, name in enumerate(lp.row_names)}
-    y = np.zeros(lp.num_rows)
-    for name, multiplier in certificate.items():
-        y[index[name]] = multiplier
-    lines = ["Multiply each constraint by its factor and add them up (>= form):"]
-    for i in np.flatnonzero(y):
-        sign = 1.0 if y[i] > 0 else -1.0
-        bound = lp.row_lower[i] if y[i] > 0 else lp.row_upper[i]
-        relation = ">=" if y[i] > 0 else "<="
-        original = f"{linear_text(row_terms(lp, i))} {relation} {bound:.6g}"
-        lines.append(f"  {abs(y[i]):.6g} × ({lp.row_names[i]}: {original})"
-                     + ("" if y[i] > 0 else f"   i.e. {linear_text(row_terms(lp, i, -1.0))} >= {-bound:.6g}"))
-    b = np.where(y > 0, lp.row_lower, np.where(y < 0, lp.row_upper, 0.0))
-    rhs = float(y[y != 0] @ b[y != 0])
-    g = (lp.A.T @ y)
-    g[np.abs(g) <= TOL] = 0.0
-    lhs_terms = [(lp.col_names[j], float(g[j])) for j in np.flatnonzero(g)]
-    ends = np.where(g > 0, lp.col_upper, np.where(g < 0, lp.col_lower, 0.0))
-    most = float(g[g != 0] @ ends[g != 0]) if lhs_terms else 0.0
-    lines.append(f"  sum: {linear_text(lhs_terms)} >= {rhs:.6g}")
-    lines.append(f"The left-hand side is at most {most:.6g} within the variable bounds, "
-                 f"so {most:.6g} >= {rhs:.6g} is a contradiction.")
-    return "\n".join(lines)
-
-
-def explain_infeasibility(lp: LinearProgram, solve: SolveLP | None = None,
-                          time_limit: float = 60.0) -> Infeasibility | None:
-    """The IIS of ``lp`` and a Farkas certificate over it, with names.
-
-    None when the LP (for a MILP: its relaxation) is feasible.
-    """
-    solve = solve or default_solve
-    iis_rows, iis_cols, complete = find_iis(lp, solve, time_limit)
-    if not iis_rows and not iis_cols:
-        return None
-    rows = np.zeros(lp.num_rows, bool)
-    rows[iis_rows] = True
-    cols = np.zeros(lp.num_cols, bool)
-    cols[iis_cols] = True
-    y = farkas_certificate(lp, rows, cols, solve)
-    certificate = {} if y is None else {lp.row_names[i]: float(y[i]) for i in np.flatnonzero(y)}
-    restricted = feasibility_problem(lp, rows, cols)
-    explanation = (explain_certificate(restricted, certificate) if certificate else
-                   "The variable bounds listed contradict each other." if not iis_rows else
-                   "No Farkas certificate could be computed for this subset.")
-    if not complete:
-        explanation += (f"\nThe deletion filter stopped after {time_limit:g} s: this subset is "
-                        "infeasible but may not be irreducible.")
-    return Infeasibility(constraints=[lp.row_names[i] for i in iis_rows],
-                         bounds=[lp.col_names[j] for j in iis_cols],
-                         certificate=certificate, explanation=explanation)
 
 
 def find_unbounded_ray(lp: LinearProgram, solve: SolveLP | None = None) -> np.ndarray | None:

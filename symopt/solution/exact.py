@@ -1,0 +1,68 @@
+"""Exact answers of an LP: the final basis certified in rational arithmetic, in the user's names.
+
+``symopt.solve(model, exact=True)`` (or ``symopt solve FILE --exact``) hands the optimal
+basis of a float solve to `symopt.optimize.certify_basis` and keeps the outcome here:
+the vertex, duals and reduced costs as fractions, whether the basis is exactly optimal,
+and how far the float values were from the exact ones. The sign conventions are the
+float `Solution`'s (a dual is d objective / d active right-hand side, in the model's sense).
+
+>>> import symopt
+>>> from symopt.model import Model, Var, Objective, Constraint, maximize
+>>> m = Model("wyndor")
+>>> m.x, m.y = Var(bounds=(0, None)), Var(bounds=(0, None))
+>>> m.profit = Objective(expr=3 * m.x + 5 * m.y, sense=maximize)
+>>> m.plant1 = Constraint(expr=m.x <= 4)
+>>> m.plant2 = Constraint(expr=2 * m.y <= 12)
+>>> m.plant3 = Constraint(expr=3 * m.x + 2 * m.y <= 18)
+>>> answer = symopt.solve(m, exact=True).exact
+>>> answer.optimal, str(answer.objective), str(answer.duals["plant2"])
+(True, '36', '3/2')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+__all__ = ["ExactAnswer", "exact_answer"]
+
+
+@dataclass(frozen=True)
+class ExactAnswer:
+    """An LP's answer in rationals, keyed by the user's variable and constraint names."""
+
+    optimal: bool
+    objective: Fraction
+    values: dict[str, Fraction]
+    duals: dict[str, Fraction]
+    reduced_costs: dict[str, Fraction]
+    engine: str
+    max_float_error: float
+    violations: tuple[str, ...] = ()
+
+    @property
+    def verdict(self) -> str:
+        """One sentence: is the float answer's basis exactly optimal, and how close were its numbers."""
+        if self.optimal:
+            closeness = ("the float values are exact" if self.max_float_error == 0 else
+                         f"the float values differ from the exact ones by at most "
+                         f"{self.max_float_error:.1e}")
+            return (f"the final basis is exactly optimal in rational arithmetic ({self.engine}); "
+                    f"{closeness}")
+        return ("the final basis is NOT exactly optimal in rational arithmetic: "
+                + "; ".join(self.violations[:3])
+                + (f" (and {len(self.violations) - 3} more)" if len(self.violations) > 3 else ""))
+
+
+def exact_answer(lp: Any, result: Any, engine: str = "auto") -> ExactAnswer:
+    """Certify the basis of ``result`` (a `solve_lp` result with ``col_basis``/``row_basis``)."""
+    from symopt.optimize import certify_basis
+    certificate = certify_basis(lp, result.col_basis, result.row_basis, x=result.x,
+                                engine=engine)
+    return ExactAnswer(
+        optimal=certificate.optimal, objective=certificate.objective,
+        values=dict(zip(lp.col_names, certificate.x)),
+        duals=dict(zip(lp.row_names, certificate.row_dual)),
+        reduced_costs=dict(zip(lp.col_names, certificate.col_dual)),
+        engine=certificate.engine, max_float_error=certificate.max_float_error or 0.0,
+        violations=tuple(certificate.primal_violations + certificate.dual_violations))

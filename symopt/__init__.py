@@ -39,9 +39,10 @@ _LAZY = {
     "fit": "symopt.symbolic",
     "Solution": "symopt.solution.types",
     "analyze": "symopt.analysis",
+    "check_derivatives": "symopt.derivative_check",
     "solve_many": "symopt.sweep.run",
     "grid": "symopt.sweep.scenarios",
-    "starts": "symopt.sweep.scenarios",
+    "starts": "symopt.multistart",
     "Sweep": "symopt.sweep.table",
 }
 
@@ -59,6 +60,7 @@ __all__ = [
     "tanh", "erf",
     # later stages (lazy)
     "solve", "solve_minimize", "solve_equations", "fit", "Solution", "analyze",
+    "check_derivatives",
     "solve_many", "grid", "starts", "Sweep",
 ]
 

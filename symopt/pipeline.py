@@ -25,7 +25,7 @@ from symopt.compile.linear import extract_linear
 from symopt.optimize.linear_program import LinearProgram
 from symopt.routing import route
 from symopt.solution.exact import exact_answer
-from symopt.sweep.multistart import best_of_starts
+from symopt.multistart import best_of_starts
 
 __all__ = ["solve", "explain", "compile_problem", "figures"]
 

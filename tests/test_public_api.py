@@ -16,6 +16,7 @@ PUBLIC = [
     "exp", "log", "log10", "sqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
     "tanh", "erf",
     "solve", "solve_minimize", "solve_equations", "fit", "Solution", "analyze",
+    "check_derivatives",
     "solve_many", "grid", "starts", "Sweep",
 ]
 

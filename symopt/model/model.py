@@ -16,7 +16,6 @@ never loads a solver.
 """
 from __future__ import annotations
 
-import importlib
 from typing import Any, Iterator
 
 from symopt.errors import ModelError
@@ -143,7 +142,7 @@ class Model:
     def solve(self, solver: str | None = None, method: str | None = None,
               options: dict | None = None, time_limit: float | None = None) -> Any:
         """Solve with ``symopt.solve``; returns a Solution and writes values back."""
-        pipeline = importlib.import_module("symopt.pipeline")
+        from symopt import pipeline  # a convenience, named in tests/test_architecture.py
         solution = pipeline.solve(self, solver=solver, method=method, options=options,
                                   time_limit=time_limit)
         object.__setattr__(self, "_last_solution", solution)
@@ -151,8 +150,8 @@ class Model:
 
     def explain(self) -> str:
         """Which problem class this is and why, and which solver and method would run and why."""
-        # symopt.pipeline.explain routes with the compiled sizes, exactly as solve() does
-        return importlib.import_module("symopt.pipeline").explain(self)
+        from symopt import pipeline  # a convenience, named in tests/test_architecture.py
+        return pipeline.explain(self)
 
     def report(self, format: str = "text") -> str:
         """The report of the last ``m.solve()`` (solving first if there was none):

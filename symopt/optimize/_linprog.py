@@ -15,8 +15,6 @@ optimal objective with respect to the bound or right-hand side it belongs to.
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import time
 from typing import Any, Callable
 
@@ -24,6 +22,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from symopt.errors import InputError
+from symopt.optimize._linear import simplex
+from symopt.optimize._linear.branch_and_bound import solve_milp
 from symopt.optimize.linear_program import BasisStatus, LinearProgram, as_csc
 from symopt.optimize.methods import lookup
 from symopt.optimize.result import OptimizeResult
@@ -69,8 +69,7 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
         raise InputError(f"invalid LinearProgram: {exc}") from exc
     chosen = choose_method(lp) if method is None else str(method).lower()
     if lp.is_mip and not chosen.startswith("highs"):
-        milp = importlib.import_module("symopt.optimize._linear.branch_and_bound")
-        return milp.solve_milp(lp, options=options, callback=callback)
+        return solve_milp(lp, options=options, callback=callback)
     solver = lookup("linprog", chosen).load()
     started = time.perf_counter()
     result = solver(lp, options=options, callback=callback)
@@ -83,7 +82,6 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
 def _simplex_fallback(lp: LinearProgram, failed: OptimizeResult, options: dict | None,
                       callback: Callable | None, elapsed: float) -> OptimizeResult:
     """The default method met numerical trouble: try the simplex with the time left."""
-    simplex = importlib.import_module("symopt.optimize._linear.simplex")
     if lp.num_rows > simplex.SIMPLEX_OPTIONS["max_dense_rows"]:
         return failed
     kept = {k: v for k, v in (options or {}).items() if k in simplex.SIMPLEX_OPTIONS}
@@ -96,12 +94,8 @@ def _simplex_fallback(lp: LinearProgram, failed: OptimizeResult, options: dict |
 
 def choose_method(lp: LinearProgram) -> str:
     """The default method: the native simplex up to `SIMPLEX_MAX_ROWS` rows (it yields a
-    basis, hence exact duals and ranging), else the interior-point method when present."""
-    if lp.num_rows <= SIMPLEX_MAX_ROWS:
-        return "simplex"
-    if importlib.util.find_spec("symopt.optimize._linear.interior_point") is not None:
-        return "interior-point"
-    return "simplex"
+    basis, hence exact duals and ranging), else the interior-point method."""
+    return "simplex" if lp.num_rows <= SIMPLEX_MAX_ROWS else "interior-point"
 
 
 def linprog(c: Any, A_ub: Any = None, b_ub: Any = None, A_eq: Any = None, b_eq: Any = None,

@@ -4,11 +4,10 @@
 describe what varies. Modules: `scenarios` (tables of Param values, start points),
 `trace` (Params as placeholders), `parametric` (compile once with a parameter vector),
 `worker` (the task run in worker processes), `executors` (process pool, any Executor,
-Dask), `table` (`Sweep`), `report` (figures), `run` (`solve_many`), `multistart`
-(``symopt.solve(..., starts=K)``).
+Dask), `table` (`Sweep`), `report` (figures), `run` (`solve_many`). Start points for
+multistart come from `symopt.multistart` (a stage below the pipeline, which uses it).
 
-Names load on first use, so that `symopt.pipeline` can import `symopt.sweep.multistart`
-without loading the rest (which imports the pipeline).
+Names load on first use: ``import symopt.sweep`` stays cheap.
 """
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from typing import Any
 __all__ = ["solve_many", "grid", "starts", "Sweep"]
 
 _LAZY = {"solve_many": "symopt.sweep.run", "grid": "symopt.sweep.scenarios",
-         "starts": "symopt.sweep.scenarios", "Sweep": "symopt.sweep.table"}
+         "starts": "symopt.multistart", "Sweep": "symopt.sweep.table"}
 
 
 def __getattr__(name: str) -> Any:

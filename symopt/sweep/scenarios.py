@@ -26,6 +26,7 @@ from symopt.errors import InputError
 from symopt.model.components import Param
 from symopt.model.component import index_tuple
 from symopt.model.text import member_name
+from symopt.multistart import Starts, starts
 
 __all__ = ["Entry", "ScenarioTable", "Starts", "as_table", "grid", "resolve", "starts",
            "parse_values", "read_csv"]
@@ -58,29 +59,6 @@ class Grid:
     axes: tuple[tuple[str, np.ndarray], ...]
 
 
-@dataclass(frozen=True)
-class Starts:
-    """``count`` start points for an NLP, random or Latin hypercube (see `starts`)."""
-
-    count: int
-    seed: int | None = None
-    method: str = "random"
-    spread: float = 10.0
-
-    def points(self, x0: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
-        """``(count, n)`` starts inside the bounds; an unbounded side reaches
-        ``spread * max(1, |x0|)`` past the model's own start."""
-        reach = self.spread * np.maximum(1.0, np.abs(x0))
-        low = np.where(np.isfinite(lower), lower, np.minimum(x0, upper) - reach)
-        high = np.where(np.isfinite(upper), upper, np.maximum(x0, lower) + reach)
-        rng = np.random.default_rng(self.seed)
-        unit = rng.random((self.count, x0.size))
-        if self.method == "lhs":
-            strata = np.argsort(rng.random((self.count, x0.size)), axis=0)
-            unit = (strata + unit) / self.count
-        return low + unit * (high - low)
-
-
 def grid(*tables: Mapping[str, Iterable[float]], **columns: Iterable[float]) -> Grid:
     """Every combination of the given values (names with brackets go in a dict).
 
@@ -94,17 +72,6 @@ def grid(*tables: Mapping[str, Iterable[float]], **columns: Iterable[float]) -> 
     if not merged:
         raise InputError("grid() needs at least one name=values")
     return Grid(tuple((str(name), _numbers(values, name)) for name, values in merged.items()))
-
-
-def starts(count: int, seed: int | None = None, method: str = "random",
-           spread: float = 10.0) -> Starts:
-    """``count`` start points for multistart: ``method`` "random" (uniform) or "lhs"
-    (Latin hypercube), inside the variables' bounds (see `Starts.points`)."""
-    if int(count) < 1:
-        raise InputError(f"starts() needs a count >= 1, got {count!r}")
-    if method not in ("random", "lhs"):
-        raise InputError(f"starts() method must be 'random' or 'lhs', got {method!r}")
-    return Starts(int(count), seed, method, float(spread))
 
 
 def as_table(scenarios: Any) -> ScenarioTable:

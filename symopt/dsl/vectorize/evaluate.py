@@ -66,6 +66,8 @@ class VectorEvaluator:
         for iterator in iterators:
             columns = self.set_columns(iterator.children[-1], frame)
             names = self._bound_names(iterator, len(columns))
+            if any(name in frame.names for name in names if name is not None):
+                raise Unsupported("an index name that shadows another")
             parent = np.repeat(parent, columns[0].size)
             frame = frame.join(columns, names)
         if condition is not None:
@@ -76,14 +78,13 @@ class VectorEvaluator:
     def _bound_names(self, iterator: Tree, arity: int) -> list[str | None]:
         kind = iterator.data
         if kind in ("named_iterator", "member_iterator"):
+            if not isinstance(iterator.children[0], Token):
+                raise Unsupported("an iterator pattern")
             if arity != 1:
                 raise Unsupported("an index name bound to tuples")
             return [str(iterator.children[0])]
         if kind == "tuple_iterator":
-            names = [str(token) for token in iterator.children[:-1]]
-            if len(names) != arity:
-                raise Unsupported("a tuple iterator of another length than its set")
-            return names
+            raise Unsupported("a tuple pattern (its bound names filter)")
         if kind == "anonymous_iterator":
             return [None] * arity
         raise Unsupported(f"iterator '{kind}'")
@@ -114,6 +115,7 @@ class VectorEvaluator:
             raise Unsupported(f"condition '{kind}'")
         left, op, right = node.children
         symbol = str(op.children[0])
+        symbol = "==" if symbol == "=" else symbol
         a, b = self.key_value(left, frame), self.key_value(right, frame)
         if symbol in ("==", "!=") and (isinstance(a, Elem) or isinstance(b, Elem)):
             equal = self._codes(a) == self._codes(b)
@@ -266,6 +268,8 @@ class VectorEvaluator:
 
     def _v_sum(self, node: Tree, frame: Frame) -> Any:
         *iterators, body = node.children
+        if len(iterators) == 1 and iterators[0].data == "iteration":
+            iterators = list(iterators[0].children)
         condition = iterators.pop() if iterators and iterators[-1].data == "condition" else None
         inner, parent = self.frame(iterators, condition, frame)
         value = self.value(body, inner)

@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("text", "md", "html", "json"), default=None,
                         help="report format (default: from OUT's suffix, else text)")
     report.add_argument("-o", "--output", metavar="OUT", help="write the report to OUT")
+    report.add_argument("--latex", action="store_true",
+                        help="add the model (and a nonlinear model's exact derivatives and "
+                             "KKT conditions) in LaTeX")
     _add_solver_options(report)
 
     export = commands.add_parser(
@@ -329,11 +332,11 @@ def _report(arguments: argparse.Namespace) -> int:
     solution = _run_solver(loaded, arguments)
     if arguments.output:
         from symopt.report import write
-        written = write(solution, arguments.output, arguments.format)
+        written = write(solution, arguments.output, arguments.format, latex=arguments.latex)
         print(f"report written to {written}", file=sys.stderr)
     else:
         from symopt.report import render
-        print(render(solution, arguments.format or "text"))
+        print(render(solution, arguments.format or "text", latex=arguments.latex))
     return _STATUS_EXIT.get(solution.status, 6)
 
 

@@ -57,6 +57,7 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     if exact:
         clock.lap("certify", _certify, problem, solution)
     if not isinstance(model_or_lp, LinearProgram):
+        solution.model = model_or_lp
         clock.lap("write back", _write_back, structure, solution)
     solution.timings.update(clock.times)
     return solution

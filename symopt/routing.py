@@ -27,7 +27,7 @@ handle the problem (bounds, constraints) raises a `RoutingError` listing those t
 >>> route("constrained NLP", method="bfgs")
 Traceback (most recent call last):
 ...
-symopt.errors.RoutingError: method 'bfgs' of minimize cannot handle general constraints (the problem is a constrained NLP); methods that can: slsqp
+symopt.errors.RoutingError: method 'bfgs' of minimize cannot handle general constraints (the problem is a constrained NLP); methods that can: interior-point, slsqp
 """
 from __future__ import annotations
 

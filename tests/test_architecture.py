@@ -75,7 +75,7 @@ STAGES = (
     ("dispatch",),
     ("report", "io"),
     ("multistart",),
-    ("pipeline", "symbolic"),
+    ("pipeline", "symbolic", "derivative_check"),
     ("dsl",),
     ("sweep",),
     ("cli", "__init__"),

@@ -121,3 +121,26 @@ def test_cli_tex_of_an_mps_file_is_a_clear_error(tmp_path, capsys):
     code = main(["export", str(mps), "--to", "tex"])
     assert code != 0
     assert "needs a model file (.opt)" in capsys.readouterr().err
+
+
+def test_reports_carry_a_latex_section_when_asked():
+    import json
+
+    from symopt.report import render
+    from symopt.report.json_format import load_schema
+    from tests.test_report import validate
+    solution = symopt.solve(disk_model())
+    assert "LaTeX" not in render(solution, "text")
+    text = render(solution, "text", latex=True)
+    assert r"\nabla^2_{xx} L" in text and r"\lambda_{\text{ring}}" in text
+    assert r"\begin{align*}" in render(solution, "md", latex=True)
+    data = json.loads(render(solution, "json", latex=True))
+    assert data["latex"].startswith(r"\begin{align*}")
+    schema = load_schema()
+    assert validate(data, schema, schema) == []
+    assert solution._repr_html_().lstrip().lower().startswith("<!doctype html")
+
+
+def test_cli_report_latex(capsys):
+    assert main(["report", str(EXAMPLES / "production.opt"), "--latex"]) == 0
+    assert r"\mathit{make}_{\text{chairs}}" in capsys.readouterr().out

@@ -44,7 +44,7 @@ def test_forced_method_is_checked_against_capabilities():
     with pytest.raises(RoutingError) as error:
         route("constrained NLP", method="l-bfgs-b")
     assert "cannot handle general constraints" in str(error.value)
-    assert "methods that can: slsqp" in str(error.value)
+    assert "methods that can: interior-point, slsqp" in str(error.value)
     with pytest.raises(RoutingError, match="cannot handle bounds.*l-bfgs-b, nelder-mead, slsqp"):
         route("bound-constrained NLP", method="bfgs")
 

@@ -61,7 +61,7 @@ def test_maximize_and_bounds():
 def test_forced_method_and_routing_error():
     s = solve_minimize((x - 2) ** 4 + (y + 1) ** 2, {x: 0, y: 0}, method="bfgs")
     assert s.route.method == "bfgs" and s.variable("y").value == pytest.approx(-1, abs=1e-5)
-    with pytest.raises(RoutingError, match="methods that can: slsqp"):
+    with pytest.raises(RoutingError, match="methods that can: interior-point, slsqp"):
         solve_minimize(x ** 2, {x: 1}, constraints=[x >= 1], method="bfgs")
 
 

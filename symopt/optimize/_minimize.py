@@ -36,7 +36,7 @@ __all__ = ["minimize"]
 _TOL_OPTIONS = {
     "nelder-mead": ("xatol", "fatol"), "cg": ("gtol",), "bfgs": ("gtol",),
     "l-bfgs-b": ("ftol", "gtol"), "newton-cg": ("xtol",), "trust-ncg": ("gtol",),
-    "trust-exact": ("gtol",), "slsqp": ("ftol",),
+    "trust-exact": ("gtol",), "slsqp": ("ftol",), "interior-point": ("tol",),
 }
 _FRONT_DOOR_OPTIONS = ("disp", "return_all")
 _GRADIENT_OPTIONS = ("eps", "finite_diff_rel_step")
@@ -57,19 +57,22 @@ def minimize(fun: Callable[..., Any], x0: Any, args: tuple = (), method: str | N
     args : tuple
         Extra arguments passed to ``fun``, ``jac``, ``hess`` and ``hessp``.
     method : str, optional
-        'Nelder-Mead', 'CG', 'BFGS', 'L-BFGS-B', 'Newton-CG', 'trust-ncg', 'trust-exact'
-        or 'SLSQP' (case-insensitive). Default: SLSQP with constraints, L-BFGS-B with bounds,
+        'Nelder-Mead', 'CG', 'BFGS', 'L-BFGS-B', 'Newton-CG', 'trust-ncg', 'trust-exact',
+        'SLSQP' or 'interior-point' (case-insensitive; the last is documented in
+        :mod:`symopt.optimize._nonlinear.interior_point`). Default: SLSQP with constraints, L-BFGS-B with bounds,
         else BFGS.
     jac : callable, bool or str, optional
         Gradient ``jac(x, *args) -> (n,)``, True (``fun`` returns it), or '2-point',
         '3-point', 'cs' finite differences (the default when None).
     hess, hessp : callable or str, optional
         Hessian ``hess(x, *args) -> (n, n)`` or a finite-difference string; Hessian-vector
-        product ``hessp(x, p, *args) -> (n,)``. Used by Newton-CG, trust-ncg, trust-exact.
+        product ``hessp(x, p, *args) -> (n,)``. Used by Newton-CG, trust-ncg, trust-exact and
+        interior-point (which also takes ``options={'lagrangian_hess': h}`` with
+        ``h(x, obj_factor, v)`` the Hessian of ``obj_factor * f + v @ c``).
     bounds : Bounds or sequence of (min, max), optional
         For Nelder-Mead, L-BFGS-B and SLSQP.
     constraints : dict, LinearConstraint, NonlinearConstraint or a sequence of them
-        For SLSQP: dicts ``{'type': 'eq'|'ineq', 'fun', 'jac', 'args'}`` mean
+        For SLSQP and interior-point: dicts ``{'type': 'eq'|'ineq', 'fun', 'jac', 'args'}`` mean
         ``fun(x) == 0`` or ``fun(x) >= 0``.
     tol : float, optional
         Sets the method's main tolerance (as scipy: e.g. ``gtol`` for BFGS, ``ftol`` for
@@ -115,8 +118,8 @@ def minimize(fun: Callable[..., Any], x0: Any, args: tuple = (), method: str | N
     if spec.bounds:
         extra["bounds"] = box
     if spec.constraints:
-        extra["constraints"] = normalize_constraints(
-            constraints if _has_constraints(constraints) else None, x0)
+        given = constraints if _has_constraints(constraints) else None
+        extra["constraints"] = given if spec.raw_constraints else normalize_constraints(given, x0)
     elif _has_constraints(constraints):
         warnings.warn(f"Method {name} cannot handle constraints; they are ignored",
                       OptimizeWarning, stacklevel=2)

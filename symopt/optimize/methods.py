@@ -28,6 +28,7 @@ class Method:
     constraints: bool = False       # general (in)equality constraints
     uses_gradient: bool = False     # benefits from an exact first derivative (jac)
     uses_hessian: bool = False      # benefits from an exact second derivative (hess / hessp)
+    raw_constraints: bool = False   # takes the constraints as given (keeps sparse Jacobians)
     summary: str = ""
 
     def load(self) -> Callable[..., Any]:
@@ -54,6 +55,11 @@ METHODS: dict[str, dict[str, Method]] = {
                               uses_hessian=True, summary="Newton trust region, exact subproblem"),
         "slsqp": Method(_M + "_nonlinear.slsqp", "minimize_slsqp", bounds=True, constraints=True,
                         uses_gradient=True, summary="sequential quadratic programming"),
+        "interior-point": Method(_M + "_nonlinear.interior_point", "minimize_interior_point",
+                                 bounds=True, constraints=True, uses_gradient=True,
+                                 uses_hessian=True, raw_constraints=True,
+                                 summary="primal-dual barrier method (IPOPT family): sparse "
+                                         "KKT systems, filter line search, restoration"),
     },
     "root": {
         "hybr": Method(_M + "_systems.hybr", "root_hybr", uses_gradient=True,
@@ -107,7 +113,7 @@ def lookup(front_door: str, method: str) -> Method:
     >>> lookup("minimize", "COBYLA")
     Traceback (most recent call last):
     ...
-    symopt.errors.InputError: method 'COBYLA' of scipy's minimize is not offered by symopt.optimize; offered: bfgs, cg, l-bfgs-b, nelder-mead, newton-cg, slsqp, trust-exact, trust-ncg
+    symopt.errors.InputError: method 'COBYLA' of scipy's minimize is not offered by symopt.optimize; offered: bfgs, cg, interior-point, l-bfgs-b, nelder-mead, newton-cg, slsqp, trust-exact, trust-ncg
     """
     table = METHODS[front_door]
     key = str(method).lower()

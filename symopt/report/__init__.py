@@ -21,6 +21,7 @@ from symopt.report.document import Document, Plot
 from symopt.report.fit import build_fit_document
 from symopt.report.html import render_html
 from symopt.report.json_format import render_json, report_kind
+from symopt.report.latex import latex_section
 from symopt.report.lp import build_lp_document
 from symopt.report.markdown import render_markdown
 from symopt.report.nlp import build_nlp_document
@@ -40,14 +41,20 @@ SUFFIXES = {".txt": "text", ".text": "text", ".md": "md", ".markdown": "md",
             ".html": "html", ".htm": "html", ".json": "json"}
 
 
-def build_document(solution: Solution, plots: bool = True) -> Document:
-    """The format-neutral report document of ``solution`` (with plots when ``plots``)."""
+def build_document(solution: Solution, plots: bool = True, latex: bool = False) -> Document:
+    """The format-neutral report document of ``solution`` (with plots when ``plots``, and
+    the model in LaTeX when ``latex``)."""
     kind = report_kind(solution)
     if kind == "fit":
-        return build_fit_document(solution, fit_plot if plots else None)
-    if kind in ("lp", "milp"):
-        return build_lp_document(solution, lp_region_plot if plots else None)
-    return build_nlp_document(solution, convergence_plot if plots else None)
+        document = build_fit_document(solution, fit_plot if plots else None)
+    elif kind in ("lp", "milp"):
+        document = build_lp_document(solution, lp_region_plot if plots else None)
+    else:
+        document = build_nlp_document(solution, convergence_plot if plots else None)
+    section = latex_section(solution) if latex else None
+    if section is not None:
+        document.sections.append(section)
+    return document
 
 
 def normalize_format(format: str) -> str:
@@ -58,7 +65,7 @@ def normalize_format(format: str) -> str:
     return name
 
 
-def render(solution: Solution, format: str = "text") -> str:
+def render(solution: Solution, format: str = "text", latex: bool = False) -> str:
     """The report of ``solution`` as a string.
 
     Parameters
@@ -68,6 +75,9 @@ def render(solution: Solution, format: str = "text") -> str:
     format : {"text", "md", "html", "json"}
         Plain aligned text, Markdown, a self-contained HTML page, or JSON following
         ``docs/report-schema.md``. Plots are drawn only for HTML and Markdown.
+    latex : bool
+        Add the model in LaTeX (for a nonlinear model also its exact derivatives and KKT
+        conditions): a section of the document, or the ``latex`` field of the JSON.
 
     Examples
     --------
@@ -75,11 +85,12 @@ def render(solution: Solution, format: str = "text") -> str:
     """
     name = normalize_format(format)
     if name == "json":
-        return render_json(solution)
-    return FORMATS[name](build_document(solution, plots=name in ("html", "md")))
+        return render_json(solution, latex=latex)
+    return FORMATS[name](build_document(solution, plots=name in ("html", "md"), latex=latex))
 
 
-def write(solution: Solution, path: str | Path, format: str | None = None) -> Path:
+def write(solution: Solution, path: str | Path, format: str | None = None,
+          latex: bool = False) -> Path:
     """Write the report of ``solution`` to ``path``; the format defaults to the suffix's.
 
     A Markdown report's plots are written beside it as ``<stem>-1.png``, ``<stem>-2.png``...
@@ -99,9 +110,9 @@ def write(solution: Solution, path: str | Path, format: str | None = None) -> Pa
                              "or pass format=")
     name = normalize_format(format)
     if name == "md":
-        text = render_markdown(with_plot_files(build_document(solution), path))
+        text = render_markdown(with_plot_files(build_document(solution, latex=latex), path))
     else:
-        text = render(solution, name)
+        text = render(solution, name, latex=latex)
     path.write_text(text, encoding="utf-8")
     return path
 

@@ -172,9 +172,13 @@ def exact_data(exact: Any) -> dict[str, Any] | None:
             "reduced_costs": text(exact.reduced_costs)}
 
 
-def render_json(solution: Solution) -> str:
-    """The solution as indented JSON text."""
-    return json.dumps(solution_data(solution), indent=2, allow_nan=False) + "\n"
+def render_json(solution: Solution, latex: bool = False) -> str:
+    """The solution as indented JSON text (with the model's LaTeX when ``latex``)."""
+    data = solution_data(solution)
+    if latex and getattr(solution, "model", None) is not None:
+        from symopt.report.latex import latex_fragment
+        data["latex"] = latex_fragment(solution.model)
+    return json.dumps(data, indent=2, allow_nan=False) + "\n"
 
 
 def load_schema() -> dict[str, Any]:

@@ -28,9 +28,10 @@ from typing import Any
 
 from symopt.model.export import to_sympy
 from symopt.model.latex import escape, expr_latex, model_latex, name_latex
+from symopt.report.document import Preformatted, Section
 
 __all__ = ["gradient_latex", "jacobian_latex", "hessian_latex", "kkt_latex",
-           "derivatives_latex", "latex_document"]
+           "derivatives_latex", "latex_document", "latex_fragment", "latex_section"]
 
 #: the largest model whose derivatives are printed entry by entry
 MAX_SYMBOLIC = 12
@@ -163,6 +164,21 @@ def derivatives_latex(model: Any) -> str:
     """Gradient, Jacobian and Hessian of the Lagrangian as one ``gather*`` display."""
     return ("\\begin{gather*}\n" + gradient_latex(model) + " \\\\\n" + jacobian_latex(model)
             + " \\\\\n" + hessian_latex(model) + "\n\\end{gather*}")
+
+
+def latex_fragment(model: Any, max_rows: int = 6) -> str:
+    """The model display, and for a nonlinear model its derivatives and KKT conditions."""
+    parts = [model_latex(model, max_rows=max_rows)]
+    if _is_nonlinear(model):
+        parts += [derivatives_latex(model), kkt_latex(model)]
+    return "\n".join(parts)
+
+
+def latex_section(solution: Any) -> Section | None:
+    """The report's "LaTeX" section (source to paste into a paper), or None without a model."""
+    if getattr(solution, "model", None) is None:
+        return None
+    return Section("LaTeX", [Preformatted(latex_fragment(solution.model))])
 
 
 def latex_document(model: Any, max_rows: int = 6) -> str:

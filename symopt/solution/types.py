@@ -196,6 +196,7 @@ class Solution:
     max_violation: float | None = None
     history: list[float] = field(default_factory=list)          # objective per iteration
     exact: Any = None                                           # ExactAnswer (solve(exact=True))
+    model: Any = None                                           # the Model solved (None for files read as LPs)
     raw: Any = None                                             # the solver's OptimizeResult
     problem: Any = None                                         # the compiled problem (e.g. LinearProgram), for plots
     multistart: dict | None = None                              # solve(starts=K): starts, optimal, reached_best
@@ -218,8 +219,13 @@ class Solution:
         """Variable name -> value."""
         return {v.name: v.value for v in self.variables}
 
-    def report(self, format: str = "text") -> str:
-        """This solution as a report: ``"text"``, ``"md"``, ``"html"`` or ``"json"``."""
+    def report(self, format: str = "text", latex: bool = False) -> str:
+        """This solution as a report: ``"text"``, ``"md"``, ``"html"`` or ``"json"``;
+        ``latex=True`` adds the model (and a nonlinear model's derivatives) in LaTeX."""
         # imported on use: solving must not pay for the report stage's imports
         from symopt.report import render
-        return render(self, format)
+        return render(self, format, latex=latex)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a solution as its HTML report."""
+        return self.report("html")

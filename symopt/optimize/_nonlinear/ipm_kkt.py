@@ -1,0 +1,153 @@
+"""The interior-point method's primal-dual (KKT) system, its factorization and inertia correction.
+
+Each iteration solves
+
+.. math::
+
+    \\begin{bmatrix} W + \\Sigma + \\delta_w I & A^T \\\\ A & -\\delta_c I \\end{bmatrix}
+    \\begin{bmatrix} d_w \\\\ d_y \\end{bmatrix} = - \\begin{bmatrix} r_d \\\\ r_p \\end{bmatrix}
+
+with ``W`` the Hessian of the Lagrangian (or an L-BFGS matrix), ``Sigma`` the diagonal of the
+bound terms and ``A`` the constraint Jacobian. The matrix is factorized as ``L D L^T`` by
+`qdldl` (AMD ordering, computed once for the fixed pattern; later factorizations only
+refill values). The signs of ``D`` give the inertia: the step is a descent direction only
+when ``D`` has exactly ``n`` positive and ``m`` negative entries; otherwise ``delta_w`` grows
+(Wächter & Biegler 2006, Algorithm IC), and a singular matrix (a zero pivot, e.g. a
+rank-deficient Jacobian) also gets ``delta_c > 0``.
+
+The matrix is assembled from COO triplets once mapped to its CSC upper triangle:
+``np.bincount`` sums every value into place, so no Python loop touches a nonzero.
+With an L-BFGS matrix ``W = xi I - Q M^{-1} Q^T`` the low-rank part is handled by the
+Sherman-Morrison-Woodbury formula around the factorized sparse matrix.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import qdldl
+import scipy.sparse as sp
+
+__all__ = ["KKTMatrix", "InertiaCorrector"]
+
+
+class KKTMatrix:
+    """Upper triangle of the KKT matrix in CSC form, refilled in place from COO values."""
+
+    def __init__(self, n: int, m: int):
+        self.n, self.m = n, m
+        self._key: tuple | None = None
+        self._solver: Any = None
+        self._lowrank: tuple | None = None
+
+    def _structure(self, h_row: np.ndarray, h_col: np.ndarray, a_row: np.ndarray,
+                   a_col: np.ndarray) -> None:
+        n, m = self.n, self.m
+        size = n + m
+        diag = np.arange(size)
+        # upper triangle: Hessian (row >= col given) goes to (col, row); A^T to (col, n + row)
+        rows = np.concatenate((h_col, diag, a_col))
+        cols = np.concatenate((h_row, diag, n + a_row))
+        keys, inverse = np.unique(cols.astype(np.int64) * size + rows, return_inverse=True)
+        self._inverse = inverse
+        self._indices = (keys % size).astype(np.int32)
+        counts = np.bincount(keys // size, minlength=size)
+        self._indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
+        self._nnz = keys.size
+        self._solver = None
+
+    def assemble(self, h: sp.coo_matrix | None, diagonal: np.ndarray,
+                 a: sp.coo_matrix) -> sp.csc_matrix:
+        """The KKT matrix with Hessian ``h`` (lower triangle), the (n + m) ``diagonal`` and ``a``."""
+        h_row = h.row if h is not None else np.zeros(0, np.int32)
+        h_col = h.col if h is not None else np.zeros(0, np.int32)
+        key = (h_row, h_col, a.row, a.col)
+        if self._key is None or not all(np.array_equal(p, q) for p, q in zip(key, self._key)):
+            self._structure(*key)
+            self._key = tuple(k.copy() for k in key)
+        values = np.concatenate((h.data if h is not None else np.zeros(0), diagonal, a.data))
+        data = np.bincount(self._inverse, weights=values, minlength=self._nnz)
+        size = self.n + self.m
+        return sp.csc_matrix((data, self._indices, self._indptr), shape=(size, size))
+
+    def factorize(self, matrix: sp.csc_matrix) -> tuple[int, int, int] | None:
+        """Factorize; return the inertia (positive, negative, zero) of ``D``, None if singular."""
+        try:
+            if self._solver is None:
+                self._solver = qdldl.Solver(matrix, upper=True)
+            else:
+                self._solver.update(matrix, upper=True)
+        except RuntimeError:            # a zero pivot: the matrix is singular
+            self._solver = None
+            return None
+        d = self._solver.factors()[1]
+        return int(np.sum(d > 0)), int(np.sum(d < 0)), int(np.sum(d == 0))
+
+    def set_lowrank(self, q: np.ndarray | None, middle: np.ndarray | None) -> None:
+        """Subtract ``Q M^{-1} Q^T`` (Q: n x k rows of the w-block) from the factorized matrix."""
+        if q is None or q.shape[1] == 0:
+            self._lowrank = None
+            return
+        full = np.zeros((self.n + self.m, q.shape[1]))
+        full[:q.shape[0]] = q
+        solved = np.column_stack([self._solver.solve(c) for c in full.T])
+        capacitance = middle - full.T @ solved
+        self._lowrank = (full, solved, capacitance)
+
+    def solve(self, rhs: np.ndarray) -> np.ndarray:
+        out = self._solver.solve(rhs)
+        if self._lowrank is not None:
+            full, solved, capacitance = self._lowrank
+            out = out + solved @ np.linalg.solve(capacitance, full.T @ out)
+        return out
+
+
+class InertiaCorrector:
+    """Chooses ``delta_w`` and ``delta_c`` so the factorized matrix has the right inertia."""
+
+    DELTA_W_0, DELTA_W_MIN, DELTA_W_MAX = 1e-4, 1e-20, 1e40
+    KAPPA_MINUS, KAPPA_PLUS, KAPPA_PLUS_FIRST = 1.0 / 3.0, 8.0, 100.0
+
+    def __init__(self, kkt: KKTMatrix):
+        self.kkt = kkt
+        self.last_delta_w = 0.0
+        self.delta_w = self.delta_c = 0.0
+
+    def _attempt(self, h: Any, sigma: np.ndarray, a: Any, delta_w: float,
+                 delta_c: float) -> tuple[int, int, int] | None:
+        diagonal = np.concatenate((sigma + delta_w, np.full(self.kkt.m, -delta_c)))
+        return self.kkt.factorize(self.kkt.assemble(h, diagonal, a))
+
+    def _right(self, inertia: tuple[int, int, int] | None) -> bool:
+        return inertia is not None and inertia[0] == self.kkt.n and inertia[1] == self.kkt.m
+
+    def factorize(self, h: sp.coo_matrix | None, sigma: np.ndarray, a: sp.coo_matrix,
+                  mu: float, lowrank: tuple | None = None) -> bool:
+        """Factorize with the smallest regularization that gives the right inertia.
+
+        Returns False when no ``delta_w`` up to ``DELTA_W_MAX`` helps."""
+        delta_w = delta_c = 0.0
+        inertia = self._attempt(h, sigma, a, 0.0, 0.0)
+        if not self._right(inertia) and (inertia is None or inertia[2] > 0) and self.kkt.m:
+            delta_c = 1e-8 * mu ** 0.25            # singular: regularize the constraint block
+            inertia = self._attempt(h, sigma, a, 0.0, delta_c)
+        if not self._right(inertia):
+            delta_w = (self.DELTA_W_0 if self.last_delta_w == 0 else
+                       max(self.DELTA_W_MIN, self.KAPPA_MINUS * self.last_delta_w))
+            growth = self.KAPPA_PLUS_FIRST if self.last_delta_w == 0 else self.KAPPA_PLUS
+            while True:
+                inertia = self._attempt(h, sigma, a, delta_w, delta_c)
+                if self._right(inertia):
+                    break
+                if inertia is None and self.kkt.m and delta_c == 0.0:
+                    delta_c = 1e-8 * mu ** 0.25
+                delta_w *= growth
+                if delta_w > self.DELTA_W_MAX:
+                    return False
+            self.last_delta_w = delta_w
+        self.delta_w, self.delta_c = delta_w, delta_c
+        if lowrank is not None:
+            self.kkt.set_lowrank(*lowrank)
+        else:
+            self.kkt.set_lowrank(None, None)
+        return True

@@ -1,0 +1,150 @@
+"""Filter line search with second-order corrections (Wächter & Biegler 2006, section 2.3).
+
+A trial point is accepted when it is acceptable to the filter (not dominated by any stored
+pair of constraint violation ``theta`` and barrier value ``phi``) and it either decreases
+``phi`` enough (Armijo, when the step is a descent step and ``theta`` is small: an
+"f-type" step) or decreases ``theta`` or ``phi`` by a fraction of ``theta`` (an "h-type" step,
+which enlarges the filter). When the full step is rejected and increases ``theta``, up to
+four second-order corrections re-solve the KKT system with the constraints evaluated at
+the trial point. A trial point where the functions are not finite (NaN/inf) is rejected and
+the step shrinks. If the step falls below ``alpha_min``, the caller enters restoration.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from symopt.optimize._nonlinear.ipm_barrier import BarrierProblem
+from symopt.optimize._nonlinear.ipm_iterate import Bounds, Iterate, barrier_value, evaluate
+
+__all__ = ["Filter", "Step", "fraction_to_boundary", "line_search"]
+
+GAMMA_THETA, GAMMA_PHI, DELTA, S_THETA, S_PHI = 1e-5, 1e-8, 1.0, 1.1, 2.3
+ETA_PHI, GAMMA_ALPHA, KAPPA_SOC, MAX_SOC = 1e-4, 0.05, 0.99, 4
+
+
+@dataclass
+class Filter:
+    """Forbidden region: pairs (theta, phi); a point must improve one of them on each."""
+
+    theta_max: float
+    theta_min: float
+    pairs: list[tuple[float, float]] = field(default_factory=list)
+
+    def acceptable(self, theta: float, phi: float) -> bool:
+        if theta > self.theta_max:
+            return False
+        return all(theta < t or phi < p for t, p in self.pairs)
+
+    def add(self, theta: float, phi: float) -> None:
+        t, p = (1 - GAMMA_THETA) * theta, phi - GAMMA_PHI * theta
+        self.pairs = [(a, b) for a, b in self.pairs if not (a >= t and b >= p)] + [(t, p)]
+
+    def reset(self) -> None:
+        self.pairs = []
+
+
+@dataclass
+class Step:
+    """A primal-dual search direction."""
+
+    dw: np.ndarray
+    dy: np.ndarray
+    dzl: np.ndarray
+    dzu: np.ndarray
+
+
+def fraction_to_boundary(values: np.ndarray, steps: np.ndarray, tau: float) -> float:
+    """Largest ``alpha`` in (0, 1] with ``values + alpha steps >= (1 - tau) values``."""
+    shrinking = steps < 0
+    if not np.any(shrinking):
+        return 1.0
+    return float(min(1.0, np.min(-tau * values[shrinking] / steps[shrinking])))
+
+
+def primal_alpha_max(it: Iterate, dw: np.ndarray, bounds: Bounds, tau: float) -> float:
+    sl, su = bounds.gaps(it.w)
+    return min(fraction_to_boundary(sl, dw[bounds.il], tau),
+               fraction_to_boundary(su, -dw[bounds.iu], tau))
+
+
+def line_search(problem: BarrierProblem, it: Iterate, step: Step, bounds: Bounds, mu: float,
+                tau: float, filt: Filter,
+                soc_solve: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, float, float, np.ndarray, bool] | None:
+    """The accepted trial ``(w, alpha, f, c, h_type)``, or None (go to restoration)."""
+    theta = it.theta
+    phi = it.barrier(bounds, mu)
+    slope = float(it.barrier_gradient(bounds, mu) @ step.dw)
+    alpha_min = _alpha_min(theta, slope, filt.theta_min)
+    alpha = primal_alpha_max(it, step.dw, bounds, tau)
+    first = True
+    while alpha >= alpha_min:
+        w_trial = it.w + alpha * step.dw
+        values = evaluate(problem, w_trial)
+        if values is not None:
+            f_t, c_t = values
+            theta_t = float(np.sum(np.abs(c_t)))
+            phi_t = barrier_value(f_t, w_trial, bounds, mu)
+            verdict = _accept(theta, phi, slope, alpha, theta_t, phi_t, filt)
+            if verdict is not None:
+                return w_trial, alpha, f_t, c_t, verdict
+            if first and theta_t >= theta:
+                soc = _second_order_correction(problem, it, step, bounds, mu, tau, filt, alpha,
+                                               c_t, theta, phi, slope, soc_solve)
+                if soc is not None:
+                    return soc
+        first = False
+        alpha *= 0.5
+    return None
+
+
+def _alpha_min(theta: float, slope: float, theta_min: float) -> float:
+    if slope < 0:
+        value = min(GAMMA_THETA, GAMMA_PHI * theta / -slope)
+        if theta <= theta_min:
+            value = min(value, DELTA * theta ** S_THETA / (-slope) ** S_PHI)
+    else:
+        value = GAMMA_THETA
+    return max(GAMMA_ALPHA * value, 1e-16)
+
+
+def _accept(theta: float, phi: float, slope: float, alpha: float, theta_t: float,
+            phi_t: float, filt: Filter) -> bool | None:
+    """None when rejected; else whether the step is h-type (the filter grows)."""
+    if not np.isfinite(phi_t) or not filt.acceptable(theta_t, phi_t):
+        return None
+    switching = slope < 0 and alpha * (-slope) ** S_PHI > DELTA * theta ** S_THETA
+    if switching and theta <= filt.theta_min:
+        if phi_t <= phi + ETA_PHI * alpha * slope + 10 * np.finfo(float).eps * abs(phi):
+            return False
+        return None
+    if theta_t <= (1 - GAMMA_THETA) * theta or phi_t <= phi - GAMMA_PHI * theta:
+        return True
+    return None
+
+
+def _second_order_correction(problem, it, step, bounds, mu, tau, filt, alpha, c_trial,
+                             theta, phi, slope, soc_solve):
+    """Up to ``MAX_SOC`` corrected steps ``d_soc`` from ``c_soc = alpha c + C(w + d)``."""
+    c_soc = alpha * it.c + c_trial
+    theta_old = float(np.sum(np.abs(c_trial)))
+    for _ in range(MAX_SOC):
+        dw = soc_solve(c_soc)
+        alpha_soc = primal_alpha_max(it, dw, bounds, tau)
+        w_trial = it.w + alpha_soc * dw
+        values = evaluate(problem, w_trial)
+        if values is None:
+            return None
+        f_t, c_t = values
+        theta_t = float(np.sum(np.abs(c_t)))
+        phi_t = barrier_value(f_t, w_trial, bounds, mu)
+        verdict = _accept(theta, phi, slope, alpha, theta_t, phi_t, filt)
+        if verdict is not None:
+            return w_trial, alpha, f_t, c_t, verdict
+        if theta_t > KAPPA_SOC * theta_old:
+            return None
+        theta_old = theta_t
+        c_soc = alpha_soc * c_soc + c_t
+    return None

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from symopt.errors import ModelError
+from symopt.errors import ModelError, RoutingError
 from symopt.model.component import paused_gc
 from symopt.model.constraints import ConstraintData, Objective
 from symopt.model.expr import LinearExpr, Node, VarData, quicksum
@@ -110,9 +110,10 @@ def _analyze(model: Model) -> Structure:
     used = _used_variables(linear, nonlinear, rows)
     columns, fixed, integers, has_bounds = _columns(model, used)
     if term is not None and integers:
-        raise ModelError(f"variable '{integers[0].name}' is integer ({integers[0].domain}) but the "
-                         f"model is nonlinear ({location} contains {term}); integer variables "
-                         "are only supported in linear models (MILP)")
+        raise RoutingError(f"variable '{integers[0].name}' is integer ({integers[0].domain}) but "
+                           f"the model is nonlinear ({location} contains {term}); no symopt "
+                           "solver handles a mixed-integer nonlinear model: integer variables "
+                           "are only supported in linear models (MILP)")
     squares = term is not None and not rows and _is_sum_of_squares(objective, linear, nonlinear)
     problem_class, reasons = _classify(objective, rows, columns, term, location, integers,
                                        has_bounds, squares)

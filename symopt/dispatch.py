@@ -38,10 +38,15 @@ __all__ = ["run"]
 _FIT_SUCCESS = (1, 2, 3, 4)
 
 
-def run(problem: Any, plan: Plan, time_limit: float | None = None) -> Any:
-    """Solve ``problem`` as ``plan`` says and return its `Solution`."""
+def run(problem: Any, plan: Plan, time_limit: float | None = None, basis: Any = None,
+        callback: Any = None) -> Any:
+    """Solve ``problem`` as ``plan`` says and return its `Solution`.
+
+    ``basis`` (an LP's ``(col_basis, row_basis)``) warm-starts HiGHS; ``callback`` gets a
+    MILP's progress (see `symopt.optimize.solve_lp`).
+    """
     if isinstance(problem, LinearProgram):
-        return _run_lp(problem, plan, time_limit)
+        return _run_lp(problem, plan, time_limit, basis, callback)
     kind = type(problem).__name__
     if kind == "NonlinearProgram":
         return _run_minimize(problem, plan, time_limit)
@@ -54,11 +59,17 @@ def run(problem: Any, plan: Plan, time_limit: float | None = None) -> Any:
     return solution
 
 
-def _run_lp(lp: LinearProgram, plan: Plan, time_limit: float | None) -> Any:
+def _run_lp(lp: LinearProgram, plan: Plan, time_limit: float | None, basis: Any = None,
+            callback: Any = None) -> Any:
     options = dict(plan.options)
     if time_limit is not None:
         options.setdefault("time_limit", float(time_limit))
-    result = optimize.solve_lp(lp, method=plan.method, options=options or None)
+    if basis is not None:
+        options["basis"] = basis
+    if callback is not None and not lp.is_mip:
+        callback = None        # only MILPs report progress from every engine
+    result = optimize.solve_lp(lp, method=plan.method, options=options or None,
+                               callback=callback)
     return from_linear_program(lp, result, plan, optimize.diagnose_lp(lp, result))
 
 

@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from symopt import dispatch
+from symopt.optimize import warm_start as warm_start_module
 from symopt.analysis import analyze
 from symopt.errors import InputError
 from symopt.compile.linear import extract_linear
@@ -32,13 +33,33 @@ __all__ = ["solve", "explain", "compile_problem", "figures"]
 
 def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None,
           options: dict | None = None, time_limit: float | None = None,
-          exact: bool = False, starts: Any = None, seed: int | None = None) -> Any:
+          exact: bool = False, warm_start: bool = False, progress: Any = None,
+          starts: Any = None, seed: int | None = None) -> Any:
     """Solve a `Model` (or a `LinearProgram` read from a file) and return its `Solution`.
 
-    ``exact=True`` (LPs only) certifies the final basis in rational arithmetic and keeps
-    the exact answer in ``Solution.exact`` (see `symopt.solution.exact`).
-    ``starts=K`` (or ``symopt.starts(K, seed=..., method="lhs")``) solves an NLP from K
-    start points inside the bounds and returns the best (`symopt.sweep.multistart`).
+    Parameters
+    ----------
+    model_or_lp : Model or LinearProgram
+    solver, method : str, optional
+        Force a front door or method (LPs and MILPs default to HiGHS).
+    options : dict, optional
+        Options of the chosen method.
+    time_limit : float, optional
+        Seconds; a MILP stopped by it keeps its best incumbent and gap.
+    exact : bool, default False
+        LPs only: certify the final basis in rational arithmetic and keep the exact
+        answer in ``Solution.exact`` (see `symopt.solution.exact`).
+    warm_start : bool, default False
+        Reuse the final basis of this model's previous ``warm_start=True`` solve: after a
+        `Param` change, HiGHS starts from that basis instead of from scratch (see
+        `symopt.optimize.warm_start`). Applies to LPs solved by HiGHS.
+    progress : callable, optional
+        Called during a MILP solve with incumbent, bound, gap, nodes and time.
+    starts : int or symopt.starts(...), optional
+        NLPs only: solve from that many start points inside the bounds and return the
+        best, with ``Solution.multistart`` saying how many reached it (`symopt.multistart`).
+    seed : int, optional
+        Seed of the random start points of ``starts=K``.
     """
     clock = _Clock()
     if isinstance(model_or_lp, LinearProgram):
@@ -50,10 +71,15 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
         raise InputError(f"exact=True certifies linear programs; this model is classified "
                          f"as '{structure.problem_class}'")
     plan = clock.lap("route", route, structure, solver, method, options, **figures(problem))
+    basis, warning = _warm_basis(model_or_lp, problem, plan) if warm_start else (None, None)
     if starts is not None:
         solution = clock.lap("solve", best_of_starts, problem, plan, starts, seed, time_limit)
     else:
-        solution = clock.lap("solve", dispatch.run, problem, plan, time_limit)
+        solution = clock.lap("solve", dispatch.run, problem, plan, time_limit, basis, progress)
+    if warning:
+        solution.warnings.append(warning)
+    if warm_start and isinstance(problem, LinearProgram):
+        warm_start_module.remember(model_or_lp, problem, solution.raw)
     if exact:
         clock.lap("certify", _certify, problem, solution)
     if not isinstance(model_or_lp, LinearProgram):
@@ -101,6 +127,14 @@ def figures(problem: Any) -> dict:
     if hasattr(problem, "has_bounds"):
         figures["has_bounds"] = problem.has_bounds
     return figures
+
+
+def _warm_basis(owner: Any, problem: Any, plan: Any) -> tuple[Any, str | None]:
+    if not isinstance(problem, LinearProgram):
+        return None, "warm_start applies to LPs; this problem was solved from scratch"
+    if plan.method is not None and not str(plan.method).startswith("highs"):
+        return None, f"warm_start applies to HiGHS; method {plan.method!r} started cold"
+    return warm_start_module.basis_for(owner, problem)
 
 
 def _certify(lp: LinearProgram, solution: Any) -> None:

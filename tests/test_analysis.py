@@ -96,7 +96,7 @@ def test_model_errors_name_the_component():
     m.b.deactivate()
     m.n = Var(domain=symopt.Integers)
     m.c = Constraint(expr=m.n + m.x <= 3)
-    with pytest.raises(ModelError, match="variable 'n' is integer .* nonlinear \\(objective 'a' contains x\\*\\*2\\)"):
+    with pytest.raises(symopt.RoutingError, match="variable 'n' is integer .* nonlinear \\(objective 'a' contains x\\*\\*2\\)"):
         analyze(m)
     m2 = Model()
     m2.x = Var(bounds=(0, 1))

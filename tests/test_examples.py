@@ -15,7 +15,7 @@ scipy_optimize = pytest.importorskip("scipy.optimize")
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 LINEAR = ["production", "production_plan", "diet", "transport", "knapsack", "blending",
-          "scheduling"]
+          "scheduling", "steel_multiperiod", "food_manufacture", "network_flow"]
 
 
 def solve(name: str):
@@ -60,6 +60,40 @@ def test_linear_examples_match_scipy(name):
     assert solution.status == "optimal", solution.message
     assert solution.objective == pytest.approx(scipy_objective(extract_linear(loaded.model)),
                                                rel=1e-7, abs=1e-7)
+
+
+# ---- classic published models: their published optimum ----------------------------------------
+@pytest.mark.parametrize("name, published, tolerance", [
+    ("steel_multiperiod", 515033, 0.5),      # Fourer, Gay, Kernighan: AMPL, ch. 4 (steelT)
+    ("food_manufacture", 107842.59, 0.01),   # Williams: Model Building, problem 12.1
+    ("network_flow", 153.675, 1e-6),         # Dantzig's transportation network
+    ("chemical_equilibrium", -47.76109086, 1e-5),   # Hock-Schittkowski 112
+])
+def test_classic_models_reach_their_published_optimum(name, published, tolerance):
+    _, solution = solve(name)
+    assert solution.status == "optimal", solution.message
+    assert solution.objective == pytest.approx(published, abs=tolerance)
+
+
+def test_chemical_equilibrium_has_no_variable_for_its_named_expression():
+    loaded, solution = solve("chemical_equilibrium")
+    assert len(solution.variables) == 10
+    assert len(solution.constraints) == 3
+    moles = {v.name[len("moles["):-1]: v.value for v in solution.variables}
+    total = sum(moles.values())
+    c = loaded.model.c
+    gibbs = sum(x * (c[j] + np.log(x / total)) for j, x in moles.items())
+    assert solution.objective == pytest.approx(gibbs, rel=1e-9)
+
+
+def test_steel_with_a_second_data_file_matches_scipy():
+    from symopt.compile.linear import extract_linear
+    loaded = read(EXAMPLES / "steel_multiperiod.opt",
+                  data=EXAMPLES / "data" / "steel_overtime.dat")
+    solution = solve_loaded(loaded)
+    assert solution.status == "optimal"
+    assert solution.objective == pytest.approx(scipy_objective(extract_linear(loaded.model)))
+    assert solution.objective > 515033 + 1
 
 
 def test_production_answer():

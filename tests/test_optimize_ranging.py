@@ -27,11 +27,9 @@ def with_changes(lp, c=None, row_upper=None):
 
 
 def highs_ranging(lp):
-    highspy = pytest.importorskip("highspy")
-    from symopt.optimize._linear.highs import _highs_lp
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.passModel(_highs_lp(highspy, lp))
+    from symopt.optimize._linear.highs import highs_model, new_highs
+    h = new_highs()
+    h.passModel(highs_model(lp))
     h.run()
     return h.getRanging()[1]
 

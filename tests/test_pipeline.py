@@ -160,12 +160,13 @@ def test_feasibility_model_without_objective():
     assert s.status == "optimal" and m.x.value ** 2 + m.y.value ** 2 <= 1 + 1e-6
 
 
-def test_integer_nonlinear_model_is_a_model_error():
+def test_integer_nonlinear_model_is_a_routing_error():
+    from symopt.errors import RoutingError
     from symopt.model import Integers
     m = Model("minlp")
     m.n = Var(domain=Integers)
     m.obj = Objective(expr=(m.n - 0.3) ** 2)
-    with pytest.raises(ModelError, match="integer"):
+    with pytest.raises(RoutingError, match="integer .* nonlinear"):
         solve(m)
 
 

@@ -28,6 +28,7 @@ _EXPORTS = {
     "least_squares": "symopt.optimize._least_squares",
     "curve_fit": "symopt.optimize._curve_fit",
     "linprog": "symopt.optimize._linprog",
+    "milp": "symopt.optimize._milp",
     "solve_lp": "symopt.optimize._linprog",
     "certify_basis": "symopt.optimize._linear.exact",
     "diagnose_lp": "symopt.optimize._linear.diagnosis",

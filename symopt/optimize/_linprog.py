@@ -30,10 +30,8 @@ from symopt.optimize.result import OptimizeResult
 
 __all__ = ["linprog", "solve_lp", "choose_method", "to_linear_program"]
 
-#: above this many rows the default is the interior-point method: the simplex keeps a dense
-#: basis inverse, and on Netlib's 1,400-2,400-row problems (PILOT, CYCLE, PILOT87, DEGEN3)
-#: the interior-point method with crossover was the faster and the more reliable
-SIMPLEX_MAX_ROWS = 1400
+#: the methods that solve a MILP by symopt's own branch and bound (HiGHS methods use HiGHS's)
+NATIVE_MILP_METHODS = ("branch-and-bound", "simplex", "interior-point")
 
 
 def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | None = None,
@@ -45,8 +43,8 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
     lp : LinearProgram
         The problem; a MILP when ``lp.integrality`` has nonzeros.
     method : str, optional
-        'simplex', 'interior-point', 'highs', 'highs-ds' or 'highs-ipm'; by default
-        chosen by `choose_method`.
+        'highs' (the default), 'highs-ds', 'highs-ipm', or the native 'simplex',
+        'interior-point' and, for MILPs, 'branch-and-bound' (native LPs at the nodes).
     callback : callable, optional
         Called with an `OptimizeResult` of progress after iterations (method dependent).
     options : dict, optional
@@ -68,9 +66,14 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
     except ValueError as exc:
         raise InputError(f"invalid LinearProgram: {exc}") from exc
     chosen = choose_method(lp) if method is None else str(method).lower()
-    if lp.is_mip and not chosen.startswith("highs"):
+    if lp.is_mip and chosen in NATIVE_MILP_METHODS:
         return solve_milp(lp, options=options, callback=callback)
+    if chosen == "branch-and-bound":
+        chosen = "simplex"  # an LP is the root node: the native simplex solves it
     solver = lookup("linprog", chosen).load()
+    if callback is not None and chosen.startswith("highs") and not lp.is_mip:
+        raise InputError(f"method {chosen!r} does not report LP iterations to a callback; "
+                         "use method='simplex' or 'interior-point' to follow the iterates")
     started = time.perf_counter()
     result = solver(lp, options=options, callback=callback)
     result.setdefault("method", chosen)
@@ -93,9 +96,9 @@ def _simplex_fallback(lp: LinearProgram, failed: OptimizeResult, options: dict |
 
 
 def choose_method(lp: LinearProgram) -> str:
-    """The default method: the native simplex up to `SIMPLEX_MAX_ROWS` rows (it yields a
-    basis, hence exact duals and ranging), else the interior-point method."""
-    return "simplex" if lp.num_rows <= SIMPLEX_MAX_ROWS else "interior-point"
+    """The default method for LPs and MILPs alike: HiGHS (its final basis gives symopt's
+    duals, ranging and certificates, computed as for the native simplex)."""
+    return "highs"
 
 
 def linprog(c: Any, A_ub: Any = None, b_ub: Any = None, A_eq: Any = None, b_eq: Any = None,
@@ -117,9 +120,15 @@ def linprog(c: Any, A_ub: Any = None, b_ub: Any = None, A_eq: Any = None, b_eq: 
     bounds : pair or sequence of pairs, optional
         ``(lb, ub)`` for all variables or one pair per variable; None means unbounded.
     method : str, optional
-        'simplex', 'interior-point', 'highs', 'highs-ds', 'highs-ipm'.
+        'highs' (default: HiGHS chooses its algorithm), 'highs-ds', 'highs-ipm', or
+        symopt's own 'simplex' and 'interior-point' ('branch-and-bound' for MILPs).
     callback : callable, optional
+        Called with progress: iterates for the native methods, incumbent, bound, gap and
+        nodes for a MILP on HiGHS; HiGHS reports no LP iterates.
     options : dict, optional
+        For HiGHS: ``time_limit``, ``maxiter``, ``presolve``, ``mip_rel_gap``,
+        ``node_limit``, ``disp``, tolerances, ``sensitivity`` and ``basis`` (a warm start:
+        ``(col_basis, row_basis)`` of a previous result).
     x0 : array_like, optional
         Accepted for scipy compatibility and checked for shape; the methods here
         do not use a starting point (as scipy's HiGHS methods do not).

@@ -86,11 +86,15 @@ METHODS: dict[str, dict[str, Method]] = {
                                  summary="presolve, homogeneous Mehrotra predictor-corrector, "
                                          "crossover to a basis"),
         "highs": Method(_M + "_linear.highs", "solve_highs", bounds=True, constraints=True,
-                        summary="HiGHS (needs the optional highspy package)"),
+                        summary="HiGHS, the default for LPs and MILPs (it picks its algorithm)"),
         "highs-ds": Method(_M + "_linear.highs", "solve_highs_ds", bounds=True, constraints=True,
-                           summary="HiGHS dual simplex (needs highspy)"),
+                           summary="HiGHS dual simplex"),
         "highs-ipm": Method(_M + "_linear.highs", "solve_highs_ipm", bounds=True, constraints=True,
-                            summary="HiGHS interior point (needs highspy)"),
+                            summary="HiGHS interior point with crossover"),
+        "branch-and-bound": Method(_M + "_linear.branch_and_bound", "solve_milp", bounds=True,
+                                   constraints=True,
+                                   summary="symopt's own MILP branch and bound on native simplex "
+                                           "nodes (no presolve, cuts or heuristics)"),
     },
 }
 

@@ -222,7 +222,10 @@ def from_linear_program(lp: LinearProgram, result: Any, plan: Any = None,
     status = STATUS_BY_CODE.get(int(result.status), "failed")
     n = lp.num_cols
     x = clean(result.get("x"), n) if result.get("x") is not None else np.full(n, np.nan)
-    fun = float(result.fun) if result.get("fun") is not None and status == "optimal" else None
+    has_point = result.get("fun") is not None and not np.isnan(x).any()
+    # a MILP stopped by a limit keeps its incumbent (a feasible point) with its objective
+    kept = status == "optimal" or (status == "iteration_limit" and lp.is_mip)
+    fun = float(result.fun) if has_point and kept else None
     solution = Solution(
         model_name=lp.name, problem_class="MILP" if lp.is_mip else "LP", status=status,
         success=bool(result.get("success", status == "optimal")),
@@ -234,7 +237,7 @@ def from_linear_program(lp: LinearProgram, result: Any, plan: Any = None,
                "integer variables": int(np.sum(lp.integrality)) if lp.is_mip else 0},
         raw=result, problem=lp)
     sensitivity_result = result
-    if lp.is_mip and status == "optimal":
+    if lp.is_mip and fun is not None:
         solution.mip = mip_info(result, fun)
         sensitivity_result = diagnosis.sensitivity or result
     if not np.isnan(x).all():

@@ -33,7 +33,7 @@ STATUS_NAMES = {
     "optimal": "an optimal solution was found",
     "infeasible": "no point satisfies all constraints",
     "unbounded": "the objective can improve without limit",
-    "iteration_limit": "the iteration or evaluation limit was reached",
+    "iteration_limit": "an iteration, evaluation, time or node limit was reached",
     "numerical": "the solver met numerical difficulties",
     "failed": "the solver did not converge",
 }

@@ -328,9 +328,12 @@ class ArrayBuilder(_Builder):
             none = np.full(frame.size, np.inf)
             lower = bound if ops[0] in ("=", "==", ">=") else -none
             upper = bound if ops[0] in ("=", "==", "<=") else none
+        lower = np.broadcast_to(lower, frame.size).astype(float)
+        upper = np.broadcast_to(upper, frame.size).astype(float)
         keys = frame.parts if spec is not None else None
-        names = NameBlock(name, 0, frame.size, keys)
-        return RowBlock(names, body.rows, body.cols, body.coefs, lower, upper)
+        block = RowBlock(NameBlock(name, 0, frame.size, keys), body.rows, body.cols,
+                         body.coefs, lower, upper)
+        return _without_empty_rows(block) if spec is not None else block
 
     def _adopt_element_wise_rows(self, name: str) -> None:
         component = self.model._components.get(name)
@@ -353,6 +356,22 @@ class ArrayBuilder(_Builder):
             np.array([np.inf if r.upper is None else r.upper for r in rows], dtype=float))
         self.row_blocks.append(block)
         self.element_wise.append(name)
+
+
+def _without_empty_rows(block: RowBlock) -> RowBlock:
+    """Drop the members without variables (an empty sum), as the element-wise builder does
+    when they hold; one that cannot hold is left to it, for its located error."""
+    size = block.names.size
+    filled = np.bincount(block.rows, minlength=size) > 0
+    if filled.all():
+        return block
+    empty = ~filled
+    if np.any(block.lower[empty] > 0) or np.any(block.upper[empty] < 0):
+        raise Unsupported("a member without variables that cannot hold")
+    new_row = np.cumsum(filled) - 1
+    keys = [part[filled] for part in block.names.keys]
+    return RowBlock(NameBlock(block.names.name, 0, int(filled.sum()), keys), new_row[block.rows],
+                    block.cols, block.coefs, block.lower[filled], block.upper[filled])
 
 
 class _LazyTable(dict):

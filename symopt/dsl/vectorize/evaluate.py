@@ -18,7 +18,7 @@ from typing import Any, Callable
 import numpy as np
 from lark import Token, Tree
 
-from symopt.dsl.indexing import is_number
+from symopt.dsl.indexing import is_number, split_condition
 from symopt.dsl.vectorize.frame import Frame, KeyIndex, Unsupported, Universe
 from symopt.dsl.vectorize.values import Elem, Lin, Num, sum_rows
 
@@ -67,7 +67,7 @@ class VectorEvaluator:
             columns = self.set_columns(iterator.children[-1], frame)
             names = self._bound_names(iterator, len(columns))
             if any(name in frame.names for name in names if name is not None):
-                raise Unsupported("an index name that shadows another")
+                raise Unsupported("an index name bound again (a pattern filter, or an error)")
             parent = np.repeat(parent, columns[0].size)
             frame = frame.join(columns, names)
         if condition is not None:
@@ -84,7 +84,13 @@ class VectorEvaluator:
                 raise Unsupported("an index name bound to tuples")
             return [str(iterator.children[0])]
         if kind == "tuple_iterator":
-            raise Unsupported("a tuple pattern (its bound names filter)")
+            tokens = [element.children[0] for element in iterator.children[0].children]
+            if any(not isinstance(t, Token) or t.type != "NAME" for t in tokens):
+                raise Unsupported("a pattern with values in it (it filters)")
+            names = [str(token) for token in tokens]
+            if len(names) != arity:
+                raise Unsupported("a tuple iterator of another length than its set")
+            return names
         if kind == "anonymous_iterator":
             return [None] * arity
         raise Unsupported(f"iterator '{kind}'")
@@ -114,11 +120,15 @@ class VectorEvaluator:
         if kind != "compare":
             raise Unsupported(f"condition '{kind}'")
         left, op, right = node.children
-        symbol = str(op.children[0])
-        symbol = "==" if symbol == "=" else symbol
+        symbol = "==" if str(op.children[0]) == "=" else str(op.children[0])
         a, b = self.key_value(left, frame), self.key_value(right, frame)
+        if isinstance(a, Lin) or isinstance(b, Lin):
+            raise Unsupported("a condition on variables")
         if symbol in ("==", "!=") and (isinstance(a, Elem) or isinstance(b, Elem)):
             equal = self._codes(a) == self._codes(b)
+            return equal if symbol == "==" else ~equal
+        if symbol in ("==", "!="):     # as the element-wise `compare`: a relative 1e-9
+            equal = np.isclose(self.number(a), self.number(b), rtol=1e-9, atol=1e-12)
             return equal if symbol == "==" else ~equal
         return _COMPARE[symbol](self.number(a), self.number(b))
 
@@ -174,6 +184,8 @@ class VectorEvaluator:
             name = str(node.children[0])
             if name in frame.names:
                 return Elem(frame.names[name])
+            if name in self.families or name in self.symbols.expressions:
+                raise Unsupported("a variable or expression where a set member may stand")
             value = self.symbols.params.get(name)
             if value is not None and is_number(value):
                 return Num(np.full(frame.size, float(value)))
@@ -253,24 +265,31 @@ class VectorEvaluator:
     def _v_call(self, node: Tree, frame: Frame) -> Any:
         token, *arguments = node.children
         name = str(token)
-        values = [self.numbers(child, frame) for child in arguments]
-        if name in ("min", "max") and values:
-            combine = np.minimum if name == "min" else np.maximum
-            result = values[0]
-            for value in values[1:]:
-                result = combine(result, value)
-            return Num(result)
         function = _FUNCTIONS.get(name)
+        if function is None:
+            raise Unsupported(f"function '{name}'")
+        values = [self.numbers(child, frame) for child in arguments]
         if function is None or len(values) != 1:
             raise Unsupported(f"function '{name}'")
         with np.errstate(all="ignore"):
             return Num(_finite(function(values[0])))
 
+    def _v_max_call(self, node: Tree, frame: Frame) -> Any:
+        return self._extreme(node.children, frame, np.maximum)
+
+    def _v_min_call(self, node: Tree, frame: Frame) -> Any:
+        return self._extreme(node.children, frame, np.minimum)
+
+    def _extreme(self, arguments: list, frame: Frame, combine: Callable) -> Num:
+        values = [self.numbers(child, frame) for child in arguments]
+        result = values[0]
+        for value in values[1:]:
+            result = combine(result, value)
+        return Num(result)
+
     def _v_sum(self, node: Tree, frame: Frame) -> Any:
-        *iterators, body = node.children
-        if len(iterators) == 1 and iterators[0].data == "iteration":
-            iterators = list(iterators[0].children)
-        condition = iterators.pop() if iterators and iterators[-1].data == "condition" else None
+        iteration, body = node.children
+        iterators, condition = split_condition(iteration.children)
         inner, parent = self.frame(iterators, condition, frame)
         value = self.value(body, inner)
         if isinstance(value, Elem):

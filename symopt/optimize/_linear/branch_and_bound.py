@@ -9,7 +9,9 @@ early and still closes the gap. Branching is on the most fractional integer colu
 
 Options: ``time_limit`` (seconds), ``node_limit``, ``mip_rel_gap`` (1e-4, as HiGHS),
 ``integrality_tolerance`` (1e-6), ``disp``, ``presolve`` (accepted; no effect). On a
-limit the result has status 1 and the best incumbent found, if any. The result holds
+limit the result has status 1 and the best incumbent found, if any. When the objective
+is integral at every integer point (integer costs on integer columns only), node bounds
+are rounded up (3.7 -> 4), which proves such an incumbent optimal much sooner. The result holds
 ``mip_gap``, ``mip_dual_bound`` and ``mip_node_count`` as scipy's ``milp``; the duals and
 basis are those of the LP with the integer columns fixed at the incumbent.
 
@@ -65,15 +67,23 @@ class _Search:
         self.simplex_iterations = 0
         self.numerical_failures = 0
         self.start = time.perf_counter()
+        self.integral_objective = _has_integral_objective(lp, self.integer)
 
     def push(self, node: _Node) -> None:
         self.counter += 1
         heapq.heappush(self.heap, (node.bound, self.counter, node))
 
     def open_bound(self) -> float:
-        return min((entry[0] for entry in self.heap), default=math.inf)
+        return self.rounded(min((entry[0] for entry in self.heap), default=math.inf))
+
+    def rounded(self, bound: float) -> float:
+        """A node bound, rounded up when every feasible objective value is an integer."""
+        if self.integral_objective and math.isfinite(bound):
+            return float(math.ceil(bound - 1e-6))
+        return bound
 
     def prunable(self, bound: float) -> bool:
+        bound = self.rounded(bound)
         if not math.isfinite(self.best_value):
             return False
         slack = max(1e-9, self.opts["mip_rel_gap"] * abs(self.best_value + self.offset))
@@ -161,6 +171,15 @@ def _options(options: dict | None) -> dict:
         if opts[key] is not None and not float(opts[key]) >= 0:
             raise InputError(f"option {key!r} must be a nonnegative number, got {opts[key]!r}")
     return opts
+
+
+def _has_integral_objective(lp: LinearProgram, integer: np.ndarray) -> bool:
+    """True when c @ x is an integer at every integer point (integer costs on integer
+    columns, none on continuous ones), so bounds may be rounded up."""
+    cost = np.asarray(lp.c, dtype=float)
+    continuous = np.ones(cost.size, dtype=bool)
+    continuous[integer] = False
+    return bool(np.all(cost[continuous] == 0) and np.all(cost[integer] == np.round(cost[integer])))
 
 
 def _integral_bounds(lp: LinearProgram, integer: np.ndarray):
@@ -266,9 +285,11 @@ def _fixed_lp_duals(search: _Search, result: OptimizeResult) -> None:
     lower[search.integer] = upper[search.integer] = x[search.integer]
     fixed = replace(lp, col_lower=lower, col_upper=upper, integrality=None)
     try:
-        final = solve_simplex(fixed, options={"sensitivity": False})
+        final = solve_simplex(fixed)
     except (np.linalg.LinAlgError, ValueError):
         return
     if final.status == 0:
         result.row_dual, result.col_dual = final.row_dual, final.col_dual
         result.row_basis, result.col_basis = final.row_basis, final.col_basis
+        result.sensitivity = final.sensitivity
+        result.fixed_integer_duals = True

@@ -75,6 +75,8 @@ def diagnose_lp(lp: LinearProgram, result: Any, solve: SolveLP | None = None,
     """
     solve = solve or default_solve
     status = int(result.status)
+    if status == 0 and lp.is_mip and result.get("fixed_integer_duals"):
+        return LPDiagnosis(sensitivity=result)    # the engine already fixed and re-solved
     if status == 0 and lp.is_mip and result.get("x") is not None:
         fixed = solve(fixed_integer_problem(lp, np.asarray(result.x, dtype=float)))
         return LPDiagnosis(sensitivity=fixed if int(fixed.status) == 0 else None)

@@ -1,32 +1,72 @@
-"""Delegate LPs (and MILPs) to the HiGHS library through the optional ``highspy`` package.
+"""HiGHS, the default engine for LPs and MILPs, behind the ``solve_lp`` contract.
 
 ``method='highs'`` lets HiGHS choose, ``'highs-ds'`` forces its dual simplex and
-``'highs-ipm'`` its interior point (with crossover). Results follow the ``solve_lp``
-contract; sensitivity ranges come from `symopt.optimize._linear.ranging` applied to HiGHS's
-basis, so they mean exactly what the native simplex's mean. Without ``highspy`` these
-methods raise an `InputError` saying how to install it.
+``'highs-ipm'`` its interior point (with crossover). HiGHS gives values, duals and the
+final basis; everything else the reports need is computed by symopt from that basis,
+exactly as for the native simplex: sensitivity ranges by
+`symopt.optimize._linear.ranging` (a sparse LU of the basis), the Farkas certificate from
+HiGHS's dual ray, the unbounded direction from its primal ray. A MILP's duals, basis and
+ranges are those of the LP with the integer columns fixed at the incumbent.
+
+Warm start: the option ``basis=(col_basis, row_basis)`` (`BasisStatus` arrays, e.g. a
+previous result's ``col_basis``/``row_basis``) is handed to HiGHS before it runs, so a
+re-solve after a change of costs, bounds or right-hand sides starts from that basis.
+
+HiGHS's model statuses map one to one onto symopt's (`STATUS_TABLE`, also in
+docs/design.md). Any error HiGHS raises comes back as status 4 with HiGHS's words in
+``message``, never as an exception.
 
 >>> import numpy as np
 >>> from symopt.optimize.linear_program import LinearProgram
 >>> lp = LinearProgram.from_arrays(c=[-1, -2], A=[[1, 1]], row_lower=[-np.inf],
 ...                                row_upper=[4])
->>> res = solve_highs(lp)          # doctest: +SKIP
->>> res.fun                        # doctest: +SKIP
--8.0
+>>> res = solve_highs(lp)
+>>> res.status, res.fun, res.row_dual.tolist()
+(0, -8.0, [-2.0])
 """
 from __future__ import annotations
 
-import importlib
+import os
+import sys
+from dataclasses import replace
 from typing import Any, Callable
 
 import numpy as np
 
 from symopt.errors import InputError
-from symopt.optimize.linear_program import BasisStatus, LinearProgram
 from symopt.optimize._linear.ranging import compute_sensitivity
+from symopt.optimize.linear_program import BasisStatus, LinearProgram
 from symopt.optimize.result import OptimizeResult
 
-__all__ = ["solve_highs", "solve_highs_ds", "solve_highs_ipm"]
+__all__ = ["solve_highs", "solve_highs_ds", "solve_highs_ipm", "STATUS_TABLE", "new_highs",
+           "highs_model"]
+
+import highspy
+
+#: HiGHS model status -> (symopt status, what it means); one row per HiGHS status
+STATUS_TABLE: dict[str, tuple[int, str]] = {
+    "kOptimal": (0, "Optimization terminated successfully"),
+    "kModelEmpty": (0, "Optimization terminated successfully (the model is empty)"),
+    "kTimeLimit": (1, "Time limit reached"),
+    "kIterationLimit": (1, "Iteration limit reached"),
+    "kSolutionLimit": (1, "Node or solution limit reached"),
+    "kInterrupt": (1, "Interrupted by the user"),
+    "kHighsInterrupt": (1, "Interrupted by the user"),
+    "kObjectiveBound": (1, "Objective bound reached"),
+    "kObjectiveTarget": (1, "Objective target reached"),
+    "kInfeasible": (2, "The problem is infeasible"),
+    "kUnbounded": (3, "The problem is unbounded"),
+    "kUnboundedOrInfeasible": (4, "The problem is infeasible or unbounded; HiGHS could not "
+                                  "tell which, even without presolve"),
+    "kNotset": (4, "HiGHS set no status"),
+    "kLoadError": (4, "HiGHS could not load the model"),
+    "kModelError": (4, "HiGHS found the model invalid"),
+    "kPresolveError": (4, "HiGHS failed in presolve"),
+    "kSolveError": (4, "HiGHS failed in its solver"),
+    "kPostsolveError": (4, "HiGHS failed in postsolve"),
+    "kUnknown": (4, "HiGHS stopped with an unknown status"),
+    "kMemoryLimit": (4, "HiGHS ran out of memory"),
+}
 
 #: symopt option name -> HiGHS option name
 _OPTION_NAMES = {
@@ -34,70 +74,116 @@ _OPTION_NAMES = {
     "primal_feasibility_tolerance": "primal_feasibility_tolerance",
     "dual_feasibility_tolerance": "dual_feasibility_tolerance",
     "ipm_optimality_tolerance": "ipm_optimality_tolerance", "mip_rel_gap": "mip_rel_gap",
-    "disp": "output_flag",
+    "node_limit": "mip_max_nodes", "disp": "output_flag",
 }
-_EXTRA_OPTIONS = ("sensitivity",)
+_EXTRA_OPTIONS = ("sensitivity", "basis")
+_banner_silenced = False
 
 
 def solve_highs(lp: LinearProgram, options: dict | None = None,
                 callback: Callable | None = None) -> OptimizeResult:
     """Solve with HiGHS, letting it choose its algorithm (see the module docstring)."""
-    return _solve(lp, options, "choose", "highs")
+    return _solve(lp, options, callback, "choose", "highs")
 
 
 def solve_highs_ds(lp: LinearProgram, options: dict | None = None,
                    callback: Callable | None = None) -> OptimizeResult:
     """Solve with HiGHS's dual simplex."""
-    return _solve(lp, options, "simplex", "highs-ds")
+    return _solve(lp, options, callback, "simplex", "highs-ds")
 
 
 def solve_highs_ipm(lp: LinearProgram, options: dict | None = None,
                     callback: Callable | None = None) -> OptimizeResult:
     """Solve with HiGHS's interior point method and crossover."""
-    return _solve(lp, options, "ipm", "highs-ipm")
+    return _solve(lp, options, callback, "ipm", "highs-ipm")
 
 
-def _import_highspy() -> Any:
+def new_highs(disp: bool = False) -> Any:
+    """A quiet `highspy.Highs` (its one-time start-up banner never reaches stdout)."""
+    global _banner_silenced
+    if _banner_silenced:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_silenced = True
+    h.setOptionValue("output_flag", bool(disp))
+    return h
+
+
+def _solve(lp: LinearProgram, options: dict | None, callback: Callable | None,
+           solver: str, name: str) -> OptimizeResult:
+    opts = _checked_options(options, name)
+    h = new_highs(bool(opts.pop("disp", False)))
+    want_sensitivity = bool(opts.pop("sensitivity", True))
+    basis = opts.pop("basis", None)
     try:
-        return importlib.import_module("highspy")
-    except ImportError as exc:
-        raise InputError("method 'highs' needs the optional package highspy, which is not "
-                         "installed; install it with `pip install highspy` (or "
-                         "`pip install symopt[highs]`), or use method='simplex'") from exc
+        _configure(h, solver, opts)
+        _check(h.passModel(highs_model(lp)), "passModel")
+        if basis is not None and not lp.is_mip:
+            _set_basis(h, lp, basis)
+        if callback is not None and lp.is_mip:
+            _watch_mip(h, callback, -1.0 if lp.sense == "max" else 1.0)
+        h.run()
+        if h.getModelStatus() == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            h.setOptionValue("presolve", "off")   # presolve could not tell which: ask again
+            h.run()
+        result = _result(h, lp, name)
+        _add_certificates(h, lp, result)
+    except (highspy.HighsError, RuntimeError, ValueError, TypeError) as exc:
+        return _error_result(lp, name, f"HiGHS failed: {exc}")
+    ranged = _fixed_integer_duals(lp, result, opts) if result.status == 0 and lp.is_mip else lp
+    if result.status == 0 and want_sensitivity and result.col_basis is not None:
+        result.sensitivity = _sensitivity(ranged, result)
+    return result
 
 
-def _solve(lp: LinearProgram, options: dict | None, solver: str, name: str) -> OptimizeResult:
-    highspy = _import_highspy()
+def _checked_options(options: dict | None, name: str) -> dict:
     opts = dict(options or {})
     unknown = sorted(set(opts) - set(_OPTION_NAMES) - set(_EXTRA_OPTIONS))
     if unknown:
         known = ", ".join(sorted(set(_OPTION_NAMES) | set(_EXTRA_OPTIONS)))
         raise InputError(f"unknown option {unknown[0]!r} for method {name!r}; known options: "
                          f"{known}")
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", bool(opts.pop("disp", False)))
+    for key in ("maxiter", "node_limit", "time_limit", "mip_rel_gap"):
+        value = opts.get(key)
+        try:
+            ok = value is None or float(value) >= 0
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise InputError(f"option {key!r} must be a nonnegative number, got {value!r}")
+    return opts
+
+
+def _configure(h: Any, solver: str, opts: dict) -> None:
     h.setOptionValue("solver", solver)
-    want_sensitivity = bool(opts.pop("sensitivity", True))
     for key, value in opts.items():
+        if value is None:
+            continue
         if key == "presolve":
             value = "on" if value else "off"
-        elif key == "maxiter":
+        elif key in ("maxiter", "node_limit"):
             value = int(value)
-        h.setOptionValue(_OPTION_NAMES[key], value)
-    h.passModel(_highs_lp(highspy, lp))
-    h.run()
-    result = _result(highspy, h, lp, name)
-    if result.status == 0 and want_sensitivity and result.col_basis is not None \
-            and not lp.is_mip:
-        try:
-            result.sensitivity = compute_sensitivity(lp, result.col_basis, result.row_basis,
-                                                     result.x)
-        except (np.linalg.LinAlgError, ValueError):
-            result.sensitivity = None
-    return result
+        elif key in ("time_limit", "mip_rel_gap") or key.endswith("tolerance"):
+            value = float(value)
+        _check(h.setOptionValue(_OPTION_NAMES[key], value), f"option {key}")
 
 
-def _highs_lp(highspy: Any, lp: LinearProgram) -> Any:
+def _check(status: Any, what: str) -> None:
+    if status == highspy.HighsStatus.kError:
+        raise RuntimeError(f"{what} was rejected")
+
+
+def highs_model(lp: LinearProgram) -> Any:
+    """The `highspy.HighsLp` of ``lp`` (always a minimisation: max problems are negated)."""
     model = highspy.HighsLp()
     m, n = lp.A.shape
     sign = 1.0 if lp.sense == "min" else -1.0
@@ -112,57 +198,140 @@ def _highs_lp(highspy: Any, lp: LinearProgram) -> Any:
     model.a_matrix_.index_ = lp.A.indices.astype(np.int32)
     model.a_matrix_.value_ = lp.A.data
     if lp.is_mip:
-        kinds = [highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
-                 for flag in np.asarray(lp.integrality)]
-        model.integrality_ = kinds
+        model.integrality_ = [highspy.HighsVarType.kInteger if flag
+                              else highspy.HighsVarType.kContinuous
+                              for flag in np.asarray(lp.integrality)]
     return model
 
 
-def _status(highspy: Any, model_status: Any) -> tuple[int, str]:
-    S = highspy.HighsModelStatus
-    table = {
-        S.kOptimal: (0, "Optimization terminated successfully (HiGHS: optimal)."),
-        S.kIterationLimit: (1, "Iteration limit reached (HiGHS)."),
-        S.kTimeLimit: (1, "Time limit reached (HiGHS)."),
-        S.kInfeasible: (2, "The problem is infeasible (HiGHS)."),
-        S.kUnbounded: (3, "The problem is unbounded (HiGHS)."),
-        S.kUnboundedOrInfeasible: (2, "The problem is infeasible or unbounded (HiGHS); "
-                                      "solve with presolve=False to tell which."),
-    }
-    if model_status in table:
-        return table[model_status]
-    return 4, f"HiGHS stopped with model status {model_status!s}."
+def status_of(h: Any) -> tuple[int, str]:
+    """symopt's status and message for HiGHS's model status (see `STATUS_TABLE`)."""
+    key = h.getModelStatus().name
+    status, words = STATUS_TABLE.get(key, (4, "HiGHS stopped with a status symopt does not know"))
+    return status, f"{words} (HiGHS status {key})."
 
 
-def _result(highspy: Any, h: Any, lp: LinearProgram, name: str) -> OptimizeResult:
+def _result(h: Any, lp: LinearProgram, name: str) -> OptimizeResult:
     m, n = lp.A.shape
     sign = 1.0 if lp.sense == "min" else -1.0
-    status, message = _status(highspy, h.getModelStatus())
+    status, message = status_of(h)
     solution = h.getSolution()
-    x = np.array(solution.col_value) if len(solution.col_value) == n else np.full(n, np.nan)
     info = h.getInfo()
+    has_x = solution.value_valid and len(solution.col_value) == n
+    x = np.array(solution.col_value) + 0.0 if has_x else None
+    if status == 1 and x is None:
+        message += " No feasible point was found."
     result = OptimizeResult(
-        x=x, fun=float(lp.c @ x + lp.offset) if np.isfinite(x).all() else np.nan,
+        x=x if status in (0, 1) else None,
+        fun=float(lp.c @ x + lp.offset) if status in (0, 1) and x is not None else None,
         status=status, success=status == 0, message=message,
-        nit=int(info.simplex_iteration_count + max(info.ipm_iteration_count, 0)),
-        method=name, row_activity=lp.A @ x if np.isfinite(x).all() else np.full(m, np.nan),
-        row_dual=sign * np.array(solution.row_dual) if solution.dual_valid else np.zeros(m),
-        col_dual=sign * np.array(solution.col_dual) if solution.dual_valid else np.zeros(n),
+        nit=int(max(info.simplex_iteration_count, 0) + max(info.ipm_iteration_count, 0)),
+        method=name, row_activity=lp.A @ x if x is not None else None,
+        row_dual=sign * np.array(solution.row_dual) + 0.0 if solution.dual_valid else None,
+        col_dual=sign * np.array(solution.col_dual) + 0.0 if solution.dual_valid else None,
         row_basis=None, col_basis=None, sensitivity=None, farkas=None, ray=None)
     basis = h.getBasis()
-    if basis.valid and not lp.is_mip:
-        result.col_basis = _basis_statuses(highspy, basis.col_status)
-        result.row_basis = _basis_statuses(highspy, basis.row_status)
+    if status == 0 and basis.valid and not lp.is_mip:
+        result.col_basis = _basis_statuses(basis.col_status)
+        result.row_basis = _basis_statuses(basis.row_status)
     if lp.is_mip:
-        result.mip_gap = float(info.mip_gap)
-        result.mip_dual_bound = sign * float(info.mip_dual_bound)
-        result.mip_node_count = int(info.mip_node_count)
+        _mip_fields(result, info, sign, x is not None)
     return result
 
 
-def _basis_statuses(highspy: Any, statuses: Any) -> np.ndarray:
-    B = highspy.HighsBasisStatus
-    table = {B.kBasic: BasisStatus.BASIC, B.kLower: BasisStatus.AT_LOWER,
-             B.kUpper: BasisStatus.AT_UPPER, B.kZero: BasisStatus.ZERO}
-    return np.array([int(table.get(s, BasisStatus.AT_LOWER)) for s in statuses],
+def _mip_fields(result: OptimizeResult, info: Any, sign: float, has_incumbent: bool) -> None:
+    bound = float(info.mip_dual_bound)
+    result.mip_dual_bound = sign * bound if np.isfinite(bound) and result.status != 2 else None
+    result.mip_node_count = int(info.mip_node_count)
+    gap = float(info.mip_gap)
+    result.mip_gap = gap if has_incumbent and np.isfinite(gap) else None
+    result.row_dual = result.col_dual = None
+
+
+def _error_result(lp: LinearProgram, name: str, message: str) -> OptimizeResult:
+    result = OptimizeResult(x=None, fun=None, status=4, success=False, message=message, nit=0,
+                            method=name, row_activity=None, row_dual=None, col_dual=None,
+                            row_basis=None, col_basis=None, sensitivity=None, farkas=None,
+                            ray=None)
+    if lp.is_mip:
+        result.update(mip_gap=None, mip_dual_bound=None, mip_node_count=0)
+    return result
+
+
+def _add_certificates(h: Any, lp: LinearProgram, result: OptimizeResult) -> None:
+    """Farkas multipliers (status 2) and an unbounded direction (status 3) of an LP."""
+    if lp.is_mip or result.status not in (2, 3):
+        return
+    getter = h.getDualRay if result.status == 2 else h.getPrimalRay
+    _, found, values = getter()
+    if not found:
+        h.setOptionValue("presolve", "off")   # a presolve verdict carries no ray: re-solve
+        h.setOptionValue("solver", "simplex")
+        h.run()
+        _, found, values = getter()
+    if not found:
+        return
+    values = np.asarray(values, dtype=float) + 0.0
+    if result.status == 2:
+        result.farkas = values / max(np.abs(values).max(), 1e-300)
+    else:
+        result.ray = values / max(np.abs(values).max(), 1e-300)
+
+
+def _set_basis(h: Any, lp: LinearProgram, basis: Any) -> None:
+    col_basis, row_basis = (np.asarray(b, dtype=np.int64) for b in basis)
+    if col_basis.shape != (lp.num_cols,) or row_basis.shape != (lp.num_rows,):
+        return  # the model changed shape: a cold start is the honest choice
+    warm = highspy.HighsBasis()
+    to_highs = {int(v): k for k, v in _FROM_HIGHS.items()}
+    warm.col_status = [to_highs[int(s)] for s in col_basis]
+    warm.row_status = [to_highs[int(s)] for s in row_basis]
+    warm.valid = True
+    h.setBasis(warm)
+
+
+_B = highspy.HighsBasisStatus
+_FROM_HIGHS = {_B.kBasic: BasisStatus.BASIC, _B.kLower: BasisStatus.AT_LOWER,
+               _B.kUpper: BasisStatus.AT_UPPER, _B.kZero: BasisStatus.ZERO}
+
+
+def _basis_statuses(statuses: Any) -> np.ndarray:
+    return np.array([int(_FROM_HIGHS.get(s, BasisStatus.AT_LOWER)) for s in statuses],
                     dtype=np.int64)
+
+
+def _sensitivity(lp: LinearProgram, result: OptimizeResult) -> OptimizeResult | None:
+    try:
+        return compute_sensitivity(lp, result.col_basis, result.row_basis, result.x)
+    except (np.linalg.LinAlgError, ValueError, RuntimeError):
+        return None
+
+
+def _fixed_integer_duals(lp: LinearProgram, result: OptimizeResult,
+                         opts: dict) -> LinearProgram:
+    """Duals and basis of the LP with the integer columns fixed at the incumbent; returns
+    that LP (the one its ranges refer to)."""
+    integer = np.flatnonzero(np.asarray(lp.integrality) != 0)
+    lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
+    lower[integer] = upper[integer] = np.round(result.x[integer])
+    fixed = replace(lp, col_lower=lower, col_upper=upper, integrality=None)
+    kept = {k: v for k, v in opts.items() if k in ("time_limit",)}
+    final = _solve(fixed, {**kept, "sensitivity": False}, None, "simplex", "highs-ds")
+    if final.status == 0:
+        result.row_dual, result.col_dual = final.row_dual, final.col_dual
+        result.row_basis, result.col_basis = final.row_basis, final.col_basis
+        result.fixed_integer_duals = True
+    return fixed
+
+
+def _watch_mip(h: Any, callback: Callable, sign: float) -> None:
+    """Report MILP progress (incumbent, bound, gap, nodes, time) to ``callback``."""
+    def on_interrupt(event: Any) -> None:
+        out = event.data_out
+        primal, dual = float(out.mip_primal_bound), float(out.mip_dual_bound)
+        callback(OptimizeResult(
+            fun=sign * primal if np.isfinite(primal) else None,
+            mip_dual_bound=sign * dual if np.isfinite(dual) else None,
+            mip_gap=float(out.mip_gap) if np.isfinite(primal) else None,
+            mip_node_count=int(out.mip_node_count), time=float(out.running_time)))
+    h.cbMipInterrupt.subscribe(on_interrupt)

@@ -3,7 +3,9 @@
 Given an LP and an optimal basis (``col_basis``, ``row_basis`` of `BasisStatus`), this
 module computes over which ranges each objective coefficient and each row's right-hand
 side can move while the basis stays optimal. It refactorises the basis itself, so any
-stage holding an optimal basis (the simplex, the interior-point crossover) can call it.
+stage holding an optimal basis (the simplex, the interior-point crossover, HiGHS) can
+call it. The basis is factorised sparsely (SuperLU, `BasisFactor`); rows and columns of
+its inverse are solved for in blocks, never formed whole.
 
 Indices of entering/leaving variables count columns ``0..n-1``, then the row slacks
 ``n..n+m-1``; -1 means the range is unbounded on that side.
@@ -23,8 +25,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import splu
 
-from symopt.optimize.linear_program import BasisStatus, LinearProgram, compressed_entries
+from symopt.optimize.linear_program import BasisStatus, LinearProgram
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["compute_sensitivity"]
@@ -70,41 +74,58 @@ def compute_sensitivity(lp: LinearProgram, col_basis: Any, row_basis: Any,
     upper = np.concatenate([lp.col_upper, lp.row_upper])
     sign = 1.0 if lp.sense == "min" else -1.0
     cost = np.concatenate([sign * lp.c, np.zeros(m)])
-    full = _full_matrix_dense_columns(lp)
-    binv = np.linalg.inv(full(head)) if m else np.zeros((0, 0))
+    factor = BasisFactor(lp.A, head)
     values = _nonbasic_values(status, lower, upper, x, n)
     values[head] = 0.0
     residual = lp.A @ values[:n] - values[n:]
-    x_basic = -binv @ residual if m else np.zeros(0)
-    values[head] = x_basic
-    y = binv.T @ cost[head] if m else np.zeros(0)
+    values[head] = -factor.solve(residual)
+    y = factor.solve(cost[head], transpose=True)
     reduced = cost - np.concatenate([(lp.A.T @ y), -y]) if m else cost.copy()
     reduced[head] = 0.0
-    cost_range = _cost_ranges(lp, status, head, binv, reduced, lower, upper, cost)
+    cost_range = _cost_ranges(lp, status, head, factor, reduced, lower, upper, cost)
     if sign < 0:
         lo, hi, lo_change, hi_change = cost_range
         cost_range = (-hi, -lo, hi_change, lo_change)
-    rhs_range = _rhs_ranges(lp, status, head, binv, values, lower, upper)
+    rhs_range = _rhs_ranges(lp, status, head, factor, values, lower, upper)
     names = ("cost_lower", "cost_upper", "cost_lower_change", "cost_upper_change",
              "rhs_value", "rhs_lower", "rhs_upper", "rhs_lower_change", "rhs_upper_change")
     return OptimizeResult(zip(names, cost_range + rhs_range))
 
 
-def _full_matrix_dense_columns(lp: LinearProgram):
-    """A function giving dense columns of the computational form ``[A, -I]``."""
-    m, n = lp.A.shape
-    A = lp.A
+class BasisFactor:
+    """A sparse LU (SuperLU) of the basis ``[A, -I][:, head]``: solves with B and B^T.
 
-    def columns(indices: np.ndarray) -> np.ndarray:
-        out = np.zeros((m, indices.size))
-        for k, j in enumerate(indices):
-            if j < n:
-                rows, vals = compressed_entries(A, int(j))
-                out[rows, k] = vals
-            else:
-                out[j - n, k] = -1.0
-        return out
-    return columns
+    >>> import numpy as np
+    >>> from symopt.optimize.linear_program import as_csc
+    >>> f = BasisFactor(as_csc([[2.0, 0.0], [1.0, 1.0]]), np.array([0, 3]))
+    >>> f.solve(np.array([2.0, 0.0])).tolist()
+    [1.0, 1.0]
+    """
+
+    def __init__(self, A: sp.csc_array, head: np.ndarray):
+        m, n = A.shape
+        self.m = m
+        if m == 0:
+            self._lu = None
+            return
+        full = sp.hstack([A, -sp.eye_array(m, format="csc")], format="csc")
+        basis = sp.csc_matrix(full[:, head])
+        try:
+            self._lu = splu(basis, permc_spec="COLAMD", options={"SymmetricMode": False})
+        except RuntimeError as exc:   # SuperLU: "Factor is exactly singular"
+            raise ValueError(f"the basis is singular: {exc}") from exc
+
+    def solve(self, rhs: np.ndarray, transpose: bool = False) -> np.ndarray:
+        """``B^-1 rhs`` (or ``B^-T rhs``); ``rhs`` may be a vector or an m x k block."""
+        if self.m == 0:
+            return np.zeros(np.shape(rhs))
+        return self._lu.solve(np.asarray(rhs, dtype=float), trans="T" if transpose else "N")
+
+    def unit_solve(self, positions: np.ndarray, transpose: bool = False) -> np.ndarray:
+        """Columns ``B^-1 e_p`` (rows of ``B^-1`` when ``transpose``) for ``p`` in positions."""
+        block = np.zeros((self.m, positions.size))
+        block[positions, np.arange(positions.size)] = 1.0
+        return self.solve(block, transpose)
 
 
 def _nonbasic_values(status, lower, upper, x, n) -> np.ndarray:
@@ -118,25 +139,7 @@ def _nonbasic_values(status, lower, upper, x, n) -> np.ndarray:
     return values
 
 
-def _tableau_row(lp: LinearProgram, AT, rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Nonzeros (indices, values) of ``rho @ [A, -I]``, exploiting a sparse ``rho``."""
-    m, n = lp.A.shape
-    support = np.flatnonzero(rho)
-    if support.size < 0.3 * m:
-        starts, stops = AT.indptr[support], AT.indptr[support + 1]
-        lengths = stops - starts
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-        take = offsets + np.arange(lengths.sum())
-        weights = AT.data[take] * np.repeat(rho[support], lengths)
-        structural = np.bincount(AT.indices[take], weights=weights, minlength=n)
-    else:
-        structural = (lp.A.T @ rho)
-    cols = np.flatnonzero(np.abs(structural) > _ZERO)
-    slack = support[np.abs(rho[support]) > _ZERO]
-    return np.concatenate([cols, n + slack]), np.concatenate([structural[cols], -rho[slack]])
-
-
-def _cost_ranges(lp, status, head, binv, reduced, lower, upper, cost):
+def _cost_ranges(lp, status, head, factor, reduced, lower, upper, cost):
     m, n = lp.A.shape
     c = cost[:n]
     d = reduced[:n]
@@ -155,22 +158,14 @@ def _cost_ranges(lp, status, head, binv, reduced, lower, upper, cost):
     lo[free_nb], hi[free_nb] = c[free_nb], c[free_nb]
     lo_change[free_nb] = hi_change[free_nb] = np.flatnonzero(free_nb)
     basic_rows = np.flatnonzero(head < n)
-    if basic_rows.size == 0:
-        return lo, hi, lo_change, hi_change
     kind = _dual_sign_kind(status, lower, upper)
-    if basic_rows.size * (n + m) <= _DENSE_ENTRIES and m * n <= _DENSE_ENTRIES:
-        rows = binv[basic_rows]
-        tableau = np.hstack([rows @ lp.A.toarray(), -rows])
+    chunk = max(1, _DENSE_ENTRIES // max(n + m, 1))
+    for start in range(0, basic_rows.size, chunk):
+        rows = basic_rows[start:start + chunk]
+        binv_rows = factor.unit_solve(rows, transpose=True)          # m x k: rows of B^-1
+        tableau = np.hstack([(lp.A.T @ binv_rows).T, -binv_rows.T])
         delta_lo, delta_hi, enter_lo, enter_hi = _basic_cost_steps_dense(tableau, reduced, kind)
-        j = head[basic_rows]
-        lo[j], hi[j] = c[j] + delta_lo, c[j] + delta_hi
-        lo_change[j], hi_change[j] = enter_lo, enter_hi
-        return lo, hi, lo_change, hi_change
-    AT = lp.A.tocsr()
-    for r in basic_rows:
-        idx, alpha = _tableau_row(lp, AT, binv[r])
-        delta_lo, delta_hi, enter_lo, enter_hi = _basic_cost_step(idx, alpha, reduced, kind)
-        j = head[r]
+        j = head[rows]
         lo[j], hi[j] = c[j] + delta_lo, c[j] + delta_hi
         lo_change[j], hi_change[j] = enter_lo, enter_hi
     return lo, hi, lo_change, hi_change
@@ -185,23 +180,6 @@ def _dual_sign_kind(status, lower, upper) -> np.ndarray:
     kind[lower == upper] = 0
     kind[status == BasisStatus.BASIC] = 0
     return kind
-
-
-def _basic_cost_step(idx: np.ndarray, alpha: np.ndarray, reduced: np.ndarray,
-                     kind: np.ndarray):
-    """Range of delta with ``reduced - delta * alpha`` keeping every nonbasic sign
-    (``alpha`` holds the tableau row's nonzeros at positions ``idx``)."""
-    active = kind[idx] != 0
-    idx, a = idx[active], alpha[active]
-    d, k = reduced[idx], kind[idx]
-    d = np.where(k == 1, np.maximum(d, 0.0), np.where(k == -1, np.minimum(d, 0.0), 0.0))
-    ratio = d / a if idx.size else d
-    # delta <= ratio where (need >= 0 and a > 0) or (need <= 0 and a < 0); else delta >= ratio
-    upper_limit = ((k == 1) & (a > 0)) | ((k == -1) & (a < 0)) | (k == 2)
-    lower_limit = ~upper_limit | (k == 2)
-    delta_hi, enter_hi = _extreme(ratio, idx, upper_limit, np.argmin, np.inf)
-    delta_lo, enter_lo = _extreme(ratio, idx, lower_limit, np.argmax, -np.inf)
-    return delta_lo, delta_hi, enter_lo, enter_hi
 
 
 def _basic_cost_steps_dense(tableau: np.ndarray, reduced: np.ndarray, kind: np.ndarray):
@@ -228,15 +206,7 @@ def _basic_cost_steps_dense(tableau: np.ndarray, reduced: np.ndarray, kind: np.n
     return delta_lo, delta_hi, enter_lo, enter_hi
 
 
-def _extreme(ratio, idx, mask, pick, default):
-    if not mask.any():
-        return default, -1
-    where = np.flatnonzero(mask)
-    best = where[pick(ratio[where])]
-    return float(ratio[best]), int(idx[best])
-
-
-def _rhs_ranges(lp, status, head, binv, values, lower, upper):
+def _rhs_ranges(lp, status, head, factor, values, lower, upper):
     m, n = lp.A.shape
     value = np.full(m, np.nan)
     lo = np.full(m, -np.inf)
@@ -250,7 +220,7 @@ def _rhs_ranges(lp, status, head, binv, values, lower, upper):
     for start in range(0, binding.size, chunk):
         rows = binding[start:start + chunk]
         value[rows] = values[n + rows]
-        d_lo, d_hi, k_lo, k_hi = _rhs_step(binv[:, rows], x_basic, lb, ub)
+        d_lo, d_hi, k_lo, k_hi = _rhs_step(factor.unit_solve(rows), x_basic, lb, ub)
         lo[rows], hi[rows] = value[rows] + d_lo, value[rows] + d_hi
         lo_change[rows] = np.where(k_lo >= 0, head[np.maximum(k_lo, 0)], -1)
         hi_change[rows] = np.where(k_hi >= 0, head[np.maximum(k_hi, 0)], -1)

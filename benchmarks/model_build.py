@@ -1,45 +1,97 @@
-"""Model build + matrix extraction: symopt vs Pyomo (build + LP file) vs PuLP (build + LP file).
+"""Model build + matrix extraction: symopt (`.opt` arrays, `.opt` element-wise, Python API)
+against linopy, CVXPY, pyoptinterface, Pyomo and PuLP; a nonlinear family against CasADi.
 
-The transportation LP of the issue, S sources x S destinations (S = 300: 90,000 variables,
-180,000 nonzeros), written with each library's ordinary API (Python sums over generators).
-Every case runs in a fresh process (imports excluded from the time); the median of
-``--repeat`` runs is printed, as wall time and as process CPU time (the fairer figure on
-a shared, loaded machine). Also times symopt's build of the extended Rosenbrock
-objective (n = 10,000) and its term-shape grouping, the model layer's share of that target.
+Models (the same data for every library, made before the clock starts):
 
-    python benchmarks/model_build.py [--size 300] [--repeat 3]
+* transportation LP, S sources x S markets (S^2 variables, 2 S^2 nonzeros),
+  cost[i, j] = 1 + 9 |sin(i j)|, supply 1000, demand 900;
+* multi-period production/inventory LP, P products x T periods (2 P T variables), with
+  balance rows linking inventory at t and t-1 and a capacity row per period;
+* optimal control of x' = sin(x) + u on N steps (2N + 1 variables, N nonlinear equality
+  rows): symopt's build + compile (`.opt` file -> analysis -> compiled derivatives)
+  against CasADi's build + nlpsol (IPOPT) construction.
+
+Each case runs in a fresh process with BLAS pinned to one thread; the figures are process
+CPU seconds from the first line of model code to the matrices (or LP file, or solver
+object) and the process's peak resident memory (imports included), the minimum over
+``--repeat`` runs. ``--timing`` also solves the symopt `.opt` LP and prints the stage times.
+
+    python benchmarks/model_build.py                         # transport S = 100, 300, 1000
+    python benchmarks/model_build.py --model production --size 1000x500
+    python benchmarks/model_build.py --model control --size 50000
+    python benchmarks/model_build.py --sizes 1000 --only "symopt .opt,linopy" --timing
 """
 from __future__ import annotations
 
 import argparse
-import statistics
+import os
 import subprocess
 import sys
 import tempfile
 import textwrap
 
-DATA = """
-import numpy as np, time, os, tempfile
-S = {size}
-rng = np.random.default_rng(0)
-sources = [f"s{{i}}" for i in range(S)]
-sinks = [f"d{{j}}" for j in range(S)]
-supply = {{s: 1000.0 for s in sources}}
-demand = {{d: 900.0 for d in sinks}}
-cost_table = rng.uniform(1, 10, (S, S))
-cost = {{(sources[i], sinks[j]): float(cost_table[i, j]) for i in range(S) for j in range(S)}}
+HERE = os.path.dirname(os.path.abspath(__file__))
+ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+
+PRELUDE = """
+import os, resource, sys, time, tempfile
+import numpy as np
+def report(extra=""):
+    cpu = time.process_time() - CPU0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"RESULT {cpu:.4f} {peak:.1f} {extra}")
 """
 
-CASES = {
-    "symopt (build + extract_linear)": """
+# ---- transportation -------------------------------------------------------------------------
+TRANSPORT_DATA = """
+S = {S}
+idx = np.arange(1, S + 1)
+C = 1 + 9 * np.abs(np.sin(np.outer(idx, idx).astype(float)))
+supply = np.full(S, 1000.0); demand = np.full(S, 900.0)
+"""
+
+TRANSPORT_OPT = """set PLANTS = 1..{S}
+set MARKETS = 1..{S}
+param supply[i in PLANTS] = 1000
+param demand[j in MARKETS] = 900
+param cost[i in PLANTS, j in MARKETS] = 1 + 9 * abs(sin(i * j))
+var ship[PLANTS, MARKETS] >= 0
+minimize total_cost: sum(i in PLANTS, j in MARKETS) cost[i, j] * ship[i, j]
+subject to
+  within_supply[i in PLANTS]: sum(j in MARKETS) ship[i, j] <= supply[i]
+  meet_demand[j in MARKETS]:  sum(i in PLANTS) ship[i, j] >= demand[j]
+"""
+
+TRANSPORT = {
+    "symopt .opt": """
+from symopt.dsl.vectorize import read_arrays
+CPU0 = time.process_time()
+arrays = read_arrays(PATH)
+assert arrays.element_wise == [] and arrays.lp.A.nnz == 2 * S * S
+report()
+if TIMING:
+    from symopt import solve
+    solution = solve(arrays.lp, solver="highs")
+    print("TIMING", " ".join(f"{k}={v:.3f}" for k, v in solution.timings.items()))
+""",
+    "symopt .opt element-wise": """
+from symopt.dsl import load
+from symopt.compile.linear import extract_linear
+CPU0 = time.process_time()
+lp = extract_linear(load(PATH))
+assert lp.A.nnz == 2 * S * S
+report()
+""",
+    "symopt API": """
 from symopt import Model, Set, Param, Var, Objective, Constraint, NonNegativeReals, minimize
 from symopt.compile.linear import extract_linear
-start, cpu_start = time.perf_counter(), time.process_time()
+cost = {(i, j): float(C[i - 1, j - 1]) for i in idx.tolist() for j in idx.tolist()}
+CPU0 = time.process_time()
 m = Model("transport")
-m.I = Set(initialize=sources)
-m.J = Set(initialize=sinks)
-m.supply = Param(m.I, initialize=supply)
-m.demand = Param(m.J, initialize=demand)
+m.I = Set(initialize=idx.tolist())
+m.J = Set(initialize=idx.tolist())
+m.supply = Param(m.I, initialize=1000.0)
+m.demand = Param(m.J, initialize=900.0)
 m.cost = Param(m.I, m.J, initialize=cost)
 m.x = Var(m.I, m.J, domain=NonNegativeReals)
 m.total = Objective(expr=sum(m.cost[i, j] * m.x[i, j] for i in m.I for j in m.J), sense=minimize)
@@ -47,114 +99,323 @@ m.ship = Constraint(m.I, rule=lambda m, i: sum(m.x[i, j] for j in m.J) <= m.supp
 m.meet = Constraint(m.J, rule=lambda m, j: sum(m.x[i, j] for i in m.I) >= m.demand[j])
 lp = extract_linear(m)
 assert lp.A.nnz == 2 * S * S
+report()
 """,
-    "Pyomo (build + LP file)": """
+    "linopy": """
+import linopy, xarray as xr
+CPU0 = time.process_time()
+m = linopy.Model()
+i = xr.DataArray(idx, dims="i"); j = xr.DataArray(idx, dims="j")
+cost = xr.DataArray(C, coords=[idx, idx], dims=["i", "j"])
+x = m.add_variables(lower=0, coords=[idx, idx], dims=["i", "j"], name="x")
+m.add_objective((cost * x).sum())
+m.add_constraints(x.sum("j") <= xr.DataArray(supply, coords=[idx], dims=["i"]), name="supply")
+m.add_constraints(x.sum("i") >= xr.DataArray(demand, coords=[idx], dims=["j"]), name="demand")
+A = m.matrices.A; c = m.matrices.c
+assert A.nnz == 2 * S * S
+report()
+""",
+    "CVXPY": """
+import cvxpy as cp
+CPU0 = time.process_time()
+x = cp.Variable((S, S), nonneg=True)
+prob = cp.Problem(cp.Minimize(cp.sum(cp.multiply(C, x))),
+                  [cp.sum(x, axis=1) <= supply, cp.sum(x, axis=0) >= demand])
+data = prob.get_problem_data(cp.HIGHS)
+report()
+""",
+    "pyoptinterface": """
+import pyoptinterface as poi
+from pyoptinterface import highs
+import casadi
+highs.load_library(os.path.join(os.path.dirname(casadi.__file__), "libhighs.so"))
+Cl = C.tolist()
+CPU0 = time.process_time()
+m = highs.Model()
+x = [[m.add_variable(lb=0.0) for j in range(S)] for i in range(S)]
+m.set_objective(poi.quicksum(Cl[i][j] * x[i][j] for i in range(S) for j in range(S)), poi.ObjectiveSense.Minimize)
+for i in range(S):
+    m.add_linear_constraint(poi.quicksum(x[i]), poi.Leq, 1000.0)
+for j in range(S):
+    m.add_linear_constraint(poi.quicksum(x[i][j] for i in range(S)), poi.Geq, 900.0)
+report()
+""",
+    "Pyomo (LP file)": """
 import pyomo.environ as pyo
-start, cpu_start = time.perf_counter(), time.process_time()
+cost = {(i, j): float(C[i - 1, j - 1]) for i in idx.tolist() for j in idx.tolist()}
+CPU0 = time.process_time()
 m = pyo.ConcreteModel()
-m.I = pyo.Set(initialize=sources)
-m.J = pyo.Set(initialize=sinks)
-m.supply = pyo.Param(m.I, initialize=supply)
-m.demand = pyo.Param(m.J, initialize=demand)
+m.I = pyo.Set(initialize=idx.tolist()); m.J = pyo.Set(initialize=idx.tolist())
 m.cost = pyo.Param(m.I, m.J, initialize=cost)
 m.x = pyo.Var(m.I, m.J, domain=pyo.NonNegativeReals)
 m.total = pyo.Objective(expr=sum(m.cost[i, j] * m.x[i, j] for i in m.I for j in m.J))
-m.ship = pyo.Constraint(m.I, rule=lambda m, i: sum(m.x[i, j] for j in m.J) <= m.supply[i])
-m.meet = pyo.Constraint(m.J, rule=lambda m, j: sum(m.x[i, j] for i in m.I) >= m.demand[j])
+m.ship = pyo.Constraint(m.I, rule=lambda m, i: sum(m.x[i, j] for j in m.J) <= 1000)
+m.meet = pyo.Constraint(m.J, rule=lambda m, j: sum(m.x[i, j] for i in m.I) >= 900)
 m.write(os.path.join(tempfile.mkdtemp(), "t.lp"))
+report()
 """,
-    "PuLP (build + LP file)": """
+    "PuLP (LP file)": """
 import pulp
-start, cpu_start = time.perf_counter(), time.process_time()
+Cl = C.tolist()
+CPU0 = time.process_time()
 prob = pulp.LpProblem("transport", pulp.LpMinimize)
-x = {(i, j): pulp.LpVariable(f"x_{i}_{j}", lowBound=0) for i in sources for j in sinks}
-prob += pulp.lpSum(cost[i, j] * x[i, j] for i in sources for j in sinks)
-for i in sources:
-    prob += pulp.lpSum(x[i, j] for j in sinks) <= supply[i]
-for j in sinks:
-    prob += pulp.lpSum(x[i, j] for i in sources) >= demand[j]
+x = [[pulp.LpVariable(f"x_{i}_{j}", lowBound=0) for j in range(S)] for i in range(S)]
+prob += pulp.lpSum(Cl[i][j] * x[i][j] for i in range(S) for j in range(S))
+for i in range(S):
+    prob += pulp.lpSum(x[i]) <= 1000
+for j in range(S):
+    prob += pulp.lpSum(x[i][j] for i in range(S)) >= 900
 prob.writeLP(os.path.join(tempfile.mkdtemp(), "t.lp"))
+report()
 """,
 }
 
-ROSENBROCK = """
-import time
-from symopt import Model, Var, Objective, RangeSet
-from symopt.model import split_terms, term_shape
-n = {n}
-start, cpu_start = time.perf_counter(), time.process_time()
-cpu = time.process_time()
-m = Model("rosenbrock")
-m.x = Var(RangeSet(n), initialize=-1.2)
-m.f = Objective(expr=sum(100 * (m.x[i + 1] - m.x[i] ** 2) ** 2 + (1 - m.x[i]) ** 2 for i in range(1, n)))
-built, cpu_built = time.perf_counter(), time.process_time()
-linear, terms = split_terms(m.f.expr)
-shapes = {{}}
-for term in terms:
-    key, variables, constants = term_shape(term)
-    shapes.setdefault(key, []).append(variables)
-done, cpu_done = time.perf_counter(), time.process_time()
-print(built - start, done - built, len(terms), len(shapes), cpu_built - cpu, cpu_done - cpu_built)
+# ---- production / inventory -------------------------------------------------------------
+PRODUCTION_DATA = """
+P, T = {P}, {T}
+p_ = np.arange(1, P + 1)[:, None].astype(float); t_ = np.arange(1, T + 1)[None, :].astype(float)
+D = 5 + 4 * np.abs(np.sin(p_ * t_))
+Cost = 1 + np.abs(np.cos(p_ + t_))
+usage = 1 + (np.arange(1, P + 1) - 1) / P
+cap = np.full(T, 5.0 * P)
 """
 
-
-SUM_SCALING = """
-import time
-from symopt import Model, Var, RangeSet
-n = {n}
-m = Model()
-m.x = Var(RangeSet(n))
-xs = [m.x[i] for i in range(1, n + 1)]
-start = time.process_time()
-total = sum(2.5 * v for v in xs)
-len(total.terms)
-print(time.process_time() - start)
+PRODUCTION_OPT = """set P = 1..{P}
+set T = 1..{T}
+param demand[p in P, t in T] = 5 + 4 * abs(sin(p * t))
+param cost[p in P, t in T] = 1 + abs(cos(p + t))
+param usage[p in P] = 1 + (p - 1) / {P}
+param cap[t in T] = 5 * {P}
+param hold = 0.1
+var make[P, T] >= 0
+var inv[P, T] >= 0
+minimize total: sum(p in P, t in T) (cost[p, t] * make[p, t] + hold * inv[p, t])
+subject to
+  start[p in P]: make[p, 1] - inv[p, 1] == demand[p, 1]
+  balance[p in P, t in T : t > 1]: inv[p, t - 1] + make[p, t] - inv[p, t] == demand[p, t]
+  capacity[t in T]: sum(p in P) usage[p] * make[p, t] <= cap[t]
 """
 
+PRODUCTION = {
+    "symopt .opt": TRANSPORT["symopt .opt"].replace(
+        "assert arrays.element_wise == [] and arrays.lp.A.nnz == 2 * S * S",
+        "assert arrays.element_wise == []"),
+    "symopt .opt element-wise": """
+from symopt.dsl import load
+from symopt.compile.linear import extract_linear
+CPU0 = time.process_time()
+lp = extract_linear(load(PATH))
+report()
+""",
+    "symopt API": """
+from symopt import Model, Var, Objective, Constraint, NonNegativeReals, RangeSet, quicksum
+from symopt.compile.linear import extract_linear
+Dl, Cl, ul, capl = D.tolist(), Cost.tolist(), usage.tolist(), cap.tolist()
+CPU0 = time.process_time()
+m = Model("production")
+m.P = RangeSet(P); m.T = RangeSet(T)
+m.make = Var(m.P, m.T, domain=NonNegativeReals)
+m.inv = Var(m.P, m.T, domain=NonNegativeReals)
+m.total = Objective(expr=quicksum(Cl[p - 1][t - 1] * m.make[p, t] + 0.1 * m.inv[p, t]
+                                  for p in m.P for t in m.T))
+def balance(m, p, t):
+    before = m.inv[p, t - 1] if t > 1 else 0
+    return before + m.make[p, t] - m.inv[p, t] == Dl[p - 1][t - 1]
+m.balance = Constraint(m.P, m.T, rule=balance)
+m.capacity = Constraint(m.T, rule=lambda m, t: quicksum(ul[p - 1] * m.make[p, t] for p in m.P) <= capl[t - 1])
+lp = extract_linear(m)
+report()
+""",
+    "linopy": """
+import linopy, xarray as xr
+CPU0 = time.process_time()
+m = linopy.Model()
+coords = [np.arange(1, P + 1), np.arange(1, T + 1)]
+make = m.add_variables(lower=0, coords=coords, dims=["p", "t"], name="make")
+inv = m.add_variables(lower=0, coords=coords, dims=["p", "t"], name="inv")
+demand = xr.DataArray(D, coords=coords, dims=["p", "t"])
+cost = xr.DataArray(Cost, coords=coords, dims=["p", "t"])
+m.add_objective((cost * make).sum() + 0.1 * inv.sum())
+m.add_constraints(inv.shift(t=1) + make - inv == demand, name="balance")
+m.add_constraints((xr.DataArray(usage, coords=[coords[0]], dims=["p"]) * make).sum("p")
+                  <= xr.DataArray(cap, coords=[coords[1]], dims=["t"]), name="capacity")
+A = m.matrices.A; c = m.matrices.c
+report()
+""",
+    "CVXPY": """
+import cvxpy as cp
+CPU0 = time.process_time()
+make = cp.Variable((P, T), nonneg=True); inv = cp.Variable((P, T), nonneg=True)
+rows = [make[:, 0] - inv[:, 0] == D[:, 0],
+        inv[:, :-1] + make[:, 1:] - inv[:, 1:] == D[:, 1:],
+        usage @ make <= cap]
+prob = cp.Problem(cp.Minimize(cp.sum(cp.multiply(Cost, make)) + 0.1 * cp.sum(inv)), rows)
+data = prob.get_problem_data(cp.HIGHS)
+report()
+""",
+    "pyoptinterface": """
+import pyoptinterface as poi
+from pyoptinterface import highs
+import casadi
+highs.load_library(os.path.join(os.path.dirname(casadi.__file__), "libhighs.so"))
+Dl, Cl, ul, capl = D.tolist(), Cost.tolist(), usage.tolist(), cap.tolist()
+CPU0 = time.process_time()
+m = highs.Model()
+make = [[m.add_variable(lb=0.0) for t in range(T)] for p in range(P)]
+inv = [[m.add_variable(lb=0.0) for t in range(T)] for p in range(P)]
+m.set_objective(poi.quicksum(Cl[p][t] * make[p][t] + 0.1 * inv[p][t] for p in range(P) for t in range(T)),
+                poi.ObjectiveSense.Minimize)
+for p in range(P):
+    for t in range(T):
+        expr = make[p][t] - inv[p][t] + (inv[p][t - 1] if t else 0)
+        m.add_linear_constraint(expr, poi.Eq, Dl[p][t])
+for t in range(T):
+    m.add_linear_constraint(poi.quicksum(ul[p] * make[p][t] for p in range(P)), poi.Leq, capl[t])
+report()
+""",
+    "Pyomo (LP file)": """
+import pyomo.environ as pyo
+Dl, Cl, ul, capl = D.tolist(), Cost.tolist(), usage.tolist(), cap.tolist()
+CPU0 = time.process_time()
+m = pyo.ConcreteModel()
+m.P = pyo.RangeSet(P); m.T = pyo.RangeSet(T)
+m.make = pyo.Var(m.P, m.T, domain=pyo.NonNegativeReals)
+m.inv = pyo.Var(m.P, m.T, domain=pyo.NonNegativeReals)
+m.total = pyo.Objective(expr=sum(Cl[p - 1][t - 1] * m.make[p, t] + 0.1 * m.inv[p, t] for p in m.P for t in m.T))
+def balance(m, p, t):
+    before = m.inv[p, t - 1] if t > 1 else 0
+    return before + m.make[p, t] - m.inv[p, t] == Dl[p - 1][t - 1]
+m.balance = pyo.Constraint(m.P, m.T, rule=balance)
+m.capacity = pyo.Constraint(m.T, rule=lambda m, t: sum(ul[p - 1] * m.make[p, t] for p in m.P) <= capl[t - 1])
+m.write(os.path.join(tempfile.mkdtemp(), "t.lp"))
+report()
+""",
+    "PuLP (LP file)": """
+import pulp
+Dl, Cl, ul, capl = D.tolist(), Cost.tolist(), usage.tolist(), cap.tolist()
+CPU0 = time.process_time()
+prob = pulp.LpProblem("production", pulp.LpMinimize)
+make = [[pulp.LpVariable(f"m_{p}_{t}", lowBound=0) for t in range(T)] for p in range(P)]
+inv = [[pulp.LpVariable(f"i_{p}_{t}", lowBound=0) for t in range(T)] for p in range(P)]
+prob += pulp.lpSum(Cl[p][t] * make[p][t] + 0.1 * inv[p][t] for p in range(P) for t in range(T))
+for p in range(P):
+    for t in range(T):
+        prob += (inv[p][t - 1] if t else 0) + make[p][t] - inv[p][t] == Dl[p][t]
+for t in range(T):
+    prob += pulp.lpSum(ul[p] * make[p][t] for p in range(P)) <= capl[t]
+prob.writeLP(os.path.join(tempfile.mkdtemp(), "t.lp"))
+report()
+""",
+}
 
-def run(code: str) -> str:
+# ---- nonlinear family: optimal control ----------------------------------------------------
+CONTROL_DATA = """
+N = {N}
+h = 1.0 / N
+"""
+
+CONTROL_OPT = """param N = {N}
+param h = 1 / N
+set T = 0..N
+set U = 0..N - 1
+var x[T] = 1
+var u[U] >= -1 <= 1
+minimize effort: sum(t in U) h * (x[t]^2 + u[t]^2)
+subject to
+  start: x[0] == 1
+  dynamics[t in U]: x[t + 1] == x[t] + h * (sin(x[t]) + u[t])
+"""
+
+CONTROL = {
+    "symopt .opt (build + compile)": """
+from symopt.dsl import load
+from symopt.analysis import analyze
+from symopt.compile.from_model import compile_model
+CPU0 = time.process_time()
+problem = compile_model(analyze(load(PATH)))
+report()
+""",
+    "CasADi (build + nlpsol)": """
+import casadi as ca
+CPU0 = time.process_time()
+x = ca.SX.sym("x", N + 1); u = ca.SX.sym("u", N)
+f = h * (ca.sumsqr(x[:N]) + ca.sumsqr(u))
+g = ca.vertcat(x[0] - 1, x[1:] - x[:N] - h * (ca.sin(x[:N]) + u))
+solver = ca.nlpsol("s", "ipopt", {"x": ca.vertcat(x, u), "f": f, "g": g},
+                   {"ipopt.print_level": 0, "print_time": 0})
+report()
+""",
+}
+
+MODELS = {
+    "transport": (TRANSPORT, TRANSPORT_DATA, TRANSPORT_OPT, ["100", "300", "1000"]),
+    "production": (PRODUCTION, PRODUCTION_DATA, PRODUCTION_OPT, ["1000x500"]),
+    "control": (CONTROL, CONTROL_DATA, CONTROL_OPT, ["50000"]),
+}
+
+
+def fill(template: str, size: str, model: str) -> str:
+    if model == "transport":
+        return template.format(S=int(size))
+    if model == "production":
+        p, t = (int(v) for v in size.split("x"))
+        return template.format(P=p, T=t)
+    return template.format(N=int(size))
+
+
+def run_case(body: str, data: str, path: str, timing: bool) -> tuple[float, float, str]:
+    code = (PRELUDE + data + f"PATH = {path!r}\nTIMING = {timing}\n" + textwrap.dedent(body))
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
         handle.write(code)
-    out = subprocess.run([sys.executable, handle.name], capture_output=True, text=True, timeout=600)
+    try:
+        out = subprocess.run([sys.executable, handle.name], capture_output=True, text=True,
+                             timeout=1200, env=ENV)
+    finally:
+        os.unlink(handle.name)
     if out.returncode:
-        raise RuntimeError(out.stderr[-2000:])
-    return out.stdout.strip()
-
-
-def time_case(body: str, size: int, repeat: int) -> tuple[float, float]:
-    code = (DATA.format(size=size) + textwrap.dedent(body)
-            + "\nprint(time.perf_counter() - start, time.process_time() - cpu_start)\n")
-    runs = [run(code).split() for _ in range(repeat)]
-    return (statistics.median(float(r[0]) for r in runs), statistics.median(float(r[1]) for r in runs))
+        raise RuntimeError((out.stderr.strip().splitlines() or ["failed"])[-1])
+    result = next(line for line in out.stdout.splitlines() if line.startswith("RESULT"))
+    timings = next((line[7:] for line in out.stdout.splitlines() if line.startswith("TIMING")), "")
+    cpu, peak = (float(v) for v in result.split()[1:3])
+    return cpu, peak, timings
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=300)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--rosenbrock", type=int, default=10_000)
+    parser.add_argument("--model", choices=sorted(MODELS), default="transport")
+    parser.add_argument("--sizes", help="comma-separated sizes (transport: S; production: "
+                        "PxT; control: N); default: the issue's sizes")
+    parser.add_argument("--repeat", type=int, default=1, help="fresh runs per case (min taken)")
+    parser.add_argument("--only", help="comma-separated case names to run")
+    parser.add_argument("--skip", default="", help="comma-separated case names to skip")
+    parser.add_argument("--timing", action="store_true",
+                        help="also solve the `.opt` arrays LP and print symopt's stage times")
     args = parser.parse_args()
-    print(f"Transportation LP, S = {args.size} ({args.size ** 2:,} variables, "
-          f"{2 * args.size ** 2:,} nonzeros); median of {args.repeat} fresh processes")
-    print(f"{'path':<36}{'wall s':>10}{'CPU s':>10}")
-    for name, body in CASES.items():
-        try:
-            wall, cpu = time_case(body, args.size, args.repeat)
-            seconds = f"{wall:10.3f}{cpu:10.3f}"
-        except (RuntimeError, ImportError) as error:
-            seconds = f"  failed: {str(error).splitlines()[-1][:60]}"
-        print(f"{name:<36}{seconds}")
-    times = [run(ROSENBROCK.format(n=args.rosenbrock)).split() for _ in range(args.repeat)]
-    build, shape, build_cpu, shape_cpu = (statistics.median(float(t[k]) for t in times) for k in (0, 1, 4, 5))
-    print(f"\nExtended Rosenbrock n = {args.rosenbrock:,} ({times[0][2]} terms, {times[0][3]} shapes)")
-    print(f"{'stage':<36}{'wall s':>10}{'CPU s':>10}")
-    print(f"{'symopt model build':<36}{build:10.3f}{build_cpu:10.3f}")
-    print(f"{'split_terms + term_shape':<36}{shape:10.3f}{shape_cpu:10.3f}")
-    print("\nPython sum() over n affine terms (build + materialize), CPU seconds:")
-    print(f"{'n':>10}{'CPU s':>10}{'us/term':>10}")
-    for n in (10_000, 100_000, 1_000_000):
-        cpu = statistics.median(float(run(SUM_SCALING.format(n=n))) for _ in range(args.repeat))
-        print(f"{n:>10,}{cpu:10.3f}{1e6 * cpu / n:10.2f}")
+    cases, data, opt_text, default_sizes = MODELS[args.model]
+    sizes = args.sizes.split(",") if args.sizes else default_sizes
+    wanted = [name for name in cases if (not args.only or name in args.only.split(","))
+              and name not in args.skip.split(",")]
+    print(f"{args.model}: CPU s / peak MB, min of {args.repeat} fresh process(es)")
+    print(f"{'case':<32}" + "".join(f"{size:>22}" for size in sizes))
+    folder = tempfile.mkdtemp()
+    results: dict[str, list[str]] = {}
+    for name in wanted:
+        cells = []
+        for size in sizes:
+            path = os.path.join(folder, f"{args.model}_{size}.opt")
+            with open(path, "w") as handle:
+                handle.write(fill(opt_text, size, args.model))
+            try:
+                runs = [run_case(cases[name], fill(data, size, args.model), path, args.timing)
+                        for _ in range(args.repeat)]
+                cpu, peak = min(r[0] for r in runs), min(r[1] for r in runs)
+                cells.append(f"{cpu:9.2f} s {peak:7.0f} MB")
+                if runs[0][2]:
+                    print(f"  [{name} at {size}] symopt stages: {runs[0][2]}", flush=True)
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                cells.append(f"{'failed: ' + str(error)[:12]:>22}")
+        results[name] = cells
+        print(f"{name:<32}" + "".join(f"{cell:>22}" for cell in cells), flush=True)
 
 
 if __name__ == "__main__":

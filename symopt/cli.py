@@ -15,6 +15,7 @@ import os
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -126,7 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     handler = {"solve": _solve, "check": _check, "report": _report, "export": _export}
     try:
-        return handler[arguments.command](arguments)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return handler[arguments.command](arguments)
     except SolverError as error:
         print(f"symopt: solver failure: {error}", file=sys.stderr)
         return 6
@@ -145,6 +148,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"symopt: internal error ({type(error).__name__}: {error}); set SYMOPT_DEBUG=1 "
               "for the traceback", file=sys.stderr)
         return 1
+
+
+def _show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
+                  line: Any = None) -> None:
+    """Python warnings (a bound of 1e30 read as infinite, ...) as one plain line each."""
+    print(f"symopt: warning: {message}", file=sys.stderr)
 
 
 # ---- loading -------------------------------------------------------------------------------
@@ -312,7 +321,10 @@ def _solution_text(solution: Any, path: str) -> str:
 
 def _check(arguments: argparse.Namespace) -> int:
     if _is_linear_file(arguments.file):
-        _load(arguments.file, arguments)
+        from symopt.compile.screen import screen_linear_program
+        _, notes = screen_linear_program(_load(arguments.file, arguments))
+        for note in notes:
+            print(f"symopt: warning: {note}", file=sys.stderr)
         print(f"{arguments.file}: no errors")
         return 0
     from symopt.dsl import check
@@ -375,7 +387,8 @@ def _model_export(loaded: Any, to: str, path: str) -> str:
 
 def _write(arguments: argparse.Namespace, text: str) -> int:
     if arguments.output:
-        Path(arguments.output).write_text(text, encoding="utf-8")
+        from symopt.io.text import write_text
+        write_text(arguments.output, text)
         print(f"written to {arguments.output}", file=sys.stderr)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

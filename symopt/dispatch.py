@@ -68,9 +68,13 @@ def _run_lp(lp: LinearProgram, plan: Plan, time_limit: float | None, basis: Any 
         options["basis"] = basis
     if callback is not None and not lp.is_mip:
         callback = None        # only MILPs report progress from every engine
+    start = time.perf_counter()
     result = optimize.solve_lp(lp, method=plan.method, options=options or None,
                                callback=callback)
-    return from_linear_program(lp, result, plan, optimize.diagnose_lp(lp, result))
+    solved = time.perf_counter()
+    solution = from_linear_program(lp, result, plan, optimize.diagnose_lp(lp, result))
+    solution.timings.update({"optimize": solved - start, "map back": time.perf_counter() - solved})
+    return solution
 
 
 class _TimedHistory(mapping.History):

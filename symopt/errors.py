@@ -29,6 +29,9 @@ __all__ = [
 ]
 
 
+_WIDEST_LINE = 120    # longer source lines are shown as a window around the column
+
+
 @dataclass(frozen=True)
 class SourceLocation:
     """Where in a file something is: 1-based line and column, and the line's text."""
@@ -46,7 +49,13 @@ class SourceLocation:
         if not self.source_line:
             return ""
         text = self.source_line.rstrip("\n").expandtabs(1)
-        return f"    {text}\n    {' ' * max(self.column - 1, 0)}^"
+        column = max(self.column - 1, 0)
+        if len(text) > _WIDEST_LINE:       # a window around the column, marked with '...'
+            start = max(column - _WIDEST_LINE // 2, 0)
+            end = start + _WIDEST_LINE
+            text = ("..." if start else "") + text[start:end] + ("..." if end < len(text) else "")
+            column = column - start + (3 if start else 0)
+        return f"    {text}\n    {' ' * column}^"
 
 
 class SymoptError(Exception):

@@ -15,15 +15,19 @@ the model's variables and constraints.
 """
 from __future__ import annotations
 
+import math
 import time
+import warnings
 from typing import Any
 
 from symopt import dispatch
 from symopt.optimize import warm_start as warm_start_module
 from symopt.analysis import analyze
-from symopt.errors import InputError
 from symopt.compile.linear import extract_linear
+from symopt.compile.screen import screen_linear_program
+from symopt.errors import InputError
 from symopt.optimize.linear_program import LinearProgram
+from symopt.options import check_options
 from symopt.routing import route
 from symopt.solution.exact import exact_answer
 from symopt.multistart import best_of_starts
@@ -62,6 +66,9 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
         Seed of the random start points of ``starts=K``.
     """
     clock = _Clock()
+    if time_limit is not None and not (isinstance(time_limit, (int, float))
+                                       and not math.isnan(time_limit) and time_limit >= 0):
+        raise InputError(f"time_limit must be a number of seconds >= 0, got {time_limit!r}")
     if isinstance(model_or_lp, LinearProgram):
         structure, problem = _lp_structure(model_or_lp), model_or_lp
     else:
@@ -70,7 +77,13 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     if exact and structure.problem_class != "LP":
         raise InputError(f"exact=True certifies linear programs; this model is classified "
                          f"as '{structure.problem_class}'")
+    notes: list[str] = []
+    if isinstance(problem, LinearProgram):   # huge bounds -> inf, bad coefficients refused
+        problem, notes = screen_linear_program(problem)
+        for note in notes:
+            warnings.warn(note, stacklevel=2)
     plan = clock.lap("route", route, structure, solver, method, options, **figures(problem))
+    check_options(plan, options, problem)
     basis, warning = _warm_basis(model_or_lp, problem, plan) if warm_start else (None, None)
     if starts is not None:
         solution = clock.lap("solve", best_of_starts, problem, plan, starts, seed, time_limit)
@@ -82,9 +95,12 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
         warm_start_module.remember(model_or_lp, problem, solution.raw)
     if exact:
         clock.lap("certify", _certify, problem, solution)
+    solution.warnings[:0] = notes
     if not isinstance(model_or_lp, LinearProgram):
         solution.model = model_or_lp
         clock.lap("write back", _write_back, structure, solution)
+    if "optimize" in solution.timings:   # dispatch split 'solve' into optimize + map back
+        clock.times.pop("solve")
     solution.timings.update(clock.times)
     return solution
 

@@ -20,6 +20,7 @@ import sympy
 from symopt import dispatch
 from symopt.compile.from_sympy import compile_equations, compile_fit, compile_minimize
 from symopt.errors import InputError
+from symopt.options import check_options
 from symopt.routing import route
 
 __all__ = ["solve_minimize", "solve_equations", "fit"]
@@ -126,6 +127,7 @@ def fit(
     structure = _Structure("fit", f"{problem.num_points} data points, {problem.num_cols} parameters")
     plan = route(structure, solver, method, options, num_variables=problem.num_cols,
                  has_bounds=problem.has_bounds)
+    check_options(plan, options, problem)
     return dispatch.run(problem, plan)
 
 

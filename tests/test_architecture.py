@@ -66,13 +66,13 @@ def test_no_eval_or_exec_of_user_text():
 #: the pipeline's stages, earliest first; a module may import its own stage or an earlier one.
 #: `optimize` and `model` share a rank and never import each other (tested above).
 STAGES = (
-    ("errors", "status"),
+    ("errors", "status", "limits"),
     ("optimize", "model"),
     ("analysis",),
     ("compile",),
     ("routing",),
     ("solution",),
-    ("dispatch",),
+    ("dispatch", "options"),
     ("report", "io"),
     ("multistart",),
     ("pipeline", "symbolic", "derivative_check"),

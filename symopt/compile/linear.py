@@ -16,6 +16,7 @@ contribution moves into the objective offset and the row bounds.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -58,8 +59,7 @@ def _extract(structure: Structure) -> LinearProgram:
         c=c, A=A, row_lower=row_lower, row_upper=row_upper, col_lower=col_lower,
         col_upper=col_upper, offset=offset, sense=structure.sense, integrality=integrality,
         name=structure.model_name, objective_name=objective.name if objective else "obj",
-        col_names=tuple(v.name for v in columns),
-        row_names=tuple(r.name for r in structure.constraints),
+        col_names=_Names(columns), row_names=_Names(structure.constraints),
         columns=tuple(columns), rows=tuple(structure.constraints),
     )
 
@@ -116,3 +116,27 @@ def _extend_with_fixed(terms: dict, column_of: dict, cols: list, values: list) -
             cols.append(j)
             values.append(coef)
     return shift
+
+
+class _Names(Sequence):
+    """The ``.name`` of each object, read when asked for: building an LP formats no names
+    (a 10^6-column model would spend ~0.5 s on them); a report or file reads them."""
+
+    def __init__(self, objects: tuple):
+        self._objects = objects
+
+    def __len__(self) -> int:
+        return len(self._objects)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return [item.name for item in self._objects[k]]
+        return self._objects[k].name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))

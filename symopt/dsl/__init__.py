@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from symopt.errors import InputError, ParseError, SymoptError
+from symopt.errors import ParseError, SymoptError
 
 __all__ = ["load", "loads", "read", "check", "check_text"]
 
@@ -42,13 +42,9 @@ def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = N
 
 
 def _text_of(path: str | Path) -> str:
-    """The model file's text (read here: importing symopt.io would load the LP/MPS readers)."""
-    try:
-        return Path(path).read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc})") from None
+    """The model file's text, within `symopt.limits` (a regular file of bounded size)."""
+    from symopt.limits import read_text
+    return read_text(path, "model file")
 
 
 def read(path: str | Path, data: str | Path | list | None = None,
@@ -96,19 +92,20 @@ def check_text(text: str, filename: str = "<string>", base_dir: str | Path | Non
         return syntax_errors(text, filename)
     except SymoptError as error:
         return [error]
-    if result.errors or result.kind == "fit":
+    if result.errors:
         return list(result.errors)
     return _analysis_errors(result, text, filename)
 
 
 def _analysis_errors(result: Any, text: str, filename: str) -> list[SymoptError]:
-    """What the model analysis finds (a constant objective, integers in an NLP, ...),
-    located at the declaration of the first component the message names."""
-    from symopt.analysis import analyze
+    """What the model analysis and the steps before solving find (a constant objective,
+    integers in an NLP, a coefficient beyond 1e15, an unknown option, ...), located at
+    the option, or else at the declaration of the first component the message names."""
     from symopt.dsl.errors import location_at
     try:
-        analyze(result.model)
+        _before_solving(result)
     except SymoptError as error:
+        result.locate_option_error(error)
         if error.location is None:
             for name in re.findall(r"'([^']+)'", error.message):
                 token = result.declared.get(name.split("[")[0])
@@ -119,6 +116,33 @@ def _analysis_errors(result: Any, text: str, filename: str) -> list[SymoptError]
                 error.location = location_at(text, filename, 1, 1)
         return [error]
     return []
+
+
+def _before_solving(result: Any) -> None:
+    """Everything `solve` checks before it starts the solver, without solving: the
+    analysis, the LP screen (`symopt.compile.screen`), routing and option names."""
+    import warnings
+
+    from symopt.options import check_options
+    from symopt.routing import route
+    settings = result.solve_arguments
+    options = settings.get("options")
+    if result.kind == "fit":
+        check_options(route("fit", settings.get("solver"), settings.get("method"), options),
+                      options)
+        return
+    from symopt.analysis import analyze
+    structure = analyze(result.model)
+    problem = None
+    if structure.problem_class in ("LP", "MILP"):
+        from symopt.compile.linear import extract_linear
+        from symopt.compile.screen import screen_linear_program
+        problem, _ = screen_linear_program(extract_linear(structure))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = route(structure, settings.get("solver"), settings.get("method"), options,
+                     **({"num_variables": problem.num_cols} if problem is not None else {}))
+    check_options(plan, options, problem)
 
 
 def check(path: str | Path, data: str | Path | list | None = None,

@@ -28,11 +28,12 @@ from symopt.dsl.evaluate import Evaluator, Symbols, VarEntry, compare, format_ke
 from symopt.dsl.fitting import add_fit
 from symopt.dsl.overrides import DataFile, ParamOverrides
 from symopt.dsl.params import param_values
-from symopt.errors import ModelError, SymoptError
+from symopt.errors import ModelError, RoutingError, SymoptError
 
 __all__ = ["BuildResult", "build"]
 
 _SOLVE_OPTIONS = ("solver", "method", "time_limit")
+_DATA = "data "          # marks a failed 'data' statement in `_Builder.broken` (no name has a space)
 
 
 @dataclass
@@ -45,6 +46,18 @@ class BuildResult:
     kind: str = ""            # "minimize", "maximize", "solve", "fit", "feasibility" or ""
     fit: Any = None           # a `symopt.dsl.fitting.FitSpec` for a 'fit' statement
     declared: dict[str, Any] = field(default_factory=dict)   # name -> the token declaring it
+    option_locations: dict[str, Any] = field(default_factory=dict)  # option -> SourceLocation
+
+    def locate_option_error(self, error: SymoptError) -> SymoptError:
+        """Point an error about one of the file's options (``error.option``, or the
+        solver/method it names) at that option on the ``options`` line."""
+        key = getattr(error, "option", None)
+        if key is None and isinstance(error, RoutingError):
+            key = next((k for k in ("method", "solver") if k in self.options
+                        and repr(str(self.options[k])) in error.message), None)
+        if error.location is None and key in self.option_locations:
+            error.location = self.option_locations[key]
+        return error
 
     @property
     def solve_arguments(self) -> dict[str, Any]:
@@ -414,7 +427,9 @@ class _Builder:
 
     # ---- fit, data, options -----------------------------------------------------------------
     def _data_stmt(self, node: Tree) -> None:
+        self.broken.add(_DATA)                 # until the table is read: 'fit' stays quiet
         table = self.table(node.children[0])
+        self.broken.discard(_DATA)
         for column in table.names:
             if column in self.defined:
                 raise self.fail(f"data column '{column}' of {table.path.name} clashes with "
@@ -424,6 +439,8 @@ class _Builder:
         self.data_table = table
 
     def _fit_stmt(self, node: Tree) -> None:
+        if self.data_table is None and _DATA in self.broken:
+            raise _Broken("the data statement failed")
         if self.result.kind:
             raise self.fail(f"a 'fit' statement cannot be combined with '{self.result.kind}'",
                             node)
@@ -438,7 +455,7 @@ class _Builder:
                 continue
             text = str(value)
             if value.type in ("NUMBER", "SIGNED_NUMBER_NEG"):
-                parsed: Any = number_of(value)
+                parsed: Any = self.evaluator.literal(value)
             elif value.type == "STRING":
                 parsed = text[1:-1]
             else:
@@ -448,7 +465,13 @@ class _Builder:
     def _set_option(self, node: Tree, key: str, value: Any) -> None:
         if key in self.result.options:
             raise self.fail(f"option '{key}' is given twice", node)
+        if key == "time_limit" and not (_is_constant(value) and value >= 0):
+            raise self.fail(f"option 'time_limit' must be a number of seconds >= 0, got "
+                            f"{value!r}", node)
+        if key in ("solver", "method") and not isinstance(value, str):
+            raise self.fail(f"option '{key}' must be a name, got {value!r}", node)
         self.result.options[key] = value
+        self.result.option_locations[key] = self.evaluator.location(node)
 
 
 def _is_constant(value: Any) -> bool:

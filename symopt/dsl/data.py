@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from symopt.errors import ModelError, SourceLocation
+from symopt.errors import InputError, ModelError, SourceLocation
+from symopt.limits import read_text
 
 __all__ = ["Table", "read_table", "cell_value", "did_you_mean"]
+
+_MOST_DIGITS = 300        # a longer integer cell is beyond the float range anyway
 
 
 def did_you_mean(name: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -33,14 +38,16 @@ def cell_value(text: str) -> int | float | str:
     text = text.strip()
     if not text or not (text[0].isdigit() or text[0] in "+-."):
         return text
+    if len(text) <= _MOST_DIGITS:
+        try:
+            return int(text)
+        except ValueError:
+            pass
     try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
+        value = float(text)
     except ValueError:
         return text
+    return value if math.isfinite(value) else text     # stays text: "expected a number"
 
 
 @dataclass(frozen=True)
@@ -67,8 +74,10 @@ class Table:
         values = self.column(name, location)
         for row, value in enumerate(values, start=2):
             if isinstance(value, str):
+                shown = value if len(value) <= 40 else value[:37] + "..."
                 raise ModelError(f"{self.path.name}, line {row}: column '{name}' holds "
-                                 f"'{value}', expected a number", location or self.location)
+                                 f"'{shown}', expected a finite number",
+                                 location or self.location)
         return [float(value) for value in values]
 
 
@@ -78,12 +87,15 @@ def read_table(path: str, base_dir: Path, location: SourceLocation | None = None
     Raises `ModelError` at ``location`` when the file is missing, empty or ragged.
     """
     full = Path(path) if Path(path).is_absolute() else base_dir / path
+    if not full.exists():
+        raise ModelError(f"data file '{path}' not found (looked for {full})", location)
     try:
-        with open(full, newline="", encoding="utf-8-sig") as handle:
-            lines = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
-    except FileNotFoundError:
-        raise ModelError(f"data file '{path}' not found (looked for {full})", location) from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        text = read_text(full, "data file")
+        lines = [row for row in csv.reader(io.StringIO(text, newline=""))
+                 if any(cell.strip() for cell in row)]
+    except InputError as exc:
+        raise ModelError(f"data file '{path}' cannot be read: {exc.message}", location) from None
+    except csv.Error as exc:
         raise ModelError(f"data file '{path}' cannot be read: {exc}", location) from None
     if not lines:
         raise ModelError(f"data file '{path}' is empty; expected a header line of column "

@@ -23,6 +23,7 @@ from symopt.dsl.indexing import (
 )
 from symopt.dsl.ordered import SET_FUNCTIONS, set_function
 from symopt.errors import SymoptError
+from symopt.limits import finite, power
 
 _UNBOUND = object()
 
@@ -108,7 +109,7 @@ class Evaluator(Indexing):
         return value
 
     def _expr_number(self, node: Tree, scope: dict) -> Any:
-        return number_of(node.children[0])
+        return self.literal(node.children[0])
 
     def _expr_string(self, node: Tree, scope: dict) -> Any:
         raise self.fail(f"a quoted string {node.children[0]} cannot be used in arithmetic",
@@ -160,7 +161,7 @@ class Evaluator(Indexing):
         if node.data == "string":
             return str(node.children[0])[1:-1]
         value = self.expression(node, scope)
-        if is_number(value) and value == int(value):
+        if is_number(value) and math.isfinite(value) and value == int(value):
             return int(value)
         return value
 
@@ -230,7 +231,7 @@ class Evaluator(Indexing):
         return self._binary(node, scope, operator.truediv)
 
     def _expr_pow(self, node: Tree, scope: dict) -> Any:
-        return self._binary(node, scope, operator.pow)
+        return self._binary(node, scope, _power)
 
     def _expr_neg(self, node: Tree, scope: dict) -> Any:
         return -self.expression(node.children[0], scope)
@@ -251,9 +252,20 @@ class Evaluator(Indexing):
             raise self.fail(f"{exc.message} (in '{self.text_of(node)}')", node) from None
         except TypeError as exc:
             raise self.fail(f"cannot evaluate '{self.text_of(node)}': {exc}", node) from None
+        except ValueError as exc:       # limits.power and limits.finite say what is wrong
+            raise self.fail(f"{exc} (in '{self.text_of(node)}')", node) from None
         if isinstance(result, complex):
             raise self.fail(f"'{self.text_of(node)}' is not a real number", node)
+        if is_number(result):
+            self.finite(result, node)
         return result
+
+    def finite(self, value: int | float, node: Tree) -> int | float:
+        """``value``, or a located error when it is NaN, infinite or beyond the float range."""
+        try:
+            return finite(value, f"'{self.text_of(node)}'")
+        except ValueError as exc:
+            raise self.fail(str(exc), node) from None
 
     def _terms(self, node: Tree, scope: dict) -> list:
         """The body of ``sum``/``prod``/``max``/``min`` over its index list, one per member."""
@@ -267,7 +279,10 @@ class Evaluator(Indexing):
         if not terms:
             return 0
         if all(is_number(term) for term in terms):
-            return math.fsum(terms)
+            try:
+                return self.finite(math.fsum(terms), node)
+            except OverflowError:
+                raise self.fail(f"'{self.text_of(node)}' overflows", node) from None
         return sum(terms[1:], terms[0])
 
     def _expr_prod(self, node: Tree, scope: dict) -> Any:
@@ -318,12 +333,15 @@ class Evaluator(Indexing):
         values = [self.expression(child, scope) for child in arguments]
         if arity > 0 and len(values) != arity:
             raise self.fail(f"{name}() takes {arity} argument(s), got {len(values)}", node)
+        if arity < 0 and len(values) < 2:
+            raise self.fail(f"{name}() takes two or more arguments, got {len(values)}", node)
         if all(is_number(value) for value in values):
             try:
-                return numeric(*values)
-            except (ValueError, OverflowError):
+                result = numeric(*values)
+            except (ValueError, OverflowError, ZeroDivisionError):
                 raise self.fail(f"{name}({', '.join(map(str, values))}) is not defined",
                                 node) from None
+            return self.finite(result, node)
         if arity < 0:
             relation = ">=" if name == "max" else "<="
             raise self.fail(f"{name}() of variables is not smooth; model it with a new "
@@ -337,6 +355,13 @@ class Evaluator(Indexing):
             raise self.fail(f"function '{name}' of a variable is not supported by the "
                             "modeling layer", node)
         return function
+
+
+def _power(base: Any, exponent: Any) -> Any:
+    """``base ^ exponent``: bounded for numbers (`symopt.limits.power`), symbolic otherwise."""
+    if is_number(base) and is_number(exponent):
+        return power(base, exponent)
+    return base ** exponent
 
 
 #: tree node name -> the Evaluator method that evaluates it

@@ -67,6 +67,10 @@ def add_fit(builder: Any, node: Tree) -> None:
     if not parameters:
         raise builder.fail("a fit needs parameters to estimate: declare them with "
                            "'var a = start'", node)
+    if len(observed) < len(parameters):
+        raise builder.fail(f"{table.path.name} has {len(observed)} row(s) of data, fewer than "
+                           f"the {len(parameters)} parameter(s) to estimate; a fit needs at "
+                           "least one observation per parameter", node)
     spec = FitSpec(expression, builder.evaluator.text_of(body), str(target), observed,
                    {name: np.array(table.numeric_column(name)) for name in used},
                    {name: symbols.data[name] for name in used}, parameters)

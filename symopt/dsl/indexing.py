@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -22,6 +23,7 @@ from lark import Token, Tree
 from symopt.dsl.data import did_you_mean
 from symopt.dsl.errors import location_at
 from symopt.errors import ModelError, SourceLocation
+from symopt.limits import LIMITS, check_size, finite
 
 __all__ = ["Symbols", "VarEntry", "IndexedSet", "Indexing", "SET_OF", "format_key", "number_of",
            "is_number", "split_condition"]
@@ -88,9 +90,18 @@ def number_of(token: Token) -> int | float:
 
 @functools.lru_cache(maxsize=4096)
 def _number_text(text: str) -> int | float:
+    """The number ``text`` spells; ValueError when it is beyond the float range."""
     if any(c in text for c in ".eE"):
-        return float(text)
-    return int(text)
+        return finite(float(text), f"the number {_shown(text)}")
+    digits = text.lstrip("+-").lstrip("0")
+    if len(digits) > 309:
+        raise ValueError(f"the number {_shown(text)} has {len(digits)} digits: it is beyond "
+                         "the range of floating-point numbers (about 1.8e308)")
+    return finite(int(text), f"the number {_shown(text)}")
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:12]}..."
 
 
 
@@ -117,6 +128,13 @@ class Indexing:
         return ModelError(message, self.location(node))
 
     # ---- elements and sets -----------------------------------------------------------------
+    def literal(self, token: Token) -> int | float:
+        """The value of a NUMBER token; one beyond the float range is a located error."""
+        try:
+            return number_of(token)
+        except ValueError as exc:
+            raise self.fail(str(exc), token) from None
+
     def element(self, node: Tree | Token) -> Any:
         """A literal set member: a name, number, quoted string or tuple of them."""
         if isinstance(node, Tree) and node.data == "tuple_element":
@@ -125,7 +143,7 @@ class Indexing:
             return self.element(node.children[0])
         token = node.children[0] if isinstance(node, Tree) else node
         if token.type in ("NUMBER", "SIGNED_NUMBER_NEG"):
-            return number_of(token)
+            return self.literal(token)
         if token.type == "STRING":
             return str(token)[1:-1]
         return str(token)
@@ -153,10 +171,12 @@ class Indexing:
 
     def _set_set_range(self, node: Tree, scope: dict) -> list:
         low, high = (self.integer(child, scope) for child in node.children)
+        self.limit_size(high - low + 1, f"the range {low}..{high}", node)
         return list(range(low, high + 1))
 
     def _set_set_product(self, node: Tree, scope: dict) -> list:
         left, right = (self.set_value(child, scope) for child in node.children)
+        self.limit_size(len(left) * len(right), "this product of sets", node)
         return [tuple(_flat(a) + _flat(b)) for a, b in itertools.product(left, right)]
 
     def _set_set_union(self, node: Tree, scope: dict) -> list:
@@ -225,9 +245,16 @@ class Indexing:
                 return kind
         return ""
 
+    def limit_size(self, count: int, what: str, node: Tree) -> None:
+        """A located error when ``count`` members exceed the set-size limit."""
+        try:
+            check_size(count, what)
+        except ValueError as exc:
+            raise self.fail(str(exc), node) from None
+
     def integer(self, node: Tree, scope: dict) -> int:
         value = self.expression(node, scope)
-        if not is_number(value) or value != int(value):
+        if not is_number(value) or not math.isfinite(value) or value != int(value):
             raise self.fail(f"a range bound must be a whole number, got {value}", node)
         return int(value)
 
@@ -235,7 +262,10 @@ class Indexing:
     def iterate(self, iterators: list[Tree], condition: Tree | None,
                 scope: dict) -> Iterator[tuple[dict, Any]]:
         """Each (scope, key) of an index list, in order, filtered by its condition."""
-        for inner, parts in self._combinations(iterators, scope):
+        limit = LIMITS.max_set_size
+        for count, (inner, parts) in enumerate(self._combinations(iterators, scope), 1):
+            if count > limit:
+                self.limit_size(count, "this index list", iterators[0])
             if condition is not None and not self.logic(condition.children[0], inner):
                 continue
             key = parts[0] if len(parts) == 1 else tuple(parts)
@@ -246,6 +276,8 @@ class Indexing:
             yield from self._nested(iterators, scope)
             return
         sets = [self.set_value(iterator.children[-1], scope) for iterator in iterators]
+        if len(sets) > 1:
+            self.limit_size(math.prod(map(len, sets)), "this index list", iterators[0])
         names = [self._fresh_name(it, scope) if it.data == "named_iterator" else None
                  for it in iterators]
         base = dict(scope)

@@ -24,15 +24,21 @@ def solve_loaded(loaded: Any, solver: str | None = None, method: str | None = No
                  options: dict | None = None, time_limit: float | None = None,
                  exact: bool = False) -> Any:
     """Solve a `BuildResult` (or a `LinearProgram`) and return a `Solution`."""
-    if getattr(loaded, "kind", None) == "fit":
-        if exact:
-            raise InputError("--exact certifies linear programs; a fit is solved in floats")
-        return solve_fit(loaded, solver=solver, method=method, options=options,
-                         time_limit=time_limit)
+    from symopt.errors import SymoptError
     from symopt.pipeline import solve
-    target = loaded.model if hasattr(loaded, "model") else loaded
-    return solve(target, solver=solver, method=method, options=options, time_limit=time_limit,
-                 exact=exact)
+    try:
+        if getattr(loaded, "kind", None) == "fit":
+            if exact:
+                raise InputError("--exact certifies linear programs; a fit is solved in floats")
+            return solve_fit(loaded, solver=solver, method=method, options=options,
+                             time_limit=time_limit)
+        target = loaded.model if hasattr(loaded, "model") else loaded
+        return solve(target, solver=solver, method=method, options=options,
+                     time_limit=time_limit, exact=exact)
+    except SymoptError as error:   # an option of the file: point at it
+        if hasattr(loaded, "locate_option_error"):
+            raise loaded.locate_option_error(error) from None
+        raise
 
 
 def solve_fit(loaded: Any, solver: str | None = None, method: str | None = None,

@@ -31,6 +31,7 @@ import numpy as np
 
 from symopt.errors import ParseError, SourceLocation
 from symopt.io.text import format_number as _num, open_text, unique_name, write_text
+from symopt.limits import LARGE_COEFFICIENT
 from symopt.optimize.linear_program import LinearProgram, csc_from_triplets, triplets
 
 __all__ = ["read_lp", "parse_lp", "write_lp", "format_lp"]
@@ -52,7 +53,7 @@ _HEADER = re.compile(
 _TOKEN = re.compile(r"""
     (?P<space>\s+)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<inf>[+-]?\s*inf(?:inity)?\b)
+  | (?P<inf>[+-]?\s*inf(?:inity)?(?![A-Za-z0-9_!"#$%&()/,.;?@`'{}|~\[\]]))
   | (?P<op><=|=<|>=|=>|<|>|=)
   | (?P<sign>[+-])
   | (?P<colon>:)
@@ -184,7 +185,7 @@ class _LpReader:
             elif token.kind == "number":
                 if number is not None:
                     raise self.error("two numbers in a row; expected a variable", token)
-                number = float(token.text)
+                number = self.coefficient(token)
             elif token.kind == "name":
                 j = self.column(token.text)
                 coefs[j] = coefs.get(j, 0.0) + sign * (1.0 if number is None else number)
@@ -199,6 +200,15 @@ class _LpReader:
         if number is not None:
             constant += sign * number
         return coefs, constant, i
+
+    def coefficient(self, token: _Token) -> float:
+        """A coefficient: finite and at most 1e15 in magnitude, else a located error."""
+        value = float(token.text)
+        if not abs(value) <= LARGE_COEFFICIENT:
+            raise self.error(f"the coefficient {token.text} is beyond 1e15 in magnitude; "
+                             "double precision cannot solve with it: rescale the model's "
+                             "units", token)
+        return value
 
     def read_objective(self, tokens: list[_Token]) -> None:
         i = 0
@@ -224,7 +234,11 @@ class _LpReader:
                 raise self.error(f"row {name!r} has no comparison; expected <=, >= or =",
                                  tokens[min(i, len(tokens) - 1)] if tokens else None)
             sense = _SENSE[tokens[i].text]
+            rhs_token = tokens[min(i + 1, len(tokens) - 1)]
             rhs, i = self.read_number(tokens, i + 1)
+            if rhs == (np.inf if sense != "<=" else -np.inf):
+                raise self.error(f"row {name!r} asks for {sense} {rhs:g}, which no value can "
+                                 "meet; write a finite right-hand side", rhs_token)
             lower, upper = _apply_sense(-np.inf, np.inf, sense, rhs - constant)
             if leading is not None:  # "lo <= expr" is "expr >= lo"
                 flipped = {"<=": ">=", ">=": "<=", "=": "="}[leading[0]]
@@ -245,6 +259,9 @@ class _LpReader:
         token = tokens[i]
         value = float(token.text) if token.kind == "number" else \
             (-np.inf if token.text.startswith("-") else np.inf)
+        if token.kind == "number" and not np.isfinite(value):
+            raise self.error(f"the number {token.text} is beyond the range of floating-point "
+                             "numbers (about 1.8e308); write 'inf' for no bound", token)
         return sign * value, i + 1
 
     def read_bounds(self, tokens: list[_Token]) -> None:

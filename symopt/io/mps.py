@@ -43,6 +43,7 @@ import numpy as np
 
 from symopt.errors import ParseError, SourceLocation
 from symopt.io.text import format_number as _num, open_text, unique_name, write_text
+from symopt.limits import FLOAT_MAX, LARGE_COEFFICIENT
 from symopt.optimize.linear_program import LinearProgram, compressed_entries, csc_from_triplets
 
 __all__ = ["read_mps", "parse_mps", "write_mps", "format_mps"]
@@ -155,14 +156,21 @@ class _MpsReader:
     def is_row(self, name: str) -> bool:
         return name in self.row_index or name == self.objective or name in self.free_rows
 
-    def number(self, text: str) -> float:
+    def number(self, text: str, largest: float = math.inf) -> float:
+        """The number ``text``; NaN, and (unless ``largest`` is inf) infinity or values
+        beyond ``largest`` in magnitude, are located errors."""
+        column = max(self.line_text.find(text) + 1, 1)
         try:
             value = float(text)
         except ValueError:
-            column = self.line_text.find(text) + 1
-            raise self.error(f"expected a number, found {text!r}", max(column, 1)) from None
+            raise self.error(f"expected a number, found {text!r}", column) from None
         if math.isnan(value):
-            raise self.error("NaN is not a valid coefficient", max(self.line_text.find(text) + 1, 1))
+            raise self.error("NaN is not a valid number", column)
+        if math.isfinite(largest) and not abs(value) <= largest:
+            what = "beyond the range of floating-point numbers (about 1.8e308)" \
+                if math.isinf(value) else f"larger than {largest:.0e}".replace("e+", "e")
+            raise self.error(f"the number {text} is {what}; double precision cannot solve "
+                             "with it: rescale the model's units", column)
         return value
 
     def read_name(self, line: str) -> None:
@@ -200,7 +208,7 @@ class _MpsReader:
         if self.in_marker:
             self.integer.add(column)
         for row, value in zip(words[1::2], words[2::2]):
-            self.add_entry(row, column, self.number(value))
+            self.add_entry(row, column, self.number(value, LARGE_COEFFICIENT))
 
     def read_marker(self, line: str) -> None:
         if "'INTORG'" in line:
@@ -228,7 +236,7 @@ class _MpsReader:
         if len(words) % 2 == 1:
             words = words[1:]  # drop the set name
         for row, value in zip(words[0::2], words[1::2]):
-            number = self.number(value)
+            number = self.number(value, FLOAT_MAX)
             if row == self.objective and label == "RHS":
                 self.objective_offset = -number
             elif row in self.row_index:

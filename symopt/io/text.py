@@ -6,32 +6,31 @@ import math
 from pathlib import Path
 
 from symopt.errors import InputError
+from symopt.limits import read_text
 
 __all__ = ["open_text", "write_text", "format_number", "unique_name"]
 
 
 def open_text(path: str | Path) -> str:
-    """The text of ``path``; a missing or unreadable file is an `InputError` naming it."""
-    path = Path(path)
-    try:
-        if path.suffix == ".gz":
-            with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
-                return handle.read()
-        return path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{path}: cannot be read ({exc})") from None
+    """The text of ``path``; a missing, unreadable, corrupt or oversized file is an
+    `InputError` naming it (see `symopt.limits.read_text`)."""
+    return read_text(path, "model file")
 
 
 def write_text(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path``, compressing when it ends in ``.gz``."""
     path = Path(path)
-    if path.suffix == ".gz":
-        with gzip.open(path, "wt", encoding="utf-8") as handle:
-            handle.write(text)
-    else:
-        path.write_text(text, encoding="utf-8")
+    try:
+        if path.suffix == ".gz":
+            with gzip.open(path, "wt", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: cannot be written: the folder {path.parent} does not "
+                         "exist") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
 
 
 def format_number(value: float) -> str:

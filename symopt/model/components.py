@@ -20,9 +20,11 @@ Variable bounds and start values are read once, when the variable is declared.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, Callable, Iterator
 
 from symopt.errors import ModelError
+from symopt.limits import INFINITE_BOUND
 from symopt.model.component import IndexedComponent, call_rule, index_members, index_tuple
 from symopt.model.expr import VarData, is_number, to_sympy
 from symopt.model.sets import Domain, Reals
@@ -147,9 +149,15 @@ class Param(_NumberLike, IndexedComponent):
                                  f"({len(missing)} missing); give it a value or a default=")
 
     def _number(self, raw: Any, key: Any) -> float:
-        if is_number(raw) and not isinstance(raw, bool):
-            return float(raw)
         where = self.name if key is None else f"{self.name}[{key!r}]"
+        if is_number(raw) and not isinstance(raw, bool):
+            try:
+                value = float(raw)
+            except OverflowError:
+                value = math.inf
+            if not math.isfinite(value):
+                raise ModelError(f"param '{where}' is {raw!r}; expected a finite number")
+            return value
         raise ModelError(f"param '{where}' must be a number, got {type(raw).__name__} {raw!r}")
 
     def __getitem__(self, key: Any) -> float:
@@ -223,15 +231,32 @@ class Param(_NumberLike, IndexedComponent):
 
 def _bounds_of(domain: Domain, bounds: Any) -> tuple[float | None, float | None]:
     lower, upper = (None, None) if bounds is None else bounds
-    lower = None if lower is None or float(lower) == -math.inf else float(lower)
-    upper = None if upper is None or float(upper) == math.inf else float(upper)
-    if (lower is not None and math.isnan(lower)) or (upper is not None and math.isnan(upper)):
-        raise ModelError(f"a variable bound is NaN ({bounds!r}); use None for no bound")
+    lower = None if lower is None else _bound_number(lower, bounds)
+    upper = None if upper is None else _bound_number(upper, bounds)
+    if lower is not None and lower == math.inf or upper is not None and upper == -math.inf:
+        raise ModelError(f"a variable bound of {bounds!r} excludes every value")
+    lower = None if lower == -math.inf else lower
+    upper = None if upper == math.inf else upper
     if domain.lower is not None:
         lower = domain.lower if lower is None else max(lower, domain.lower)
     if domain.upper is not None:
         upper = domain.upper if upper is None else min(upper, domain.upper)
     return lower, upper
+
+
+def _bound_number(raw: Any, bounds: Any) -> float:
+    """A bound as a float; NaN is an error, and beyond 1e20 means none (as in HiGHS, CPLEX)."""
+    try:
+        value = float(raw)
+    except (TypeError, ValueError, OverflowError):
+        raise ModelError(f"a variable bound must be a number or None, got {raw!r}") from None
+    if math.isnan(value):
+        raise ModelError(f"a variable bound is NaN ({bounds!r}); use None for no bound")
+    if math.isfinite(value) and abs(value) >= INFINITE_BOUND:
+        warnings.warn(f"a variable bound of {value:g} is treated as infinite (no bound): "
+                      f"values beyond {INFINITE_BOUND:g} are", stacklevel=2)
+        return math.copysign(math.inf, value)
+    return value
 
 
 class Var(IndexedComponent):
@@ -278,6 +303,21 @@ class Var(IndexedComponent):
 def _check_bounds(var: VarData) -> None:
     if var.lb is not None and var.ub is not None and var.lb > var.ub:
         raise ModelError(f"variable '{var.name}' has lower bound {var.lb} > upper bound {var.ub}")
+    start = var.value
+    if start is None:
+        return
+    if not math.isfinite(start):
+        raise ModelError(f"the start value of {var.name} is {start}; expected a finite number")
+    if (var.lb is not None and start < var.lb) or (var.ub is not None and start > var.ub):
+        raise ModelError(f"the start value of {var.name} ({_shown(start)}) lies outside its "
+                         f"bounds [{_shown(var.lb, '-inf')}, {_shown(var.ub, 'inf')}]")
+
+
+def _shown(value: float | None, missing: str = "") -> str:
+    """A bound or value as a person writes it: 2 for 2.0, -inf for no lower bound."""
+    if value is None:
+        return missing
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
 
 
 class ScalarVar(VarData, Var):

@@ -23,6 +23,7 @@ optimize stage's `symopt.optimize.diagnose_lp`, whose `LPDiagnosis` is put into 
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -62,6 +63,14 @@ def change_name(lp: LinearProgram, index: Any) -> str | None:
     return lp.col_names[k] if k < lp.num_cols else f"slack of {lp.row_names[k - lp.num_cols]}"
 
 
+def _change_names(lp: LinearProgram, indices: Any) -> list[str | None]:
+    """`change_name` of many indices (the names are read once, not per index)."""
+    n = lp.num_cols
+    cols, rows = list(lp.col_names), list(lp.row_names)
+    return [None if k < 0 else cols[k] if k < n else f"slack of {rows[k - n]}"
+            for k in np.asarray(indices, dtype=np.int64).tolist()]
+
+
 def objective_at(fun: float, slope: float, current: float, end: float) -> float | None:
     """The objective when a number moves from ``current`` to ``end`` with constant ``slope``."""
     if not np.isfinite(end):
@@ -69,22 +78,46 @@ def objective_at(fun: float, slope: float, current: float, end: float) -> float 
     return float(fun + slope * (end - current))
 
 
+def _objectives_at(fun: float, slope: np.ndarray, current: np.ndarray,
+                   end: np.ndarray) -> list[float | None]:
+    """`objective_at` over arrays, one Python value per entry."""
+    with np.errstate(invalid="ignore"):
+        moved = fun + slope * (end - current)
+    finite = np.isfinite(end)
+    flat = ~(np.abs(slope) > TOL)
+    return [float(v) if ok else (float(fun) if still else None)
+            for v, ok, still in zip(moved.tolist(), finite.tolist(), flat.tolist())]
+
+
+_WORD_OF_CODE = {int(status): word for status, word in BASIS_WORDS.items()}
+
+
 def basis_words(statuses: Any, size: int) -> list[str | None]:
     if statuses is None:
         return [None] * size
-    return [BASIS_WORDS.get(BasisStatus(int(s))) for s in statuses]
+    for code in set(np.asarray(statuses, dtype=np.int64).tolist()):
+        BasisStatus(code)                       # an unknown status code is an error
+    return [_WORD_OF_CODE.get(s) for s in np.asarray(statuses, dtype=np.int64).tolist()]
+
+
+def _ranges(current: np.ndarray, lower: np.ndarray, upper: np.ndarray, slope: np.ndarray,
+            fun: float, lp: LinearProgram, lower_change: Any, upper_change: Any) -> list[Range]:
+    at_lower = _objectives_at(fun, slope, current, lower)
+    at_upper = _objectives_at(fun, slope, current, upper)
+    enter_lower = _change_names(lp, lower_change)
+    enter_upper = _change_names(lp, upper_change)
+    return [Range(current=c, lower=lo, upper=hi, objective_at_lower=a, objective_at_upper=b,
+                  change_at_lower=el, change_at_upper=eu)
+            for c, lo, hi, a, b, el, eu in zip(current.tolist(), lower.tolist(), upper.tolist(),
+                                               at_lower, at_upper, enter_lower, enter_upper)]
 
 
 def cost_ranges(lp: LinearProgram, sens: Any, x: np.ndarray, fun: float) -> list[Range | None]:
     if sens is None:
         return [None] * lp.num_cols
     lower, upper = clean(sens.cost_lower, lp.num_cols), clean(sens.cost_upper, lp.num_cols)
-    return [Range(current=float(lp.c[j]), lower=float(lower[j]), upper=float(upper[j]),
-                  objective_at_lower=objective_at(fun, x[j], lp.c[j], lower[j]),
-                  objective_at_upper=objective_at(fun, x[j], lp.c[j], upper[j]),
-                  change_at_lower=change_name(lp, sens.cost_lower_change[j]),
-                  change_at_upper=change_name(lp, sens.cost_upper_change[j]))
-            for j in range(lp.num_cols)]
+    return _ranges(np.asarray(lp.c, dtype=float), lower, upper, np.asarray(x, dtype=float),
+                   fun, lp, sens.cost_lower_change, sens.cost_upper_change)
 
 
 def rhs_ranges(lp: LinearProgram, sens: Any, duals: np.ndarray, fun: float) -> list[Range | None]:
@@ -93,17 +126,13 @@ def rhs_ranges(lp: LinearProgram, sens: Any, duals: np.ndarray, fun: float) -> l
     m = lp.num_rows
     value, lower, upper = (clean(sens.rhs_value, m), clean(sens.rhs_lower, m),
                            clean(sens.rhs_upper, m))
-    return [Range(current=float(value[i]), lower=float(lower[i]), upper=float(upper[i]),
-                  objective_at_lower=objective_at(fun, duals[i], value[i], lower[i]),
-                  objective_at_upper=objective_at(fun, duals[i], value[i], upper[i]),
-                  change_at_lower=change_name(lp, sens.rhs_lower_change[i]),
-                  change_at_upper=change_name(lp, sens.rhs_upper_change[i]))
-            for i in range(m)]
+    return _ranges(value, lower, upper, np.asarray(duals, dtype=float), fun, lp,
+                   sens.rhs_lower_change, sens.rhs_upper_change)
 
 
 def slack_of(body: float, lower: float, upper: float) -> float:
     """Distance from ``body`` to the nearest finite bound (inf for a free row)."""
-    gaps = [g for g, bound in ((upper - body, upper), (body - lower, lower)) if np.isfinite(bound)]
+    gaps = [g for g, bound in ((upper - body, upper), (body - lower, lower)) if math.isfinite(bound)]
     return float(min(gaps)) if gaps else float("inf")
 
 
@@ -121,14 +150,19 @@ def variables_of(lp: LinearProgram, result: Any, x: np.ndarray, fun: float) -> l
                else np.asarray(lp.integrality).astype(bool))
     out = []
     columns = lp.columns or (None,) * n
+    names = list(lp.col_names)
+    values, lowers, uppers = (np.asarray(a, dtype=float).tolist()
+                              for a in (x, lp.col_lower, lp.col_upper))
+    costs, integers, reduced_list = lp.c.tolist(), integer.tolist(), reduced.tolist()
     for j in range(n):
-        component, index = identify(columns[j], lp.col_names[j])
+        name = names[j]
+        component, index = identify(columns[j], name)
+        r = reduced_list[j]
         out.append(VariableResult(
-            name=lp.col_names[j], component=component, index=index, value=float(x[j]),
-            lower=float(lp.col_lower[j]), upper=float(lp.col_upper[j]),
-            is_integer=bool(integer[j]),
-            reduced_cost=None if np.isnan(reduced[j]) else float(reduced[j]),
-            basis=words[j], cost=float(lp.c[j]), cost_range=ranges[j], of=columns[j]))
+            name=name, component=component, index=index, value=values[j],
+            lower=lowers[j], upper=uppers[j], is_integer=integers[j],
+            reduced_cost=None if r != r else r,
+            basis=words[j], cost=costs[j], cost_range=ranges[j], of=columns[j]))
     return out
 
 
@@ -141,14 +175,17 @@ def constraints_of(lp: LinearProgram, result: Any, x: np.ndarray, fun: float) ->
     ranges = rhs_ranges(lp, result.get("sensitivity"), np.nan_to_num(duals), fun)
     out = []
     rows = lp.rows or (None,) * m
+    names = list(lp.row_names)
+    bodies, lowers, uppers, dual_list = (np.asarray(a, dtype=float).tolist()
+                                         for a in (body, lp.row_lower, lp.row_upper, duals))
     for i in range(m):
-        component, index = identify(rows[i], lp.row_names[i])
+        name = names[i]
+        component, index = identify(rows[i], name)
+        d = dual_list[i]
         out.append(ConstraintResult(
-            name=lp.row_names[i], component=component, index=index, body=float(body[i]),
-            lower=float(lp.row_lower[i]), upper=float(lp.row_upper[i]),
-            slack=slack_of(body[i], lp.row_lower[i], lp.row_upper[i]),
-            dual=None if np.isnan(duals[i]) else float(duals[i]),
-            basis=words[i], rhs_range=ranges[i], of=rows[i]))
+            name=name, component=component, index=index, body=bodies[i],
+            lower=lowers[i], upper=uppers[i], slack=slack_of(bodies[i], lowers[i], uppers[i]),
+            dual=None if d != d else d, basis=words[i], rhs_range=ranges[i], of=rows[i]))
     return out
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from symopt import dispatch, optimize
-from symopt.optimize._linear.highs import _highs_lp, _status
+from symopt.optimize._linear.highs import highs_model, new_highs, status_of
 
 __all__ = ["Job", "Keep", "STATUSES", "solve_chunk"]
 
@@ -103,14 +103,11 @@ class _HighsEngine:
     """One HiGHS instance per process, changed in place scenario after scenario."""
 
     def __init__(self, job: Job):
-        import highspy
         self.job, self.lp = job, job.problem.lp
-        self.highs = highspy.Highs()
-        self.highspy = highspy
-        self.highs.setOptionValue("output_flag", False)
+        self.highs = new_highs()
         if job.time_limit is not None:
             self.highs.setOptionValue("time_limit", float(job.time_limit))
-        self.highs.passModel(_highs_lp(highspy, self.lp))
+        self.highs.passModel(highs_model(self.lp))
         m, n = self.lp.A.shape
         self.sign = 1.0 if self.lp.sense == "min" else -1.0
         self.col_index = np.arange(n, dtype=np.int32)
@@ -141,7 +138,7 @@ class _HighsEngine:
         if not self.job.warm_start:
             highs.clearSolver()
         highs.run()
-        code, message = _status(self.highspy, highs.getModelStatus())
+        code, message = status_of(highs)
         word = _LP_WORDS.get(code, "failed")
         solution = highs.getSolution()
         if word != "optimal" or len(solution.col_value) != n:

@@ -1,8 +1,8 @@
 """Row and column names made only when asked for (a report, an LP file, a test).
 
 A 10^6-column model would otherwise spend a second and ~100 MB on strings nobody reads.
-`LazyNames` is a read-only sequence: ``names[k]`` formats one name from the family's key
-codes; iterating formats them all, one at a time.
+`LazyNames` is a read-only sequence that formats every name, block by block, the first
+time one is read (a solution or report that reads one name reads them all).
 
 >>> from symopt.dsl.vectorize.frame import Universe
 >>> universe = Universe()
@@ -19,7 +19,6 @@ from typing import Any, Iterator
 import numpy as np
 
 from symopt.dsl.vectorize.frame import Universe
-from symopt.model.text import member_name
 
 __all__ = ["NameBlock", "LazyNames"]
 
@@ -34,13 +33,16 @@ class NameBlock:
     keys: list[np.ndarray] | None
     ready: list[str] | None = None
 
-    def name_at(self, position: int, universe: Universe) -> str:
+    def all_names(self, universe: Universe) -> list[str]:
+        """Every name of the block, formatted like `member_name` does."""
         if self.ready is not None:
-            return self.ready[position]
+            return list(self.ready)
         if self.keys is None:
-            return self.name
-        index = tuple(universe.elements[int(column[position])] for column in self.keys)
-        return member_name(self.name, index)
+            return [self.name] * self.size
+        texts = [list(map(str, universe.decode(column).tolist())) for column in self.keys]
+        if len(texts) == 1:
+            return [f"{self.name}[{a}]" for a in texts[0]]
+        return [f"{self.name}[{','.join(parts)}]" for parts in zip(*texts)]
 
 
 class LazyNames(Sequence):
@@ -48,23 +50,29 @@ class LazyNames(Sequence):
 
     def __init__(self, blocks: list[NameBlock], universe: Universe, selected: np.ndarray):
         self._blocks = blocks
-        self._starts = np.array([block.offset for block in blocks], dtype=np.int64)
         self._universe = universe
         self._selected = selected
+        self._names: list[str] | None = None
+
+    def _all(self) -> list[str]:
+        if self._names is None:
+            names: list[str] = []
+            for block in self._blocks:
+                names.extend(block.all_names(self._universe))
+            if self._selected.size != len(names) or np.any(
+                    self._selected != np.arange(len(names))):
+                names = [names[k] for k in self._selected.tolist()]
+            self._names = names
+        return self._names
 
     def __len__(self) -> int:
         return int(self._selected.size)
 
     def __getitem__(self, k: Any) -> Any:
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
-        position = int(self._selected[k])
-        block = self._blocks[int(np.searchsorted(self._starts, position, side="right")) - 1]
-        return block.name_at(position - block.offset, self._universe)
+        return self._all()[k]
 
     def __iter__(self) -> Iterator[str]:
-        for k in range(len(self)):
-            yield self[k]
+        return iter(self._all())
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)

@@ -1,0 +1,105 @@
+"""Screen a `LinearProgram`'s numbers before it is solved, as HiGHS and CPLEX do.
+
+Double precision solves an LP only when its numbers are in a sane range. Before any
+LP reaches a solver (from a model, an MPS or an LP file), this module:
+
+* refuses NaN or infinite coefficients, and coefficients larger than 1e15 in magnitude
+  (a `symopt.InputError` naming the row and the column), since no double-precision
+  method can solve them reliably (HiGHS refuses them too);
+* treats a finite bound or right-hand side of magnitude 1e20 or more as infinite, with
+  a warning (the convention of HiGHS and CPLEX);
+* refuses a row or column whose lower bound is +inf or upper bound is -inf (it can
+  never hold);
+* warns when the largest and smallest nonzero coefficients are more than 1e20 apart.
+
+>>> from symopt.optimize.linear_program import LinearProgram
+>>> lp = LinearProgram.from_arrays(c=[1, 1], A=[[1, 1]], row_lower=[-1e25], row_upper=[1e30])
+>>> screened, notes = screen_linear_program(lp)
+>>> screened.row_lower.tolist(), screened.row_upper.tolist(), len(notes)
+([-inf], [inf], 1)
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from symopt.errors import InputError
+from symopt.limits import COEFFICIENT_RATIO, INFINITE_BOUND, LARGE_COEFFICIENT
+from symopt.optimize.linear_program import LinearProgram, triplets
+
+__all__ = ["screen_linear_program"]
+
+
+def screen_linear_program(lp: LinearProgram) -> tuple[LinearProgram, list[str]]:
+    """``(lp with huge bounds made infinite, warnings)``; an `InputError` for bad numbers."""
+    _check_coefficients(lp)
+    notes: list[str] = []
+    changes = {}
+    for label, names, lower_key, upper_key in (
+            ("row", lp.row_names, "row_lower", "row_upper"),
+            ("column", lp.col_names, "col_lower", "col_upper")):
+        lower, upper = getattr(lp, lower_key), getattr(lp, upper_key)
+        huge = np.isfinite(lower) & (np.abs(lower) >= INFINITE_BOUND)
+        huge_upper = np.isfinite(upper) & (np.abs(upper) >= INFINITE_BOUND)
+        if huge.any() or huge_upper.any():
+            lower, upper = _infinite(lower, huge), _infinite(upper, huge_upper)
+            changes[lower_key], changes[upper_key] = lower, upper
+            count = int(huge.sum() + huge_upper.sum())
+            first = int(np.flatnonzero(huge | huge_upper)[0])
+            notes.append(f"{count} {label} bound(s) of magnitude {INFINITE_BOUND:g} or more "
+                         f"treated as infinite (the first on {label} {_name(names, first)})")
+        _check_never_holds(label, names, lower, upper)
+    ratio = _coefficient_ratio(lp)
+    if ratio > COEFFICIENT_RATIO:
+        notes.append(f"the nonzero coefficients span a ratio of {ratio:.1e} (more than "
+                     f"{COEFFICIENT_RATIO:g}); double precision may not solve this model "
+                     "accurately: rescale its units")
+    return (dataclasses.replace(lp, **changes) if changes else lp), notes
+
+
+def _infinite(values: np.ndarray, huge: np.ndarray) -> np.ndarray:
+    if not huge.any():
+        return values
+    values = values.copy()
+    values[huge] = np.copysign(np.inf, values[huge])
+    return values
+
+
+def _name(names: tuple, index: int) -> str:
+    return repr(names[index]) if index < len(names) else f"#{index + 1}"
+
+
+def _check_coefficients(lp: LinearProgram) -> None:
+    rows, cols, values = triplets(lp.A)
+    for label, data, where in (("objective coefficient", lp.c, None),
+                               ("coefficient", values, (rows, cols))):
+        bad = ~np.isfinite(data) | (np.abs(data) > LARGE_COEFFICIENT)
+        if not bad.any():
+            continue
+        k = int(np.flatnonzero(bad)[0])
+        if where is None:
+            place = f"of column {_name(lp.col_names, k)}"
+        else:
+            place = (f"of column {_name(lp.col_names, int(where[1][k]))} in row "
+                     f"{_name(lp.row_names, int(where[0][k]))}")
+        raise InputError(f"the {label} {data[k]:g} {place} is not a finite number of magnitude "
+                         f"at most {LARGE_COEFFICIENT:g}; double precision cannot solve with "
+                         "it: rescale the model's units")
+
+
+def _check_never_holds(label: str, names: tuple, lower: np.ndarray, upper: np.ndarray) -> None:
+    bad = (lower == np.inf) | (upper == -np.inf)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise InputError(f"{label} {_name(names, k)} has bounds [{lower[k]:g}, {upper[k]:g}]: "
+                         "an infinite lower bound of +inf or upper bound of -inf can never "
+                         "hold")
+
+
+def _coefficient_ratio(lp: LinearProgram) -> float:
+    magnitudes = np.abs(np.concatenate([lp.A.data, lp.c]))
+    magnitudes = magnitudes[magnitudes > 0]
+    if magnitudes.size == 0:
+        return 1.0
+    return float(magnitudes.max() / magnitudes.min())

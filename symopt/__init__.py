@@ -23,7 +23,7 @@ from symopt.errors import (
     SymoptError,
 )
 from symopt.model import (
-    Binary, Constraint, Expression, Integers, Model, NonNegativeIntegers, NonNegativeReals,
+    Binary, BuildCheck, Constraint, Expression, Integers, Model, NonNegativeIntegers, NonNegativeReals,
     NonPositiveReals, Objective, Param, RangeSet, Reals, Set, Var, abs, acos, asin, atan,
     between, cos, cosh, erf, exp, log, log10, maximize, minimize, quicksum, sin, sinh, sqrt, tan,
     tanh, value,
@@ -53,7 +53,7 @@ __all__ = [
     "SolverError", "SourceLocation",
     # modeling
     "Model", "Set", "RangeSet", "Param", "Var", "Objective", "Constraint", "Expression",
-    "minimize", "maximize", "Reals", "NonNegativeReals", "NonPositiveReals", "Integers",
+    "BuildCheck", "minimize", "maximize", "Reals", "NonNegativeReals", "NonPositiveReals", "Integers",
     "NonNegativeIntegers", "Binary", "quicksum", "between", "value",
     # functions
     "exp", "log", "log10", "sqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",

@@ -31,6 +31,7 @@ from typing import Any
 
 from symopt.errors import ModelError, RoutingError
 from symopt.model.component import paused_gc
+from symopt.model.components import Expression
 from symopt.model.constraints import ConstraintData, Objective
 from symopt.model.expr import LinearExpr, Node, VarData, quicksum
 from symopt.model.polynomial import affine_part
@@ -117,6 +118,7 @@ def _analyze(model: Model) -> Structure:
     squares = term is not None and not rows and _is_sum_of_squares(objective, linear, nonlinear)
     problem_class, reasons = _classify(objective, rows, columns, term, location, integers,
                                        has_bounds, squares)
+    reasons += _named_expressions(model)
     return Structure(
         problem_class=problem_class, model_name=model.name, variables=columns, constraints=rows,
         objective=objective, sense=str(objective.sense.value) if objective else "min",
@@ -124,6 +126,15 @@ def _analyze(model: Model) -> Structure:
         has_bounds=has_bounds, has_integers=bool(integers), sum_of_squares=squares,
         objective_linear=linear, objective_nonlinear=tuple(nonlinear),
     )
+
+
+def _named_expressions(model: Model) -> list[str]:
+    """A reason line naming the model's Expressions (substituted, so no extra columns)."""
+    names = [component.name for component in model.components(Expression)]
+    if not names:
+        return []
+    return [f"named expressions {', '.join(names)}: substituted where used (no extra variables "
+            "or rows)"]
 
 
 def explain(model: Model) -> str:

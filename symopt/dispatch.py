@@ -98,8 +98,6 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None)
                                         bounds=(nlp.col_lower, nlp.col_upper), method=plan.method,
                                         callback=history,
                                         **_keywords(optimize.least_squares, plan.options))
-        if result.get("status") == -2:
-            result["message"] = f"time limit of {time_limit} s reached"
         return mapping.from_minimize(nlp, result, plan, history.values)
     spec = optimize.METHODS["minimize"][plan.method]
     kwargs: dict[str, Any] = {"jac": nlp.jac}
@@ -116,8 +114,6 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None)
     x0 = np.clip(nlp.x0, nlp.col_lower, nlp.col_upper)
     result = optimize.minimize(nlp.fun, x0, method=plan.method, callback=history,
                                options=dict(plan.options) or None, **kwargs)
-    if result.get("status") == 99:
-        result["message"] = f"time limit of {time_limit} s reached"
     return mapping.from_minimize(nlp, result, plan, history.values)
 
 

@@ -19,8 +19,9 @@ LINEAR = ["production", "production_plan", "diet", "transport", "knapsack", "ble
 
 
 def solve(name: str):
+    """Solve an example with its own options line, as ``symopt solve`` does."""
     loaded = read(EXAMPLES / f"{name}.opt")
-    return loaded, solve_loaded(loaded)
+    return loaded, solve_loaded(loaded, **getattr(loaded, "solve_arguments", {}))
 
 
 def values(solution) -> dict:

@@ -290,3 +290,61 @@ def test_indexing_a_scalar_variable_is_a_model_error():
     assert m.x[None] is m.x
     with pytest.raises(ModelError, match="variable 'x' is a scalar and has no index 'a'"):
         m.x["a"]
+
+
+# ---- ordered sets, set operations, indexed sets, checks, built-ins (issue 16) ----------------------
+def test_ordered_set_prev_next_and_their_errors():
+    from symopt import Set
+    months = Set(initialize=["jan", "feb", "mar"], name="M")
+    assert (months.first(), months.last(), months.ord("mar")) == ("jan", "mar", 3)
+    assert (months.prev("feb"), months.next("feb"), months.next("jan", 2)) == ("jan", "mar", "mar")
+    assert (months.prevw("jan"), months.nextw("mar")) == ("mar", "jan")
+    with pytest.raises(ModelError, match=r"prev\('jan'\) steps past the first member of set 'M'; "
+                                         r"test 'member == S.first\(\)' first, or use prevw"):
+        months.prev("jan")
+    with pytest.raises(ModelError, match="next"):
+        months.next("mar")
+
+
+def test_set_operations_keep_order():
+    from symopt import Set
+    a, b = Set(initialize=["x", "y", "z"]), Set(initialize=["z", "w"])
+    assert list(a | b) == ["x", "y", "z", "w"]
+    assert list(a & b) == ["z"] and list(a - b) == ["x", "y"]
+
+
+def test_indexed_set_as_in_pyomo():
+    from symopt import Model, Set, Var, quicksum, Constraint
+    m = Model()
+    m.N = Set(initialize=["s", "a", "t"])
+    m.L = Set(initialize=[("s", "a"), ("a", "t"), ("s", "t")])
+    m.IN = Set(m.N, initialize=lambda m, k: [arc for arc in m.L if arc[1] == k])
+    assert list(m.IN["t"]) == [("a", "t"), ("s", "t")] and list(m.IN["s"]) == []
+    m.flow = Var(m.L, bounds=(0, None))
+    m.into = Constraint(m.N, rule=lambda m, k: quicksum(m.flow[a] for a in m.IN[k]) <= 1
+                        if len(m.IN[k]) else Constraint.Skip)
+    assert [row.name for row in m.constraints()] == ["into[a]", "into[t]"]
+    with pytest.raises(ModelError, match="'q' is not in the index of set 'IN'"):
+        m.IN["q"]
+
+
+def test_build_check_reports_the_failing_member():
+    from symopt import BuildCheck, Model, Param, Set
+    m = Model()
+    m.P = Set(initialize=["bands", "coils"])
+    m.supply = Param(m.P, initialize={"bands": 5, "coils": 7})
+    m.demand = Param(m.P, initialize={"bands": 5, "coils": 6})
+    with pytest.raises(ModelError, match=r"check 'balance' fails for \['coils'\]"):
+        m.balance = BuildCheck(m.P, rule=lambda m, p: m.supply[p] == m.demand[p])
+    m.fine = BuildCheck(rule=lambda m: sum(m.supply[p] for p in m.P) >= 12)
+
+
+def test_builtin_abs_builds_the_node_and_max_says_what_to_do():
+    from symopt import Model, Var
+    m = Model()
+    m.x, m.y = Var(), Var()
+    assert str(abs(m.x - 1)) == str(symopt.abs(m.x - 1)) == "abs(x - 1)"
+    assert str(abs(m.x)) == "abs(x)"
+    with pytest.raises(ModelError, match=r"Python's max\(\) or min\(\) of expressions.*"
+                                         r"t >= a, t >= b"):
+        max(m.x, m.y)

@@ -11,7 +11,7 @@ PUBLIC = [
     "SymoptError", "ModelError", "ParseError", "CompileError", "RoutingError", "InputError",
     "SolverError", "SourceLocation",
     "Model", "Set", "RangeSet", "Param", "Var", "Objective", "Constraint", "Expression",
-    "minimize", "maximize", "Reals", "NonNegativeReals", "NonPositiveReals", "Integers",
+    "BuildCheck", "minimize", "maximize", "Reals", "NonNegativeReals", "NonPositiveReals", "Integers",
     "NonNegativeIntegers", "Binary", "quicksum", "between", "value",
     "exp", "log", "log10", "sqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
     "tanh", "erf",

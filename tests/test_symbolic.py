@@ -111,7 +111,7 @@ def test_history_is_in_the_model_sense_and_time_limit_stops():
     s = solve_minimize(-(x - 1) ** 2 - (y - 2) ** 4, {x: 0, y: 0}, sense="max")
     assert s.history[0] < s.history[-1] <= 0.0
     s = solve_minimize((x - 1) ** 2 + (y - 2) ** 4, {x: 0, y: 0}, time_limit=0.0)
-    assert s.status == "iteration_limit" and "time limit" in s.message and not s.success
+    assert s.status == "time_limit" and "time limit" in s.message and not s.success
 
 
 def test_reduced_cost_of_a_variable_at_its_bound():

@@ -18,6 +18,7 @@ Modules: ``expr`` (VarData, LinearExpr, Node and their algebra), ``ops``, ``text
 >>> print(m.cost.expr, "|", m.need[2])
 x[1] + 2*x[2] + 3*x[3] | need[2]: 2 <= x[2]
 """
+from symopt.model.checks import BuildCheck
 from symopt.model.components import Expression, IndexedVar, Param, ScalarVar, Var
 from symopt.model.constraints import (
     Constraint, ConstraintData, Objective, Sense, maximize, minimize,
@@ -32,12 +33,13 @@ from symopt.model.functions import (
 from symopt.model.model import Model, value
 from symopt.model.sets import (
     Binary, Domain, Integers, NonNegativeIntegers, NonNegativeReals, NonPositiveReals,
-    RangeSet, Reals, Set,
+    IndexedSet, RangeSet, Reals, Set,
 )
 from symopt.model.terms import evaluate, is_affine, split_terms, term_shape, variables_of
 
 __all__ = [
-    "Model", "Set", "RangeSet", "Param", "Var", "ScalarVar", "IndexedVar", "Expression",
+    "Model", "Set", "IndexedSet", "RangeSet", "Param", "Var", "ScalarVar", "IndexedVar",
+    "Expression", "BuildCheck",
     "Objective", "Constraint", "ConstraintData", "Sense", "minimize", "maximize",
     "Domain", "Reals", "NonNegativeReals", "NonPositiveReals", "Integers",
     "NonNegativeIntegers", "Binary", "Expr", "VarData", "LinearExpr", "Node", "Relation",

@@ -73,6 +73,9 @@ class _NumberLike:
     def __neg__(self) -> Any:
         return -self._as_operand()
 
+    def __abs__(self) -> Any:
+        return abs(self._as_operand())
+
     def __le__(self, other: Any) -> Any:
         return self._as_operand() <= other
 

@@ -87,6 +87,12 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) or (isinstance(value, Real) and not isinstance(value, Expr))
 
 
+_NO_BUILTIN_EXTREMES = (
+    " If this comes from Python's max() or min() of expressions: they cannot choose between "
+    "expressions (the choice depends on the solution); model max(a, b) with a new variable t "
+    "and constraints t >= a, t >= b (min: t <= a, t <= b). abs(expr) works (symopt.abs).")
+
+
 class Expr:
     """Operators shared by every model expression (see the module docstring)."""
 
@@ -181,11 +187,15 @@ class Expr:
 
     def __lt__(self, other: Any) -> "Relation":
         raise ModelError(f"strict inequality '{expr_text(self)} < ...' is not supported; "
-                         "use '<=' (optimization bounds are closed)")
+                         f"use '<=' (optimization bounds are closed).{_NO_BUILTIN_EXTREMES}")
 
     def __gt__(self, other: Any) -> "Relation":
         raise ModelError(f"strict inequality '{expr_text(self)} > ...' is not supported; "
-                         "use '>=' (optimization bounds are closed)")
+                         f"use '>=' (optimization bounds are closed).{_NO_BUILTIN_EXTREMES}")
+
+    def __abs__(self) -> "Expr":
+        from symopt.model.functions import abs as symbolic_abs
+        return symbolic_abs(self)
 
     def __bool__(self) -> bool:
         raise ModelError(f"the expression '{expr_text(self)}' has no truth value; "

@@ -31,14 +31,13 @@ import numpy as np
 from symopt.optimize._linear.diagnosis import LPDiagnosis
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
 from symopt.solution.infeasibility import explain_infeasibility
+from symopt.status import LINPROG, status_from
 from symopt.solution.types import (
     ConstraintResult, MipInfo, Range, Solution, VariableResult, identify,
 )
 
-__all__ = ["from_linear_program", "STATUS_BY_CODE", "BASIS_WORDS"]
+__all__ = ["from_linear_program", "BASIS_WORDS"]
 
-STATUS_BY_CODE = {0: "optimal", 1: "iteration_limit", 2: "infeasible", 3: "unbounded",
-                  4: "numerical"}
 BASIS_WORDS = {BasisStatus.BASIC: "basic", BasisStatus.AT_LOWER: "at lower",
                BasisStatus.AT_UPPER: "at upper", BasisStatus.ZERO: "free"}
 INFINITY = 1e20
@@ -256,7 +255,7 @@ def from_linear_program(lp: LinearProgram, result: Any, plan: Any = None,
     See the module docstring.
     """
     diagnosis = diagnosis or LPDiagnosis()
-    status = STATUS_BY_CODE.get(int(result.status), "failed")
+    status = status_from(LINPROG, result.status)
     n = lp.num_cols
     x = clean(result.get("x"), n) if result.get("x") is not None else np.full(n, np.nan)
     has_point = result.get("fun") is not None and not np.isnan(x).any()

@@ -24,24 +24,46 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from symopt.solution.optimality import kkt_residuals, verdict
 from symopt.solution.types import ConstraintResult, FitData, Solution, VariableResult, identify
+from symopt.status import (
+    DESCRIPTIONS, GRADIENT, LEAST_SQUARES, MINIMIZE, ROOT, Status, status_from,
+)
 
-__all__ = ["from_minimize", "from_root", "from_fit", "status_of", "History"]
+__all__ = ["from_minimize", "from_root", "from_fit", "engine_status", "History"]
 
 #: a system whose residuals are all this small is solved, whatever the solver's stopping test said
 SOLVED = 1e-10
+#: a system whose solver reports convergence is solved when its largest residual is below
+#: this, relative to max(1, the largest residual at the start)
+ROOT_TOL = 1e-6
 
 
-def status_of(result: Any) -> str:
-    """A `STATUS_NAMES` key for a nonlinear solver's result."""
-    if result.get("success"):
-        return "optimal"
-    message = str(result.get("message", "")).lower()
-    if any(word in message for word in ("iteration", "maximum", "evaluations", "maxfev", "limit")):
-        return "iteration_limit"
-    if "nan" in message or "inf" in message or "numerical" in message or "precision" in message:
-        return "numerical"
-    return "failed"
+def _residual_scale(system: Any) -> float:
+    start = np.asarray(system.fun(np.asarray(system.x0, dtype=float)), dtype=float)
+    finite = start[np.isfinite(start)]
+    return max(1.0, float(np.max(np.abs(finite), initial=0.0)))
+
+
+def engine_status(plan: Any, result: Any, front_door: str) -> Status:
+    """What the solver's code claims, read from its engine's table (never from its message)."""
+    door = getattr(plan, "front_door", None) or front_door
+    method = str(getattr(plan, "method", None) or result.get("method") or "").lower()
+    if door in ("least_squares", "curve_fit"):
+        table = LEAST_SQUARES
+    elif door == "root":
+        table = ROOT.get(method or "hybr", {})
+    else:
+        table = MINIMIZE.get(method, GRADIENT)
+    return status_from(table, result.get("status"))
+
+
+def _message(status: Status, result: Any) -> str:
+    """The solver's message, or the status's own words where the code says more (a time
+    limit is the pipeline's callback stopping the solver)."""
+    if status is Status.TIME_LIMIT:
+        return DESCRIPTIONS[status]
+    return str(result.get("message", ""))
 
 
 class History:
@@ -138,15 +160,17 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
                          slack=_slack(float(body[i]), nlp.row_lower[i], nlp.row_upper[i]),
                          dual=None if duals is None else float(duals[i]))
         for i, (name, obj) in enumerate(zip(nlp.row_names, nlp.rows or (None,) * nlp.num_rows))]
+    residuals, _ = kkt_residuals(nlp, x, body, duals)
     gradient = nlp.objective.gradient(x)
     if duals is not None:
         gradient = gradient - nlp.constraints.jacobian_dense(x).T @ duals
     violation = max(_violation(body, nlp.row_lower, nlp.row_upper),
                     _violation(x, nlp.col_lower, nlp.col_upper))
+    status, why = verdict(engine_status(plan, result, "minimize"), nlp, x, residuals)
     return Solution(
         model_name=nlp.name, problem_class=problem_class or _plan_class(plan, "NLP"),
-        status=status_of(result), success=bool(result.get("success")),
-        message=str(result.get("message", "")), solver=getattr(plan, "solver", "symopt.optimize.minimize"),
+        status=status, success=status is Status.OPTIMAL, warnings=[why] if why else [],
+        message=_message(status, result), solver=getattr(plan, "solver", "symopt.optimize.minimize"),
         method=_plan_method(plan, result), objective=nlp.objective_value(x),
         objective_name=nlp.objective_name, sense=nlp.sense,
         variables=_variables(nlp, x, nlp.col_lower, nlp.col_upper, nlp.col_names,
@@ -171,12 +195,17 @@ def from_root(system: Any, result: Any, plan: Any = None) -> Solution:
                                     lower=0.0, upper=0.0, slack=float(abs(residual[i])))
                    for i, (name, obj) in enumerate(zip(system.row_names, rows))]
     norm = float(np.linalg.norm(residual))
-    status, success, message = status_of(result), bool(result.get("success")), str(result.get("message", ""))
-    warnings = []
-    if not success and np.all(np.isfinite(residual)) and np.max(np.abs(residual), initial=0.0) <= SOLVED:
+    status = engine_status(plan, result, "root")
+    message, warnings = _message(status, result), []
+    largest = float(np.max(np.abs(residual), initial=0.0))
+    if status is not Status.OPTIMAL and np.all(np.isfinite(residual)) and largest <= SOLVED:
         warnings.append(f"the solver stopped with: {message}")
-        status, success = "optimal", True
-        message = f"the equations hold to {np.max(np.abs(residual), initial=0.0):.1e}"
+        status, message = Status.OPTIMAL, f"the equations hold to {largest:.1e}"
+    elif status is Status.OPTIMAL and not largest <= ROOT_TOL * _residual_scale(system):
+        warnings.append(f"the solver reported convergence ({message}), but the largest "
+                        f"residual is {largest:.1e}")
+        status = Status.INACCURATE
+    success = status is Status.OPTIMAL
     return Solution(
         model_name=system.name, problem_class=_plan_class(plan, "equations"),
         status=status, success=success, message=message, warnings=warnings,
@@ -203,7 +232,7 @@ def from_fit(fit: Any, parameters: Any, covariance: Any, result: Any, plan: Any 
     chi2 = float(weighted @ weighted)
     return Solution(
         model_name=fit.name, problem_class=_plan_class(plan, "fit"),
-        status=status_of(result), success=bool(result.get("success")),
+        status=engine_status(plan, result, "curve_fit"), success=bool(result.get("success")),
         message=str(result.get("message", "")),
         solver=f"symopt.optimize.{getattr(plan, 'front_door', 'curve_fit')}",
         method=_plan_method(plan, result), objective=chi2, objective_name="sum of squares",

@@ -23,20 +23,15 @@ from typing import Any
 
 import numpy as np
 
+from symopt.status import DESCRIPTIONS, Status
+
 __all__ = [
     "Range", "VariableResult", "ConstraintResult", "FitData", "Infeasibility",
     "MipInfo", "Solution", "STATUS_NAMES", "identify",
 ]
 
-#: Names of the solver status codes, shared with the CLI and reports.
-STATUS_NAMES = {
-    "optimal": "an optimal solution was found",
-    "infeasible": "no point satisfies all constraints",
-    "unbounded": "the objective can improve without limit",
-    "iteration_limit": "an iteration, evaluation, time or node limit was reached",
-    "numerical": "the solver met numerical difficulties",
-    "failed": "the solver did not converge",
-}
+#: Status -> its meaning in words, shared with the CLI and reports (`symopt.status`).
+STATUS_NAMES = DESCRIPTIONS
 
 
 def identify(entity: Any, name: str) -> tuple[str, tuple]:
@@ -168,7 +163,7 @@ class Solution:
 
     model_name: str
     problem_class: str                     # "LP", "MILP", "NLP", "bound-constrained NLP", ...
-    status: str                            # a key of STATUS_NAMES
+    status: Status                         # a str enum: solution.status == "optimal" works
     success: bool
     message: str
     solver: str                            # e.g. "symopt.optimize.linprog"

@@ -1,0 +1,156 @@
+"""The map-back stage's own verdict on a returned NLP point: is it really optimal?
+
+A solver's success code says only that its stopping test passed. Before a `Solution` says
+``optimal`` this module checks the point with the problem's exact derivatives:
+
+* **stationarity** -- the Lagrangian's gradient, projected onto the variable bounds,
+  relative to ``max(1, |grad f|)``;
+* **feasibility** -- the largest violation of a row or a bound, relative to the bound's size;
+* **complementarity and dual signs** -- a multiplier on a side that is not binding (or has no
+  bound at all) times the distance to that side, relative like stationarity;
+* **second order** (no general constraints, up to `PROBE_MAX_VARIABLES` variables) -- along
+  the `PROBE_DIRECTIONS` directions of least curvature of the exact Hessian, the objective
+  must not fall steadily over steps of ``1e-3`` to ``1e-1`` (times the size of x) by more
+  than its first-order term allows. Such a fall exhibits better feasible points right next
+  to the returned one: a saddle (``x^3 + y^2`` near the origin), not a minimum.
+
+When the solver returned no multipliers for a constrained problem, least-squares
+multipliers over the binding rows stand in for them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from symopt.status import Status
+
+__all__ = ["KKTResiduals", "kkt_residuals", "verdict", "STATIONARITY_TOL", "FEASIBILITY_TOL"]
+
+#: relative stationarity and complementarity residual accepted as optimal (scipy's default
+#: gradient tolerance of the trust-region methods, the loosest of the gradient methods)
+STATIONARITY_TOL = 1e-4
+#: violation of a row or bound accepted, relative to max(1, |bound|)
+FEASIBILITY_TOL = 1e-6
+PROBE_MAX_VARIABLES = 500
+PROBE_STEPS = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
+PROBE_DIRECTIONS = 20
+
+
+@dataclass(frozen=True)
+class KKTResiduals:
+    """The relative KKT residuals of a point (0 is exact)."""
+
+    stationarity: float
+    feasibility: float
+    complementarity: float
+
+    def failures(self) -> list[str]:
+        """The conditions that miss their tolerance, in words."""
+        out = []
+        if not self.stationarity <= STATIONARITY_TOL:
+            out.append(f"stationarity residual {self.stationarity:.1e} > {STATIONARITY_TOL:g}")
+        if not self.feasibility <= FEASIBILITY_TOL:
+            out.append(f"constraint violation {self.feasibility:.1e} > {FEASIBILITY_TOL:g}")
+        if not self.complementarity <= STATIONARITY_TOL:
+            out.append(f"complementarity residual {self.complementarity:.1e} > "
+                       f"{STATIONARITY_TOL:g}")
+        return out
+
+
+def _relative_violation(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
+    if values.size == 0:
+        return 0.0
+    with np.errstate(invalid="ignore"):
+        below = (lower - values) / np.maximum(1.0, np.abs(lower))
+        above = (values - upper) / np.maximum(1.0, np.abs(upper))
+    worst = np.nan_to_num(np.maximum(below, above), nan=0.0, neginf=0.0)
+    return float(max(np.max(worst), 0.0))
+
+
+def _binding(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    scale = FEASIBILITY_TOL * np.maximum(1.0, np.abs(values))
+    return (np.abs(values - lower) <= scale) | (np.abs(values - upper) <= scale)
+
+
+def _estimated_duals(nlp: Any, x: np.ndarray, body: np.ndarray, gradient: np.ndarray) -> np.ndarray:
+    """Least-squares multipliers of the binding rows, ``J_A^T y ~ grad f`` (model sense), over
+    the variables off their bounds (the bounds' own multipliers take up the rest)."""
+    active = _binding(body, nlp.row_lower, nlp.row_upper)
+    free = ~_binding(x, nlp.col_lower, nlp.col_upper)
+    duals = np.zeros(nlp.num_rows)
+    if active.any() and free.any():
+        jac = nlp.constraints.jacobian_dense(x)[np.ix_(active, free)]
+        duals[active] = np.linalg.lstsq(jac.T, gradient[free], rcond=None)[0]
+    return duals
+
+
+def _complementarity(nlp: Any, body: np.ndarray, duals: np.ndarray, scale: float) -> float:
+    """Each multiplier times the gap to the side its sign (in minimization sense) binds."""
+    signed = nlp.sign * duals
+    with np.errstate(invalid="ignore"):
+        gap = np.where(signed > 0, body - nlp.row_lower, nlp.row_upper - body)
+    gap = np.where(np.isfinite(gap), np.abs(gap), 1.0)
+    equality = nlp.row_lower == nlp.row_upper
+    residual = np.where(equality, 0.0, np.abs(duals) * gap)
+    return float(np.max(residual, initial=0.0)) / scale
+
+
+def kkt_residuals(nlp: Any, x: np.ndarray, body: np.ndarray,
+                  duals: np.ndarray | None) -> tuple[KKTResiduals, np.ndarray]:
+    """The residuals at ``x`` and the model-sense Lagrangian gradient they came from."""
+    gradient = nlp.objective.gradient(x)
+    scale = max(1.0, float(np.max(np.abs(gradient), initial=0.0)))
+    if nlp.num_rows and duals is None:
+        duals = _estimated_duals(nlp, x, body, gradient)
+    lagrangian = gradient if duals is None else gradient - nlp.constraints.jacobian_dense(x).T @ duals
+    projected = np.clip(x - nlp.sign * lagrangian, nlp.col_lower, nlp.col_upper) - x
+    residuals = KKTResiduals(
+        stationarity=float(np.max(np.abs(projected), initial=0.0)) / scale,
+        feasibility=max(_relative_violation(body, nlp.row_lower, nlp.row_upper),
+                        _relative_violation(x, nlp.col_lower, nlp.col_upper)),
+        complementarity=0.0 if duals is None else _complementarity(nlp, body, duals, scale))
+    return residuals, lagrangian
+
+
+def _better_point_nearby(nlp: Any, x: np.ndarray) -> bool:
+    """True when, along a low-curvature direction of the exact Hessian, the minimized
+    objective falls steadily over steps of 1e-3 .. 1e-1 (times the size of x) by more than
+    its first-order term explains: the point is no minimum. A rise anywhere on the way (the
+    wall of a basin) clears the direction."""
+    if nlp.num_rows or not 0 < x.size <= PROBE_MAX_VARIABLES or not hasattr(nlp, "hess"):
+        return False
+    free = (x > nlp.col_lower) & (x < nlp.col_upper)
+    hessian = np.asarray(nlp.hess(x), dtype=float)[np.ix_(free, free)] if free.any() else None
+    if hessian is None or not np.all(np.isfinite(hessian)):
+        return False
+    vectors = np.linalg.eigh(hessian)[1][:, :PROBE_DIRECTIONS]
+    f0, gradient = nlp.fun(x), nlp.jac(x)[free]
+    size = max(1.0, float(np.max(np.abs(x))))
+    for k in range(vectors.shape[1]):
+        direction = np.zeros_like(x)
+        direction[free] = vectors[:, k]
+        slope = abs(float(gradient @ vectors[:, k]))
+        for sign in (1.0, -1.0):
+            values = [nlp.fun(np.clip(x + sign * step * size * direction, nlp.col_lower,
+                                      nlp.col_upper)) for step in PROBE_STEPS]
+            steady = np.all(np.diff([f0, *values]) <= 0.0)
+            drop = f0 - values[-1]
+            margin = 1.5 * slope * PROBE_STEPS[-1] * size + 1e-10 * max(1.0, abs(f0))
+            if steady and np.isfinite(drop) and drop > margin:
+                return True
+    return False
+
+
+def verdict(claimed: Status, nlp: Any, x: np.ndarray, residuals: KKTResiduals) -> tuple[Status, str]:
+    """The status the map-back stage grants, and why it differs from ``claimed`` ('' if not)."""
+    if claimed is not Status.OPTIMAL:
+        return claimed, ""
+    failures = residuals.failures()
+    if failures:
+        return Status.INACCURATE, "not optimal at the returned point: " + "; ".join(failures)
+    if _better_point_nearby(nlp, x):
+        return Status.SADDLE_POINT, ("the first-order conditions hold, but a nearby point is "
+                                     "better: a saddle point, not a minimum")
+    return Status.OPTIMAL, ""

@@ -172,9 +172,12 @@ def test_resume_runs_only_what_is_missing(tmp_path):
 def test_nonlinear_params_are_a_parameter_vector():
     scenarios = [{"a": a, "b": b, "r": r} for a, b, r in
                  [(1.0, -0.5, 2.0), (3.0, 1.0, 1.0), (-2.0, 2.0, 0.5), (0.5, 0.5, 3.0)]]
-    sweep = symopt.solve_many(bowl(), scenarios, workers=1, warm_start=False)
+    sweep = symopt.solve_many(bowl(), scenarios, workers=1)
     assert sweep.problem_class == "constrained NLP"
     assert_same_as_alone(bowl, sweep, scenarios, tol=1e-9, xtol=1e-9)
+    warm = symopt.solve_many(bowl(), scenarios, workers=1, warm_start=True)
+    done = (warm.status_codes == 0) & (sweep.status_codes == 0)
+    np.testing.assert_allclose(warm.objective[done], sweep.objective[done], rtol=1e-5)
 
 
 def test_multistart_keeps_the_best_and_counts_who_reached_it():
@@ -210,7 +213,7 @@ def test_dask_matches_solving_alone_in_order(client):
 def test_dask_nonlinear_sweep(client):
     scenarios = [{"a": a, "b": 0.0, "r": 1.5} for a in np.linspace(-2, 2, 6)]
     sweep = symopt.solve_many(bowl(), scenarios, executor=client, chunksize=2)
-    assert_same_as_alone(bowl, sweep, scenarios, tol=1e-6, xtol=1e-3)  # warm starts: SLSQP stops ~1e-4 apart
+    assert_same_as_alone(bowl, sweep, scenarios, tol=1e-9, xtol=1e-9)
 
 
 def test_dask_killed_worker_loses_no_scenario(client):

@@ -164,7 +164,8 @@ def _linear_functions(structure: Structure, rows: list, objective: Any, columns:
     lp = dataclasses.replace(plain, c=objective_fn.gradient(zero),
                              offset=float(objective_fn.values(zero)[0]),
                              A=rows_fn.jacobian_csc(zero), row_lower=lower - shift,
-                             row_upper=upper - shift, columns=(), rows=())
+                             row_upper=upper - shift, columns=(), rows=(),
+                             col_names=tuple(plain.col_names), row_names=tuple(plain.row_names))
     order = np.argsort(rows_fn.jacobian_cols, kind="stable")
     return ParametricLP(lp, objective_fn, rows_fn, lower, upper, slots, order)
 
@@ -192,11 +193,12 @@ def _parametric_nlp(structure: Structure, traced: Any, holders: dict) -> Paramet
 
 
 def _shippable(nlp: Any) -> Any:
-    """The problem without model objects or closures (they do not pickle, nor are needed)."""
+    """The problem without model objects, closures or lazy names (they do not pickle)."""
     builder = None
     if nlp.residual_builder is not None:
         builder = _Ready(nlp.residual)
-    return dataclasses.replace(nlp, columns=(), rows=(), residual_builder=builder)
+    return dataclasses.replace(nlp, columns=(), rows=(), residual_builder=builder,
+                               col_names=tuple(nlp.col_names), row_names=tuple(nlp.row_names))
 
 
 class _Ready:

@@ -26,7 +26,8 @@ _KEEP_ALL_UP_TO = 200
 
 
 def solve_many(model: Any, scenarios: Any, *, executor: Any = None, workers: int | None = None,
-               chunksize: int | str = "auto", keep: Any = None, warm_start: bool = True,
+               chunksize: int | str = "auto", keep: Any = None,
+               warm_start: bool | str = "auto",
                solver: str | None = None, method: str | None = None,
                options: dict | None = None, time_limit: float | None = None,
                progress: bool | Callable[[dict], None] = False,
@@ -49,8 +50,11 @@ def solve_many(model: Any, scenarios: Any, *, executor: Any = None, workers: int
         Variables (values; ``"x.reduced_cost"`` for reduced costs) and constraints (duals),
         as components (``"ship"``) or members (``"ship[seattle,chicago]"``). Default: every
         variable and every constraint when there are at most 200 of them, else none.
-    warm_start : bool
-        Start each solve from the previous scenario's basis (LP) or point (NLP).
+    warm_start : bool or "auto"
+        Start each solve from the previous scenario's basis (LP) or point (NLP). "auto":
+        LPs only (the basis changes the path, not the optimum); an NLP's start point can
+        change which local solution its solver finds, so NLPs start from the model's start
+        point unless ``warm_start=True``.
     solver, method, options, time_limit
         As for `symopt.solve`. LPs run on HiGHS unless another ``method`` is named.
     progress : bool or callable
@@ -72,7 +76,8 @@ def solve_many(model: Any, scenarios: Any, *, executor: Any = None, workers: int
     col_names, row_names = _names(problem)
     kept_names, keep_spec = _keep(keep, col_names, row_names)
     engine = "highs" if method is None or str(method).startswith("highs") else "solve_lp"
-    job = Job(problem, compiled.plan, keep_spec, warm_start, engine, time_limit)
+    warm = compiled.structure.is_linear if warm_start == "auto" else bool(warm_start)
+    job = Job(problem, compiled.plan, keep_spec, warm, engine, time_limit)
     sweep = _empty(compiled, columns, values, kept_names, engine, multistart)
     log = _ResultsFile(resume or save, sweep) if (resume or save) else None
     todo = np.arange(len(sweep)) if resume is None else log.load(sweep)

@@ -6,7 +6,7 @@ kept numbers: a variable's value under its name (``ship[seattle,chicago]``), its
 cost as ``NAME.reduced_cost``, a constraint's dual as ``NAME.dual``.
 
 >>> import numpy as np
->>> s = Sweep(("demand",), np.array([[1.0], [2.0]]), np.array([0, 2], np.int8),
+>>> s = Sweep(("demand",), np.array([[1.0], [2.0]]), np.array([0, 1], np.int8),
 ...           np.array([5.0, np.nan]), np.zeros(2), np.zeros((2, 0)), (), {1: "no point"})
 >>> s.counts(), s.records()[1]["status"]
 ({'optimal': 1, 'infeasible': 1}, 'infeasible')

@@ -23,16 +23,15 @@ from typing import Any
 import numpy as np
 
 from symopt import dispatch, optimize
+from symopt.status import LINPROG, Status, status_from
 from symopt.optimize._linear.highs import highs_model, new_highs, status_of
 
 __all__ = ["Job", "Keep", "STATUSES", "solve_chunk"]
 
-#: status words, indexed by the codes a chunk returns
-STATUSES = ("optimal", "iteration_limit", "infeasible", "unbounded", "numerical", "failed",
-            "error", "lost", "not run")
+#: status words, indexed by the codes a chunk returns: symopt's `Status` values, then
+#: "error" (the scenario raised), "lost" (its worker kept dying), "not run" (interrupted)
+STATUSES = (*(status.value for status in Status), "error", "lost", "not run")
 _CODE = {word: code for code, word in enumerate(STATUSES)}
-_LP_WORDS = {0: "optimal", 1: "iteration_limit", 2: "infeasible", 3: "unbounded",
-             4: "numerical"}
 
 
 @dataclass(frozen=True)
@@ -139,7 +138,7 @@ class _HighsEngine:
             highs.clearSolver()
         highs.run()
         code, message = status_of(highs)
-        word = _LP_WORDS.get(code, "failed")
+        word = status_from(LINPROG, code).value
         solution = highs.getSolution()
         if word != "optimal" or len(solution.col_value) != n:
             return word, np.nan, None, message
@@ -170,7 +169,7 @@ class _LinearEngine:
         if self.job.time_limit is not None:
             options.setdefault("time_limit", float(self.job.time_limit))
         result = optimize.solve_lp(lp, method=self.job.plan.method, options=options or None)
-        word = _LP_WORDS.get(int(result.status), "failed")
+        word = status_from(LINPROG, result.status).value
         if word != "optimal":
             return word, np.nan, None, str(result.message)
         m, n = lp.num_rows, lp.num_cols
@@ -202,7 +201,7 @@ class _NonlinearEngine:
         x = np.array([v.value for v in solution.variables], dtype=float)
         if solution.status != "optimal":
             self.last = None
-            return solution.status, np.nan, None, solution.message
+            return str(Status(solution.status).value), np.nan, None, solution.message
         self.last = x
         reduced = np.array([np.nan if v.reduced_cost is None else v.reduced_cost
                             for v in solution.variables], dtype=float)

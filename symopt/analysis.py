@@ -35,6 +35,7 @@ from symopt.model.components import Expression
 from symopt.model.constraints import ConstraintData, Objective
 from symopt.model.expr import LinearExpr, Node, VarData, quicksum
 from symopt.model.polynomial import affine_part
+from symopt.model.reformulate import find_reformulations
 from symopt.model.model import Model
 from symopt.model.terms import describe_term, split_terms, variables_of
 
@@ -110,14 +111,16 @@ def _analyze(model: Model) -> Structure:
     term, location = _first_nonlinear(objective, nonlinear, rows)
     used = _used_variables(linear, nonlinear, rows)
     columns, fixed, integers, has_bounds = _columns(model, used)
+    hints = find_reformulations(model) if term is not None else []
     if term is not None and integers:
         raise RoutingError(f"variable '{integers[0].name}' is integer ({integers[0].domain}) but "
                            f"the model is nonlinear ({location} contains {term}); no symopt "
                            "solver handles a mixed-integer nonlinear model: integer variables "
-                           "are only supported in linear models (MILP)")
+                           "are only supported in linear models (MILP)" + _advice(hints))
     squares = term is not None and not rows and _is_sum_of_squares(objective, linear, nonlinear)
     problem_class, reasons = _classify(objective, rows, columns, term, location, integers,
                                        has_bounds, squares)
+    reasons += [f"hint: {hint}; m.linearize() does it" for hint in hints[:3]]
     reasons += _named_expressions(model)
     return Structure(
         problem_class=problem_class, model_name=model.name, variables=columns, constraints=rows,
@@ -126,6 +129,14 @@ def _analyze(model: Model) -> Structure:
         has_bounds=has_bounds, has_integers=bool(integers), sum_of_squares=squares,
         objective_linear=linear, objective_nonlinear=tuple(nonlinear),
     )
+
+
+def _advice(hints: list) -> str:
+    """The reformulation that would make an integer model linear, in one clause."""
+    if not hints:
+        return ""
+    return (f"; {hints[0].term} in {hints[0].where} has a {hints[0].kind} rewrite: call "
+            "m.linearize() to make the model a MILP")
 
 
 def _named_expressions(model: Model) -> list[str]:

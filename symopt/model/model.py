@@ -25,6 +25,7 @@ from symopt.model.constraints import Constraint, ConstraintData, Objective
 from symopt.model.convert import from_sympy
 from symopt.model.expr import Expr, Relation, VarData, as_expression
 from symopt.model.latex import model_latex
+from symopt.model.reformulate import linearize
 from symopt.model.terms import evaluate
 
 __all__ = ["Model", "value"]
@@ -158,6 +159,11 @@ class Model:
         ``"text"``, ``"md"``, ``"html"`` or ``"json"``."""
         solution = getattr(self, "_last_solution", None) or self.solve()
         return solution.report(format=format)
+
+    def linearize(self) -> list:
+        """Rewrite abs terms and binary-times-bounded products as linear rows (an LP or MILP);
+        returns what was rewritten. See `symopt.model.reformulate`."""
+        return linearize(self)
 
     def to_latex(self, max_rows: int = 6) -> str:
         """The model as a LaTeX ``align*`` display in the user's names (see `model_latex`).

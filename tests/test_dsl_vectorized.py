@@ -161,3 +161,28 @@ def test_names_are_lazy_and_indexable() -> None:
     assert len(names) == 4 and names[3] == "x[b,2]" and names[-1] == "x[b,2]"
     assert names[1:3] == ["x[a,2]", "x[b,1]"]
     assert list(arrays.lp.row_names) == ["c[a]", "c[b]"]
+
+
+def test_if_then_else_and_min_max_are_vectorized() -> None:
+    text = """set T = 1..6
+param d[t in T] = max(2, t) - min(t, 3, 4)
+var x[T] >= 0 <= 9
+var y >= 0
+minimize f: sum(t in T) (if t > 2 then 2 * x[t] else x[t] + 1) + y
+subject to
+  link[t in T]: (if t = 1 then y else x[t - 1]) + x[t] >= d[t]
+  cap[t in T]: x[t] <= if t < 4 then 5 else 7
+"""
+    arrays = loads_arrays(text)
+    assert arrays is not None and arrays.element_wise == []
+    assert_same_lp(arrays.lp, element_wise_lp(loads(text)))
+
+
+def test_files_written_from_arrays_are_the_element_wise_files() -> None:
+    from symopt.dsl.writer import format_opt
+    from symopt.io import format_lp, format_mps
+    for name in ("transport.opt", "scheduling.opt"):
+        path = EXAMPLES[0].parent / name
+        mine, theirs = read_linear(path), extract_linear(read(path).model)
+        for write in (format_lp, format_mps, format_opt):
+            assert write(mine) == write(theirs)

@@ -287,6 +287,29 @@ class VectorEvaluator:
             result = combine(result, value)
         return Num(result)
 
+    def _v_if_expr(self, node: Tree, frame: Frame) -> Any:
+        """``if cond then a else b``: each branch evaluated only on the rows that take it."""
+        condition, then, otherwise = node.children
+        chosen = self.mask(condition, frame)
+        parts = [(np.flatnonzero(rows), self.value(branch, frame.select(rows)))
+                 for rows, branch in ((chosen, then), (~chosen, otherwise))]
+        if not any(isinstance(value, Lin) for _, value in parts):
+            values = np.empty(frame.size)
+            for rows, value in parts:
+                values[rows] = self.number(value)
+            return Num(values)
+        const = np.zeros(frame.size)
+        rows_, cols, coefs = [], [], []
+        for rows, value in parts:
+            if isinstance(value, Lin):
+                const[rows] = value.const
+                rows_.append(rows[value.rows])
+                cols.append(value.cols)
+                coefs.append(value.coefs)
+            else:
+                const[rows] = self.number(value)
+        return Lin(np.concatenate(rows_), np.concatenate(cols), np.concatenate(coefs), const)
+
     def _v_sum(self, node: Tree, frame: Frame) -> Any:
         iteration, body = node.children
         iterators, condition = split_condition(iteration.children)

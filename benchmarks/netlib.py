@@ -1,4 +1,17 @@
-"""Netlib LP benchmark: symopt's native LP methods side by side with scipy's HiGHS.
+"""Netlib LP benchmark: symopt's default route end to end against highspy alone.
+
+Default table (``benchmarks/end_to_end.py``): for every feasible problem, symopt's
+default route -- ``symopt.io.read``, ``symopt.solve`` (HiGHS, then symopt's duals and
+ranging from its basis) and the text report with ranging -- against highspy alone
+(``readModel`` + ``run``), CPU seconds, minimum of ``--repeat`` runs, with the objective
+checked against the published optimum; then the median ratio.
+
+    python benchmarks/netlib.py                  # end to end, problems < 1,000 rows
+    python benchmarks/netlib.py --all            # every feasible problem
+    python benchmarks/netlib.py --native         # the native methods' table (below)
+
+With ``--native``, the older table: symopt's native LP methods side by side with scipy's
+HiGHS.
 
 Reads the MPS files of ``../shared/data/netlib/mps`` with ``symopt.io.read``, solves each
 with the native methods (the default of ``solve_lp``, 'interior-point' with and without its
@@ -8,10 +21,10 @@ objective error against the published optimum (the smallest over every value the
 readme lists; E226's objective constant is left out, as the published value does), the
 iterations and the wall time. Then the 28 infeasible problems of ``npz/infeasible``.
 
-    python benchmarks/netlib.py                  # problems with fewer than 1,000 rows
-    python benchmarks/netlib.py --all            # also the larger ones (time limit each)
-    python benchmarks/netlib.py AFIRO KB2        # chosen problems
-    python benchmarks/netlib.py --methods interior-point --no-infeasible
+    python benchmarks/netlib.py --native                  # problems with fewer than 1,000 rows
+    python benchmarks/netlib.py --native --all            # also the larger ones
+    python benchmarks/netlib.py --native AFIRO KB2        # chosen problems
+    python benchmarks/netlib.py --native --methods interior-point --no-infeasible
 
 BLAS is pinned to one thread (HiGHS is single-threaded too, and the machine is shared).
 
@@ -201,6 +214,33 @@ def npz_problem(path: Path) -> LinearProgram:
     return dataclasses.replace(lp, name=path.stem)
 
 
+def benchmark_end_to_end(rows: list[dict], time_limit: float, repeat: int) -> None:
+    from end_to_end import best_of, highspy_alone, symopt_route
+    print(f"{'problem':10s} {'rows':>5s} {'cols':>6s} | {'highspy s':>9s} {'relerr':>8s} | "
+          f"{'symopt s':>9s} {'relerr':>8s} {'status':>8s} | {'ratio':>6s}")
+    print("-" * 80)
+    ratios, missed = [], []
+    for row in rows:
+        path, values = NETLIB_DIR / row["mps"], published_values(row)
+        offset = 0.0 if row["name"] == "E226" else None
+        peer = best_of(lambda: highspy_alone(path, time_limit), repeat)
+        ours = best_of(lambda: symopt_route(path, time_limit, offset), repeat)
+        peer_fun = None if peer.objective is None else peer.objective - (
+            0.0 if offset is None else read(path).offset)
+        err_peer, err_ours = relative_error(peer_fun, values), relative_error(ours.objective, values)
+        if peer.objective is not None:
+            ratios.append(ours.seconds / peer.seconds)
+            if not err_ours <= 1e-6:
+                missed.append(row["name"])
+        print(f"{row['name']:10s} {int(row['parsed_rows']):5d} {int(row['parsed_cols']):6d} | "
+              f"{peer.seconds:9.3f} {err_peer:8.1e} | {ours.seconds:9.3f} {err_ours:8.1e} "
+              f"{ours.status[:8]:>8s} | {ours.seconds / peer.seconds:5.2f}x", flush=True)
+    print(f"\n{len(ratios)} problems highspy solves; symopt within 1e-6 on "
+          f"{len(ratios) - len(missed)}" + (f" (missed: {', '.join(missed)})" if missed else "")
+          + f"; median CPU ratio symopt/highspy {statistics.median(ratios):.2f}x, "
+          f"geometric mean {float(np.exp(np.mean(np.log(ratios)))):.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("problems", nargs="*", help="netlib names (default: the small set)")
@@ -211,6 +251,9 @@ def main() -> None:
                              "'interior-point/no-crossover' skips the crossover)")
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per solve")
     parser.add_argument("--no-infeasible", action="store_true", help="skip the infeasible set")
+    parser.add_argument("--native", action="store_true",
+                        help="the native methods against scipy's HiGHS instead of end to end")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per problem (minimum kept)")
     args = parser.parse_args()
     methods = [None if m == "default" else m for m in args.methods.split(",") if m]
     with open(NETLIB_DIR / "netlib_problems.csv", newline="") as handle:
@@ -220,6 +263,9 @@ def main() -> None:
         rows = [r for r in rows if r["name"].upper() in wanted]
     elif not args.all:
         rows = [r for r in rows if int(r["parsed_rows"]) < SMALL_ROWS]
+    if not args.native:
+        benchmark_end_to_end(rows, args.time_limit, args.repeat)
+        return
     benchmark_feasible(rows, methods, args.time_limit)
     if not args.no_infeasible and not args.problems:
         benchmark_infeasible(methods, args.time_limit)

@@ -39,12 +39,24 @@ from symopt.model.reformulate import find_reformulations
 from symopt.model.model import Model
 from symopt.model.terms import describe_term, split_terms, variables_of
 
-__all__ = ["Structure", "analyze", "explain", "residuals"]
+__all__ = ["Structure", "PROBLEM_CLASSES", "analyze", "explain", "residuals"]
+
+
+#: the problem classes analysis can find (routing maps each to its front doors)
+PROBLEM_CLASSES = ("LP", "MILP", "unconstrained NLP", "bound-constrained NLP",
+                   "constrained NLP", "equations", "fit")
+#: a nonlinear term over more variables than this counts as a dense Hessian block
+_DENSE_TERM = 1000
 
 
 @dataclass(frozen=True, eq=False)
 class Structure:
-    """What analysis found: the class, columns, rows, objective and the reasons."""
+    """What analysis found: the class, columns, rows, objective and the reasons.
+
+    The one thing routing reads, whatever the entry: `analyze` builds it from a `Model`;
+    `Structure.describe` from a problem that has no model (an LP read from a file, a
+    problem given as plain sympy), with its sizes instead of its variables and rows.
+    """
 
     problem_class: str
     model_name: str
@@ -61,14 +73,45 @@ class Structure:
     sum_of_squares: bool = False
     objective_linear: LinearExpr = field(default_factory=LinearExpr)
     objective_nonlinear: tuple[Node, ...] = ()
+    sizes: tuple[int, int] | None = None     # (columns, rows) when there is no model
+
+    @classmethod
+    def describe(cls, problem_class: str, reason: str, num_variables: int,
+                 num_constraints: int = 0, *, name: str = "", sense: str = "min",
+                 has_bounds: bool = False) -> "Structure":
+        """The structure of a problem that comes without a model (a file, plain sympy).
+
+        >>> Structure.describe("LP", "read from a file", 3, 2).num_variables
+        3
+        """
+        if problem_class not in PROBLEM_CLASSES:
+            raise RoutingError(f"unknown problem class {problem_class!r}; expected one of "
+                               f"{', '.join(PROBLEM_CLASSES)}")
+        return cls(problem_class=problem_class, model_name=name, variables=(), constraints=(),
+                   objective=None, sense=sense, reasons=(reason,), has_bounds=has_bounds,
+                   has_integers=problem_class == "MILP",
+                   sizes=(int(num_variables), int(num_constraints)))
 
     @property
     def num_variables(self) -> int:
-        return len(self.variables)
+        return self.sizes[0] if self.sizes else len(self.variables)
 
     @property
     def num_constraints(self) -> int:
-        return len(self.constraints)
+        return self.sizes[1] if self.sizes else len(self.constraints)
+
+    def hessian_pattern_size(self) -> int:
+        """Nonzeros of the objective Hessian's lower triangle, from which variables share a
+        nonlinear term (what compiling would find, up to cancellation); no compiling."""
+        column = self.column_of
+        pairs: set[tuple[int, int]] = set()
+        for term in self.objective_nonlinear:
+            columns = sorted({column[v] for v in variables_of(term) if v in column})
+            if len(columns) > _DENSE_TERM:
+                n = self.num_variables
+                return n * (n + 1) // 2
+            pairs.update((a, b) for i, b in enumerate(columns) for a in columns[i:])
+        return len(pairs)
 
     @property
     def is_linear(self) -> bool:

@@ -215,18 +215,31 @@ def _solve_arguments(loaded: Any, arguments: argparse.Namespace) -> dict[str, An
 
 def _run_solver(loaded: Any, arguments: argparse.Namespace) -> Any:
     settings = _solve_arguments(loaded, arguments)
-    with _Progress(enabled=sys.stderr.isatty() and not getattr(arguments, "json", False)):
+    with _Progress(enabled=sys.stderr.isatty() and not getattr(arguments, "json", False)) as line:
         from symopt.dsl.solving import solve_loaded
+        if getattr(loaded, "kind", None) != "fit":
+            settings["progress"] = line.update
         return solve_loaded(loaded, **settings)
 
 
 class _Progress:
-    """An elapsed-time line on a terminal while a solve runs longer than half a second."""
+    """A live line on a terminal while a solve runs longer than a second: the elapsed
+    time, and for a MILP the incumbent, the bound and the gap."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self.done = threading.Event()
         self.thread: threading.Thread | None = None
+        self.mip = ""
+
+    def update(self, progress: Any) -> None:
+        """Take a MILP progress report (``fun``, ``mip_dual_bound``, ``mip_gap``, nodes)."""
+        incumbent, bound, gap = (progress.get(k) for k in ("fun", "mip_dual_bound", "mip_gap"))
+        parts = [f"incumbent {_format(incumbent)}", f"bound {_format(bound)}"]
+        if gap is not None:
+            parts.append(f"gap {100 * float(gap):.2f}%")
+        parts.append(f"nodes {int(progress.get('mip_node_count') or 0)}")
+        self.mip = "  " + ", ".join(parts)
 
     def __enter__(self) -> "_Progress":
         if self.enabled:
@@ -239,14 +252,17 @@ class _Progress:
         shown = False
         frames = "|/-\\"
         tick = 0
-        while not self.done.wait(0.5 if not shown else 0.2):
+        width = 0
+        while not self.done.wait(1.0 if not shown else 0.2):
             shown = True
             elapsed = time.perf_counter() - start
-            sys.stderr.write(f"\rsolving {frames[tick % 4]} {elapsed:6.1f} s")
+            text = f"solving {frames[tick % 4]} {elapsed:6.1f} s{self.mip}"
+            width = max(width, len(text))
+            sys.stderr.write(f"\r{text:<{width}}")
             sys.stderr.flush()
             tick += 1
         if shown:
-            sys.stderr.write("\r" + " " * 24 + "\r")
+            sys.stderr.write("\r" + " " * width + "\r")
             sys.stderr.flush()
 
     def __exit__(self, *exc: Any) -> None:
@@ -307,6 +323,10 @@ def _solution_text(solution: Any, path: str) -> str:
     if solution.objective is not None:
         name = solution.objective_name or "objective"
         lines.append(f"{name} = {_format(solution.objective)}")
+    if solution.mip is not None:
+        mip = solution.mip
+        lines.append(f"  MIP: incumbent {_format(mip.incumbent)}, bound {_format(mip.bound)}, "
+                     f"gap {100 * mip.gap:.4g}%, {mip.nodes} nodes")
     if solution.variables and solution.status not in ("infeasible", "unbounded"):
         width = max(len(v.name) for v in solution.variables)
         lines += [f"  {v.name:<{width}} = {_format(v.value)}" for v in solution.variables]

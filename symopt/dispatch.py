@@ -7,10 +7,11 @@ callables to the front door with scipy's arguments, then map the result to a
 
 >>> import sympy
 >>> from symopt.compile.from_sympy import compile_equations
+>>> from symopt.analysis import Structure
 >>> from symopt.routing import route
 >>> x, y = sympy.symbols("x y")
 >>> system = compile_equations([x + y - 3, x - y - 1], [x, y], [0.0, 0.0])
->>> solution = run(system, route("equations"))
+>>> solution = run(system, route(Structure.describe("equations", "two equations", 2, 2)))
 >>> solution.status, [round(v.value, 8) for v in solution.variables]
 ('optimal', [2.0, 1.0])
 """

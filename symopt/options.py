@@ -6,9 +6,11 @@ too, with the same message, before anything is solved: :func:`check_options` ask
 method the routing `Plan` chose, option by option, and marks the error with the
 option's name (``error.option``) so that the `.opt` layer can point at it.
 
+>>> from symopt.analysis import Structure
 >>> from symopt.routing import route
 >>> try:
-...     check_options(route("NLP (unconstrained)"), {"maxiter": 10, "colour": "red"})
+...     plan = route(Structure.describe("unconstrained NLP", "no constraints", 2))
+...     check_options(plan, {"maxiter": 10, "colour": "red"})
 ... except InputError as error:
 ...     print(error.option)
 colour

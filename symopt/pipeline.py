@@ -22,7 +22,7 @@ from typing import Any
 
 from symopt import dispatch
 from symopt.optimize import warm_start as warm_start_module
-from symopt.analysis import analyze
+from symopt.analysis import Structure, analyze
 from symopt.compile.linear import extract_linear
 from symopt.compile.screen import screen_linear_program
 from symopt.errors import InputError
@@ -120,7 +120,7 @@ def explain(model: Any, solver: str | None = None, method: str | None = None,
       because only bounds on the variables: L-BFGS-B handles them directly
     """
     structure = analyze(model)
-    plan = route(structure, solver, method, options, **figures(compile_problem(structure)))
+    plan = route(structure, solver, method, options, **_structure_figures(structure))
     return structure.explain() + "\n" + plan.explain()
 
 
@@ -133,6 +133,15 @@ def compile_problem(structure: Any) -> Any:
     if structure.problem_class == "equations":
         return compile_equation_model(structure)
     return compile_model(structure)
+
+
+def _structure_figures(structure: Structure) -> dict:
+    """What routing needs, read from the analysis alone (`explain` compiles nothing): the
+    Hessian's pattern from which variables share a term, as compiling would count it."""
+    figures: dict = {}
+    if structure.problem_class.endswith("NLP") and structure.num_variables > 200:
+        figures["hessian_nnz"] = structure.hessian_pattern_size()
+    return figures
 
 
 def figures(problem: Any) -> dict:
@@ -177,17 +186,12 @@ def _write_back(structure: Any, solution: Any) -> None:
         structure.objective._set_result(solution.objective)
 
 
-def _lp_structure(lp: LinearProgram) -> Any:
+def _lp_structure(lp: LinearProgram) -> Structure:
+    """The structure of an LP that comes from a file: its class is known from its form."""
     label = "MILP" if lp.is_mip else "LP"
-    return _FileStructure(label, (f"read as a {label} ({lp.num_cols} columns, {lp.num_rows} rows)",),
-                          lp.num_cols)
-
-
-class _FileStructure:
-    """The analysis of an LP that comes from a file: its class is known from its form."""
-
-    def __init__(self, problem_class: str, reasons: tuple, num_variables: int):
-        self.problem_class, self.reasons, self.num_variables = problem_class, reasons, num_variables
+    return Structure.describe(label, f"read as a {label} ({lp.num_cols} columns, "
+                              f"{lp.num_rows} rows)", lp.num_cols, lp.num_rows,
+                              name=lp.name, sense=lp.sense)
 
 
 class _Clock:

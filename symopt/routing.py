@@ -21,10 +21,10 @@ fit                        ``curve_fit``: ``lm``, or ``trf`` when there are boun
 A user may force the front door (``solver``) and the method; a method that cannot
 handle the problem (bounds, constraints) raises a `RoutingError` listing those that can.
 
->>> plan = route("unconstrained NLP", num_variables=2)
+>>> plan = route(Structure.describe("unconstrained NLP", "no constraints", 2))
 >>> plan.front_door, plan.method
 ('minimize', 'trust-exact')
->>> route("constrained NLP", method="bfgs")
+>>> route(Structure.describe("constrained NLP", "a constraint", 2), method="bfgs")
 Traceback (most recent call last):
 ...
 symopt.errors.RoutingError: method 'bfgs' of minimize cannot handle general constraints (the problem is a constrained NLP); methods that can: interior-point, slsqp
@@ -34,12 +34,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from symopt.analysis import PROBLEM_CLASSES, Structure
 from symopt.errors import InputError, RoutingError
 from symopt.optimize.methods import METHODS, lookup
 
-__all__ = ["Plan", "route", "problem_class_of", "CLASSES"]
+__all__ = ["Plan", "route", "CLASSES"]
 
-#: canonical problem classes -> the front doors that can solve them
+#: each problem class of `symopt.analysis` -> the front doors that can solve it
 CLASSES = {
     "LP": ("linprog",), "MILP": ("linprog",),
     "unconstrained NLP": ("minimize", "least_squares"),
@@ -47,6 +48,7 @@ CLASSES = {
     "constrained NLP": ("minimize",), "equations": ("root", "least_squares"),
     "fit": ("curve_fit", "least_squares"),
 }
+assert tuple(CLASSES) == PROBLEM_CLASSES, "every class of symopt.analysis has its front doors"
 DENSE_NEWTON_LIMIT = 200          # trust-exact factorizes a dense n x n Hessian
 SPARSE_HESSIAN_PER_COLUMN = 50    # trust-ncg when the Hessian has at most this many nnz / column
 LEAST_SQUARES_LIMIT = 200         # least_squares works with a dense residual Jacobian ...
@@ -78,26 +80,6 @@ class Plan:
         if self.options:
             lines.append("options: " + ", ".join(f"{k}={v!r}" for k, v in self.options.items()))
         return "\n".join(line for line in lines if line)
-
-
-def problem_class_of(label: str) -> str:
-    """The canonical class for an analysis label (``"NLP"``, ``"system"``, ``"curve fit"``...)."""
-    text = str(label).lower()
-    if "milp" in text or "mixed" in text:
-        return "MILP"
-    if text in ("lp", "linear program", "linear"):
-        return "LP"
-    if "fit" in text or "least" in text:
-        return "fit"
-    if "equation" in text or "system" in text or "root" in text:
-        return "equations"
-    if "bound" in text:
-        return "bound-constrained NLP"
-    if text.startswith("constrained") or "general" in text or "with constraints" in text:
-        return "constrained NLP"
-    if "nlp" in text or "nonlinear" in text or "unconstrained" in text:
-        return "unconstrained NLP"
-    raise RoutingError(f"unknown problem class {label!r}; expected one of {', '.join(CLASSES)}")
 
 
 def _default(problem_class: str, num_variables: int, hessian_nnz: int | None,
@@ -165,22 +147,22 @@ def _resolve_solver(solver: str, method: str | None) -> tuple[str, str | None]:
                        f"{', '.join(sorted([*METHODS, 'curve_fit']))} or a method name of one")
 
 
-def route(structure: Any, solver: str | None = None, method: str | None = None,
+def route(structure: Structure, solver: str | None = None, method: str | None = None,
           options: dict | None = None, *, num_variables: int | None = None,
           hessian_nnz: int | None = None, has_bounds: bool | None = None) -> Plan:
-    """Choose the front door and method for ``structure``.
-
-    ``structure`` is an analysis `Structure` (read: ``problem_class``, ``reasons`` or
-    ``reason``, ``num_variables``, ``has_bounds``) or simply a class label. Keyword
-    figures override what the structure says (the compiled problem knows them best).
+    """Choose the front door and method for ``structure``, an analysis `Structure` (from
+    `symopt.analysis.analyze` or `Structure.describe`). Keyword figures override what the
+    structure says (a compiled problem may know them exactly).
     """
-    label = getattr(structure, "problem_class", structure)
-    problem_class = problem_class_of(label)
-    reason = _reason_text(structure)
-    n = num_variables if num_variables is not None else int(getattr(structure, "num_variables", 0) or 0)
-    bounded = bool(has_bounds if has_bounds is not None else getattr(structure, "has_bounds", False))
-    residuals = len(getattr(structure, "objective_nonlinear", ()) or ())
-    squares = (bool(getattr(structure, "sum_of_squares", False))
+    if not isinstance(structure, Structure):
+        raise TypeError(f"route takes a symopt.analysis.Structure, got {type(structure).__name__}"
+                        " (use Structure.describe for a problem without a model)")
+    problem_class = structure.problem_class
+    reason = "; ".join(structure.reasons)
+    n = num_variables if num_variables is not None else structure.num_variables
+    bounded = bool(has_bounds if has_bounds is not None else structure.has_bounds)
+    residuals = len(structure.objective_nonlinear)
+    squares = (structure.sum_of_squares
                and n * max(residuals, 1) <= DENSE_JACOBIAN_ENTRIES)
     door, chosen, why = _default(problem_class, n, hessian_nnz, bounded, squares)
     if solver is None and method is not None and method.lower() not in _table(door):
@@ -204,10 +186,3 @@ def route(structure: Any, solver: str | None = None, method: str | None = None,
 
 def _table(door: str) -> dict:
     return METHODS.get("least_squares" if door == "curve_fit" else door, {})
-
-
-def _reason_text(structure: Any) -> str:
-    reasons = getattr(structure, "reasons", None)
-    if reasons:
-        return "; ".join(map(str, reasons)) if not isinstance(reasons, str) else reasons
-    return str(getattr(structure, "reason", "") or "")

@@ -18,6 +18,7 @@ import numpy as np
 import sympy
 
 from symopt import dispatch
+from symopt.analysis import Structure
 from symopt.compile.from_sympy import compile_equations, compile_fit, compile_minimize
 from symopt.errors import InputError
 from symopt.options import check_options
@@ -73,8 +74,9 @@ def solve_minimize(
         label, why = "bound-constrained NLP", "bounds but no constraints were given"
     else:
         label, why = "unconstrained NLP", "no constraints or bounds were given"
-    plan = route(_Structure(label, why), solver, method, options, num_variables=nlp.num_cols,
-                 hessian_nnz=nlp.hessian_nnz, has_bounds=nlp.has_bounds)
+    plan = route(Structure.describe(label, why, nlp.num_cols, nlp.num_rows, sense=sense,
+                                    has_bounds=nlp.has_bounds),
+                 solver, method, options, hessian_nnz=nlp.hessian_nnz)
     return dispatch.run(nlp, plan, time_limit)
 
 
@@ -93,8 +95,9 @@ def solve_equations(
     """
     symbols, x0 = _start(start, "start")
     system = compile_equations(list(equations), symbols, x0)
-    structure = _Structure("equations", f"{system.num_rows} equations in {system.num_cols} unknowns")
-    plan = route(structure, solver, method, options, num_variables=system.num_cols)
+    structure = Structure.describe("equations", f"{system.num_rows} equations in "
+                                   f"{system.num_cols} unknowns", system.num_cols, system.num_rows)
+    plan = route(structure, solver, method, options)
     return dispatch.run(system, plan)
 
 
@@ -124,16 +127,9 @@ def fit(
         raise InputError(f"xdata has {len(columns)} rows for {len(names)} independent variables")
     problem = compile_fit(expression, dict(zip(names, columns)), ydata, symbols, p0, bounds,
                           sigma, absolute_sigma, dependent_name)
-    structure = _Structure("fit", f"{problem.num_points} data points, {problem.num_cols} parameters")
-    plan = route(structure, solver, method, options, num_variables=problem.num_cols,
-                 has_bounds=problem.has_bounds)
+    structure = Structure.describe("fit", f"{problem.num_points} data points, "
+                                   f"{problem.num_cols} parameters", problem.num_cols,
+                                   has_bounds=problem.has_bounds)
+    plan = route(structure, solver, method, options)
     check_options(plan, options, problem)
     return dispatch.run(problem, plan)
-
-
-class _Structure:
-    """The little a router needs to know about a sympy problem."""
-
-    def __init__(self, problem_class: str, reason: str):
-        self.problem_class = problem_class
-        self.reasons = [reason]

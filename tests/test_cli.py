@@ -164,9 +164,12 @@ def test_progress_timer_shows_on_a_terminal_only(monkeypatch):
     for enabled, shown in ((True, True), (False, False)):
         stream = io.StringIO()
         monkeypatch.setattr(sys, "stderr", stream)
-        with _Progress(enabled=enabled):
-            time.sleep(0.8)
+        with _Progress(enabled=enabled) as line:
+            line.update({"fun": 4.0, "mip_dual_bound": 3.7, "mip_gap": 0.075,
+                         "mip_node_count": 12})
+            time.sleep(1.3)
         assert ("solving" in stream.getvalue()) is shown
+        assert ("incumbent 4, bound 3.7, gap 7.50%, nodes 12" in stream.getvalue()) is shown
 
 
 def test_check_and_cli_import_stay_light():

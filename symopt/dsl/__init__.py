@@ -128,7 +128,9 @@ def _before_solving(result: Any) -> None:
     settings = result.solve_arguments
     options = settings.get("options")
     if result.kind == "fit":
-        check_options(route("fit", settings.get("solver"), settings.get("method"), options),
+        from symopt.analysis import Structure
+        fit = Structure.describe("fit", "a fit statement", 0)
+        check_options(route(fit, settings.get("solver"), settings.get("method"), options),
                       options)
         return
     from symopt.analysis import analyze

@@ -22,8 +22,10 @@ __all__ = ["solve_loaded", "solve_fit"]
 
 def solve_loaded(loaded: Any, solver: str | None = None, method: str | None = None,
                  options: dict | None = None, time_limit: float | None = None,
-                 exact: bool = False) -> Any:
-    """Solve a `BuildResult` (or a `LinearProgram`) and return a `Solution`."""
+                 exact: bool = False, progress: Any = None) -> Any:
+    """Solve a `BuildResult` (or a `LinearProgram`) and return a `Solution`.
+
+    ``progress`` is called with a MILP's incumbent, bound, gap, nodes and time."""
     from symopt.errors import SymoptError
     from symopt.pipeline import solve
     try:
@@ -34,7 +36,7 @@ def solve_loaded(loaded: Any, solver: str | None = None, method: str | None = No
                              time_limit=time_limit)
         target = loaded.model if hasattr(loaded, "model") else loaded
         return solve(target, solver=solver, method=method, options=options,
-                     time_limit=time_limit, exact=exact)
+                     time_limit=time_limit, exact=exact, progress=progress)
     except SymoptError as error:   # an option of the file: point at it
         if hasattr(loaded, "locate_option_error"):
             raise loaded.locate_option_error(error) from None

@@ -50,7 +50,8 @@ class LinearConstraint:
     """
 
     def __init__(self, A: Any, lb: Any = -np.inf, ub: Any = np.inf, keep_feasible: Any = False):
-        self.A = np.atleast_2d(np.asarray(A, dtype=float))
+        # a scipy.sparse matrix stays sparse (milp, linprog take it as it is)
+        self.A = A if hasattr(A, "tocsc") else np.atleast_2d(np.asarray(A, dtype=float))
         self.lb = np.asarray(lb, dtype=float)
         self.ub = np.asarray(ub, dtype=float)
         self.keep_feasible = keep_feasible

@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from symopt.optimize._linear.highs_feasibility import HighsFeasibility
 from symopt.optimize._linprog import solve_lp
 from symopt.optimize.linear_program import LinearProgram, csc_from_triplets, triplets
 
@@ -39,7 +40,8 @@ ROUNDOFF = 1e-13
 
 
 def default_solve(lp: LinearProgram) -> Any:
-    return solve_lp(lp)
+    """`solve_lp` with its default method, without the ranging these solves never use."""
+    return solve_lp(lp, options={"sensitivity": False})
 
 
 def feasibility_problem(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray) -> LinearProgram:
@@ -66,14 +68,20 @@ def infeasibility_check(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray,
     tolerances but without proof (a point far away may be feasible) counts as feasible,
     so the subset found stays infeasible at the cost of perhaps one member too many.
     """
-    restricted = feasibility_problem(lp, rows, cols)
-    result = solve(restricted)
+    result = solve(feasibility_problem(lp, rows, cols))
     if int(result.status) != 2:
         return False, None
     farkas = result.get("farkas")
     if farkas is None:
         return True, None
-    y = np.asarray(farkas, dtype=float).copy()
+    return believed_certificate(lp, rows, cols, np.asarray(farkas, dtype=float))
+
+
+def believed_certificate(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray,
+                         farkas: np.ndarray) -> tuple[bool, np.ndarray | None]:
+    """``(True, y)`` when ``farkas`` or its negative proves the subsystem infeasible."""
+    restricted = feasibility_problem(lp, rows, cols)
+    y = farkas.copy()
     y[np.abs(y) <= ROUNDOFF * max(1.0, float(np.abs(y).max(initial=0.0)))] = 0.0
     for candidate in (y, -y):
         if certificate_gap(restricted, candidate) > TOL:
@@ -98,7 +106,9 @@ def find_iis(lp: LinearProgram, solve: SolveLP | None = None,
 
     Rows are constraints; a column stands for that variable's bounds. The filter
     starts from the support of a Farkas certificate when one is found (usually far
-    smaller than the LP). The third item is True when the subset is proven
+    smaller than the LP). With the default solver every question goes to one HiGHS
+    instance whose bounds change between questions (`HighsFeasibility`, hot starts);
+    a ``solve`` function of the `solve_lp` contract is asked instead when given. The third item is True when the subset is proven
     irreducible; False when ``time_limit`` seconds ran out first (the subset is then
     infeasible but may hold members it does not need). Returns ``([], [], True)``
     when ``lp`` is feasible.
@@ -110,35 +120,48 @@ def find_iis(lp: LinearProgram, solve: SolveLP | None = None,
     >>> find_iis(lp)
     ([0, 1], [1], True)
     """
-    solve = solve or default_solve
     deadline = time.monotonic() + time_limit
     rows = bounded(lp.row_lower, lp.row_upper)
     cols = bounded(lp.col_lower, lp.col_upper)
-    if not is_infeasible(lp, rows, cols, solve):
-        return [], [], True
-    certificate = farkas_certificate(lp, rows, cols, solve)
+    check: Any = None
+    if solve is None or solve is default_solve:
+        oracle = HighsFeasibility(lp)        # one HiGHS instance, hot-started per question
+        infeasible, certificate = oracle(rows, cols)
+        if infeasible:
+            check = oracle
+        solve = default_solve   # undecided without presolve: ask the full solve_lp instead
+    if check is None:
+        def check(r: np.ndarray, c: np.ndarray) -> tuple[bool, np.ndarray | None]:
+            return infeasibility_check(lp, r, c, solve)
+        if not is_infeasible(lp, rows, cols, solve):
+            return [], [], True
+        certificate = farkas_certificate(lp, rows, cols, solve)
     if certificate is not None:
-        support_rows = rows & (np.abs(certificate) > TOL)
-        support_cols = cols & (np.abs((lp.A.T @ certificate))
-                               > ROUNDOFF * max(1.0, float(np.abs(certificate).max())))
-        if is_infeasible(lp, support_rows, support_cols, solve):
+        support_rows, support_cols = rows.copy(), cols.copy()
+        shrink_to_support(lp, support_rows, support_cols, certificate)
+        if check(support_rows, support_cols)[0]:
             rows, cols = support_rows, support_cols
-    complete = True
+    complete = _deletion_filter(lp, rows, cols, check, deadline)
+    return ([int(i) for i in np.flatnonzero(rows)], [int(j) for j in np.flatnonzero(cols)],
+            complete)
+
+
+def _deletion_filter(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray, check: Any,
+                     deadline: float) -> bool:
+    """Drop each member the rest stays infeasible without (in place); False on time out."""
     for mask in (rows, cols):
         for k in np.flatnonzero(mask):
             if not mask[k]:
                 continue  # dropped already by a certificate's support
             if time.monotonic() > deadline:
-                complete = False
-                break
+                return False
             mask[k] = False
-            infeasible, y = infeasibility_check(lp, rows, cols, solve)
+            infeasible, y = check(rows, cols)
             if not infeasible:
                 mask[k] = True
             elif y is not None:
                 shrink_to_support(lp, rows, cols, y)
-    return ([int(i) for i in np.flatnonzero(rows)], [int(j) for j in np.flatnonzero(cols)],
-            complete)
+    return True
 
 
 def elastic_problem(lp: LinearProgram) -> LinearProgram:

@@ -35,6 +35,7 @@ __all__ = ["compute_sensitivity"]
 
 _ZERO = 1e-9
 _DENSE_ENTRIES = 4_000_000
+_SOLVE_BLOCK = 32
 
 
 def compute_sensitivity(lp: LinearProgram, col_basis: Any, row_basis: Any,
@@ -113,7 +114,7 @@ class BasisFactor:
         try:
             self._lu = splu(basis, permc_spec="COLAMD", options={"SymmetricMode": False})
         except RuntimeError as exc:   # SuperLU: "Factor is exactly singular"
-            raise ValueError(f"the basis is singular: {exc}") from exc
+            raise np.linalg.LinAlgError(f"the basis is singular: {exc}") from exc
 
     def solve(self, rhs: np.ndarray, transpose: bool = False) -> np.ndarray:
         """``B^-1 rhs`` (or ``B^-T rhs``); ``rhs`` may be a vector or an m x k block."""
@@ -122,10 +123,17 @@ class BasisFactor:
         return self._lu.solve(np.asarray(rhs, dtype=float), trans="T" if transpose else "N")
 
     def unit_solve(self, positions: np.ndarray, transpose: bool = False) -> np.ndarray:
-        """Columns ``B^-1 e_p`` (rows of ``B^-1`` when ``transpose``) for ``p`` in positions."""
-        block = np.zeros((self.m, positions.size))
-        block[positions, np.arange(positions.size)] = 1.0
-        return self.solve(block, transpose)
+        """Columns ``B^-1 e_p`` (rows of ``B^-1`` when ``transpose``) for ``p`` in positions.
+
+        SuperLU's cost per right-hand side grows with their number, so they go in blocks
+        of `_SOLVE_BLOCK` (Fortran-ordered, as SuperLU wants them)."""
+        out = np.empty((self.m, positions.size))
+        for start in range(0, positions.size, _SOLVE_BLOCK):
+            chunk = positions[start:start + _SOLVE_BLOCK]
+            block = np.zeros((self.m, chunk.size), order="F")
+            block[chunk, np.arange(chunk.size)] = 1.0
+            out[:, start:start + chunk.size] = self.solve(block, transpose)
+        return out
 
 
 def _nonbasic_values(status, lower, upper, x, n) -> np.ndarray:
@@ -163,8 +171,10 @@ def _cost_ranges(lp, status, head, factor, reduced, lower, upper, cost):
     for start in range(0, basic_rows.size, chunk):
         rows = basic_rows[start:start + chunk]
         binv_rows = factor.unit_solve(rows, transpose=True)          # m x k: rows of B^-1
-        tableau = np.hstack([(lp.A.T @ binv_rows).T, -binv_rows.T])
-        delta_lo, delta_hi, enter_lo, enter_hi = _basic_cost_steps_dense(tableau, reduced, kind)
+        binv_rows[np.abs(binv_rows) <= _ZERO] = 0.0
+        rho = sp.csr_array(binv_rows.T)                               # k x m, sparse
+        tableau = sp.hstack([rho @ lp.A, -rho], format="csr")       # rows of B^-1 [A, -I]
+        delta_lo, delta_hi, enter_lo, enter_hi = _basic_cost_steps(tableau, reduced, kind)
         j = head[rows]
         lo[j], hi[j] = c[j] + delta_lo, c[j] + delta_hi
         lo_change[j], hi_change[j] = enter_lo, enter_hi
@@ -182,28 +192,44 @@ def _dual_sign_kind(status, lower, upper) -> np.ndarray:
     return kind
 
 
-def _basic_cost_steps_dense(tableau: np.ndarray, reduced: np.ndarray, kind: np.ndarray):
-    """`_basic_cost_step` for all rows of a dense tableau at once."""
-    a = tableau
-    k = kind[None, :]
-    d = np.where(kind == 1, np.maximum(reduced, 0.0),
-                 np.where(kind == -1, np.minimum(reduced, 0.0), 0.0))[None, :]
+def _basic_cost_steps(tableau: sp.csr_array, reduced: np.ndarray, kind: np.ndarray):
+    """Per tableau row (a basic column's cost moving by delta): the range of delta with
+    ``reduced - delta * row`` keeping every nonbasic reduced cost's sign, and the column
+    that blocks each end (ties: the smallest index; -1 when unbounded). Only the
+    tableau's nonzeros are visited."""
+    col, a = tableau.indices, tableau.data
+    k = kind[col]
+    d = np.where(k == 1, np.maximum(reduced[col], 0.0),
+                 np.where(k == -1, np.minimum(reduced[col], 0.0), 0.0))
     active = (k != 0) & (np.abs(a) > _ZERO)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = d / a
     towards_upper = ((k == 1) & (a > 0)) | ((k == -1) & (a < 0))
-    upper_limit = active & (towards_upper | (k == 2))
-    lower_limit = active & (~towards_upper | (k == 2))
-    every = np.arange(a.shape[0])
-    hi_ratio = np.where(upper_limit, ratio, np.inf)
-    enter_hi = np.argmin(hi_ratio, axis=1)
-    delta_hi = hi_ratio[every, enter_hi]
-    lo_ratio = np.where(lower_limit, ratio, -np.inf)
-    enter_lo = np.argmax(lo_ratio, axis=1)
-    delta_lo = lo_ratio[every, enter_lo]
-    enter_hi = np.where(np.isfinite(delta_hi), enter_hi, -1)
-    enter_lo = np.where(np.isfinite(delta_lo), enter_lo, -1)
-    return delta_lo, delta_hi, enter_lo, enter_hi
+    delta_hi, enter_hi = _first_per_row(tableau.indptr, col, ratio,
+                                        active & (towards_upper | (k == 2)))
+    delta_lo, enter_lo = _first_per_row(tableau.indptr, col, -ratio,
+                                        active & (~towards_upper | (k == 2)))
+    return -delta_lo, delta_hi, enter_lo, enter_hi
+
+
+def _first_per_row(indptr: np.ndarray, col: np.ndarray, key: np.ndarray,
+                   mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per CSR row, the smallest ``key`` among the masked entries (inf if none) and its
+    column (the smallest one on ties; -1 if none): segment reductions, no sorting."""
+    k_rows = indptr.size - 1
+    value, where = np.full(k_rows, np.inf), np.full(k_rows, -1, dtype=np.int64)
+    nonempty = np.flatnonzero(np.diff(indptr) > 0)
+    if col.size == 0 or nonempty.size == 0:
+        return value, where
+    starts = indptr[nonempty]
+    masked = np.where(mask, key, np.inf)
+    value[nonempty] = np.minimum.reduceat(masked, starts)
+    row = np.repeat(np.arange(k_rows), np.diff(indptr))
+    hit = mask & (masked == value[row]) & np.isfinite(masked)
+    sentinel = np.iinfo(np.int64).max
+    best = np.minimum.reduceat(np.where(hit, col, sentinel), starts)
+    where[nonempty] = np.where(best == sentinel, -1, best)
+    return value, where
 
 
 def _rhs_ranges(lp, status, head, factor, values, lower, upper):

@@ -34,7 +34,7 @@ def knapsack(n: int, seed: int = 0) -> MilpArrays:
     rng = np.random.default_rng(seed)
     weight = rng.integers(10, 100, n).astype(float)
     value = weight + rng.integers(-5, 15, n)
-    return MilpArrays(f"knapsack{n}", -value, sp.csc_array(weight[None, :]),
+    return MilpArrays(f"knapsack{n}-s{seed}", -value, sp.csc_array(weight[None, :]),
                       np.array([-np.inf]), np.array([weight.sum() / 2]), np.zeros(n),
                       np.ones(n), np.ones(n))
 
@@ -44,7 +44,7 @@ def set_cover(m: int, n: int, seed: int = 0) -> MilpArrays:
     A = (rng.random((m, n)) < 0.05).astype(float)
     A[np.arange(m), rng.integers(0, n, m)] = 1.0     # every element in some set
     cost = rng.integers(1, 20, n).astype(float)
-    return MilpArrays(f"setcover{m}x{n}", cost, sp.csc_array(A), np.ones(m),
+    return MilpArrays(f"setcover{m}x{n}-s{seed}", cost, sp.csc_array(A), np.ones(m),
                       np.full(m, np.inf), np.zeros(n), np.ones(n), np.ones(n))
 
 
@@ -72,7 +72,7 @@ def facility_location(f: int, k: int, seed: int = 0) -> MilpArrays:
     upper = np.concatenate([demand, np.zeros(f + f * k)])
     integrality = np.concatenate([np.ones(f), np.zeros(f * k)])
     col_upper = np.concatenate([np.ones(f), np.full(f * k, np.inf)])
-    return MilpArrays(f"cfl{f}x{k}", np.concatenate([fixed, ship.ravel()]), A, lower, upper,
+    return MilpArrays(f"cfl{f}x{k}-s{seed}", np.concatenate([fixed, ship.ravel()]), A, lower, upper,
                       np.zeros(n), col_upper, integrality)
 
 
@@ -92,7 +92,7 @@ def generalized_assignment(agents: int, tasks: int, seed: int = 0) -> MilpArrays
     A = sp.csc_array((vals, (rows, cols)), shape=(tasks + agents, n))
     lower = np.concatenate([np.ones(tasks), np.full(agents, -np.inf)])
     upper = np.concatenate([np.ones(tasks), capacity])
-    return MilpArrays(f"gap{agents}x{tasks}", cost.ravel(), A, lower, upper, np.zeros(n),
+    return MilpArrays(f"gap{agents}x{tasks}-s{seed}", cost.ravel(), A, lower, upper, np.zeros(n),
                       np.ones(n), np.ones(n))
 
 
@@ -117,7 +117,7 @@ def lot_sizing(periods: int, seed: int = 0) -> MilpArrays:
     upper = np.concatenate([demand, np.zeros(T)])
     col_upper = np.concatenate([np.full(2 * T, np.inf), np.ones(T)])
     integrality = np.concatenate([np.zeros(2 * T), np.ones(T)])
-    return MilpArrays(f"lotsizing{T}", np.concatenate([unit, hold, setup]), A, lower, upper,
+    return MilpArrays(f"lotsizing{T}-s{seed}", np.concatenate([unit, hold, setup]), A, lower, upper,
                       np.zeros(3 * T), col_upper, integrality)
 
 

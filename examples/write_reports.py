@@ -92,9 +92,15 @@ def constrained_rosenbrock():
                                  bounds={x: (-2, 0.8), y: (-2, 2)})
 
 
+def explained(solution: symopt.Solution) -> symopt.Solution:
+    """The solution with its IIS and Farkas certificate (computed only when asked for)."""
+    solution.iis()
+    return solution
+
+
 CASES = {"lp": lambda: symopt.solve(transportation()),
          "production": lambda: symopt.solve(production()),
-         "infeasible": lambda: symopt.solve(infeasible()),
+         "infeasible": lambda: explained(symopt.solve(infeasible())),
          "fit": decay_fit, "nlp": constrained_rosenbrock,
          "milp": lambda: symopt.solve(integer_plan())}
 

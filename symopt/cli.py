@@ -34,7 +34,6 @@ EXIT_CODES = {
     6: "the solver failed (iteration or time limit, numerical trouble, no convergence)",
 }
 _STATUS_EXIT = {"optimal": 0, "infeasible": 4, "unbounded": 5}
-_LINEAR_SUFFIXES = (".mps", ".lp", ".mps.gz", ".lp.gz")
 
 
 def _epilog() -> str:
@@ -80,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("file", metavar="FILE")
     _add_data_options(solve)
     solve.add_argument("--json", action="store_true", help="print the result as JSON")
+    solve.add_argument("--explain-infeasible", action="store_true",
+                       help="for an infeasible LP, find an irreducible infeasible subset and "
+                            "its Farkas certificate (at most --time-limit or 60 s)")
     _add_solver_options(solve)
 
     check = commands.add_parser("check", help="check a model file for errors",
@@ -157,19 +159,15 @@ def _show_warning(message: Any, category: Any, filename: str, lineno: int, file:
 
 
 # ---- loading -------------------------------------------------------------------------------
-def _is_linear_file(path: str) -> bool:
-    return path.lower().endswith(_LINEAR_SUFFIXES)
-
-
 def _load(path: str, arguments: argparse.Namespace | None = None) -> Any:
     """A `BuildResult` for an .opt file, or a `LinearProgram` for .mps / .lp."""
     if not Path(path).exists():
         raise InputError(f"{path}: no such file")
     data, params = _data_options(arguments)
-    if _is_linear_file(path):
+    from symopt.io import is_linear_file, read
+    if is_linear_file(path):
         if data or params:
             raise InputError(f"{path}: --data and --param apply to .opt models only")
-        from symopt.io import read
         return read(path)
     from symopt.dsl import read as read_opt
     return read_opt(path, data=data, params=params)
@@ -275,6 +273,8 @@ class _Progress:
 def _solve(arguments: argparse.Namespace) -> int:
     loaded = _load(arguments.file, arguments)
     solution = _run_solver(loaded, arguments)
+    if arguments.explain_infeasible:
+        solution.iis(_iis_time_limit(arguments))
     if arguments.json:
         print(json.dumps(_solution_dict(solution), indent=2))
     else:
@@ -330,6 +330,14 @@ def _solution_text(solution: Any, path: str) -> str:
     if solution.variables and solution.status not in ("infeasible", "unbounded"):
         width = max(len(v.name) for v in solution.variables)
         lines += [f"  {v.name:<{width}} = {_format(v.value)}" for v in solution.variables]
+    if solution.infeasibility is not None:
+        info = solution.infeasibility
+        lines.append("IIS: constraints " + (", ".join(info.constraints) or "-")
+                     + "; bounds of " + (", ".join(info.bounds) or "-"))
+        lines += ["  " + line for line in info.explanation.splitlines()]
+    elif solution.status == "infeasible" and solution.problem_class in ("LP", "MILP"):
+        lines.append("  (symopt solve --explain-infeasible, or symopt report, names an "
+                     "irreducible infeasible subset)")
     if solution.exact is not None:
         exact = solution.exact
         lines.append(f"exact: {exact.verdict}")
@@ -340,7 +348,8 @@ def _solution_text(solution: Any, path: str) -> str:
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    if _is_linear_file(arguments.file):
+    from symopt.io import is_linear_file
+    if is_linear_file(arguments.file):
         from symopt.compile.screen import screen_linear_program
         _, notes = screen_linear_program(_load(arguments.file, arguments))
         for note in notes:
@@ -359,9 +368,14 @@ def _check(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _iis_time_limit(arguments: argparse.Namespace) -> float:
+    return float(arguments.time_limit) if getattr(arguments, "time_limit", None) else 60.0
+
+
 def _report(arguments: argparse.Namespace) -> int:
     loaded = _load(arguments.file, arguments)
     solution = _run_solver(loaded, arguments)
+    solution.iis(_iis_time_limit(arguments))   # a report explains an infeasible LP
     if arguments.output:
         from symopt.report import write
         written = write(solution, arguments.output, arguments.format, latex=arguments.latex)
@@ -380,16 +394,8 @@ def _export(arguments: argparse.Namespace) -> int:
     if hasattr(loaded, "model"):
         from symopt.compile.linear import extract_linear
         lp = extract_linear(loaded.model)
-    if arguments.to == "opt":
-        from symopt.dsl.writer import format_opt
-        text = format_opt(lp)
-    elif arguments.to == "lp":
-        from symopt.io import format_lp
-        text = format_lp(lp)
-    else:
-        from symopt.io import format_mps
-        text = format_mps(lp)
-    return _write(arguments, text)
+    from symopt.io import FORMATTERS
+    return _write(arguments, FORMATTERS[f".{arguments.to}"](lp))
 
 
 def _model_export(loaded: Any, to: str, path: str) -> str:

@@ -73,7 +73,10 @@ def _run_lp(lp: LinearProgram, plan: Plan, time_limit: float | None, basis: Any 
     result = optimize.solve_lp(lp, method=plan.method, options=options or None,
                                callback=callback)
     solved = time.perf_counter()
-    solution = from_linear_program(lp, result, plan, optimize.diagnose_lp(lp, result))
+    # the IIS is computed only when asked for (Solution.iis(), symopt report,
+    # symopt solve --explain-infeasible): its deletion filter costs many LP solves
+    diagnosis = optimize.diagnose_lp(lp, result, infeasibility=False)
+    solution = from_linear_program(lp, result, plan, diagnosis)
     solution.timings.update({"optimize": solved - start, "map back": time.perf_counter() - solved})
     return solution
 

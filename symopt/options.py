@@ -17,12 +17,13 @@ colour
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from symopt.errors import InputError
+from symopt.limits import FLOAT_MAX
 
 __all__ = ["check_options"]
-
 
 
 def check_options(plan: Any, options: dict | None, problem: Any = None) -> None:
@@ -33,10 +34,24 @@ def check_options(plan: Any, options: dict | None, problem: Any = None) -> None:
     """
     for key, value in (options or {}).items():
         try:
+            _check_value(key, value)
             _check_one(plan, key, value, problem)
         except InputError as error:
             error.option = key      # type: ignore[attr-defined]
             raise
+
+
+def _check_value(key: str, value: Any) -> None:
+    """A numeric option must be a finite number within the float range (``maxiter = 1e400``
+    would reach a solver as infinity)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return
+    if isinstance(value, int) and abs(value) <= FLOAT_MAX:
+        return
+    if isinstance(value, float) and math.isfinite(value):
+        return
+    shown = "beyond the range of floating-point numbers" if isinstance(value, int) else value
+    raise InputError(f"option {key!r} is {shown}; expected a finite number")
 
 
 def _check_one(plan: Any, key: str, value: Any, problem: Any) -> None:

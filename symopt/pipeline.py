@@ -24,13 +24,14 @@ from symopt import dispatch
 from symopt.optimize import warm_start as warm_start_module
 from symopt.analysis import Structure, analyze
 from symopt.compile.linear import extract_linear
-from symopt.compile.screen import screen_linear_program
+from symopt.compile.screen import check_start_point, screen_linear_program
 from symopt.errors import InputError
 from symopt.optimize.linear_program import LinearProgram
 from symopt.options import check_options
 from symopt.routing import route
 from symopt.solution.exact import exact_answer
 from symopt.multistart import best_of_starts
+from symopt.solution.parametric import parametric_answer, symbolic_params
 
 __all__ = ["solve", "explain", "compile_problem", "figures"]
 
@@ -73,7 +74,7 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
         structure, problem = _lp_structure(model_or_lp), model_or_lp
     else:
         structure = clock.lap("analyze", analyze, model_or_lp)
-        problem = clock.lap("compile", compile_problem, structure)
+        problem = clock.lap("compile", _compile, structure)
     if exact and structure.problem_class != "LP":
         raise InputError(f"exact=True certifies linear programs; this model is classified "
                          f"as '{structure.problem_class}'")
@@ -82,7 +83,9 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
         problem, notes = screen_linear_program(problem)
         for note in notes:
             warnings.warn(note, stacklevel=2)
-    plan = clock.lap("route", route, structure, solver, method, options, **figures(problem))
+    else:
+        check_start_point(problem)        # the solvers cannot start where it is not finite
+    plan = clock.lap("route", route, structure, solver, method, options, **_figures(problem))
     check_options(plan, options, problem)
     basis, warning = _warm_basis(model_or_lp, problem, plan) if warm_start else (None, None)
     if starts is not None:
@@ -99,6 +102,8 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     if not isinstance(model_or_lp, LinearProgram):
         solution.model = model_or_lp
         clock.lap("write back", _write_back, structure, solution)
+        if symbolic_params(model_or_lp):
+            clock.lap("parametric", _parametric, model_or_lp, problem, solution)
     if "optimize" in solution.timings:   # dispatch split 'solve' into optimize + map back
         clock.times.pop("solve")
     solution.timings.update(clock.times)
@@ -124,8 +129,7 @@ def explain(model: Any, solver: str | None = None, method: str | None = None,
     return structure.explain() + "\n" + plan.explain()
 
 
-def compile_problem(structure: Any) -> Any:
-    """The compiled problem of an analysed model: a LinearProgram or a nonlinear problem."""
+def _compile(structure: Any) -> Any:
     if structure.problem_class in ("LP", "MILP"):
         return extract_linear(structure)
     # sympy is loaded here, for nonlinear models only: LP runs never pay its import
@@ -144,7 +148,7 @@ def _structure_figures(structure: Structure) -> dict:
     return figures
 
 
-def figures(problem: Any) -> dict:
+def _figures(problem: Any) -> dict:
     """What routing needs to know about the compiled problem's size and shape."""
     figures = {"num_variables": int(problem.num_cols)}
     if hasattr(problem, "hessian_nnz") and problem.num_cols > 200:
@@ -160,6 +164,19 @@ def _warm_basis(owner: Any, problem: Any, plan: Any) -> tuple[Any, str | None]:
     if plan.method is not None and not str(plan.method).startswith("highs"):
         return None, f"warm_start applies to HiGHS; method {plan.method!r} started cold"
     return warm_start_module.basis_for(owner, problem)
+
+
+def _parametric(model: Any, problem: Any, solution: Any) -> None:
+    """Formulas of the optimum in the model's symbolic Params (LPs with an optimal basis)."""
+    result = solution.raw
+    if not isinstance(problem, LinearProgram) or problem.is_mip:
+        solution.warnings.append("symbolic params: formulas of the optimum are given for LPs; "
+                                 f"this model is a {solution.problem_class}")
+    elif solution.status != "optimal" or getattr(result, "col_basis", None) is None:
+        solution.warnings.append(f"symbolic params: no optimal basis to follow (status "
+                                 f"{solution.status})")
+    else:
+        solution.parametric = parametric_answer(model, problem, result)
 
 
 def _certify(lp: LinearProgram, solution: Any) -> None:
@@ -204,3 +221,9 @@ class _Clock:
             return function(*args, **kwargs)
         finally:
             self.times[stage] = time.perf_counter() - start
+
+
+#: the compile stage and the figures routing reads, for `symopt.sweep` (compiles once, routes
+#: as `solve` does)
+compile_problem = _compile
+figures = _figures

@@ -20,6 +20,7 @@ import sympy
 from symopt import dispatch
 from symopt.analysis import Structure
 from symopt.compile.from_sympy import compile_equations, compile_fit, compile_minimize
+from symopt.compile.screen import check_start_point
 from symopt.errors import InputError
 from symopt.options import check_options
 from symopt.routing import route
@@ -132,4 +133,5 @@ def fit(
                                    has_bounds=problem.has_bounds)
     plan = route(structure, solver, method, options)
     check_options(plan, options, problem)
+    check_start_point(problem)
     return dispatch.run(problem, plan)

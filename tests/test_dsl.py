@@ -345,7 +345,7 @@ def test_check_text_of_a_good_model_is_empty():
 
 # ---- export --to opt round trip ------------------------------------------------------------
 def test_writer_round_trip():
-    from symopt.dsl.writer import format_opt
+    from symopt.io import format_opt
     from symopt.optimize.linear_program import LinearProgram
     lp = LinearProgram.from_arrays(
         c=[1.5, -2, 0], A=[[1, 1, 0], [0, 2, 3], [1, 0, -1]], row_lower=[-np.inf, 2, 1],
@@ -365,7 +365,7 @@ def test_writer_round_trip():
 
 def test_writer_restores_indexed_variables():
     from symopt.compile.linear import extract_linear
-    from symopt.dsl.writer import format_opt
+    from symopt.io import format_opt
     original = build("set P = {a, b}\nset K = 1..7\nvar x[P, K] >= 0 <= 5\nvar y[K] >= 1\n"
                      'var z[{("odd name", set)}] >= 0\n'
                      "minimize f: sum(p in P, k in K) k * x[p, k] + sum(k in K) y[k] + "

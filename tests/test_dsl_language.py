@@ -414,3 +414,51 @@ def test_vectorized_and_element_wise_paths_agree(text):
     for side in ("c", "row_lower", "row_upper", "col_lower", "col_upper"):
         assert list(getattr(lp, side)) == pytest.approx(list(getattr(reference, side)))
     assert "empty[jan]" not in list(lp.row_names)        # a member without variables is dropped
+
+
+# ---- every misuse is a located error -------------------------------------------------------------
+BASE = "set M = {jan, feb}\nset E = {}\nparam p = 2\nvar x\n"
+
+
+@pytest.mark.parametrize("line, message", [
+    ("param q = card(p)", "'p' is a param, not a set"),
+    ("param q = card(p + 1)", "expected the name of a set here, found 'p + 1'"),
+    ("param q = ord(mar, M)", "ord(): mar is not a member of M"),
+    ("param q = first(E)", "first(E): the set is empty"),
+    ("param q = ord(jan, M, 3)", "ord() takes ord(i) or ord(i, S), got 3 argument(s)"),
+    ("param q = prev(feb, M, -1)", "prev(): the number of steps must be a whole number >= 0"),
+    ("param q = nope(M)", "unknown function 'nope'"),
+    ("set B within M = {jan, dec}", "set 'B' has member(s) outside M: dec"),
+    ("set B dimen 2 = {jan}", "set 'B' is declared 'dimen 2' but has members of another size"),
+    ("set B = M inter {(jan, 1)}", "'inter' needs sets of the same dimension"),
+    ("set B = M[jan]", "set 'M' is not indexed; write M alone"),
+    ("set B = Z[jan]", "undefined indexed set 'Z'"),
+    ("param q = M", "'M' is a set; it cannot be used as a number (card(M) is its size)"),
+    ("param q = x[1]", "variable 'x' is not indexed"),
+    ("check: x >= 0", "a condition is on data (numbers and set members), but 'x' depends"),
+    ("check positive: p < 0", "check 'positive' fails: 'p < 0' is 2 < 0"),
+    ("expr e = x + 1\nexpr e = x", "'e' is already defined (line 5)"),
+    ("param q = prod(m in M) x", "'prod(m in M) x' must be a number here"),
+    ("param q = min(m in E) p", "min(...) over an empty set has no value"),
+    ("param q = if x > 0 then 1 else 0", "depends on variables; a choice that depends on"),
+])
+def test_misuse_is_a_located_error(line, message):
+    error = only_error(BASE + line + "\nminimize f: x^2")
+    assert error.location is not None and error.location.line >= 5
+    assert message in error.message, error.message
+
+
+def test_csv_columns_that_do_not_exist(tmp_path):
+    (tmp_path / "arcs.csv").write_text("from,to\ns,a\n")
+    error = only_error('set L from "arcs.csv" columns (from, too)\nvar x\nminimize f: x^2',
+                       tmp_path)
+    assert error.location.line == 1 and "column 'too' is not in arcs.csv" in error.message
+    error = only_error('set L dimen 3 from "arcs.csv"\nvar x\nminimize f: x^2', tmp_path)
+    assert error.message == "the set has members of 3 parts but arcs.csv has only 2 column(s)"
+
+
+def test_data_file_must_not_repeat_the_index_set(tmp_path):
+    (tmp_path / "d.dat").write_text("set NODES = {a}\nparam cap[NODES] = {a: 1}\n")
+    error = only_error(MODEL, tmp_path, data=tmp_path / "d.dat")
+    assert (Path(error.location.file).name, error.location.line) == ("d.dat", 2)
+    assert error.message.startswith("in a data file, give 'cap' its value only")

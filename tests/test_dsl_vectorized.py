@@ -179,10 +179,47 @@ subject to
 
 
 def test_files_written_from_arrays_are_the_element_wise_files() -> None:
-    from symopt.dsl.writer import format_opt
+    from symopt.io import format_opt
     from symopt.io import format_lp, format_mps
     for name in ("transport.opt", "scheduling.opt"):
         path = EXAMPLES[0].parent / name
         mine, theirs = read_linear(path), extract_linear(read(path).model)
         for write in (format_lp, format_mps, format_opt):
             assert write(mine) == write(theirs)
+
+
+def test_ordered_set_functions_are_vectorized() -> None:
+    text = """set W = {w1, w2, w3, w4}
+param rate[w in W] = 1 + ord(w) / card(W)
+var make[W] >= 0 <= 10
+var inv[W] >= 0
+var level[W] >= 0
+maximize f: sum(w in W) rate[w] * make[w] - inv[last(W)]
+subject to
+  balance[w in W]: (if w = first(W) then 2 else inv[prev(w)]) + make[w] == inv[w] + 3
+  ahead[w in W : ord(w) <= card(W) - 2]: make[next(w, W, 2)] <= make[w] + 1
+  cycle[w in W]: level[w] == level[prevw(w)] + make[w] - 2.5
+"""
+    arrays = loads_arrays(text)
+    assert arrays is not None and arrays.element_wise == []
+    assert_same_lp(arrays.lp, element_wise_lp(loads(text)))
+
+
+def test_named_expressions_are_taken_as_arrays() -> None:
+    text = """set P = {a, b, c}
+set T = 1..3
+param w[p in P] = ord(p)
+var x[P, T] >= 0 <= 4
+var y >= 0
+expr load[t in T] = sum(p in P) w[p] * x[p, t] + 1
+expr spare = 2 * y - 1
+expr scale[p in P] = w[p] / 2
+maximize f: sum(t in T) load[t] - spare
+subject to
+  cap[t in T]: load[t] <= 7 + scale[c]
+  link: spare + load[2] >= 3
+  tri[p in P, t in T : t > 1]: x[p, t] - x[p, t - 1] <= scale[p]
+"""
+    arrays = loads_arrays(text)
+    assert arrays is not None and arrays.element_wise == []
+    assert_same_lp(arrays.lp, element_wise_lp(loads(text)))

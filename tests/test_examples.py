@@ -194,3 +194,12 @@ def test_curve_fits_match_scipy_curve_fit(name, weighted):
     _, solution = solve(name)
     assert solution.status == "optimal"
     assert list(solution.fit.parameters) == pytest.approx(list(expected), rel=1e-5)
+
+
+def test_named_expression_is_shown_by_name_in_the_report_and_explain():
+    loaded, solution = solve("chemical_equilibrium")
+    text = solution.report()
+    total = sum(v.value for v in solution.variables)
+    line = next(line for line in text.splitlines() if line.startswith("total "))
+    assert float(line.split()[-1]) == pytest.approx(total, rel=1e-5)
+    assert "named expressions total: substituted where used" in loaded.model.explain()

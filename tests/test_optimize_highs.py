@@ -165,3 +165,23 @@ def test_options_are_checked():
         linprog([1], options={"bogus": 1})
     with pytest.raises(InputError, match="nonnegative"):
         linprog([1], options={"time_limit": -1})
+
+
+def test_iis_runs_only_when_asked_and_names_the_subset(tmp_path, capsys):
+    import symopt
+    from symopt.cli import main
+    from symopt.io import write
+    lp = LinearProgram.from_arrays(c=[1, 1], A=[[1, 1], [1, 0], [0, 1]],
+                                   row_lower=[3, -np.inf, -np.inf], row_upper=[np.inf, 1, 1],
+                                   row_names=("need", "cap_x", "cap_y"), col_names=("x", "y"))
+    solution = symopt.solve(lp)
+    assert solution.status == "infeasible" and solution.infeasibility is None
+    info = solution.iis()
+    assert sorted(info.constraints) == ["cap_x", "cap_y", "need"]
+    assert "contradiction" in info.explanation and solution.infeasibility is info
+    path = tmp_path / "plan.mps"
+    write(lp, path)
+    main(["solve", str(path)])
+    assert "IIS:" not in capsys.readouterr().out
+    main(["solve", str(path), "--explain-infeasible"])
+    assert "IIS: constraints" in capsys.readouterr().out

@@ -9,7 +9,8 @@ import pytest
 from report_oracle import infeasible_lp, map_back, scipy_solve_lp
 from symopt.optimize.linear_program import BasisStatus as B, LinearProgram
 from symopt.optimize.result import OptimizeResult
-from symopt.solution.linear import from_linear_program, slack_of
+from symopt.solution.linear import from_linear_program
+from symopt.solution.types import slack_of
 
 
 def never_solve(lp):

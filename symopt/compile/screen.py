@@ -21,6 +21,7 @@ LP reaches a solver (from a model, an MPS or an LP file), this module:
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 
@@ -28,11 +29,14 @@ from symopt.errors import InputError
 from symopt.limits import COEFFICIENT_RATIO, INFINITE_BOUND, LARGE_COEFFICIENT
 from symopt.optimize.linear_program import LinearProgram, triplets
 
-__all__ = ["screen_linear_program"]
+__all__ = ["screen_linear_program", "check_start_point"]
 
 
 def screen_linear_program(lp: LinearProgram) -> tuple[LinearProgram, list[str]]:
     """``(lp with huge bounds made infinite, warnings)``; an `InputError` for bad numbers."""
+    if lp.num_cols == 0:
+        raise InputError(f"the model {lp.name or ''} has no variables: nothing to solve"
+                         .replace("  ", " "))
     _check_coefficients(lp)
     notes: list[str] = []
     changes = {}
@@ -103,3 +107,44 @@ def _coefficient_ratio(lp: LinearProgram) -> float:
     if magnitudes.size == 0:
         return 1.0
     return float(magnitudes.max() / magnitudes.min())
+
+
+def check_start_point(problem: Any) -> None:
+    """An `InputError`, in the model's words, when a compiled nonlinear problem is not
+    finite at its start point (every solver would refuse to start there).
+
+    The point is the one the solvers start from: the start values clipped into the
+    bounds (``x0`` of a `NonlinearProgram` or an `EquationSystem`, ``p0`` of a fit).
+    """
+    kind = type(problem).__name__
+    if kind == "NonlinearProgram":
+        x = np.clip(problem.x0, problem.col_lower, problem.col_upper)
+        values, labels = np.atleast_1d(_quiet(problem.fun, x)), (problem.objective_name,)
+        what, names = "the objective", problem.col_names
+    elif kind == "EquationSystem":
+        x = problem.x0
+        values, labels = np.atleast_1d(_quiet(problem.fun, x)), problem.row_names
+        what, names = "equation", problem.col_names
+    elif kind == "FitProblem":
+        x = problem.p0
+        values, labels = np.atleast_1d(_quiet(problem.residuals, x)), ()
+        what, names = "the fit formula", problem.parameter_names
+    else:
+        return
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        k = int(bad[0])
+        label = f"{what} {labels[k]!r}" if k < len(labels) and what == "equation" else \
+            f"{what} {labels[0]!r}" if labels and what == "the objective" else what
+        shown = ", ".join(f"{name} = {value:g}" for name, value in zip(names, x[:5]))
+        more = ", ..." if len(x) > 5 else ""
+        raise InputError(f"{label} is {values[k]} at the start point ({shown}{more}); give "
+                         "start values where it is finite ('var x = value')")
+
+
+def _quiet(function: Any, x: np.ndarray) -> Any:
+    with np.errstate(all="ignore"):
+        try:
+            return np.asarray(function(x), dtype=float)
+        except (OverflowError, ZeroDivisionError, ValueError):
+            return np.array([np.nan])

@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -101,20 +100,10 @@ def _analysis_errors(result: Any, text: str, filename: str) -> list[SymoptError]
     """What the model analysis and the steps before solving find (a constant objective,
     integers in an NLP, a coefficient beyond 1e15, an unknown option, ...), located at
     the option, or else at the declaration of the first component the message names."""
-    from symopt.dsl.errors import location_at
     try:
         _before_solving(result)
     except SymoptError as error:
-        result.locate_option_error(error)
-        if error.location is None:
-            for name in re.findall(r"'([^']+)'", error.message):
-                token = result.declared.get(name.split("[")[0])
-                if token is not None:
-                    error.location = location_at(text, filename, token.line, token.column)
-                    break
-            else:
-                error.location = location_at(text, filename, 1, 1)
-        return [error]
+        return [result.locate(error)]
     return []
 
 
@@ -135,15 +124,19 @@ def _before_solving(result: Any) -> None:
         return
     from symopt.analysis import analyze
     structure = analyze(result.model)
-    problem = None
+    from symopt.compile import screen
     if structure.problem_class in ("LP", "MILP"):
         from symopt.compile.linear import extract_linear
-        from symopt.compile.screen import screen_linear_program
-        problem, _ = screen_linear_program(extract_linear(structure))
+        problem, _ = screen.screen_linear_program(extract_linear(structure))
+    else:
+        from symopt.compile.from_model import compile_equation_model, compile_model
+        problem = (compile_equation_model if structure.problem_class == "equations"
+                   else compile_model)(structure)
+        screen.check_start_point(problem)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         plan = route(structure, settings.get("solver"), settings.get("method"), options,
-                     **({"num_variables": problem.num_cols} if problem is not None else {}))
+                     num_variables=problem.num_cols)
     check_options(plan, options, problem)
 
 

@@ -13,6 +13,7 @@ statement are not reported again (one mistake, one message).
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,15 +49,27 @@ class BuildResult:
     declared: dict[str, Any] = field(default_factory=dict)   # name -> the token declaring it
     option_locations: dict[str, Any] = field(default_factory=dict)  # option -> SourceLocation
 
-    def locate_option_error(self, error: SymoptError) -> SymoptError:
-        """Point an error about one of the file's options (``error.option``, or the
-        solver/method it names) at that option on the ``options`` line."""
+    source: tuple[str, str] = ("", "")   # (file name, text): to locate later errors
+
+    def locate(self, error: SymoptError) -> SymoptError:
+        """Give an error raised after the build (analysis, routing, solving) a place in the
+        file: the option it is about (``error.option``, or the solver/method it names) on
+        the ``options`` line, else the declaration of the first name it quotes, else line 1."""
+        if error.location is not None or not self.source[0]:
+            return error
         key = getattr(error, "option", None)
         if key is None and isinstance(error, RoutingError):
             key = next((k for k in ("method", "solver") if k in self.options
                         and repr(str(self.options[k])) in error.message), None)
-        if error.location is None and key in self.option_locations:
+        if key in self.option_locations:
             error.location = self.option_locations[key]
+            return error
+        filename, text = self.source
+        token = next((self.declared[name.split("[")[0]] for name in
+                      re.findall(r"'([^']+)'", error.message)
+                      if name.split("[")[0] in self.declared), None)
+        line, column = (token.line, token.column) if token is not None else (1, 1)
+        error.location = location_at(text, filename, line, column)
         return error
 
     @property
@@ -82,7 +95,7 @@ class _Builder:
         self.data_files = list(data_files)
         self.overrides = overrides or ParamOverrides()
         self.model = emit.new_model(Path(filename).stem)
-        self.result = BuildResult(self.model)
+        self.result = BuildResult(self.model, source=(filename, text))
         self.defined: dict[str, Token] = self.result.declared
         self.broken: set[str] = set()
         self.data_table: Table | None = None      # the table of the 'data' statement

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from lark import Token, Tree
+from lark.visitors import Interpreter
 
 from symopt.dsl.data import did_you_mean
 from symopt.dsl.errors import location_at
@@ -150,57 +151,11 @@ class Indexing:
 
     def set_value(self, node: Tree, scope: dict) -> list:
         """The ordered members of a set expression (duplicates dropped)."""
-        handler = getattr(self, f"_set_{node.data}", None) if isinstance(node, Tree) else None
-        if handler is None:
-            raise self.fail(f"expected a set here, found '{self.text_of(node)}'", node)
-        return handler(node, scope)
+        if not isinstance(node, Tree):
+            raise self.fail(f"expected a set here, found '{node}'", node)
+        return SetValue(self, scope).visit(node)
 
-    def _set_set_literal(self, node: Tree, scope: dict) -> list:
-        return _unique([self.element(child) for child in node.children])
-
-    def _set_set_filter(self, node: Tree, scope: dict) -> list:
-        iterators, condition = split_condition(node.children)
-        return _unique([key for _, key in self.iterate(iterators, condition, scope)])
-
-    def _set_set_ref(self, node: Tree, scope: dict) -> list:
-        return self.lookup_set(node.children[0])
-
-    def _set_set_member(self, node: Tree, scope: dict) -> list:
-        token, *positions = node.children
-        return self.indexed_set_member(token, positions, scope, node)
-
-    def _set_set_range(self, node: Tree, scope: dict) -> list:
-        low, high = (self.integer(child, scope) for child in node.children)
-        self.limit_size(high - low + 1, f"the range {low}..{high}", node)
-        return list(range(low, high + 1))
-
-    def _set_set_product(self, node: Tree, scope: dict) -> list:
-        left, right = (self.set_value(child, scope) for child in node.children)
-        self.limit_size(len(left) * len(right), "this product of sets", node)
-        return [tuple(_flat(a) + _flat(b)) for a, b in itertools.product(left, right)]
-
-    def _set_set_union(self, node: Tree, scope: dict) -> list:
-        left, right = (self.set_value(child, scope) for child in node.children)
-        self._same_dimension(node, left, right, "union")
-        return _unique(left + right)
-
-    def _set_set_diff(self, node: Tree, scope: dict) -> list:
-        left, right = (self.set_value(child, scope) for child in node.children)
-        self._same_dimension(node, left, right, "diff")
-        drop = set(right)
-        return [member for member in left if member not in drop]
-
-    def _set_set_inter(self, node: Tree, scope: dict) -> list:
-        left, right = (self.set_value(child, scope) for child in node.children)
-        self._same_dimension(node, left, right, "inter")
-        keep = set(right)
-        return [member for member in left if member in keep]
-
-    def _set_set_if(self, node: Tree, scope: dict) -> list:
-        condition, then, otherwise = node.children
-        return self.set_value(then if self.logic(condition, scope) else otherwise, scope)
-
-    def _same_dimension(self, node: Tree, left: list, right: list, word: str) -> None:
+    def same_dimension(self, node: Tree, left: list, right: list, word: str) -> None:
         if left and right and len(_flat(left[0])) != len(_flat(right[0])):
             raise self.fail(f"'{word}' needs sets of the same dimension: "
                             f"{self.text_of(node.children[0])} has members like "
@@ -370,6 +325,67 @@ class Indexing:
         if meta.empty:
             return node.data
         return self.text[meta.start_pos:meta.end_pos]
+
+
+class SetValue(Interpreter):
+    """A set expression's members in one scope: lark's Interpreter, one method per node kind
+    of ``set_expr`` in the grammar (``set_union``, ``set_range``, ...)."""
+
+    def __init__(self, indexing: "Indexing", scope: dict):
+        self.indexing, self.scope = indexing, scope
+
+    def __default__(self, tree: Tree) -> list:
+        raise self.indexing.fail(f"expected a set here, found "
+                                 f"'{self.indexing.text_of(tree)}'", tree)
+
+    def _both(self, tree: Tree, word: str) -> tuple[list, list]:
+        left, right = (self.visit(child) for child in tree.children)
+        if word:
+            self.indexing.same_dimension(tree, left, right, word)
+        return left, right
+
+    def set_literal(self, tree: Tree) -> list:
+        return _unique([self.indexing.element(child) for child in tree.children])
+
+    def set_filter(self, tree: Tree) -> list:
+        iterators, condition = split_condition(tree.children)
+        return _unique([key for _, key in self.indexing.iterate(iterators, condition,
+                                                                 self.scope)])
+
+    def set_ref(self, tree: Tree) -> list:
+        return self.indexing.lookup_set(tree.children[0])
+
+    def set_member(self, tree: Tree) -> list:
+        token, *positions = tree.children
+        return self.indexing.indexed_set_member(token, positions, self.scope, tree)
+
+    def set_range(self, tree: Tree) -> list:
+        low, high = (self.indexing.integer(child, self.scope) for child in tree.children)
+        self.indexing.limit_size(high - low + 1, f"the range {low}..{high}", tree)
+        return list(range(low, high + 1))
+
+    def set_product(self, tree: Tree) -> list:
+        left, right = self._both(tree, "")
+        self.indexing.limit_size(len(left) * len(right), "this product of sets", tree)
+        return [tuple(_flat(a) + _flat(b)) for a, b in itertools.product(left, right)]
+
+    def set_union(self, tree: Tree) -> list:
+        left, right = self._both(tree, "union")
+        return _unique(left + right)
+
+    def set_diff(self, tree: Tree) -> list:
+        left, right = self._both(tree, "diff")
+        drop = set(right)
+        return [member for member in left if member not in drop]
+
+    def set_inter(self, tree: Tree) -> list:
+        left, right = self._both(tree, "inter")
+        keep = set(right)
+        return [member for member in left if member in keep]
+
+    def set_if(self, tree: Tree) -> list:
+        condition, then, otherwise = tree.children
+        return self.visit(then if self.indexing.logic(condition, self.scope) else otherwise)
 
 
 def split_condition(children: list) -> tuple[list, Tree | None]:

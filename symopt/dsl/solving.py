@@ -38,8 +38,8 @@ def solve_loaded(loaded: Any, solver: str | None = None, method: str | None = No
         return solve(target, solver=solver, method=method, options=options,
                      time_limit=time_limit, exact=exact, progress=progress)
     except SymoptError as error:   # an option of the file: point at it
-        if hasattr(loaded, "locate_option_error"):
-            raise loaded.locate_option_error(error) from None
+        if hasattr(loaded, "locate"):
+            raise loaded.locate(error) from None
         raise
 
 

@@ -138,7 +138,14 @@ class Param(_NumberLike, IndexedComponent):
                    if not isinstance(v, (float, int)) or v is True or v is False]
             for key in odd:
                 self._number(source[key], key)  # raises unless a numpy-like number
-            self._values.update({key: float(raw) for key, raw in source.items()})
+            try:
+                values = {key: float(raw) for key, raw in source.items()}
+            except OverflowError:
+                values = {key: self._number(raw, key) for key, raw in source.items()}
+            bad = next((key for key, value in values.items() if not math.isfinite(value)), None)
+            if bad is not None:
+                self._number(values[bad], bad)     # raises: a param must be finite
+            self._values.update(values)
         elif callable(source):
             for key in keys:
                 self._values[key] = self._number(call_rule(source, model, key, f"param '{self.name}'"), key)
@@ -249,10 +256,12 @@ def _bounds_of(domain: Domain, bounds: Any) -> tuple[float | None, float | None]
 
 def _bound_number(raw: Any, bounds: Any) -> float:
     """A bound as a float; NaN is an error, and beyond 1e20 means none (as in HiGHS, CPLEX)."""
+    if not is_number(raw) or isinstance(raw, bool):
+        raise ModelError(f"a variable bound must be a number or None, got {raw!r:.80}")
     try:
         value = float(raw)
-    except (TypeError, ValueError, OverflowError):
-        raise ModelError(f"a variable bound must be a number or None, got {raw!r}") from None
+    except OverflowError:
+        value = math.inf if raw > 0 else -math.inf
     if math.isnan(value):
         raise ModelError(f"a variable bound is NaN ({bounds!r}); use None for no bound")
     if math.isfinite(value) and abs(value) >= INFINITE_BOUND:
@@ -300,7 +309,17 @@ class Var(IndexedComponent):
             start = start.get(key)
         elif callable(start):
             start = call_rule(start, self.model, key, f"the initial value of variable '{self.name}'")
-        return lower, upper, None if start is None else float(start)
+        return lower, upper, None if start is None else self._start_number(start, key)
+
+    def _start_number(self, raw: Any, key: Any) -> float:
+        where = self.name if key is None else f"{self.name}[{key!r}]"
+        if not is_number(raw) or isinstance(raw, bool):
+            raise ModelError(f"the start value of {where} must be a number, got {raw!r:.80}")
+        try:
+            return float(raw)
+        except OverflowError:
+            raise ModelError(f"the start value of {where} is beyond the range of "
+                             "floating-point numbers (about 1.8e308)") from None
 
 
 def _check_bounds(var: VarData) -> None:

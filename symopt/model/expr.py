@@ -485,7 +485,11 @@ def _operand(value: Any) -> Any:
     if kind is float:
         return value
     if kind is int:
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            raise ModelError(f"a number with {value.bit_length() * 3 // 10}+ digits is beyond "
+                             "the range of floating-point numbers (about 1.8e308)") from None
     if isinstance(value, Expr):
         return value
     operand = getattr(value, "_as_operand", None)

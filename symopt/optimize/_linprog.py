@@ -179,8 +179,8 @@ def to_linear_program(c: Any, A_ub: Any = None, b_ub: Any = None, A_eq: Any = No
 def _vector(value: Any, name: str) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must be an array of numbers; got {value!r}") from exc
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"{name} must be an array of numbers; got {value!r:.200}") from None
     if array.ndim > 1 and array.size == max(array.shape):
         array = array.ravel()
     if array.ndim != 1:

@@ -152,8 +152,8 @@ def _usable_bounds(bounds: Any, n: int, spec: Any,
 def _checked_x0(x0: Any) -> np.ndarray:
     try:
         x = np.asarray(x0, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"x0 must be an array of real numbers, got {x0!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"x0 must be an array of real numbers, got {x0!r:.200}") from None
     if x.ndim > 1:
         raise InputError(f"x0 must be 1-D (one entry per variable), got shape {x.shape}")
     x = np.atleast_1d(x).copy()

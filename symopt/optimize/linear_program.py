@@ -26,6 +26,8 @@ from typing import Any, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from symopt.errors import InputError
+
 __all__ = ["LinearProgram", "BasisStatus", "csc_from_triplets", "as_csc", "triplets",
            "compressed_entries"]
 
@@ -45,7 +47,10 @@ def as_csc(matrix: Any, name: str = "A") -> sp.csc_array:
     """Accept a scipy.sparse matrix or array, or a dense 2-D array-like, as canonical CSC."""
     if sp.issparse(matrix):
         return _canonical(sp.csc_array(matrix, dtype=float, copy=True))
-    array = np.asarray(matrix, dtype=float)
+    try:
+        array = np.asarray(matrix, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"{name} must be a matrix of real numbers, got {matrix!r:.200}") from None
     if array.ndim != 2:
         raise ValueError(f"{name} must be a 2-D matrix, got an array of shape {array.shape}")
     return _canonical(sp.csc_array(array))

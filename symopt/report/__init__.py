@@ -18,6 +18,7 @@ from typing import Callable
 
 from symopt.errors import InputError
 from symopt.report.document import Document, Plot
+from symopt.report.expressions import named_expressions_section
 from symopt.report.fit import build_fit_document
 from symopt.report.html import render_html
 from symopt.report.json_format import render_json, report_kind
@@ -51,6 +52,9 @@ def build_document(solution: Solution, plots: bool = True, latex: bool = False) 
         document = build_lp_document(solution, lp_region_plot if plots else None)
     else:
         document = build_nlp_document(solution, convergence_plot if plots else None)
+    named = named_expressions_section(solution)
+    if named is not None:
+        document.sections.append(named)
     section = latex_section(solution) if latex else None
     if section is not None:
         document.sections.append(section)
@@ -113,7 +117,10 @@ def write(solution: Solution, path: str | Path, format: str | None = None,
         text = render_markdown(with_plot_files(build_document(solution, latex=latex), path))
     else:
         text = render(solution, name, latex=latex)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
     return path
 
 

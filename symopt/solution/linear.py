@@ -23,7 +23,6 @@ optimize stage's `symopt.optimize.diagnose_lp`, whose `LPDiagnosis` is put into 
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -33,7 +32,7 @@ from symopt.optimize.linear_program import BasisStatus, LinearProgram
 from symopt.solution.infeasibility import explain_infeasibility
 from symopt.status import LINPROG, status_from
 from symopt.solution.types import (
-    ConstraintResult, MipInfo, Range, Solution, VariableResult, identify,
+    ConstraintResult, MipInfo, Range, Solution, VariableResult, identify, slack_of,
 )
 
 __all__ = ["from_linear_program", "BASIS_WORDS"]
@@ -127,12 +126,6 @@ def rhs_ranges(lp: LinearProgram, sens: Any, duals: np.ndarray, fun: float) -> l
                            clean(sens.rhs_upper, m))
     return _ranges(value, lower, upper, np.asarray(duals, dtype=float), fun, lp,
                    sens.rhs_lower_change, sens.rhs_upper_change)
-
-
-def slack_of(body: float, lower: float, upper: float) -> float:
-    """Distance from ``body`` to the nearest finite bound (inf for a free row)."""
-    gaps = [g for g, bound in ((upper - body, upper), (body - lower, lower)) if math.isfinite(bound)]
-    return float(min(gaps)) if gaps else float("inf")
 
 
 def at_bound(value: float, lower: float, upper: float) -> bool:

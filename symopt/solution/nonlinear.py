@@ -25,7 +25,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from symopt.solution.optimality import kkt_residuals, verdict
-from symopt.solution.types import ConstraintResult, FitData, Solution, VariableResult, identify
+from symopt.solution.types import (
+    ConstraintResult, FitData, Solution, VariableResult, identify, slack_of,
+)
 from symopt.status import (
     DESCRIPTIONS, GRADIENT, LEAST_SQUARES, MINIMIZE, ROOT, Status, status_from,
 )
@@ -110,11 +112,6 @@ def _reduced_costs(lagrangian_gradient: np.ndarray, x: np.ndarray, lower: np.nda
     return np.where(at_bound, lagrangian_gradient, 0.0)
 
 
-def _slack(body: float, lower: float, upper: float) -> float:
-    gaps = [g for g, b in ((upper - body, upper), (body - lower, lower)) if np.isfinite(b)]
-    return float(min(gaps)) if gaps else float("inf")
-
-
 def _row_duals(nlp: Any, multipliers: Any) -> np.ndarray | None:
     if multipliers is None or nlp.num_rows == 0:
         return None
@@ -157,7 +154,7 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
         ConstraintResult(name=name, component=identify(obj, name)[0],
                          index=identify(obj, name)[1], body=float(body[i]), of=obj,
                          lower=float(nlp.row_lower[i]), upper=float(nlp.row_upper[i]),
-                         slack=_slack(float(body[i]), nlp.row_lower[i], nlp.row_upper[i]),
+                         slack=slack_of(float(body[i]), nlp.row_lower[i], nlp.row_upper[i]),
                          dual=None if duals is None else float(duals[i]))
         for i, (name, obj) in enumerate(zip(nlp.row_names, nlp.rows or (None,) * nlp.num_rows))]
     residuals, _ = kkt_residuals(nlp, x, body, duals)

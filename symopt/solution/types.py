@@ -18,6 +18,7 @@ Sign conventions (stated once, relied on by reports):
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,7 @@ from symopt.status import DESCRIPTIONS, Status
 
 __all__ = [
     "Range", "VariableResult", "ConstraintResult", "FitData", "Infeasibility",
-    "MipInfo", "Solution", "STATUS_NAMES", "identify",
+    "MipInfo", "Solution", "STATUS_NAMES", "identify", "slack_of",
 ]
 
 #: Status -> its meaning in words, shared with the CLI and reports (`symopt.status`).
@@ -48,6 +49,12 @@ def identify(entity: Any, name: str) -> tuple[str, tuple]:
     if isinstance(component, str):
         return component, tuple(getattr(entity, "index", ()) or ())
     return name, ()
+
+
+def slack_of(body: float, lower: float, upper: float) -> float:
+    """Distance from ``body`` to the nearest finite bound (inf for a free row)."""
+    gaps = [g for g, bound in ((upper - body, upper), (body - lower, lower)) if math.isfinite(bound)]
+    return float(min(gaps)) if gaps else float("inf")
 
 
 @dataclass(frozen=True)
@@ -213,6 +220,24 @@ class Solution:
     def values(self) -> dict[str, float]:
         """Variable name -> value."""
         return {v.name: v.value for v in self.variables}
+
+    def iis(self, time_limit: float = 60.0) -> Infeasibility | None:
+        """Why an infeasible LP is infeasible: an irreducible infeasible subset and its
+        Farkas certificate, in constraint names (also kept as ``self.infeasibility``).
+
+        Computed on request only (a deletion filter: up to one hot-started HiGHS solve per
+        member, at most ``time_limit`` seconds; the explanation says when it stopped
+        early). None when the problem is not an infeasible LP.
+        """
+        if self.infeasibility is not None or self.status != "infeasible":
+            return self.infeasibility
+        from symopt.optimize import LinearProgram, diagnose_lp
+        if not isinstance(self.problem, LinearProgram) or self.raw is None:
+            return None
+        from symopt.solution.infeasibility import explain_infeasibility
+        diagnosis = diagnose_lp(self.problem, self.raw, time_limit=time_limit)
+        self.infeasibility = explain_infeasibility(self.problem, diagnosis)
+        return self.infeasibility
 
     def report(self, format: str = "text", latex: bool = False) -> str:
         """This solution as a report: ``"text"``, ``"md"``, ``"html"`` or ``"json"``;

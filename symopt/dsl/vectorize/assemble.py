@@ -30,16 +30,15 @@ def assemble(builder: Any) -> LinearProgram | None:
         if not np.any(c):
             return None
     A, row_lower, row_upper, row_blocks = _stack_rows(builder.row_blocks, n)
-    if A.shape[0] and np.any(np.diff(A.indptr) == 0):
-        return None
-    A = A.tocsc()
+    if A.shape[0] and np.bincount(A.indices, minlength=A.shape[0]).min() == 0:
+        return None                          # a row without terms: the element-wise verdict
     used = np.flatnonzero((c != 0) | (np.diff(A.indptr) > 0))
     col_lower = _concat(space.lower)[used]
     col_upper = _concat(space.upper)[used]
     if np.any(col_lower > col_upper):
         return None
     integer = _concat(space.integer).astype(bool)[used]
-    matrix = A[:, used]
+    matrix = A if used.size == n else A[:, used]
     matrix.sort_indices()
     return LinearProgram(
         c=c[used], A=matrix, row_lower=row_lower, row_upper=row_upper, col_lower=col_lower,
@@ -61,10 +60,10 @@ def _stack_rows(blocks: list, n: int) -> tuple[Any, np.ndarray, np.ndarray, list
         offset += block.names.size
     m = offset
     if not blocks:
-        return sp.csr_array((0, n)), np.zeros(0), np.zeros(0), names
+        return sp.csc_array((0, n)), np.zeros(0), np.zeros(0), names
     triplets = (_concat([b.coefs for b in blocks]),
                 (_concat(rows), _concat([b.cols for b in blocks])))
-    A = sp.csr_array(triplets, shape=(m, n))
+    A = sp.csc_array(triplets, shape=(m, n))
     A.sum_duplicates()
     A.eliminate_zeros()
     lower = _concat([np.broadcast_to(b.lower, b.names.size) for b in blocks]).astype(float)

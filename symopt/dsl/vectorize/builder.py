@@ -24,7 +24,7 @@ from symopt.dsl.indexing import VarEntry
 from symopt.dsl.vectorize.evaluate import Family, Table, VectorEvaluator
 from symopt.dsl.vectorize.frame import Frame, KeyIndex, Unsupported, Universe
 from symopt.dsl.vectorize.names import NameBlock
-from symopt.dsl.vectorize.values import Lin
+from symopt.dsl.vectorize.values import Lin, NamedRows, Num
 from symopt.model.expr import VarData
 from symopt.model.text import member_name
 from symopt.model.terms import split_terms
@@ -242,6 +242,23 @@ class ArrayBuilder(_Builder):
         index = KeyIndex(keys, len(self.universe.elements)) if keys is not None else None
         self.vector.families[name] = Family(name, offset, len(data), index, keys or [])
         self.element_wise.append(name)
+
+    # ---- named expressions ------------------------------------------------------------------
+    def _expr_stmt(self, node: Tree) -> None:
+        """Built element-wise (families that fall back read it there) and, when the arrays
+        can express it, also as arrays for the families generated as arrays."""
+        super()._expr_stmt(node)
+        token, *rest = node.children
+        spec = rest[0] if len(rest) == 2 else None
+        try:
+            frame = self.frame_of(spec)
+            value = self.vector.value(rest[-1], frame)
+            if not isinstance(value, (Num, Lin)):
+                value = Num(self.vector.number(value))
+            index = KeyIndex(frame.parts, len(self.universe.elements)) if spec else None
+        except Unsupported:
+            return
+        self.vector.expressions[str(token)] = (index, NamedRows(value, frame.size))
 
     # ---- objective ----------------------------------------------------------------------------
     def _objective(self, node: Tree) -> None:

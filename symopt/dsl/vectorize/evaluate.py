@@ -20,7 +20,7 @@ from lark import Token, Tree
 
 from symopt.dsl.indexing import is_number, split_condition
 from symopt.dsl.vectorize.frame import Frame, KeyIndex, Unsupported, Universe
-from symopt.dsl.vectorize.values import Elem, Lin, Num, sum_rows
+from symopt.dsl.vectorize.values import Elem, Lin, NamedRows, Num, sum_rows
 
 __all__ = ["VectorEvaluator", "Table", "Family"]
 
@@ -29,6 +29,7 @@ _FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
     "abs": np.abs, "sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin,
     "acos": np.arccos, "atan": np.arctan, "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh,
 }
+_ORDERED = ("card", "first", "last", "ord", "prev", "next", "prevw", "nextw")
 _COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
             "==": operator.eq, "!=": operator.ne}
 
@@ -57,6 +58,7 @@ class VectorEvaluator:
         self.universe = universe
         self.tables: dict[str, Table] = {}
         self.families: dict[str, Family] = {}
+        self.expressions: dict[str, tuple[KeyIndex | None, NamedRows]] = {}
         self._sets: dict[int, list[np.ndarray]] = {}
 
     # ---- index lists ------------------------------------------------------------------------
@@ -70,6 +72,8 @@ class VectorEvaluator:
                 raise Unsupported("an index name bound again (a pattern filter, or an error)")
             parent = np.repeat(parent, columns[0].size)
             frame = frame.join(columns, names)
+            if iterator.data == "named_iterator" and names[0] is not None:
+                frame.sets[names[0]] = iterator.children[-1]
         if condition is not None:
             keep = self.mask(condition.children[0], frame)
             frame, parent = frame.select(keep), parent[keep]
@@ -173,6 +177,9 @@ class VectorEvaluator:
             if not is_number(value):
                 raise Unsupported("an indexed param without subscript")
             return Num(np.full(frame.size, float(value)))
+        named = self.expressions.get(name)
+        if named is not None and named[0] is None:
+            return named[1].take(np.zeros(frame.size, dtype=np.int64))
         family = self.families.get(name)
         if family is not None and family.index is None:
             return Lin.single(np.arange(frame.size), np.full(frame.size, family.offset), frame.size)
@@ -209,6 +216,9 @@ class VectorEvaluator:
                 raise Unsupported("a subscript on a scalar variable")
             where = family.index.lookup(self._keys(positions, frame))
             return Lin.single(np.arange(frame.size), where + family.offset, frame.size)
+        named = self.expressions.get(name)
+        if named is not None and named[0] is not None:
+            return named[1].take(named[0].lookup(self._keys(positions, frame)))
         table = self.tables.get(name)
         if table is None:
             raise Unsupported(f"subscript of '{name}'")
@@ -265,6 +275,8 @@ class VectorEvaluator:
     def _v_call(self, node: Tree, frame: Frame) -> Any:
         token, *arguments = node.children
         name = str(token)
+        if name in _ORDERED:
+            return self._ordered(name, arguments, frame)
         function = _FUNCTIONS.get(name)
         if function is None:
             raise Unsupported(f"function '{name}'")
@@ -273,6 +285,52 @@ class VectorEvaluator:
             raise Unsupported(f"function '{name}'")
         with np.errstate(all="ignore"):
             return Num(_finite(function(values[0])))
+
+    def _ordered(self, name: str, arguments: list, frame: Frame) -> Any:
+        """card/first/last of a set; ord/prev/next/prevw/nextw of members, as arrays."""
+        if name in ("card", "first", "last"):
+            codes = self._named_set(arguments[0] if len(arguments) == 1 else None)
+            if name == "card":
+                return Num(np.full(frame.size, float(codes.size)))
+            if codes.size == 0:
+                raise Unsupported("first/last of an empty set")
+            return Elem(np.full(frame.size, codes[0 if name == "first" else -1]))
+        if not 1 <= len(arguments) <= (2 if name == "ord" else 3):
+            raise Unsupported("an ordered-set function with other arguments")
+        if len(arguments) > 1:
+            codes = self._named_set(arguments[1])
+        else:
+            index = arguments[0]
+            where = frame.sets.get(str(index.children[0])) if index.data == "name" else None
+            if where is None:
+                raise Unsupported("an ordered-set function without its set")
+            columns = self.set_columns(where, Frame(frame.size))
+            if len(columns) != 1:
+                raise Unsupported("an ordered-set function over tuples")
+            codes = columns[0]
+        lut = np.full(len(self.universe.elements), -1, dtype=np.int64)
+        lut[codes] = np.arange(codes.size)
+        members = self._codes(self.key_value(arguments[0], frame))
+        if np.any(members < 0) or np.any(members >= lut.size):
+            raise Unsupported("a member outside the set")
+        positions = lut[members]
+        if np.any(positions < 0):
+            raise Unsupported("a member outside the set")
+        if name == "ord":
+            return Num(positions + 1.0)
+        steps = self.numbers(arguments[2], frame) if len(arguments) == 3 else np.ones(frame.size)
+        return Elem(codes[_ordered_steps(name, positions, steps, codes.size)])
+
+    def _named_set(self, node: Any) -> np.ndarray:
+        if node is None or not isinstance(node, Tree) or node.data != "name":
+            raise Unsupported("a set argument that is not a set's name")
+        members = self.symbols.sets.get(str(node.children[0]))
+        if members is None:
+            raise Unsupported("not a set")
+        columns = self.universe.encode_set(members)
+        if len(columns) != 1:
+            raise Unsupported("an ordered-set function over tuples")
+        return columns[0]
 
     def _v_max_call(self, node: Tree, frame: Frame) -> Any:
         return self._extreme(node.children, frame, np.maximum)
@@ -318,6 +376,18 @@ class VectorEvaluator:
         if isinstance(value, Elem):
             value = Num(self.number(value))
         return sum_rows(value, parent, frame.size)
+
+
+def _ordered_steps(name: str, positions: np.ndarray, steps: np.ndarray, size: int) -> np.ndarray:
+    """Positions ``steps`` members before (prev) or after (next) ``positions``."""
+    if np.any(steps != np.round(steps)) or np.any(steps < 0):
+        raise Unsupported("a number of steps that is not a whole number >= 0")
+    target = positions + (-1 if name.startswith("prev") else 1) * steps.astype(np.int64)
+    if name.endswith("w"):
+        return target % size
+    if np.any((target < 0) | (target >= size)):
+        raise Unsupported("a step past the first or last member")
+    return target
 
 
 def _finite(values: np.ndarray) -> np.ndarray:

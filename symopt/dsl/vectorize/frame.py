@@ -110,6 +110,7 @@ class Frame:
     size: int
     names: dict[str, np.ndarray] = field(default_factory=dict)
     parts: list[np.ndarray] = field(default_factory=list)
+    sets: dict[str, Any] = field(default_factory=dict)    # index name -> its set expression
 
     @classmethod
     def unit(cls) -> "Frame":
@@ -126,7 +127,7 @@ class Frame:
             if name is not None:
                 grown[name] = column
         parts = [np.repeat(part, inner) for part in self.parts] + new_columns
-        return Frame(outer * inner, grown, parts)
+        return Frame(outer * inner, grown, parts, dict(self.sets))
 
     def parent(self, inner: int) -> np.ndarray:
         """For a join with a set of ``inner`` members: the outer row of each new row."""
@@ -135,7 +136,7 @@ class Frame:
     def select(self, mask: np.ndarray) -> "Frame":
         """The rows where ``mask`` is True."""
         return Frame(int(mask.sum()), {n: c[mask] for n, c in self.names.items()},
-                     [part[mask] for part in self.parts])
+                     [part[mask] for part in self.parts], self.sets)
 
 
 class KeyIndex:
@@ -177,9 +178,10 @@ class KeyIndex:
             raise Unsupported("a subscript with the wrong number of positions")
         local = []
         for lut, codes in zip(self.luts, keys):
-            inside = (codes >= 0) & (codes < lut.size)
-            mapped = np.where(inside, lut[np.where(inside, codes, 0)], -1)
-            if np.any(mapped < 0):
+            if codes.size and (codes.min() < 0 or codes.max() >= lut.size):
+                raise Unsupported("a key outside the family's index set")
+            mapped = lut[codes]
+            if mapped.size and mapped.min() < 0:
                 raise Unsupported("a key outside the family's index set")
             local.append(mapped)
         composite = self._combine(local)

@@ -25,7 +25,7 @@ import numpy as np
 
 from symopt.dsl.vectorize.frame import Unsupported
 
-__all__ = ["Num", "Elem", "Lin", "sum_rows"]
+__all__ = ["Num", "Elem", "Lin", "sum_rows", "NamedRows"]
 
 
 @dataclass
@@ -72,3 +72,29 @@ def sum_rows(value: "Num | Lin", parent: np.ndarray, size: int) -> "Num | Lin":
         const = np.bincount(parent, weights=value.const, minlength=size).astype(float)
         return Lin(parent[value.rows], value.cols, value.coefs, const)
     raise Unsupported("a sum of set elements")
+
+
+class NamedRows:
+    """A named expression's value per member (``expr NAME[...] = ...``), ready to be taken
+    row by row: numbers as an array, affine rows with their terms grouped by member."""
+
+    def __init__(self, value: "Num | Lin", size: int):
+        if isinstance(value, Lin):
+            order = np.argsort(value.rows, kind="stable")
+            self.cols, self.coefs = value.cols[order], value.coefs[order]
+            self.indptr = np.zeros(size + 1, dtype=np.int64)
+            np.cumsum(np.bincount(value.rows, minlength=size), out=self.indptr[1:])
+            self.const = np.broadcast_to(value.const, size)
+            self.numbers = None
+        else:
+            self.numbers = np.broadcast_to(value.values, size)
+
+    def take(self, where: np.ndarray) -> "Num | Lin":
+        """The value of members ``where`` (one per frame row)."""
+        if self.numbers is not None:
+            return Num(self.numbers[where])
+        counts = self.indptr[where + 1] - self.indptr[where]
+        rows = np.repeat(np.arange(where.size, dtype=np.int64), counts)
+        firsts = np.repeat(self.indptr[where] - (np.cumsum(counts) - counts), counts)
+        entries = firsts + np.arange(int(counts.sum()), dtype=np.int64)
+        return Lin(rows, self.cols[entries], self.coefs[entries], self.const[where].copy())

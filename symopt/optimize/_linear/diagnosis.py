@@ -68,8 +68,8 @@ def diagnose_lp(lp: LinearProgram, result: Any, solve: SolveLP | None = None,
     solve : callable, optional
         The LP solver for the extra solves; defaults to `solve_lp`.
     infeasibility : bool, default True
-        Compute the IIS and Farkas certificate of an infeasible LP and the ray of an
-        unbounded one; False skips these (the MILP sensitivity solve still runs).
+        Compute the IIS and Farkas certificate of an infeasible LP; False skips this
+        deletion filter (the MILP sensitivity solve and an unbounded LP's ray still run).
     time_limit : float, default 60
         Seconds for the IIS deletion filter.
     """
@@ -80,12 +80,10 @@ def diagnose_lp(lp: LinearProgram, result: Any, solve: SolveLP | None = None,
     if status == 0 and lp.is_mip and result.get("x") is not None:
         fixed = solve(fixed_integer_problem(lp, np.asarray(result.x, dtype=float)))
         return LPDiagnosis(sensitivity=fixed if int(fixed.status) == 0 else None)
-    if not infeasibility:
-        return LPDiagnosis()
-    if status == 2:
-        return _infeasible(lp, solve, time_limit)
     if status == 3 and result.get("ray") is None:
         return LPDiagnosis(ray=find_unbounded_ray(lp, solve))
+    if status == 2 and infeasibility:
+        return _infeasible(lp, solve, time_limit)
     return LPDiagnosis()
 
 

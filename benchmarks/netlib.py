@@ -19,7 +19,10 @@ crossover, 'simplex') and with
 ``scipy.optimize.linprog(method='highs')`` on the same arrays, and prints the relative
 objective error against the published optimum (the smallest over every value the netlib
 readme lists; E226's objective constant is left out, as the published value does), the
-iterations and the wall time. Then the 28 infeasible problems of ``npz/infeasible``.
+iterations and the CPU time (``time.process_time``: the machine is shared, and HiGHS runs
+in this process on one thread). Then the 28 infeasible problems of ``npz/infeasible``.
+A last table gives, per size bucket (rows < 300, 300-1000, 1000-3000, > 3000), how many
+problems each method solved to 1e-6 and the median and largest time ratio to HiGHS.
 
     python benchmarks/netlib.py --native                  # problems with fewer than 1,000 rows
     python benchmarks/netlib.py --native --all            # also the larger ones
@@ -97,9 +100,9 @@ def run_highs(lp: LinearProgram, time_limit: float) -> tuple[int, float | None, 
     from scipy.optimize import linprog
     args = scipy_arrays(lp)
     sign = args.pop("sign")
-    start = time.perf_counter()
+    start = time.process_time()
     res = linprog(**args, method="highs", options={"time_limit": time_limit})
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     fun = None if res.fun is None else sign * res.fun + lp.offset
     return res.status, fun, int(res.nit), seconds
 
@@ -111,12 +114,12 @@ def run_native(lp: LinearProgram, label: str | None, time_limit: float):
     if variant == "no-crossover":
         options["crossover"] = False
     method = method or None
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         res = solve_lp(lp, method=method, options=options)
     except Exception as exc:  # noqa: BLE001 - the benchmark reports every outcome
-        return -1, None, 0, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"
-    seconds = time.perf_counter() - start
+        return -1, None, 0, time.process_time() - start, f"{type(exc).__name__}: {exc}"
+    seconds = time.process_time() - start
     return res.status, res.fun, int(res.nit or 0), seconds, res.message
 
 
@@ -164,6 +167,28 @@ def benchmark_feasible(rows: list[dict], methods: list[str], time_limit: float) 
         print(f"{row['name']:10s} {lp.num_rows:5d} {lp.num_cols:6d} " + " ".join(cells),
               flush=True)
     summarize(table, labels)
+    summarize_buckets(table, labels)
+
+
+BUCKETS = ((0, 300), (300, 1000), (1000, 3000), (3000, 10**9))
+
+
+def summarize_buckets(table: dict, labels: list[str]) -> None:
+    """Per size bucket: problems solved to 1e-6 and the time ratio to HiGHS."""
+    highs = {name: seconds for name, _, _, _, _, seconds in table["highs"]}
+    print(f"\n{'method':15s} {'rows':>11s} {'solved':>7s} {'median x':>9s} {'max x':>8s}"
+          f" {'sum s':>8s} {'HiGHS s':>8s}")
+    for label in labels[:-1]:
+        for low, high in BUCKETS:
+            entries = [e for e in table[label] if low <= e[1] < high]
+            if not entries:
+                continue
+            ratios = [e[5] / max(highs[e[0]], 1e-3) for e in entries]
+            solved = sum(e[3] <= 1e-6 for e in entries)
+            span = f"{low}-{high}" if high < 10**9 else f">{low}"
+            print(f"{label:15s} {span:>11s} {solved:>3d}/{len(entries):<3d} "
+                  f"{statistics.median(ratios):9.1f} {max(ratios):8.1f} "
+                  f"{sum(e[5] for e in entries):8.1f} {sum(highs[e[0]] for e in entries):8.1f}")
 
 
 def summarize(table: dict, labels: list[str]) -> None:

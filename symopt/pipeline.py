@@ -30,8 +30,8 @@ from symopt.optimize.linear_program import LinearProgram
 from symopt.options import check_options
 from symopt.routing import route
 from symopt.solution.exact import exact_answer
-from symopt.multistart import best_of_starts
 from symopt.solution.parametric import parametric_answer, symbolic_params
+from symopt.multistart import best_of_starts
 
 __all__ = ["solve", "explain", "compile_problem", "figures"]
 

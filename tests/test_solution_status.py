@@ -84,3 +84,17 @@ def test_a_degenerate_true_minimum_stays_optimal():
     m.y = Var(initialize=1.0)
     m.obj = Objective(expr=m.x ** 4 + m.y ** 2)
     assert solve(m).status == "optimal"
+
+
+def test_a_least_squares_run_stalled_at_a_start_on_its_bound_is_not_optimal():
+    """trf (like scipy's) does not move from a start on a bound here; the point is not the
+    optimum (1, 1), and the status says so instead of 'optimal'."""
+    m = Model("stalled")
+    m.x = Var(bounds=(None, 1), initialize=0.0)
+    m.y = Var(bounds=(0, 3), initialize=0.0)
+    m.f = Objective(expr=(m.x - 2) ** 2 + (m.y - 1) ** 2)
+    s = solve(m)
+    if s.route.method == "trf" and abs(m.x.value - 1) > 1e-3:
+        assert s.status == "inaccurate" and not s.success
+    else:
+        assert s.status == "optimal" and m.x.value == pytest.approx(1.0, abs=1e-6)

@@ -100,8 +100,18 @@ def index_tuple(key: Any) -> tuple:
     return key if isinstance(key, tuple) else (key,)
 
 
+#: how many rules are running now (a symbolic Param may only be read inside one)
+_RULES_RUNNING = [0]
+
+
+def in_rule() -> bool:
+    """True while `call_rule` runs a user rule: what it reads is re-read on a rebuild."""
+    return _RULES_RUNNING[0] > 0
+
+
 def call_rule(rule: Callable, model: Any, key: Any, what: str) -> Any:
     """``rule(model, *key)``, with an error naming ``what`` when the rule itself fails."""
+    _RULES_RUNNING[0] += 1
     try:
         return rule(model, *index_tuple(key)) if key is not None else rule(model)
     except ModelError as error:
@@ -113,3 +123,5 @@ def call_rule(rule: Callable, model: Any, key: Any, what: str) -> Any:
             raise ModelError(f"the rule of {what} takes the wrong number of arguments: {error}; "
                              "a rule receives the model, then one argument per index") from None
         raise
+    finally:
+        _RULES_RUNNING[0] -= 1

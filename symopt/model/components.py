@@ -25,7 +25,9 @@ from typing import Any, Callable, Iterator
 
 from symopt.errors import ModelError
 from symopt.limits import INFINITE_BOUND
-from symopt.model.component import IndexedComponent, call_rule, index_members, index_tuple
+from symopt.model.component import (
+    IndexedComponent, call_rule, in_rule, index_members, index_tuple,
+)
 from symopt.model.expr import VarData, is_number, to_sympy
 from symopt.model.sets import Domain, Reals
 
@@ -98,11 +100,16 @@ class Param(_NumberLike, IndexedComponent):
     kind = "param"
 
     def __init__(self, *index_sets: Any, initialize: Any = None, default: Any = None,
-                 mutable: bool = False, doc: str = ""):
+                 mutable: bool = False, symbolic: bool = False, doc: str = ""):
         super().__init__(*index_sets, doc=doc)
+        if symbolic and index_sets:
+            raise ModelError("symbolic=True is for scalar params: declare one symbolic Param "
+                             "per quantity the answer should be a function of")
         self._initialize = initialize
         self._default = None if default is None else default
-        self.mutable = mutable
+        self.mutable = mutable or symbolic
+        #: a symbolic param: LP answers are given as functions of it (see symopt.solution.parametric)
+        self.symbolic = symbolic
         self._values: dict = {}
         self._key_set: set | None = None
 
@@ -219,9 +226,14 @@ class Param(_NumberLike, IndexedComponent):
         self.value = raw
 
     def __float__(self) -> float:
-        return self.value
+        return self._as_operand()
 
     def _as_operand(self) -> float:
+        if self.symbolic and not in_rule():
+            raise ModelError(f"param '{self.name}' is symbolic, so it may only enter expressions "
+                             "inside a rule: declare the objective or constraint that uses it "
+                             "with rule=... (a number read outside a rule is frozen into its "
+                             "expression, and the answer could not follow the param)")
         return self.value
 
     def items(self) -> Iterator:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from symopt.report.exact import exact_section
+from symopt.report.parametric import parametric_section
 from symopt.report.document import (
     Block, Document, KeyValues, Note, Paragraph, Plot, Preformatted, Section, Table,
     format_number,
@@ -247,7 +248,7 @@ def build_lp_document(solution: Solution,
     ranging = ranging_section(solution, variables, constraints)
     if ranging is not None:
         document.sections.append(ranging)
-    exact = exact_section(solution)
-    if exact is not None:
-        document.sections.append(exact)
+    for extra in (exact_section(solution), parametric_section(solution)):
+        if extra is not None:
+            document.sections.append(extra)
     return document

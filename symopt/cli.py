@@ -387,13 +387,20 @@ def _report(arguments: argparse.Namespace) -> int:
 
 
 def _export(arguments: argparse.Namespace) -> int:
-    loaded = _load(arguments.file, arguments)
-    if arguments.to in ("tex", "py"):
-        return _write(arguments, _model_export(loaded, arguments.to, arguments.file))
-    lp = loaded
-    if hasattr(loaded, "model"):
-        from symopt.compile.linear import extract_linear
-        lp = extract_linear(loaded.model)
+    from symopt.io import is_linear_file
+    if arguments.to not in ("tex", "py") and not is_linear_file(arguments.file) \
+            and _data_options(arguments) == ([], []) and Path(arguments.file).exists():
+        # a matrix file of an .opt model: generated as arrays (same file, no Model built)
+        from symopt.dsl.vectorize import read_linear
+        lp = read_linear(arguments.file)
+    else:
+        loaded = _load(arguments.file, arguments)
+        if arguments.to in ("tex", "py"):
+            return _write(arguments, _model_export(loaded, arguments.to, arguments.file))
+        lp = loaded
+        if hasattr(loaded, "model"):
+            from symopt.compile.linear import extract_linear
+            lp = extract_linear(loaded.model)
     from symopt.io import FORMATTERS
     return _write(arguments, FORMATTERS[f".{arguments.to}"](lp))
 

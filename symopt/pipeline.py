@@ -21,6 +21,7 @@ import warnings
 from typing import Any
 
 from symopt import dispatch
+from symopt.multistart import best_of_starts
 from symopt.optimize import warm_start as warm_start_module
 from symopt.analysis import Structure, analyze
 from symopt.compile.linear import extract_linear
@@ -31,7 +32,7 @@ from symopt.options import check_options
 from symopt.routing import route
 from symopt.solution.exact import exact_answer
 from symopt.solution.parametric import parametric_answer, symbolic_params
-from symopt.multistart import best_of_starts
+from symopt.solution.sensitivity import nlp_sensitivity
 
 __all__ = ["solve", "explain", "compile_problem", "figures"]
 
@@ -167,14 +168,20 @@ def _warm_basis(owner: Any, problem: Any, plan: Any) -> tuple[Any, str | None]:
 
 
 def _parametric(model: Any, problem: Any, solution: Any) -> None:
-    """Formulas of the optimum in the model's symbolic Params (LPs with an optimal basis)."""
+    """The optimum as a function of the model's symbolic Params: formulas on the optimal
+    basis of an LP, derivatives (implicit function theorem) at the optimum of an NLP."""
+    params = symbolic_params(model)
     result = solution.raw
-    if not isinstance(problem, LinearProgram) or problem.is_mip:
-        solution.warnings.append("symbolic params: formulas of the optimum are given for LPs; "
-                                 f"this model is a {solution.problem_class}")
-    elif solution.status != "optimal" or getattr(result, "col_basis", None) is None:
-        solution.warnings.append(f"symbolic params: no optimal basis to follow (status "
+    if solution.status != "optimal":
+        solution.warnings.append(f"symbolic params: no optimum to follow (status "
                                  f"{solution.status})")
+    elif solution.problem_class.endswith("NLP"):
+        solution.sensitivity = nlp_sensitivity(model, params)
+    elif not isinstance(problem, LinearProgram) or problem.is_mip:
+        solution.warnings.append("symbolic params: the answer is followed for LPs and smooth "
+                                 f"NLPs; this model is a {solution.problem_class}")
+    elif getattr(result, "col_basis", None) is None:
+        solution.warnings.append("symbolic params: the LP solver returned no basis to follow")
     else:
         solution.parametric = parametric_answer(model, problem, result)
 

@@ -223,3 +223,12 @@ subject to
     arrays = loads_arrays(text)
     assert arrays is not None and arrays.element_wise == []
     assert_same_lp(arrays.lp, element_wise_lp(loads(text)))
+
+
+def test_cli_export_writes_the_element_wise_file(tmp_path: Path) -> None:
+    from symopt.cli import main
+    from symopt.io import format_mps
+    path = EXAMPLES[0].parent / "steel_multiperiod.opt"
+    out = tmp_path / "steel.mps"
+    assert main(["export", str(path), "--to", "mps", "-o", str(out)]) == 0
+    assert out.read_text() == format_mps(extract_linear(read(path).model))

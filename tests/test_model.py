@@ -348,3 +348,13 @@ def test_builtin_abs_builds_the_node_and_max_says_what_to_do():
     with pytest.raises(ModelError, match=r"Python's max\(\) or min\(\) of expressions.*"
                                          r"t >= a, t >= b"):
         max(m.x, m.y)
+
+
+def test_python_section_of_the_language_guide_runs():
+    import re
+    from pathlib import Path
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "language.md").read_text()
+    block = re.search(r"## The same ideas in Python.*?```python\n(.*?)```", guide, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(block, "language.md", "exec"), namespace)   # the guide's own example
+    assert list(namespace["m"].IN["t"]) == [("a", "t")]

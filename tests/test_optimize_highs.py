@@ -185,3 +185,9 @@ def test_iis_runs_only_when_asked_and_names_the_subset(tmp_path, capsys):
     assert "IIS:" not in capsys.readouterr().out
     main(["solve", str(path), "--explain-infeasible"])
     assert "IIS: constraints" in capsys.readouterr().out
+
+
+def test_a_bad_warm_start_basis_is_an_input_error():
+    from symopt.errors import InputError
+    with pytest.raises(InputError, match="not a BasisStatus"):
+        linprog([1, 1], A_ub=[[-1, -1]], b_ub=[-1], options={"basis": ([7, 7], [1])})

@@ -140,8 +140,6 @@ class Indexing:
         """A literal set member: a name, number, quoted string or tuple of them."""
         if isinstance(node, Tree) and node.data == "tuple_element":
             return tuple(self.element(child) for child in node.children)
-        if isinstance(node, Tree) and node.data == "element" and isinstance(node.children[0], Tree):
-            return self.element(node.children[0])
         token = node.children[0] if isinstance(node, Tree) else node
         if token.type in ("NUMBER", "SIGNED_NUMBER_NEG"):
             return self.literal(token)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from symopt.report.nlp import active_bound, violation_of
-from symopt.report.parametric import parametric_data
+from symopt.report.parametric import parametric_data, sensitivity_data
 from symopt.report.statistics import fit_statistics
 from symopt.solution.types import STATUS_NAMES, Range, Solution
 
@@ -156,6 +156,7 @@ def solution_data(solution: Solution) -> dict[str, Any]:
         "infeasibility": infeasibility_data(solution),
         "exact": exact_data(solution.exact),
         "parametric": parametric_data(solution.parametric),
+        "sensitivity": sensitivity_data(solution.sensitivity),
         "unbounded_ray": None if solution.unbounded_ray is None else
         {k: number(v) for k, v in solution.unbounded_ray.items()},
         "fit": fit_data(solution),

@@ -1,10 +1,11 @@
-"""The "Parametric answer" section of an LP report: the optimum as formulas in symbolic Params."""
+"""How the optimum follows the symbolic Params: formulas for an LP ("Parametric answer"),
+derivatives by the implicit function theorem for an NLP ("Sensitivity to symbolic params")."""
 from __future__ import annotations
 
 from symopt.report.document import Paragraph, Section, Table
 from symopt.solution.types import Solution
 
-__all__ = ["parametric_section", "parametric_data"]
+__all__ = ["parametric_section", "parametric_data", "sensitivity_section", "sensitivity_data"]
 
 
 def parametric_section(solution: Solution) -> Section | None:
@@ -33,3 +34,35 @@ def parametric_data(answer: object) -> dict | None:
             "values": {k: str(v) for k, v in answer.values.items()},
             "duals": {k: str(v) for k, v in answer.duals.items()},
             "reduced_costs": {k: str(v) for k, v in answer.reduced_costs.items()}}
+
+
+def sensitivity_section(solution: Solution) -> Section | None:
+    """dx*/dp, dλ*/dp and df*/dp of an NLP optimum, one column per symbolic param."""
+    sens = solution.sensitivity
+    if sens is None:
+        return None
+    params = list(sens.parameters)
+    at = ", ".join(f"{name} = {value:g}" for name, value in sens.parameters.items())
+    lead = Paragraph(f"Derivatives of the optimum at {at} (implicit function theorem on the "
+                     f"KKT conditions, exact Hessian), valid while the active set "
+                     f"({', '.join(sens.active) or 'none'}) stays active.")
+    objective = Table("Optimal objective", ["", *(f"d/d {p}" for p in params)],
+                      [[solution.objective_name or "objective",
+                        *(sens.dobjective[p] for p in params)]], key="sensitivity-objective")
+    names = list(sens.dx[params[0]]) if params else []
+    variables = Table("Variables", ["name", *(f"d/d {p}" for p in params)],
+                      [[name, *(sens.dx[p][name] for p in params)] for name in names],
+                      key="sensitivity-variables")
+    rows = list(sens.dduals[params[0]]) if params else []
+    duals = Table("Multipliers of the active rows", ["name", *(f"d/d {p}" for p in params)],
+                  [[name, *(sens.dduals[p][name] for p in params)] for name in rows],
+                  key="sensitivity-constraints")
+    return Section("Sensitivity to symbolic params", [lead, objective, variables, duals])
+
+
+def sensitivity_data(sens: object) -> dict | None:
+    """The JSON form of `sensitivity_section`."""
+    if sens is None:
+        return None
+    return {"parameters": dict(sens.parameters), "active": list(sens.active),
+            "objective": dict(sens.dobjective), "variables": sens.dx, "duals": sens.dduals}

@@ -199,7 +199,8 @@ class Solution:
     history: list[float] = field(default_factory=list)          # objective per iteration
     exact: Any = None                                           # ExactAnswer (solve(exact=True))
     model: Any = None                                           # the Model solved (None for files read as LPs)
-    parametric: Any = None                                      # ParametricAnswer (symbolic Params)
+    parametric: Any = None                                      # ParametricAnswer (symbolic Params, LP)
+    sensitivity: Any = None                                     # NLPSensitivity (symbolic Params, NLP)
     raw: Any = None                                             # the solver's OptimizeResult
     problem: Any = None                                         # the compiled problem (e.g. LinearProgram), for plots
     multistart: dict | None = None                              # solve(starts=K): starts, optimal, reached_best

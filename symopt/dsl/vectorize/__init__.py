@@ -24,13 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from symopt.dsl.vectorize.frame import Unsupported
 from symopt.model.component import paused_gc
 
 __all__ = ["ArrayModel", "loads_arrays", "read_arrays", "read_linear", "Unsupported"]
-
-from symopt.dsl.vectorize.frame import Unsupported  # noqa: E402
 
 
 @dataclass

@@ -23,6 +23,7 @@ from symopt.dsl.builder import _Builder
 from symopt.dsl.indexing import VarEntry
 from symopt.dsl.vectorize.evaluate import Family, Table, VectorEvaluator
 from symopt.dsl.vectorize.frame import Frame, KeyIndex, Unsupported, Universe
+from symopt.dsl.vectorize.lazy import LazyKeys, LazyTable
 from symopt.dsl.vectorize.names import NameBlock
 from symopt.dsl.vectorize.values import Lin, NamedRows, Num
 from symopt.model.expr import VarData
@@ -74,30 +75,6 @@ class ColumnSpace:
         return offset
 
 
-class LazyKeys:
-    """A family's keys as Python values, made only when an element-wise family needs them."""
-
-    def __init__(self, columns: list[np.ndarray], universe: Universe):
-        self._columns, self._universe, self._keys = columns, universe, None
-
-    def _all(self) -> list:
-        if self._keys is None:
-            parts = [self._universe.decode(column).tolist() for column in self._columns]
-            self._keys = parts[0] if len(parts) == 1 else list(zip(*parts))
-        return self._keys
-
-    def __iter__(self) -> Any:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return int(self._columns[0].size)
-
-    def __contains__(self, key: Any) -> bool:
-        if not isinstance(self._keys, frozenset):
-            self._keys = frozenset(self._all())
-        return key in self._keys
-
-
 class ArrayBuilder(_Builder):
     """`_Builder` whose params, variables, objective and constraints become arrays."""
 
@@ -135,7 +112,7 @@ class ArrayBuilder(_Builder):
             else:
                 name = self.declare(token, "param")
                 self.vector.tables[name] = table
-                self.symbols.params[name] = _LazyTable(frame.parts, values, self.universe)
+                self.symbols.params[name] = LazyTable(frame.parts, values, self.universe)
                 self.symbols.param_sets[name] = self.evaluator.set_label(self.iterators(spec))
                 self.vectorized.append(name)
                 return
@@ -389,50 +366,3 @@ def _without_empty_rows(block: RowBlock) -> RowBlock:
     keys = [part[filled] for part in block.names.keys]
     return RowBlock(NameBlock(block.names.name, 0, int(filled.sum()), keys), new_row[block.rows],
                     block.cols, block.coefs, block.lower[filled], block.upper[filled])
-
-
-class _LazyTable(dict):
-    """A vectorized param's ``{key: value}`` for element-wise families, filled on first use."""
-
-    def __init__(self, columns: list[np.ndarray], values: np.ndarray, universe: Universe):
-        super().__init__()
-        self._source: Any = (columns, values, universe)
-
-    def _fill(self) -> None:
-        if self._source is not None:
-            columns, values, universe = self._source
-            self._source = None
-            keys = LazyKeys(columns, universe)._all()
-            dict.update(self, zip(keys, values.tolist()))
-
-    def __contains__(self, key: Any) -> bool:
-        self._fill()
-        return dict.__contains__(self, key)
-
-    def __getitem__(self, key: Any) -> Any:
-        self._fill()
-        return dict.__getitem__(self, key)
-
-    def __iter__(self) -> Any:
-        self._fill()
-        return dict.__iter__(self)
-
-    def __len__(self) -> int:
-        self._fill()
-        return dict.__len__(self)
-
-    def keys(self) -> Any:
-        self._fill()
-        return dict.keys(self)
-
-    def values(self) -> Any:
-        self._fill()
-        return dict.values(self)
-
-    def items(self) -> Any:
-        self._fill()
-        return dict.items(self)
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        self._fill()
-        return dict.get(self, key, default)

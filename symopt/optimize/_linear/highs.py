@@ -137,7 +137,7 @@ def _solve(lp: LinearProgram, options: dict | None, callback: Callable | None,
             h.run()
         result = _result(h, lp, name)
         _add_certificates(h, lp, result)
-    except (highspy.HighsError, RuntimeError, ValueError, TypeError) as exc:
+    except (highspy.HighsError, RuntimeError, ValueError, TypeError, KeyError, IndexError) as exc:
         return _error_result(lp, name, f"HiGHS failed: {exc}")
     ranged = _fixed_integer_duals(lp, result, opts) if result.status == 0 and lp.is_mip else lp
     if result.status == 0 and want_sensitivity and result.col_basis is not None:
@@ -152,6 +152,8 @@ def _checked_options(options: dict | None, name: str) -> dict:
         known = ", ".join(sorted(set(_OPTION_NAMES) | set(_EXTRA_OPTIONS)))
         raise InputError(f"unknown option {unknown[0]!r} for method {name!r}; known options: "
                          f"{known}")
+    if opts.get("basis") is not None:
+        opts["basis"] = _checked_basis(opts["basis"])
     for key in ("maxiter", "node_limit", "time_limit", "mip_rel_gap"):
         value = opts.get(key)
         try:
@@ -161,6 +163,21 @@ def _checked_options(options: dict | None, name: str) -> dict:
         if not ok:
             raise InputError(f"option {key!r} must be a nonnegative number, got {value!r}")
     return opts
+
+
+def _checked_basis(basis: Any) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        col_basis, row_basis = (np.asarray(b, dtype=np.int64) for b in basis)
+    except (TypeError, ValueError) as exc:
+        raise InputError("option 'basis' must be a pair (col_basis, row_basis) of BasisStatus "
+                         f"arrays, e.g. a previous result's: {exc}") from exc
+    allowed = [int(s) for s in BasisStatus]
+    for label, values in (("col_basis", col_basis), ("row_basis", row_basis)):
+        bad = values[~np.isin(values, allowed)]
+        if bad.size:
+            raise InputError(f"option 'basis': {label} holds {int(bad[0])}, not a BasisStatus "
+                             f"({', '.join(f'{s.name}={int(s)}' for s in BasisStatus)})")
+    return col_basis, row_basis
 
 
 def _configure(h: Any, solver: str, opts: dict) -> None:

@@ -58,7 +58,8 @@ class _CPUClock:
     perf_counter = staticmethod(time.process_time)
 
 
-def run_symopt(name: str, size: int, from_opt: bool, time_limit: float) -> dict:
+def run_symopt(name: str, size: int, from_opt: bool, time_limit: float,
+               method: str | None = None) -> dict:
     import symopt
     import symopt.pipeline
     symopt.pipeline.time = _CPUClock  # stage timings (analyze, compile, solve) in CPU seconds
@@ -68,7 +69,7 @@ def run_symopt(name: str, size: int, from_opt: bool, time_limit: float) -> dict:
     else:
         model = SymoptBuilder(name).build(MODELS[name], size)
     build = time.process_time() - start
-    solution = symopt.solve(model, time_limit=time_limit)
+    solution = symopt.solve(model, method=method, time_limit=time_limit)
     total = time.process_time() - start
     timings = solution.timings
     return {
@@ -160,11 +161,12 @@ def main() -> None:
     parser.add_argument("--sizes", help="comma-separated sizes instead of the model's three")
     parser.add_argument("--repeat", type=int, default=2, help="runs per instance (min time)")
     parser.add_argument("--opt", action="store_true", help="symopt side from the .opt files")
+    parser.add_argument("--method", help="a symopt method instead of the default route")
     parser.add_argument("--time-limit", type=float, default=600.0, help="symopt seconds per solve")
     args = parser.parse_args()
     names = args.models or list(MODELS)
-    print(f"symopt ({'.opt files' if args.opt else 'Python API'}) by symopt.solve's default "
-          f"route vs CasADi + IPOPT; CPU seconds, min of {args.repeat} runs")
+    route = f"method {args.method!r}" if args.method else "symopt.solve's default route"
+    print(f"symopt ({'.opt files' if args.opt else 'Python API'}) by {route} vs CasADi + IPOPT; CPU seconds, min of {args.repeat} runs")
     header()
     rows = []
     for name in names:
@@ -172,7 +174,7 @@ def main() -> None:
                  else SIZES[name][:1] if args.quick else SIZES[name])
         for size in sizes:
             peer = best_of([run_casadi(name, size) for _ in range(args.repeat)])
-            ours = best_of([run_symopt(name, size, args.opt, args.time_limit)
+            ours = best_of([run_symopt(name, size, args.opt, args.time_limit, args.method)
                             for _ in range(args.repeat)])
             print_row(name, size, ours, peer)
             rows.append((name, size, ours, peer))

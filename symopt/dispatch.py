@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from symopt import optimize
-from symopt.errors import InputError, SolverError
+from symopt.errors import SolverError
 from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.methods import check_options
 from symopt.optimize.result import OptimizeResult
 from symopt.routing import Plan
 from symopt.solution import nonlinear as mapping
@@ -168,8 +169,5 @@ def _keywords(front_door: Any, options: dict[str, Any]) -> dict[str, Any]:
     """``options`` as keyword arguments of ``front_door``, or an InputError naming the unknown."""
     known = set(inspect.signature(front_door).parameters) - {"fun", "x0", "jac", "bounds",
                                                               "method", "callback", "args"}
-    unknown = sorted(set(options) - known)
-    if unknown:
-        raise InputError(f"unknown option(s) {', '.join(unknown)} for "
-                         f"{front_door.__name__}; known options: {', '.join(sorted(known))}")
+    check_options(options, known, front_door.__name__)
     return dict(options)

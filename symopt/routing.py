@@ -165,6 +165,10 @@ def route(structure: Structure, solver: str | None = None, method: str | None = 
     squares = (structure.sum_of_squares
                and n * max(residuals, 1) <= DENSE_JACOBIAN_ENTRIES)
     door, chosen, why = _default(problem_class, n, hessian_nnz, bounded, squares)
+    if door == "least_squares" and chosen == "lm" and 0 < residuals < n:   # lm needs m >= n
+        chosen, why = "trf", (f"the objective is a sum of {residuals} square(s) in {n} "
+                              "variables: trust-region reflective (Levenberg-Marquardt needs "
+                              "at least as many residuals as variables)")
     if solver is None and method is not None and method.lower() not in _table(door):
         door = next((d for d in CLASSES[problem_class] if method.lower() in _table(d)), door)
     if solver is not None:
@@ -179,6 +183,10 @@ def route(structure: Structure, solver: str | None = None, method: str | None = 
         chosen = _check_method(problem_class, "least_squares" if door == "curve_fit" else door,
                                method, bounded)
         why = f"the method {chosen!r} was asked for"
+    elif chosen is None and door in ("minimize", "root"):   # a solver asked for, no method
+        default_door, default_method, _ = _default(problem_class, n, hessian_nnz, bounded)
+        chosen = default_method if default_door == door else \
+            ("hybr" if door == "root" else "l-bfgs-b" if bounded else "bfgs")
     elif chosen is None and door in ("least_squares", "curve_fit"):
         chosen = "trf" if bounded else "lm"
     return Plan(problem_class, reason, door, chosen, why, dict(options or {}))

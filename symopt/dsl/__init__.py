@@ -106,18 +106,20 @@ def _analysis_errors(result: Any, text: str, filename: str) -> list[SymoptError]
 
 def _before_solving(result: Any) -> None:
     """Everything `solve` checks before it starts the solver, without solving: the
-    analysis, the LP screen (`symopt.compile.screen`), routing and option names."""
+    analysis, the LP screen or the start point (`symopt.compile.screen`), routing and
+    option names."""
     import warnings
 
     from symopt.options import check_options
     from symopt.routing import route
     settings = result.solve_arguments
     options = settings.get("options")
-    if result.kind == "fit":
-        from symopt.analysis import Structure
-        fit = Structure.describe("fit", "a fit statement", 0)
-        check_options(route(fit, settings.get("solver"), settings.get("method"), options),
-                      options)
+    if result.kind == "fit":        # the steps of symopt.symbolic.fit short of solving
+        from symopt.dsl.solving import fit_arguments
+        from symopt.symbolic import prepare_fit
+        prepare_fit(*fit_arguments(result.fit), method=settings.get("method"),
+                    solver=settings.get("solver"), options=options,
+                    dependent_name=result.fit.dependent)
         return
     from symopt.analysis import analyze
     structure = analyze(result.model)

@@ -63,6 +63,7 @@ class BuildResult:
                         and repr(str(self.options[k])) in error.message), None)
         if key in self.option_locations:
             error.location = self.option_locations[key]
+        if key is not None:         # an option from the command line is not in the file
             return error
         filename, text = self.source
         token = next((self.declared[name.split("[")[0]] for name in

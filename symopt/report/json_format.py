@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from symopt.report.kkt import kkt_data
 from symopt.report.nlp import active_bound, violation_of
 from symopt.report.parametric import parametric_data, sensitivity_data
 from symopt.report.statistics import fit_statistics
@@ -157,6 +158,7 @@ def solution_data(solution: Solution) -> dict[str, Any]:
         "exact": exact_data(solution.exact),
         "parametric": parametric_data(solution.parametric),
         "sensitivity": sensitivity_data(solution.sensitivity),
+        "kkt": kkt_data(solution.kkt),
         "unbounded_ray": None if solution.unbounded_ray is None else
         {k: number(v) for k, v in solution.unbounded_ray.items()},
         "fit": fit_data(solution),

@@ -24,6 +24,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from symopt.solution.diagnosis import kkt_diagnosis
 from symopt.solution.optimality import kkt_residuals, verdict
 from symopt.solution.types import (
     ConstraintResult, FitData, Solution, VariableResult, identify, slack_of,
@@ -157,10 +158,7 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
                          slack=slack_of(float(body[i]), nlp.row_lower[i], nlp.row_upper[i]),
                          dual=None if duals is None else float(duals[i]))
         for i, (name, obj) in enumerate(zip(nlp.row_names, nlp.rows or (None,) * nlp.num_rows))]
-    residuals, _ = kkt_residuals(nlp, x, body, duals)
-    gradient = nlp.objective.gradient(x)
-    if duals is not None:
-        gradient = gradient - nlp.constraints.jacobian_dense(x).T @ duals
+    residuals, gradient = kkt_residuals(nlp, x, body, duals)
     violation = max(_violation(body, nlp.row_lower, nlp.row_upper),
                     _violation(x, nlp.col_lower, nlp.col_upper))
     status, why = verdict(engine_status(plan, result, "minimize"), nlp, x, residuals)
@@ -179,7 +177,8 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
                "nonzeros": nlp.constraints.jacobian_nnz},
         gradient_norm=(None if nlp.num_rows and duals is None else
                        _projected_gradient_norm(nlp.sign * gradient, x, nlp.col_lower, nlp.col_upper)),
-        max_violation=violation, history=list(history), raw=result, problem=nlp)
+        max_violation=violation, history=list(history), raw=result, problem=nlp,
+        kkt=kkt_diagnosis(nlp, x, duals, (residuals, gradient)))
 
 
 def from_root(system: Any, result: Any, plan: Any = None) -> Solution:

@@ -65,7 +65,8 @@ def _relative_violation(values: np.ndarray, lower: np.ndarray, upper: np.ndarray
     with np.errstate(invalid="ignore"):
         below = (lower - values) / np.maximum(1.0, np.abs(lower))
         above = (values - upper) / np.maximum(1.0, np.abs(upper))
-    worst = np.nan_to_num(np.maximum(below, above), nan=0.0, neginf=0.0)
+    # fmax, not maximum: an infinite side gives NaN there, which must not hide the other side
+    worst = np.nan_to_num(np.fmax(below, above), nan=0.0, neginf=0.0)
     return float(max(np.max(worst), 0.0))
 
 
@@ -104,7 +105,7 @@ def kkt_residuals(nlp: Any, x: np.ndarray, body: np.ndarray,
     scale = max(1.0, float(np.max(np.abs(gradient), initial=0.0)))
     if nlp.num_rows and duals is None:
         duals = _estimated_duals(nlp, x, body, gradient)
-    lagrangian = gradient if duals is None else gradient - nlp.constraints.jacobian_dense(x).T @ duals
+    lagrangian = gradient if duals is None else gradient - nlp.constraints.jacobian_csc(x).T @ duals
     projected = np.clip(x - nlp.sign * lagrangian, nlp.col_lower, nlp.col_upper) - x
     residuals = KKTResiduals(
         stationarity=float(np.max(np.abs(projected), initial=0.0)) / scale,

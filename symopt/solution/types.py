@@ -201,6 +201,7 @@ class Solution:
     model: Any = None                                           # the Model solved (None for files read as LPs)
     parametric: Any = None                                      # ParametricAnswer (symbolic Params, LP)
     sensitivity: Any = None                                     # NLPSensitivity (symbolic Params, NLP)
+    kkt: Any = None                                             # KKTDiagnosis at the returned NLP point
     raw: Any = None                                             # the solver's OptimizeResult
     problem: Any = None                                         # the compiled problem (e.g. LinearProgram), for plots
 

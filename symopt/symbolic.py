@@ -121,6 +121,20 @@ def fit(
     >>> [round(float(p), 6) for p in s.fit.parameters]
     [3.0, 0.7]
     """
+    problem, plan = prepare_fit(expression, independent, xdata, ydata, start, sigma,
+                                absolute_sigma, bounds, method, solver, options, dependent_name)
+    return dispatch.run(problem, plan)
+
+
+def prepare_fit(
+    expression: Any, independent: sympy.Symbol | Sequence[sympy.Symbol], xdata: Any, ydata: Any,
+    start: Mapping[sympy.Symbol, float], sigma: Any = None, absolute_sigma: bool = False,
+    bounds: Mapping[sympy.Symbol, tuple] | None = None, method: str | None = None,
+    solver: str | None = None, options: dict | None = None, dependent_name: str = "y",
+) -> tuple[Any, Any]:
+    """Everything `fit` does before solving (compile, route, check the options and the
+    start point): ``(FitProblem, Plan)``; `symopt check` runs it to find what `fit` would
+    reject."""
     symbols, p0 = _start(start, "start")
     names = [independent] if isinstance(independent, sympy.Symbol) else list(independent)
     columns = [np.asarray(xdata, float)] if len(names) == 1 else list(np.asarray(xdata, float))
@@ -134,4 +148,4 @@ def fit(
     plan = route(structure, solver, method, options)
     check_options(plan, options, problem)
     check_start_point(problem)
-    return dispatch.run(problem, plan)
+    return problem, plan

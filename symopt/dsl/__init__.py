@@ -19,12 +19,14 @@ __all__ = ["load", "loads", "read", "check", "check_text"]
 
 
 def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = None,
-          data: str | Path | list | None = None, params: dict | list | None = None) -> Any:
+          data: str | Path | list | None = None, params: dict | list | None = None,
+          trace: Any = None) -> Any:
     """Parse and build `.opt` source text; returns a `BuildResult` (errors collected).
 
     ``data`` is a data file (or a list of them) giving values to the model's sets and
     params; ``params`` sets params (``{"target": 0.02, "cap[a]": 3}`` or ``["target=0.02"]``).
     A syntax error raises `symopt.ParseError` at once (nothing after it can be trusted).
+    ``trace`` is passed to `symopt.dsl.builder.build` (parameter sweeps).
     """
     from symopt.dsl.builder import build
     from symopt.dsl.overrides import ParamOverrides, read_data_file
@@ -34,7 +36,8 @@ def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = N
         Path(filename).resolve().parent if filename != "<string>" else Path.cwd())
     paths = [] if data is None else [data] if isinstance(data, (str, Path)) else list(data)
     data_files = [read_data_file(path) for path in paths]
-    return build(tree, text, filename, base, data_files, ParamOverrides.from_options(params))
+    return build(tree, text, filename, base, data_files, ParamOverrides.from_options(params),
+                 trace)
 
 
 def _text_of(path: str | Path) -> str:
@@ -106,18 +109,20 @@ def _analysis_errors(result: Any, text: str, filename: str) -> list[SymoptError]
 
 def _before_solving(result: Any) -> None:
     """Everything `solve` checks before it starts the solver, without solving: the
-    analysis, the LP screen (`symopt.compile.screen`), routing and option names."""
+    analysis, the LP screen or the start point (`symopt.compile.screen`), routing and
+    option names."""
     import warnings
 
     from symopt.options import check_options
     from symopt.routing import route
     settings = result.solve_arguments
     options = settings.get("options")
-    if result.kind == "fit":
-        from symopt.analysis import Structure
-        fit = Structure.describe("fit", "a fit statement", 0)
-        check_options(route(fit, settings.get("solver"), settings.get("method"), options),
-                      options)
+    if result.kind == "fit":        # the steps of symopt.symbolic.fit short of solving
+        from symopt.dsl.solving import fit_arguments
+        from symopt.symbolic import prepare_fit
+        prepare_fit(*fit_arguments(result.fit), method=settings.get("method"),
+                    solver=settings.get("solver"), options=options,
+                    dependent_name=result.fit.dependent)
         return
     from symopt.analysis import analyze
     structure = analyze(result.model)

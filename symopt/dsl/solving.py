@@ -17,7 +17,7 @@ from typing import Any
 
 from symopt.errors import InputError
 
-__all__ = ["solve_loaded", "solve_fit"]
+__all__ = ["solve_loaded", "solve_fit", "fit_arguments"]
 
 
 def solve_loaded(loaded: Any, solver: str | None = None, method: str | None = None,
@@ -49,9 +49,21 @@ def solve_fit(loaded: Any, solver: str | None = None, method: str | None = None,
 
     ``time_limit`` is accepted for a uniform interface; fits of file size finish quickly.
     """
-    from symopt.model.expr import to_sympy
     from symopt.symbolic import fit
     spec = loaded.fit
+    solution = fit(*fit_arguments(spec), method=method, solver=solver, options=options,
+                   dependent_name=spec.dependent)
+    solution.model_name = loaded.model.name
+    if solution.fit is not None and not solution.fit.expression:
+        solution.fit.expression = f"{spec.dependent} ~ {spec.text}"
+    return solution
+
+
+def fit_arguments(spec: Any) -> tuple:
+    """The positional arguments of `symopt.symbolic.fit` (and ``prepare_fit``) for a
+    `FitSpec`: expression, data symbols, columns, observations, start, sigma, absolute
+    sigma, bounds."""
+    from symopt.model.expr import to_sympy
     expression = to_sympy(spec.expression)
     symbols = [spec.data_symbols[name].symbol for name in spec.independent]
     columns = [spec.independent[name] for name in spec.independent]
@@ -59,11 +71,6 @@ def solve_fit(loaded: Any, solver: str | None = None, method: str | None = None,
     bounds = {p.symbol: (p.lb, p.ub) for p in spec.parameters
               if (p.lb is not None and math.isfinite(p.lb))
               or (p.ub is not None and math.isfinite(p.ub))}
-    solution = fit(expression, symbols[0] if len(symbols) == 1 else symbols,
-                   columns[0] if len(columns) == 1 else columns, spec.observed, start,
-                   sigma=spec.sigma, bounds=bounds or None, method=method, solver=solver,
-                   options=options, dependent_name=spec.dependent)
-    solution.model_name = loaded.model.name
-    if solution.fit is not None and not solution.fit.expression:
-        solution.fit.expression = f"{spec.dependent} ~ {spec.text}"
-    return solution
+    return (expression, symbols[0] if len(symbols) == 1 else symbols,
+            columns[0] if len(columns) == 1 else columns, spec.observed, start, spec.sigma,
+            False, bounds or None)

@@ -192,7 +192,11 @@ def _vector(value: Any, name: str) -> np.ndarray:
 
 
 def _constraint_block(A: Any, b: Any, n: int, a_name: str, b_name: str):
-    if A is None or (not sp.issparse(A) and np.size(A) == 0):
+    try:
+        empty = A is None or (not sp.issparse(A) and np.size(A) == 0)
+    except (TypeError, ValueError, OverflowError):      # ragged or not numbers
+        raise InputError(f"{a_name} must be a matrix of real numbers, got {A!r:.200}") from None
+    if empty:
         if b is not None and np.size(b) > 0:
             raise InputError(f"{b_name} is given but {a_name} is not")
         return sp.csc_array((0, n)), np.zeros(0)

@@ -113,7 +113,9 @@ def _reduced_costs(lagrangian_gradient: np.ndarray, x: np.ndarray, lower: np.nda
     return np.where(at_bound, lagrangian_gradient, 0.0)
 
 
-def _row_duals(nlp: Any, multipliers: Any) -> np.ndarray | None:
+def _row_duals(nlp: Any, multipliers: Any, v: Any = None) -> np.ndarray | None:
+    if v is not None and nlp.num_rows:       # interior point: grad f + J^T v - z = 0
+        return -nlp.sign * np.concatenate([np.asarray(b, float).ravel() for b in v])
     if multipliers is None or nlp.num_rows == 0:
         return None
     lam = np.asarray(multipliers, dtype=float).ravel()
@@ -150,7 +152,7 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
     """A `Solution` from ``minimize``'s result on a `NonlinearProgram`."""
     x = np.asarray(result["x"], dtype=float)
     body = nlp.constraints.values(x)
-    duals = _row_duals(nlp, result.get("multipliers"))
+    duals = _row_duals(nlp, result.get("multipliers"), result.get("v"))
     constraints = [
         ConstraintResult(name=name, component=identify(obj, name)[0],
                          index=identify(obj, name)[1], body=float(body[i]), of=obj,

@@ -174,7 +174,17 @@ def exact_data(exact: Any) -> dict[str, Any] | None:
     return {"optimal": exact.optimal, "verdict": exact.verdict, "engine": exact.engine,
             "objective": str(exact.objective), "max_float_error": exact.max_float_error,
             "values": text(exact.values), "duals": text(exact.duals),
-            "reduced_costs": text(exact.reduced_costs)}
+            "reduced_costs": text(exact.reduced_costs),
+            "cost_ranges": None if exact.cost_ranges is None else
+            {name: [_fraction(lo), _fraction(hi)] for name, (lo, hi) in exact.cost_ranges.items()},
+            "rhs_ranges": None if exact.rhs_ranges is None else
+            {name: [_fraction(lo), _fraction(hi)]
+             for name, (_, lo, hi) in exact.rhs_ranges.items()}}
+
+
+def _fraction(value: Any) -> str | None:
+    """A fraction as text, None for an unbounded side."""
+    return None if value is None else str(value)
 
 
 def render_json(solution: Solution, latex: bool = False) -> str:

@@ -204,6 +204,7 @@ class Solution:
     kkt: Any = None                                             # KKTDiagnosis at the returned NLP point
     raw: Any = None                                             # the solver's OptimizeResult
     problem: Any = None                                         # the compiled problem (e.g. LinearProgram), for plots
+    multistart: dict | None = None                              # solve(starts=K): starts, optimal, reached_best
 
     def variable(self, name: str) -> VariableResult:
         """The variable called ``name`` (e.g. ``"x[1,2]"``)."""

@@ -19,7 +19,7 @@ object) and the process's peak resident memory (imports included), the minimum o
     python benchmarks/model_build.py                         # transport S = 100, 300, 1000
     python benchmarks/model_build.py --model production --size 1000x500
     python benchmarks/model_build.py --model control --size 50000
-    python benchmarks/model_build.py --sizes 1000 --only "symopt .opt,linopy" --timing
+    python benchmarks/model_build.py --sizes 1000 --only "symopt .opt,linopy" --timing [--no-ranging]
 """
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ if TIMING:   # CPU seconds per stage of symopt.solve (the solution's own timings
     dispatch.optimize.diagnose_lp = timed("diagnose", dispatch.optimize.diagnose_lp)
     dispatch.from_linear_program = timed("map back", dispatch.from_linear_program)
     start = time.process_time()
-    solution = solve(arrays.lp, solver="highs")
+    solution = solve(arrays.lp, solver="highs", options=None if RANGING else {"sensitivity": False})
     cpu["solve() total"] = time.process_time() - start
     cpu["symopt in solve_lp (model hand-over, ranging)"] = cpu.pop("solve_lp") - cpu["HiGHS run"]
     symopt_total = cpu["generate"] + cpu["solve() total"] - cpu["HiGHS run"]
@@ -368,6 +368,8 @@ report()
 """,
 }
 
+RANGING = True
+
 MODELS = {
     "transport": (TRANSPORT, TRANSPORT_DATA, TRANSPORT_OPT, ["100", "300", "1000"]),
     "production": (PRODUCTION, PRODUCTION_DATA, PRODUCTION_OPT, ["1000x500"]),
@@ -385,7 +387,8 @@ def fill(template: str, size: str, model: str) -> str:
 
 
 def run_case(body: str, data: str, path: str, timing: bool) -> tuple[float, float, str]:
-    code = (PRELUDE + data + f"PATH = {path!r}\nTIMING = {timing}\n" + textwrap.dedent(body))
+    code = (PRELUDE + data + f"PATH = {path!r}\nTIMING = {timing}\nRANGING = {RANGING}\n"
+            + textwrap.dedent(body))
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
         handle.write(code)
     try:
@@ -411,7 +414,11 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma-separated case names to skip")
     parser.add_argument("--timing", action="store_true",
                         help="also solve the `.opt` arrays LP and print symopt's stage times")
+    parser.add_argument("--no-ranging", action="store_true",
+                        help="with --timing: solve without sensitivity ranging")
     args = parser.parse_args()
+    global RANGING
+    RANGING = not args.no_ranging
     cases, data, opt_text, default_sizes = MODELS[args.model]
     sizes = args.sizes.split(",") if args.sizes else default_sizes
     wanted = [name for name in cases if (not args.only or name in args.only.split(","))

@@ -40,6 +40,10 @@ _LAZY = {
     "Solution": "symopt.solution.types",
     "analyze": "symopt.analysis",
     "check_derivatives": "symopt.derivative_check",
+    "solve_many": "symopt.sweep.run",
+    "grid": "symopt.sweep.scenarios",
+    "starts": "symopt.multistart",
+    "Sweep": "symopt.sweep.table",
 }
 
 __all__ = [
@@ -57,6 +61,7 @@ __all__ = [
     # later stages (lazy)
     "solve", "solve_minimize", "solve_equations", "fit", "Solution", "analyze",
     "check_derivatives",
+    "solve_many", "grid", "starts", "Sweep",
 ]
 
 

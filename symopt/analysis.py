@@ -34,7 +34,7 @@ from symopt.model.component import paused_gc
 from symopt.model.components import Expression
 from symopt.model.constraints import ConstraintData, Objective
 from symopt.model.expr import LinearExpr, Node, VarData, quicksum
-from symopt.model.polynomial import affine_part
+from symopt.model.polynomial import affine_part, degree
 from symopt.model.reformulate import find_reformulations
 from symopt.model.model import Model
 from symopt.model.terms import describe_term, split_terms, variables_of
@@ -71,6 +71,7 @@ class Structure:
     has_bounds: bool = False
     has_integers: bool = False
     sum_of_squares: bool = False
+    quadratic_program: bool = False     # quadratic objective, linear constraints (routing: QP)
     objective_linear: LinearExpr = field(default_factory=LinearExpr)
     objective_nonlinear: tuple[Node, ...] = ()
     sizes: tuple[int, int] | None = None     # (columns, rows) when there is no model
@@ -163,6 +164,10 @@ def _analyze(model: Model) -> Structure:
     squares = term is not None and not rows and _is_sum_of_squares(objective, linear, nonlinear)
     problem_class, reasons = _classify(objective, rows, columns, term, location, integers,
                                        has_bounds, squares)
+    quadratic = (problem_class == "constrained NLP" and objective is not None
+                 and _is_quadratic_program(nonlinear, rows))
+    if quadratic:
+        reasons.append("a quadratic program: quadratic objective, linear constraints")
     reasons += [f"hint: {hint}; m.linearize() does it" for hint in hints[:3]]
     reasons += _named_expressions(model)
     return Structure(
@@ -170,6 +175,7 @@ def _analyze(model: Model) -> Structure:
         objective=objective, sense=str(objective.sense.value) if objective else "min",
         reasons=tuple(reasons), fixed=fixed, nonlinear_term=term, nonlinear_location=location,
         has_bounds=has_bounds, has_integers=bool(integers), sum_of_squares=squares,
+        quadratic_program=quadratic,
         objective_linear=linear, objective_nonlinear=tuple(nonlinear),
     )
 
@@ -263,6 +269,12 @@ def _first_nonlinear(objective: Objective | None, nonlinear: list,
         if not row._absorb_cancelling_terms():
             return describe_term(row.nonlinear[0]), f"constraint '{row.name}'"
     return None, None
+
+
+def _is_quadratic_program(nonlinear: list, rows: tuple) -> bool:
+    """Every objective term of degree <= 2 and every constraint affine."""
+    return (all(not row.nonlinear or row._absorb_cancelling_terms() for row in rows)
+            and all(degree(term) <= 2 for term in nonlinear))
 
 
 def _is_square(term: Any) -> bool:

@@ -18,14 +18,16 @@ callables to the front door with scipy's arguments, then map the result to a
 from __future__ import annotations
 
 import inspect
+import sys
 import time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from symopt import optimize
-from symopt.errors import InputError, SolverError
+from symopt.errors import SolverError
 from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.methods import check_options
 from symopt.optimize.result import OptimizeResult
 from symopt.routing import Plan
 from symopt.solution import nonlinear as mapping
@@ -85,14 +87,28 @@ class _TimedHistory(mapping.History):
     """Records the objective per iteration and stops the solve after ``time_limit`` seconds."""
 
     def __init__(self, objective: Any, sign: float, time_limit: float | None,
-                 from_x: bool = False):
+                 from_x: bool = False, progress: bool = False):
         super().__init__(objective, sign, from_x)
-        self.deadline = None if time_limit is None else time.perf_counter() + float(time_limit)
+        self.started = time.perf_counter()
+        self.deadline = None if time_limit is None else self.started + float(time_limit)
+        self.progress = progress and sys.stderr.isatty()
+        self.shown = False
 
     def __call__(self, intermediate_result: Any) -> None:
         super().__call__(intermediate_result)
-        if self.deadline is not None and time.perf_counter() > self.deadline:
+        now = time.perf_counter()
+        if self.progress and now - self.started > 1.0 and self.values:
+            sys.stderr.write(f"\r  iteration {len(self.values):5d}   objective "
+                             f"{self.values[-1]: .10e}   {now - self.started:7.1f} s")
+            sys.stderr.flush()
+            self.shown = True
+        if self.deadline is not None and now > self.deadline:
             raise StopIteration
+
+    def finish(self) -> None:
+        """End the progress line (a solve over a second on a terminal shows one)."""
+        if self.shown:
+            sys.stderr.write("\n")
 
 
 def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None) -> Any:
@@ -103,6 +119,8 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None)
                                         callback=history,
                                         **_keywords(optimize.least_squares, plan.options))
         return mapping.from_minimize(nlp, result, plan, history.values)
+    if plan.method == "interior-point":
+        return _run_interior_point(nlp, plan, time_limit)
     spec = optimize.METHODS["minimize"][plan.method]
     kwargs: dict[str, Any] = {"jac": nlp.jac}
     if spec.uses_hessian:
@@ -118,6 +136,26 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None)
     x0 = np.clip(nlp.x0, nlp.col_lower, nlp.col_upper)
     result = optimize.minimize(nlp.fun, x0, method=plan.method, callback=history,
                                options=dict(plan.options) or None, **kwargs)
+    return mapping.from_minimize(nlp, result, plan, history.values)
+
+
+def _run_interior_point(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None) -> Any:
+    """The interior point fed with the compiled sparse derivatives: the Jacobian and the
+    Hessian of the Lagrangian keep one pattern, their values are refilled each iteration."""
+    sparse = nlp.sparse_derivatives
+    options = {"lagrangian_hess": sparse.lagrangian_hessian, **plan.options}
+    if time_limit is not None:
+        options.setdefault("time_limit", float(time_limit))
+    constraints = ()
+    if nlp.num_rows:
+        constraints = optimize.NonlinearConstraint(nlp.constraints.values, nlp.row_lower,
+                                                   nlp.row_upper, jac=sparse.jacobian)
+    history = _TimedHistory(nlp.objective_value, nlp.sign, None, progress=True)
+    x0 = np.clip(nlp.x0, nlp.col_lower, nlp.col_upper)
+    bounds = list(zip(nlp.col_lower, nlp.col_upper)) if nlp.has_bounds else None
+    result = optimize.minimize(nlp.fun, x0, method="interior-point", jac=nlp.jac, bounds=bounds,
+                               constraints=constraints, callback=history, options=options)
+    history.finish()
     return mapping.from_minimize(nlp, result, plan, history.values)
 
 
@@ -168,8 +206,5 @@ def _keywords(front_door: Any, options: dict[str, Any]) -> dict[str, Any]:
     """``options`` as keyword arguments of ``front_door``, or an InputError naming the unknown."""
     known = set(inspect.signature(front_door).parameters) - {"fun", "x0", "jac", "bounds",
                                                               "method", "callback", "args"}
-    unknown = sorted(set(options) - known)
-    if unknown:
-        raise InputError(f"unknown option(s) {', '.join(unknown)} for "
-                         f"{front_door.__name__}; known options: {', '.join(sorted(known))}")
+    check_options(options, known, front_door.__name__)
     return dict(options)

@@ -22,6 +22,7 @@ from typing import Any
 
 from symopt.errors import InputError
 from symopt.limits import FLOAT_MAX
+from symopt.optimize.methods import check_options as check_names
 
 __all__ = ["check_options"]
 
@@ -84,10 +85,9 @@ def _check_linprog(method: str | None, key: str, problem: Any) -> None:
     else:
         chosen = "highs" if method.startswith("highs") else method
     known = _linprog_options(chosen)
-    if known is not None and key not in known:
+    if known is not None:
         label = "MILP branch and bound" if chosen == "milp" else f"method {chosen!r}"
-        raise InputError(f"unknown option {key!r} for {label}; known options: "
-                         f"{', '.join(sorted(known))}")
+        check_names({key: None}, known, label)
 
 
 def _linprog_options(chosen: str) -> set[str] | None:

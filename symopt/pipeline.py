@@ -21,6 +21,7 @@ import warnings
 from typing import Any
 
 from symopt import dispatch
+from symopt.multistart import best_of_starts
 from symopt.optimize import warm_start as warm_start_module
 from symopt.analysis import Structure, analyze
 from symopt.compile.linear import extract_linear
@@ -33,12 +34,13 @@ from symopt.solution.exact import exact_answer
 from symopt.solution.parametric import parametric_answer, symbolic_params
 from symopt.solution.sensitivity import nlp_sensitivity
 
-__all__ = ["solve", "explain"]
+__all__ = ["solve", "explain", "compile_problem", "figures"]
 
 
 def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None,
           options: dict | None = None, time_limit: float | None = None,
-          exact: bool = False, warm_start: bool = False, progress: Any = None) -> Any:
+          exact: bool = False, warm_start: bool = False, progress: Any = None,
+          starts: Any = None, seed: int | None = None) -> Any:
     """Solve a `Model` (or a `LinearProgram` read from a file) and return its `Solution`.
 
     Parameters
@@ -59,6 +61,11 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
         `symopt.optimize.warm_start`). Applies to LPs solved by HiGHS.
     progress : callable, optional
         Called during a MILP solve with incumbent, bound, gap, nodes and time.
+    starts : int or symopt.starts(...), optional
+        NLPs only: solve from that many start points inside the bounds and return the
+        best, with ``Solution.multistart`` saying how many reached it (`symopt.multistart`).
+    seed : int, optional
+        Seed of the random start points of ``starts=K``.
     """
     clock = _Clock()
     if time_limit is not None and not (isinstance(time_limit, (int, float))
@@ -82,7 +89,10 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     plan = clock.lap("route", route, structure, solver, method, options, **_figures(problem))
     check_options(plan, options, problem)
     basis, warning = _warm_basis(model_or_lp, problem, plan) if warm_start else (None, None)
-    solution = clock.lap("solve", dispatch.run, problem, plan, time_limit, basis, progress)
+    if starts is not None:
+        solution = clock.lap("solve", best_of_starts, problem, plan, starts, seed, time_limit)
+    else:
+        solution = clock.lap("solve", dispatch.run, problem, plan, time_limit, basis, progress)
     if warning:
         solution.warnings.append(warning)
     if warm_start and isinstance(problem, LinearProgram):
@@ -218,3 +228,9 @@ class _Clock:
             return function(*args, **kwargs)
         finally:
             self.times[stage] = time.perf_counter() - start
+
+
+#: the compile stage and the figures routing reads, for `symopt.sweep` (compiles once, routes
+#: as `solve` does)
+compile_problem = _compile
+figures = _figures

@@ -13,7 +13,9 @@ unconstrained NLP          ``minimize``: ``trust-exact`` with the exact Hessian
 bound-constrained NLP      ``minimize``: ``l-bfgs-b``
 ... a sum of squares       ``least_squares`` on the residuals (n <= 200, dense
                            Jacobian): ``lm``, or ``trf`` when there are bounds
-constrained NLP            ``minimize``: ``slsqp``
+constrained NLP            ``minimize``: ``interior-point`` (sparse exact Jacobian and
+                           Lagrangian Hessian); a quadratic program (quadratic
+                           objective, linear constraints) to ``tol=1e-12``
 equations                  ``root``: ``hybr`` with the exact Jacobian
 fit                        ``curve_fit``: ``lm``, or ``trf`` when there are bounds
 =========================  ====================================================
@@ -53,6 +55,7 @@ DENSE_NEWTON_LIMIT = 200          # trust-exact factorizes a dense n x n Hessian
 SPARSE_HESSIAN_PER_COLUMN = 50    # trust-ncg when the Hessian has at most this many nnz / column
 LEAST_SQUARES_LIMIT = 200         # least_squares works with a dense residual Jacobian ...
 DENSE_JACOBIAN_ENTRIES = 4_000_000  # ... of at most this many entries (32 MB)
+QP_TOL = 1e-12                    # interior-point tolerance for a recognized quadratic program
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,8 @@ class Plan:
 
 
 def _default(problem_class: str, num_variables: int, hessian_nnz: int | None,
-             has_bounds: bool, squares: bool = False) -> tuple[str, str | None, str]:
+             has_bounds: bool, squares: bool = False,
+             quadratic: bool = False) -> tuple[str, str | None, str]:
     if squares and problem_class.endswith("NLP") and num_variables <= LEAST_SQUARES_LIMIT:
         method = "trf" if has_bounds else "lm"
         return ("least_squares", method,
@@ -92,8 +96,15 @@ def _default(problem_class: str, num_variables: int, hessian_nnz: int | None,
                 + " on the residuals with their exact Jacobian")
     if problem_class in ("LP", "MILP"):
         return "linprog", None, "linear objective and constraints: solve_lp with its default method"
+    if problem_class == "constrained NLP" and quadratic:
+        return ("minimize", "interior-point",
+                "a quadratic program (quadratic objective, linear constraints): the "
+                f"interior-point method with the exact Hessian, to tol={QP_TOL:g} so the "
+                "objective is accurate to about 1e-9 relative")
     if problem_class == "constrained NLP":
-        return "minimize", "slsqp", "general constraints: SLSQP uses exact constraint Jacobians"
+        return ("minimize", "interior-point",
+                "general constraints: the primal-dual interior-point method with the exact "
+                "sparse Jacobian and Hessian of the Lagrangian")
     if problem_class == "bound-constrained NLP":
         return "minimize", "l-bfgs-b", "only bounds on the variables: L-BFGS-B handles them directly"
     if problem_class == "equations":
@@ -164,7 +175,11 @@ def route(structure: Structure, solver: str | None = None, method: str | None = 
     residuals = len(structure.objective_nonlinear)
     squares = (structure.sum_of_squares
                and n * max(residuals, 1) <= DENSE_JACOBIAN_ENTRIES)
-    door, chosen, why = _default(problem_class, n, hessian_nnz, bounded, squares)
+    quadratic = bool(getattr(structure, "quadratic_program", False))
+    door, chosen, why = _default(problem_class, n, hessian_nnz, bounded, squares, quadratic)
+    options = dict(options or {})
+    if quadratic and method is None and solver is None and chosen == "interior-point":
+        options.setdefault("tol", QP_TOL)
     if door == "least_squares" and chosen == "lm" and 0 < residuals < n:   # lm needs m >= n
         chosen, why = "trf", (f"the objective is a sum of {residuals} square(s) in {n} "
                               "variables: trust-region reflective (Levenberg-Marquardt needs "
@@ -189,7 +204,7 @@ def route(structure: Structure, solver: str | None = None, method: str | None = 
             ("hybr" if door == "root" else "l-bfgs-b" if bounded else "bfgs")
     elif chosen is None and door in ("least_squares", "curve_fit"):
         chosen = "trf" if bounded else "lm"
-    return Plan(problem_class, reason, door, chosen, why, dict(options or {}))
+    return Plan(problem_class, reason, door, chosen, why, options)
 
 
 def _table(door: str) -> dict:

@@ -74,8 +74,10 @@ STAGES = (
     ("solution",),
     ("dispatch", "options"),
     ("report", "io"),
-    ("pipeline", "symbolic", "sweep", "derivative_check"),
+    ("multistart",),
+    ("pipeline", "symbolic", "derivative_check"),
     ("dsl",),
+    ("sweep",),
     ("cli", "__init__"),
 )
 RANK = {stage: rank for rank, names in enumerate(STAGES) for stage in names}

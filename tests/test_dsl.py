@@ -394,3 +394,11 @@ def test_every_model_snippet_of_the_language_guide_parses():
     assert len(snippets) >= 7
     for snippet in snippets:
         parse(snippet, "guide.opt")
+
+
+def test_the_opt_writer_knows_every_keyword_of_the_grammar():
+    """Exported names equal to a keyword get a '_': the writer's list matches the grammar."""
+    from symopt.dsl.parser import literal_terminals
+    from symopt.io.opt_format import KEYWORDS
+    words = {word for word in literal_terminals().values() if word.isidentifier()}
+    assert words == set(KEYWORDS)

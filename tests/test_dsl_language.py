@@ -2,6 +2,7 @@
 iterated max/min, named expressions, checks, data files, --param and CSV readers."""
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -377,6 +378,8 @@ def test_command_line_data_and_param(tmp_path, capsys):
     assert main(["check", model]) == 3
     assert main(["export", model, "--to", "lp", "--data", data, "--param", "cap[a]=9"]) == 0
     assert "c(a): + 1 x(a) <= 9" in capsys.readouterr().out
+    assert main(["report", model, "--data", data, "--param", "scale=3", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["objective"] == pytest.approx(15)
 
 
 # ---- the vectorized generator agrees with the element-wise builder on every construct ----------

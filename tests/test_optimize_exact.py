@@ -103,3 +103,36 @@ def test_to_fraction_reads_decimals_as_written():
     assert to_fraction(0.1) + to_fraction(0.2) == Fraction(3, 10)
     with pytest.raises(InputError, match="finite"):
         to_fraction(float("inf"))
+
+
+def test_exact_ranges_of_wyndor_are_the_textbook_ones():
+    from symopt.optimize._linear.exact import exact_ranges
+    ranges = exact_ranges(wyndor(), [S.BASIC, S.BASIC], [S.BASIC, S.AT_UPPER, S.AT_UPPER],
+                          engine="fraction")
+    # Hillier & Lieberman: 0 <= c_x <= 15/2, c_y >= 2; 6 <= b2 <= 18, 12 <= b3 <= 24
+    assert (ranges.cost_lower, ranges.cost_upper) == ([0, 2], [Fraction(15, 2), None])
+    assert ranges.rhs_value == [4, 12, 18]
+    assert (ranges.rhs_lower, ranges.rhs_upper) == ([2, 6, 12], [None, 18, 24])
+
+
+@pytest.mark.parametrize("sense", ["min", "max"])
+def test_exact_ranges_agree_with_float_ranging(sense):
+    from symopt.optimize._linear.exact import exact_ranges
+    rng = np.random.default_rng(11 if sense == "min" else 12)
+    for _ in range(6):
+        m, n = 10, 15
+        A = np.round(rng.uniform(0, 5, (m, n)), 1) * (rng.random((m, n)) < 0.4)
+        A[np.arange(m), np.arange(m)] += 1.0
+        c = -np.round(rng.uniform(1, 3, n), 2)
+        lp = LinearProgram.from_arrays(
+            c=c if sense == "min" else -c, A=A, sense=sense, col_upper=np.full(n, 4.0),
+            row_lower=np.where(rng.random(m) < 0.3, 0.5, -np.inf),
+            row_upper=np.round(rng.uniform(5, 9, m), 1))
+        result = solve_lp(lp, method="simplex")
+        exact, floats = exact_ranges(lp, result.col_basis, result.row_basis), result.sensitivity
+        for got, want, open_side in ((exact.cost_lower, floats.cost_lower, -np.inf),
+                                     (exact.cost_upper, floats.cost_upper, np.inf),
+                                     (exact.rhs_lower, floats.rhs_lower, -np.inf),
+                                     (exact.rhs_upper, floats.rhs_upper, np.inf)):
+            values = np.array([open_side if v is None else float(v) for v in got])
+            assert np.allclose(values, want, atol=1e-7)

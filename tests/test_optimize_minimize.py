@@ -231,7 +231,7 @@ def test_constraint_objects_match_scipy_and_upper_bounds_get_negative_multiplier
     ({"x0": [np.nan, 1.0]}, "x0 must be finite"),
     ({"method": "foo"}, "unknown method 'foo'"),
     ({"method": "COBYLA"}, "method 'COBYLA' of scipy's minimize is not offered"),
-    ({"options": {"gtoll": 1}}, "unknown option(s) ['gtoll']"),
+    ({"options": {"gtoll": 1}}, "unknown option 'gtoll' for method 'bfgs' of minimize"),
     ({"bounds": [(1, 0), (0, 1)], "method": "L-BFGS-B"}, "lower bound 1.0 exceeds upper"),
     ({"bounds": [(0, 1)], "method": "L-BFGS-B"}, "sequence of 2 (min, max) pairs"),
     ({"jac": lambda x: np.zeros(3)}, "jac must return an array of shape (2,)"),

@@ -166,7 +166,7 @@ def test_newton_reports_a_stationary_point_that_is_not_a_root():
     (dict(x0=[0.0, 0.0, 0.0]), "fun must return one value per unknown"),
     (dict(jac=lambda x: np.eye(3)), "jac must return an array of shape (2, 2)"),
     (dict(jac="yes"), "jac must be a callable, True, False or None"),
-    (dict(options={"xtoll": 1e-3}), "unknown option(s) for root method 'hybr': xtoll"),
+    (dict(options={"xtoll": 1e-3}), "unknown option 'xtoll' for method 'hybr' of root"),
     (dict(method="broyden1", options={"jac_options": {"max_rank": 3}}), "unknown jac_options"),
     (dict(method="hybr", options={"band": (1, 1)}), "'band' option is not offered"),
     (dict(tol=-1.0), "tol must be a positive number"),

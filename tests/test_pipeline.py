@@ -70,7 +70,7 @@ def test_constrained_model_matches_scipy_and_writes_duals():
     m.prod = Constraint(expr=x[0] * x[1] * x[2] * x[3] >= 25)
     m.ball = Constraint(expr=x[0] ** 2 + x[1] ** 2 + x[2] ** 2 + x[3] ** 2 == 40)
     s = m.solve()
-    assert s.problem_class == "constrained NLP" and s.route.method == "slsqp"
+    assert s.problem_class == "constrained NLP" and s.route.method == "interior-point"
     assert s.objective == pytest.approx(17.0140173, abs=1e-5)
     np.testing.assert_allclose([x[i].value for i in range(4)],
                                [1.0, 4.7429994, 3.8211503, 1.3794082], atol=1e-4)
@@ -195,5 +195,54 @@ def test_time_limit_stops_least_squares_and_is_reported_for_root():
 
 def test_unknown_option_on_the_least_squares_route_is_an_input_error():
     from symopt.errors import InputError
-    with pytest.raises(InputError, match="unknown option.*maxiter for least_squares; known"):
+    with pytest.raises(InputError, match="unknown option 'maxiter' for least_squares; known"):
         solve(rosenbrock(4), options={"maxiter": 2})
+
+
+# ----- constrained NLPs through the interior point ----------------------------------------------
+def _markowitz(n=25, seed=3):
+    from symopt.model import RangeSet, NonNegativeReals, quicksum
+    rng = np.random.default_rng(seed)
+    F = rng.normal(size=(n, 4))
+    S = F @ F.T / 4 + np.diag(rng.uniform(0.01, 0.05, n))
+    mean = rng.uniform(0.02, 0.15, n)
+    target = float(np.quantile(mean, 0.75))
+    m = Model("markowitz")
+    m.A = RangeSet(0, n - 1)
+    m.x = Var(m.A, domain=NonNegativeReals, initialize=1.0 / n)
+    m.risk = Objective(expr=quicksum(float(S[i, j]) * m.x[i] * m.x[j] for i in range(n) for j in range(n)))
+    m.budget = Constraint(expr=quicksum(m.x[i] for i in range(n)) == 1)
+    m.ret = Constraint(expr=quicksum(float(mean[i]) * m.x[i] for i in range(n)) >= target)
+    return m, S, mean, target
+
+
+def test_markowitz_is_recognized_as_a_qp_and_solved_to_full_accuracy():
+    from symopt.pipeline import explain
+    m, S, mean, target = _markowitz()
+    text = explain(m)
+    assert "quadratic program" in text and "interior-point" in text
+    s = solve(m)
+    assert s.status == "optimal" and s.route.method == "interior-point"
+    n = S.shape[0]
+    ref = scipy_optimize.minimize(lambda x: x @ S @ x, np.full(n, 1 / n), jac=lambda x: 2 * S @ x,
+                                  method="SLSQP", bounds=[(0, None)] * n,
+                                  constraints=[{"type": "eq", "fun": lambda x: x.sum() - 1},
+                                               {"type": "ineq", "fun": lambda x: mean @ x - target}],
+                                  options={"ftol": 1e-15, "maxiter": 500})
+    assert s.objective <= ref.fun * (1 + 1e-8)
+    assert s.objective == pytest.approx(ref.fun, rel=1e-8)
+    # d risk / d target > 0 when the return row binds
+    assert m.ret.dual is not None and m.ret.dual > 0
+
+
+def test_infeasible_nlp_reports_infeasible_with_its_violation():
+    m = Model("no_way")
+    m.x = Var(initialize=0.0)
+    m.y = Var(initialize=0.0)
+    m.obj = Objective(expr=m.x ** 2 + m.y ** 2)
+    m.disk = Constraint(expr=m.x ** 2 + m.y ** 2 <= 1)
+    m.far = Constraint(expr=m.x + m.y >= 3)
+    s = solve(m)
+    assert s.route.method == "interior-point"
+    assert s.status == "locally_infeasible" and not s.success
+    assert s.max_violation > 0.1

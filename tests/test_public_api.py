@@ -17,6 +17,7 @@ PUBLIC = [
     "tanh", "erf",
     "solve", "solve_minimize", "solve_equations", "fit", "Solution", "analyze",
     "check_derivatives",
+    "solve_many", "grid", "starts", "Sweep",
 ]
 
 

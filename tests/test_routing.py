@@ -20,7 +20,7 @@ def of(label: str, num_variables: int = 3, **fields) -> Structure:
     ("LP", "linprog", None),
     ("MILP", "linprog", None),
     ("bound-constrained NLP", "minimize", "l-bfgs-b"),
-    ("constrained NLP", "minimize", "slsqp"),
+    ("constrained NLP", "minimize", "interior-point"),
     ("equations", "root", "hybr"),
     ("fit", "curve_fit", "lm"),
 ])
@@ -81,7 +81,7 @@ def test_structure_objects_are_read():
     plan = route(structure)
     assert isinstance(plan, Plan)
     assert "because nonlinear because constraint 'c' contains x*y; 2 constraints" in plan.explain()
-    assert "symopt.optimize.minimize, method: slsqp" in plan.explain()
+    assert "symopt.optimize.minimize, method: interior-point" in plan.explain()
 
 
 def test_only_a_structure_of_a_known_class_is_routed():

@@ -78,3 +78,15 @@ def test_cli_exact_flag(capsys):
     assert "daily_cost = 67/10" in out
     assert main(["solve", str(EXAMPLES / "diet.opt"), "--exact", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["exact"]["objective"] == "67/10"
+
+
+def test_exact_ranges_reach_the_report_and_json():
+    solution = symopt.solve(wyndor(), exact=True)
+    assert solution.exact.cost_ranges["x"] == (0, Fraction(15, 2))
+    assert solution.exact.rhs_ranges["plant2"] == (12, 6, 18)
+    assert "[6, 18]" in render(solution, "text")
+    data = json.loads(render(solution, "json"))
+    assert data["exact"]["cost_ranges"]["x"] == ["0", "15/2"]
+    assert data["exact"]["rhs_ranges"]["plant1"] == ["2", None]
+    schema = load_schema()
+    assert validate(data, schema, schema) == []

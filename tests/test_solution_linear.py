@@ -150,3 +150,13 @@ def test_diagnostics_can_be_skipped():
     result = OptimizeResult(x=None, fun=None, status=2, success=False, message="infeasible")
     s = map_back(infeasible_lp(), result, never_solve, diagnose=False)
     assert s.status == "infeasible" and s.infeasibility is None
+
+
+def test_an_lp_optimum_is_checked_at_its_point():
+    violated = map_back(small_lp(), small_result(x=np.array([0.0, 5.0]),
+                                                 row_activity=np.array([5.0])), never_solve)
+    assert violated.status == "inaccurate" and not violated.success
+    assert "constraint violation" in violated.warnings[0]
+    wrong_sign = map_back(small_lp(), small_result(row_dual=np.array([2.0])), never_solve)
+    assert wrong_sign.status == "inaccurate" and "multiplier" in wrong_sign.warnings[0]
+    assert map_back(small_lp(), small_result(), never_solve).status == "optimal"

@@ -62,7 +62,7 @@ def test_a_qp_stopped_early_is_not_called_optimal():
 
 
 def test_the_markowitz_qp_solved_tightly_matches_the_reference_to_1e8():
-    s = solve(markowitz(), options={"ftol": 1e-12})
+    s = solve(markowitz(), method="slsqp", options={"ftol": 1e-12})
     assert s.status == "optimal" and s.success
     assert s.objective == pytest.approx(markowitz_reference(), rel=1e-8)
 

@@ -34,7 +34,7 @@ def test_constrained_minimum_and_multiplier_match_scipy():
                                   constraints=cons)
     np.testing.assert_allclose([v.value for v in s.variables], ref.x, atol=1e-6)
     assert s.objective == pytest.approx(ref.fun, abs=1e-8)
-    assert s.route.method == "slsqp"
+    assert s.route.method == "interior-point"
     # the first row is binding at (1.4, 1.7); d f / d (its lower bound 0 of x - 2y + 2) = 0.8
     first = s.constraints[0]
     assert first.binding and first.dual == pytest.approx(0.8, abs=1e-5)

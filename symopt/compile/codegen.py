@@ -92,7 +92,15 @@ def generate_function(
     The function takes the arguments positionally (floats or arrays that broadcast) and
     returns a tuple with one entry per output; ``function.source`` holds its text.
     """
-    source = generate_source(name, arguments, outputs)
+    return function_from_source(name, generate_source(name, arguments, outputs))
+
+
+def function_from_source(name: str, source: str) -> Callable[..., tuple]:
+    """The function ``name`` defined by ``source``, text made by `generate_source` only.
+
+    Used again when a compiled problem is unpickled in another process (a sweep's
+    worker): generated functions travel as their source text, never as sympy.
+    """
     namespace: dict[str, Any] = {"numpy": np, "math": _ElementwiseMath()}
     exec(compile(source, f"<symopt generated {name}>", "exec"), namespace)
     function = namespace[name]

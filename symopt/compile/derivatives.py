@@ -218,6 +218,11 @@ class VectorFunction:
         self._hess = (hess_rows, hess_cols, scatters)
         return self._hess
 
+    def hessian_pattern(self) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, cols) of the lower-triangle Hessian pattern, in ``hessian_values``' order."""
+        rows, cols, _ = self._hessian_structure()
+        return rows, cols
+
     @property
     def hessian_nnz(self) -> int:
         """Nonzeros of the lower triangle of the Hessian pattern (the union over all rows)."""

@@ -24,6 +24,7 @@ from typing import Any, Callable
 import numpy as np
 
 from symopt.compile.derivatives import VectorFunction
+from symopt.compile.lagrangian import SparseDerivatives
 
 __all__ = ["NonlinearProgram", "EquationSystem", "FitProblem"]
 
@@ -106,6 +107,11 @@ class NonlinearProgram:
         if self.num_rows:
             hess -= self.constraints.hessian_dense(x, np.asarray(multipliers, dtype=float))
         return hess
+
+    @cached_property
+    def sparse_derivatives(self) -> SparseDerivatives:
+        """Sparse Jacobian and Lagrangian Hessian with patterns fixed once (interior point)."""
+        return SparseDerivatives(self)
 
     def bounds(self) -> list[tuple[float | None, float | None]]:
         """Column bounds as scipy's list of (lower, upper) pairs, None for infinite."""

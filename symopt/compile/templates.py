@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Mapping
 import numpy as np
 import sympy
 
-from symopt.compile.codegen import generate_function, placeholders
+from symopt.compile.codegen import function_from_source, generate_function, placeholders
 from symopt.errors import CompileError
 
 __all__ = ["DerivedTemplate", "TermFamily", "LinearPart", "FamilyCollector", "split_sympy_rows"]
@@ -54,6 +54,23 @@ class DerivedTemplate:
         self.variables = placeholders("v", num_vars)
         self.constants = placeholders("p", num_constants)
         self.arguments = [str(s) for s in (*self.variables, *self.constants)]
+
+    def __getstate__(self) -> dict:
+        """Pickle the generated functions as source text: no sympy crosses a process."""
+        def compiled(function: Callable | None) -> tuple | None:
+            return None if function is None else (function.__name__, function.source)
+        return {"arguments": self.arguments, "value": compiled(self.value),
+                "gradient": (self.gradient_slots, compiled(self.gradient)),
+                "hessian": (self.hessian_slots, compiled(self.hessian))}
+
+    def __setstate__(self, state: dict) -> None:
+        def rebuilt(compiled: tuple | None) -> Callable | None:
+            return None if compiled is None else function_from_source(*compiled)
+        self.template, self.arguments = None, state["arguments"]
+        self.__dict__["value"] = rebuilt(state["value"])
+        for part in ("gradient", "hessian"):
+            slots, compiled = state[part]
+            self.__dict__["_" + part] = (slots, rebuilt(compiled))
 
     @cached_property
     def value(self) -> Callable[..., tuple]:

@@ -19,12 +19,14 @@ __all__ = ["load", "loads", "read", "check", "check_text"]
 
 
 def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = None,
-          data: str | Path | list | None = None, params: dict | list | None = None) -> Any:
+          data: str | Path | list | None = None, params: dict | list | None = None,
+          trace: Any = None) -> Any:
     """Parse and build `.opt` source text; returns a `BuildResult` (errors collected).
 
     ``data`` is a data file (or a list of them) giving values to the model's sets and
     params; ``params`` sets params (``{"target": 0.02, "cap[a]": 3}`` or ``["target=0.02"]``).
     A syntax error raises `symopt.ParseError` at once (nothing after it can be trusted).
+    ``trace`` is passed to `symopt.dsl.builder.build` (parameter sweeps).
     """
     from symopt.dsl.builder import build
     from symopt.dsl.overrides import ParamOverrides, read_data_file
@@ -34,7 +36,8 @@ def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = N
         Path(filename).resolve().parent if filename != "<string>" else Path.cwd())
     paths = [] if data is None else [data] if isinstance(data, (str, Path)) else list(data)
     data_files = [read_data_file(path) for path in paths]
-    return build(tree, text, filename, base, data_files, ParamOverrides.from_options(params))
+    return build(tree, text, filename, base, data_files, ParamOverrides.from_options(params),
+                 trace)
 
 
 def _text_of(path: str | Path) -> str:

@@ -102,6 +102,7 @@ class _Builder:
         self.data_table: Table | None = None      # the table of the 'data' statement
         self.square_check: list[tuple[Tree, int]] = []
         self.has_constraints = False
+        self.trace: Any = None                    # see build()
 
     # ---- driver -----------------------------------------------------------------------------
     def run(self, tree: Tree) -> BuildResult:
@@ -275,7 +276,7 @@ class _Builder:
             value, label = param_values(self, node, self.supplied(name))
             return self.overrides.apply(name, value, label), label
         value, label = self.defining(name, node, values)
-        self.symbols.params[name] = value
+        self.symbols.params[name] = value if self.trace is None else self.trace(name, value)
         if label:
             self.symbols.param_sets[name] = label
         emit.add_param(self.model, name, value)
@@ -492,15 +493,19 @@ def _is_constant(value: Any) -> bool:
 
 
 def build(tree: Tree, text: str, filename: str, base_dir: Path | None = None,
-          data_files: list[DataFile] = (), overrides: ParamOverrides | None = None
-          ) -> BuildResult:
+          data_files: list[DataFile] = (), overrides: ParamOverrides | None = None,
+          trace: Any = None) -> BuildResult:
     """Turn a parsed `.opt` file into a `BuildResult` (model, options, all errors found).
 
     ``base_dir`` is where CSV files are looked up (default: the folder of ``filename``);
     ``data_files`` give values to declared sets and params, ``overrides`` are ``--param``
-    values.
+    values. ``trace(name, value)``, if given, may replace a param's value in the
+    expressions built after it (`symopt.sweep` passes parameter placeholders); the
+    model's Param keeps the numbers.
     """
     base = base_dir if base_dir is not None else Path(filename).resolve().parent
-    return _Builder(text, filename, base, data_files, overrides).run(tree)
+    builder = _Builder(text, filename, base, data_files, overrides)
+    builder.trace = trace
+    return builder.run(tree)
 
 

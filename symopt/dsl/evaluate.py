@@ -16,6 +16,7 @@ import operator
 from typing import Any, Callable
 
 from lark import Token, Tree
+from lark.visitors import Interpreter
 
 from symopt.dsl.data import did_you_mean
 from symopt.dsl.indexing import (
@@ -56,29 +57,55 @@ def compare(symbol: str, a: Any, b: Any) -> bool:
 
 
 
+class Condition(Interpreter):
+    """A condition's truth in one scope: lark's Interpreter, one method per node kind of
+    ``logic`` in the grammar; ``and``/``or`` evaluate their right side only when needed."""
+
+    def __init__(self, evaluator: "Evaluator", scope: dict):
+        self.evaluator, self.scope = evaluator, scope
+
+    def __default__(self, tree: Tree) -> bool:
+        raise self.evaluator.fail(f"expected a condition here, found "
+                                  f"'{self.evaluator.text_of(tree)}'", tree)
+
+    def or_(self, tree: Tree) -> bool:
+        return self.visit(tree.children[0]) or self.visit(tree.children[1])
+
+    def and_(self, tree: Tree) -> bool:
+        return self.visit(tree.children[0]) and self.visit(tree.children[1])
+
+    def not_(self, tree: Tree) -> bool:
+        return not self.visit(tree.children[0])
+
+    def compare(self, tree: Tree) -> bool:
+        return self.evaluator.comparison(tree, self.scope)
+
+    def member_of(self, tree: Tree) -> bool:
+        return self.evaluator.membership(tree, self.scope)
+
+    def not_member_of(self, tree: Tree) -> bool:
+        return not self.evaluator.membership(tree, self.scope)
+
+
 class Evaluator(Indexing):
     """Evaluates trees in a scope (index name -> element); errors are `ModelError` at a spot."""
 
     # ---- conditions -------------------------------------------------------------------------
     def logic(self, node: Tree, scope: dict) -> bool:
         """A condition on data: comparisons, set membership, and, or, not."""
-        kind = node.data
-        if kind == "or_":
-            return self.logic(node.children[0], scope) or self.logic(node.children[1], scope)
-        if kind == "and_":
-            return self.logic(node.children[0], scope) and self.logic(node.children[1], scope)
-        if kind == "not_":
-            return not self.logic(node.children[0], scope)
-        if kind in ("member_of", "not_member_of"):
-            value = self._data_value(node.children[0], scope)
-            inside = value in set(self.set_value(node.children[1], scope))
-            return inside if kind == "member_of" else not inside
+        return Condition(self, scope).visit(node)
+
+    def comparison(self, node: Tree, scope: dict) -> bool:
         left, op, right = node.children
         a, b = self._data_value(left, scope), self._data_value(right, scope)
         symbol = str(op.children[0])
         if symbol not in ("==", "=", "!=") and not (is_number(a) and is_number(b)):
             raise self.fail(f"cannot compare {a!r} {symbol} {b!r}: expected numbers", node)
         return compare(symbol, a, b)
+
+    def membership(self, node: Tree, scope: dict) -> bool:
+        value = self._data_value(node.children[0], scope)
+        return value in set(self.set_value(node.children[1], scope))
 
     def _data_value(self, node: Tree, scope: dict) -> Any:
         """One side of a condition: a number or a set member, never a variable."""

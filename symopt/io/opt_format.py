@@ -32,9 +32,10 @@ __all__ = ["format_opt", "write_opt", "opt_names"]
 
 #: words the .opt grammar uses as keywords; a name equal to one gets a trailing "_"
 KEYWORDS = frozenset({
-    "set", "param", "var", "minimize", "maximize", "subject", "to", "solve", "fit", "data",
-    "options", "in", "sum", "from", "column", "default", "integer", "binary", "sigma",
-    "and", "or", "not",
+    "set", "param", "var", "expr", "minimize", "maximize", "subject", "to", "solve", "check",
+    "fit", "data", "options", "in", "sum", "prod", "max", "min", "from", "column", "columns",
+    "wide", "default", "integer", "binary", "sigma", "within", "dimen", "union", "diff",
+    "inter", "cross", "if", "then", "else", "and", "or", "not",
 })
 _TERMS_PER_LINE = 6
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -22,7 +22,7 @@ from typing import Any
 
 from symopt.model.expr import LinearExpr, Node, VarData
 
-__all__ = ["affine_part", "MAX_TERMS", "MAX_MONOMIALS"]
+__all__ = ["affine_part", "degree", "MAX_TERMS", "MAX_MONOMIALS"]
 
 MAX_TERMS = 50
 MAX_MONOMIALS = 500
@@ -49,6 +49,36 @@ def affine_part(terms: list) -> LinearExpr | None:
         return None
     constant = kept.pop((), 0.0)
     return LinearExpr({monomial[0]: coef for monomial, coef in kept.items()}, constant)
+
+
+def degree(expr: Any) -> float:
+    """The polynomial degree of ``expr`` without expanding it (``inf`` when not a polynomial).
+
+    >>> from symopt.model.expr import VarData
+    >>> x, y = VarData(name="x"), VarData(name="y")
+    >>> degree(3 * x * y + x), degree((x + y) ** 2 / 2), degree(x / y)
+    (2, 2, inf)
+    """
+    if isinstance(expr, (int, float)):
+        return 0
+    if isinstance(expr, VarData):
+        return 1
+    if type(expr) is LinearExpr:
+        return 1 if expr.terms else 0
+    if not isinstance(expr, Node):
+        return float("inf")
+    op, args = expr.op, expr.args
+    if op == "add":
+        return max(degree(a) for a in args)
+    if op == "neg":
+        return degree(args[0])
+    if op == "mul":
+        return degree(args[0]) + degree(args[1])
+    if op == "div":
+        return degree(args[0]) if degree(args[1]) == 0 else float("inf")
+    if op == "pow" and isinstance(args[1], int) and args[1] >= 0:
+        return args[1] * degree(args[0])
+    return float("inf")
 
 
 def _accumulate(target: dict, source: dict, factor: float) -> None:

@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 from symopt.errors import InputError
 from symopt.optimize.linear_program import LinearProgram, as_csc
+from symopt.optimize.methods import check_options
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["milp"]
@@ -58,10 +59,7 @@ def milp(c: Any, *, integrality: Any = None, bounds: Any = None, constraints: An
     from symopt.optimize._linprog import solve_lp  # the LP front door shares the engine
     lp = _linear_program(c, integrality, bounds, constraints)
     opts = dict(options or {})
-    unknown = sorted(set(opts) - set(_OPTIONS))
-    if unknown:
-        raise InputError(f"unknown option {unknown[0]!r} for milp; known options: "
-                         f"{', '.join(_OPTIONS)}")
+    check_options(opts, _OPTIONS, "milp")
     result = solve_lp(lp, method="highs", options=opts or None)
     result.setdefault("mip_node_count", 0)
     result.setdefault("mip_dual_bound", result.fun if result.status == 0 else None)

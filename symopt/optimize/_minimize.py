@@ -26,7 +26,7 @@ import numpy as np
 from symopt.errors import InputError
 from symopt.optimize.constraints import normalize_bounds, normalize_constraints
 from symopt.optimize.finite_differences import FD_METHODS
-from symopt.optimize.methods import lookup
+from symopt.optimize.methods import check_options, lookup
 from symopt.optimize._nonlinear.objective import Callback, Objective
 from symopt.optimize.result import OptimizeResult, OptimizeWarning
 
@@ -183,10 +183,7 @@ def _checked_options(key: str, solver: Callable, tol: float | None,
                    + list(_FRONT_DOOR_OPTIONS)
                    + (list(_GRADIENT_OPTIONS) if key != "nelder-mead" else []))
     opts = dict(options or {})
-    unknown = sorted(set(opts) - set(valid))
-    if unknown:
-        raise InputError(f"unknown option(s) {unknown} for method {key!r}; valid options: "
-                         f"{', '.join(valid)}")
+    check_options(opts, valid, f"method {key!r} of minimize")
     if tol is not None:
         if not (np.isscalar(tol) and tol >= 0):
             raise InputError(f"tol must be a non-negative number, got {tol!r}")

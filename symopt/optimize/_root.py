@@ -19,7 +19,7 @@ import numpy as np
 
 from symopt.errors import InputError
 from symopt.optimize.finite_differences import approx_derivative
-from symopt.optimize.methods import lookup
+from symopt.optimize.methods import check_options, lookup
 from symopt.optimize.result import OptimizeResult
 from symopt.optimize._systems.system_inputs import check_x0, dense_jacobian
 
@@ -141,7 +141,4 @@ def _check_options(solver: Callable[..., Any], options: dict[str, Any], method: 
     """An InputError naming option keys that ``method`` does not know."""
     known = {name for name, p in inspect.signature(solver).parameters.items()
              if p.kind == p.KEYWORD_ONLY and name != "callback"} | {"eps"}
-    unknown = sorted(set(options) - known)
-    if unknown:
-        raise InputError(f"unknown option(s) for root method {method!r}: "
-                         f"{', '.join(unknown)}; known options: {', '.join(sorted(known))}")
+    check_options(options, known, f"method {method!r} of root")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Mapping
 
 from symopt.errors import InputError
 
-__all__ = ["Method", "METHODS", "NOT_OFFERED", "lookup"]
+__all__ = ["Method", "METHODS", "NOT_OFFERED", "lookup", "check_options"]
 
 
 @dataclass(frozen=True)
@@ -128,3 +128,19 @@ def lookup(front_door: str, method: str) -> Method:
         raise InputError(f"method {method!r} of scipy's {front_door} is not offered by "
                          f"symopt.optimize; offered: {offered}")
     raise InputError(f"unknown method {method!r} for {front_door}; known methods: {offered}")
+
+
+def check_options(options: Mapping[str, Any] | None, known: Iterable[str], what: str) -> None:
+    """The one check of option names, with one wording, for every front door and method.
+
+    >>> check_options({"maxiter": 5, "colour": 1}, ("maxiter", "tol"), "method 'bfgs' of minimize")
+    Traceback (most recent call last):
+    ...
+    symopt.errors.InputError: unknown option 'colour' for method 'bfgs' of minimize; known options: maxiter, tol
+    """
+    known = set(known)
+    unknown = sorted(set(options or ()) - known)
+    if unknown:
+        names = ", ".join(repr(name) for name in unknown)
+        raise InputError(f"unknown option{'s' if len(unknown) > 1 else ''} {names} for {what}; "
+                         f"known options: {', '.join(sorted(known))}")

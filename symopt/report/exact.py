@@ -18,12 +18,23 @@ def exact_section(solution: Solution) -> Section | None:
     if exact is None:
         return None
     verdict = exact.verdict[0].upper() + exact.verdict[1:] + "."
-    variables = Table("Variables, exactly", ["name", "value", "float value", "reduced cost"],
+    costs, rhs = exact.cost_ranges or {}, exact.rhs_ranges or {}
+    variables = Table("Variables, exactly",
+                      ["name", "value", "float value", "reduced cost", "cost range"],
                       [[v.name, str(exact.values.get(v.name, "")), v.value,
-                        str(exact.reduced_costs.get(v.name, ""))] for v in solution.variables],
-                      key="exact-variables")
-    constraints = Table("Constraints, exactly", ["name", "dual", "float dual"],
-                        [[c.name, str(exact.duals.get(c.name, "")), c.dual]
+                        str(exact.reduced_costs.get(v.name, "")), _interval(costs.get(v.name))]
+                       for v in solution.variables], key="exact-variables")
+    constraints = Table("Constraints, exactly", ["name", "dual", "float dual", "rhs range"],
+                        [[c.name, str(exact.duals.get(c.name, "")), c.dual,
+                          _interval(rhs.get(c.name, (None,))[1:] if c.name in rhs else None)]
                          for c in solution.constraints], key="exact-constraints")
     return Section("Exact answer", [Paragraph(f"{verdict} Objective: {exact.objective}."),
                                     variables, constraints])
+
+
+def _interval(pair: tuple | None) -> str:
+    """``[lo, hi]`` with fractions; ``-inf``/``inf`` for open sides; blank when not computed."""
+    if pair is None:
+        return ""
+    low, high = pair
+    return f"[{'-inf' if low is None else low}, {'inf' if high is None else high}]"

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from symopt.report.kkt import kkt_data
 from symopt.report.nlp import active_bound, violation_of
 from symopt.report.parametric import parametric_data, sensitivity_data
 from symopt.report.statistics import fit_statistics
@@ -157,6 +158,7 @@ def solution_data(solution: Solution) -> dict[str, Any]:
         "exact": exact_data(solution.exact),
         "parametric": parametric_data(solution.parametric),
         "sensitivity": sensitivity_data(solution.sensitivity),
+        "kkt": kkt_data(solution.kkt),
         "unbounded_ray": None if solution.unbounded_ray is None else
         {k: number(v) for k, v in solution.unbounded_ray.items()},
         "fit": fit_data(solution),
@@ -172,7 +174,17 @@ def exact_data(exact: Any) -> dict[str, Any] | None:
     return {"optimal": exact.optimal, "verdict": exact.verdict, "engine": exact.engine,
             "objective": str(exact.objective), "max_float_error": exact.max_float_error,
             "values": text(exact.values), "duals": text(exact.duals),
-            "reduced_costs": text(exact.reduced_costs)}
+            "reduced_costs": text(exact.reduced_costs),
+            "cost_ranges": None if exact.cost_ranges is None else
+            {name: [_fraction(lo), _fraction(hi)] for name, (lo, hi) in exact.cost_ranges.items()},
+            "rhs_ranges": None if exact.rhs_ranges is None else
+            {name: [_fraction(lo), _fraction(hi)]
+             for name, (_, lo, hi) in exact.rhs_ranges.items()}}
+
+
+def _fraction(value: Any) -> str | None:
+    """A fraction as text, None for an unbounded side."""
+    return None if value is None else str(value)
 
 
 def render_json(solution: Solution, latex: bool = False) -> str:

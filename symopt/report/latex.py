@@ -46,8 +46,12 @@ def _names(columns: list) -> dict:
 
 
 def _latex(expression: Any, names: dict) -> str:
+    """sympy's LaTeX with user names; whole floats (``5.0``) print as integers."""
     import sympy
-    return sympy.latex(sympy.sympify(expression), symbol_names=names)
+    expression = sympy.sympify(expression)
+    whole = {f: sympy.Integer(int(f)) for f in expression.atoms(sympy.Float)
+             if float(f).is_integer()}
+    return sympy.latex(expression.xreplace(whole), symbol_names=names)
 
 
 def _objective_expr(model: Any) -> Any:

@@ -14,6 +14,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from symopt.report.barrier_log import barrier_log_section
+from symopt.report.kkt import kkt_section
 from symopt.report.parametric import sensitivity_section
 from symopt.report.document import Block, Document, KeyValues, Plot, Section, Table
 from symopt.report.lp import sorted_by_component, group_labels, status_section, summary_section
@@ -80,7 +82,8 @@ def build_nlp_document(solution: Solution,
     picture = plot(solution) if plot is not None else None
     if picture is not None:
         document.sections.append(Section("Plot", [picture]))
-    sensitivity = sensitivity_section(solution)
-    if sensitivity is not None:
-        document.sections.append(sensitivity)
+    for extra in (kkt_section(solution), barrier_log_section(solution),
+                  sensitivity_section(solution)):
+        if extra is not None:
+            document.sections.append(extra)
     return document

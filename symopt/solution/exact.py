@@ -3,7 +3,8 @@
 ``symopt.solve(model, exact=True)`` (or ``symopt solve FILE --exact``) hands the optimal
 basis of a float solve to `symopt.optimize.certify_basis` and keeps the outcome here:
 the vertex, duals and reduced costs as fractions, whether the basis is exactly optimal,
-and how far the float values were from the exact ones. The sign conventions are the
+how far the float values were from the exact ones, and (LPs of up to 150 rows) the cost and
+right-hand-side ranges as fractions. The sign conventions are the
 float `Solution`'s (a dual is d objective / d active right-hand side, in the model's sense).
 
 >>> import symopt
@@ -39,6 +40,11 @@ class ExactAnswer:
     engine: str
     max_float_error: float
     violations: tuple[str, ...] = ()
+    #: name -> (lower, upper) of its cost (None: unbounded side); None when the LP is too
+    #: large for exact ranging (`EXACT_RANGING_MAX_ROWS`) or the basis is not optimal
+    cost_ranges: dict[str, tuple] | None = None
+    #: constraint name -> (ranged right-hand side, lower, upper), likewise
+    rhs_ranges: dict[str, tuple] | None = None
 
     @property
     def verdict(self) -> str:
@@ -57,9 +63,18 @@ class ExactAnswer:
 def exact_answer(lp: Any, result: Any, engine: str = "auto") -> ExactAnswer:
     """Certify the basis of ``result`` (a `solve_lp` result with ``col_basis``/``row_basis``)."""
     from symopt.optimize import certify_basis
+    from symopt.optimize._linear.exact import EXACT_RANGING_MAX_ROWS, exact_ranges
     certificate = certify_basis(lp, result.col_basis, result.row_basis, x=result.x,
                                 engine=engine)
+    cost_ranges = rhs_ranges = None
+    if certificate.optimal and lp.num_rows <= EXACT_RANGING_MAX_ROWS:
+        ranges = exact_ranges(lp, result.col_basis, result.row_basis, engine=engine)
+        cost_ranges = {name: (lo, hi) for name, lo, hi in
+                       zip(lp.col_names, ranges.cost_lower, ranges.cost_upper)}
+        rhs_ranges = {name: (value, lo, hi) for name, value, lo, hi in
+                      zip(lp.row_names, ranges.rhs_value, ranges.rhs_lower, ranges.rhs_upper)}
     return ExactAnswer(
+        cost_ranges=cost_ranges, rhs_ranges=rhs_ranges,
         optimal=certificate.optimal, objective=certificate.objective,
         values=dict(zip(lp.col_names, certificate.x)),
         duals=dict(zip(lp.row_names, certificate.row_dual)),

@@ -30,7 +30,8 @@ import numpy as np
 from symopt.optimize._linear.diagnosis import LPDiagnosis
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
 from symopt.solution.infeasibility import explain_infeasibility
-from symopt.status import LINPROG, status_from
+from symopt.solution.optimality import lp_failures
+from symopt.status import LINPROG, Status, status_from
 from symopt.solution.types import (
     ConstraintResult, MipInfo, Range, Solution, VariableResult, identify, slack_of,
 )
@@ -277,7 +278,14 @@ def from_linear_program(lp: LinearProgram, result: Any, plan: Any = None,
         solution.constraints = constraints_of(lp, {"row_activity": np.full(lp.num_rows, np.nan)},
                                               x, 0.0)
     if status == "optimal":
-        flag_basis(solution)
+        failures = lp_failures(lp, x, np.array([c.body for c in solution.constraints]),
+                               None if lp.is_mip else result.get("row_dual"),
+                               None if lp.is_mip else result.get("col_dual"))
+        if failures:
+            solution.status, solution.success = Status.INACCURATE, False
+            solution.warnings.append("not optimal at the returned point: " + "; ".join(failures))
+        else:
+            flag_basis(solution)
     elif status == "infeasible":
         solution.infeasibility = explain_infeasibility(lp, diagnosis)
     elif status == "unbounded":

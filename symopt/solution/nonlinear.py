@@ -24,6 +24,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from symopt.solution.diagnosis import kkt_diagnosis
 from symopt.solution.optimality import kkt_residuals, verdict
 from symopt.solution.types import (
     ConstraintResult, FitData, Solution, VariableResult, identify, slack_of,
@@ -112,7 +113,9 @@ def _reduced_costs(lagrangian_gradient: np.ndarray, x: np.ndarray, lower: np.nda
     return np.where(at_bound, lagrangian_gradient, 0.0)
 
 
-def _row_duals(nlp: Any, multipliers: Any) -> np.ndarray | None:
+def _row_duals(nlp: Any, multipliers: Any, v: Any = None) -> np.ndarray | None:
+    if v is not None and nlp.num_rows:       # interior point: grad f + J^T v - z = 0
+        return -nlp.sign * np.concatenate([np.asarray(b, float).ravel() for b in v])
     if multipliers is None or nlp.num_rows == 0:
         return None
     lam = np.asarray(multipliers, dtype=float).ravel()
@@ -149,7 +152,7 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
     """A `Solution` from ``minimize``'s result on a `NonlinearProgram`."""
     x = np.asarray(result["x"], dtype=float)
     body = nlp.constraints.values(x)
-    duals = _row_duals(nlp, result.get("multipliers"))
+    duals = _row_duals(nlp, result.get("multipliers"), result.get("v"))
     constraints = [
         ConstraintResult(name=name, component=identify(obj, name)[0],
                          index=identify(obj, name)[1], body=float(body[i]), of=obj,
@@ -157,10 +160,7 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
                          slack=slack_of(float(body[i]), nlp.row_lower[i], nlp.row_upper[i]),
                          dual=None if duals is None else float(duals[i]))
         for i, (name, obj) in enumerate(zip(nlp.row_names, nlp.rows or (None,) * nlp.num_rows))]
-    residuals, _ = kkt_residuals(nlp, x, body, duals)
-    gradient = nlp.objective.gradient(x)
-    if duals is not None:
-        gradient = gradient - nlp.constraints.jacobian_dense(x).T @ duals
+    residuals, gradient = kkt_residuals(nlp, x, body, duals)
     violation = max(_violation(body, nlp.row_lower, nlp.row_upper),
                     _violation(x, nlp.col_lower, nlp.col_upper))
     status, why = verdict(engine_status(plan, result, "minimize"), nlp, x, residuals)
@@ -179,7 +179,8 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
                "nonzeros": nlp.constraints.jacobian_nnz},
         gradient_norm=(None if nlp.num_rows and duals is None else
                        _projected_gradient_norm(nlp.sign * gradient, x, nlp.col_lower, nlp.col_upper)),
-        max_violation=violation, history=list(history), raw=result, problem=nlp)
+        max_violation=violation, history=list(history), raw=result, problem=nlp,
+        kkt=kkt_diagnosis(nlp, x, duals, (residuals, gradient)))
 
 
 def from_root(system: Any, result: Any, plan: Any = None) -> Solution:

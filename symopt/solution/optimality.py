@@ -65,7 +65,8 @@ def _relative_violation(values: np.ndarray, lower: np.ndarray, upper: np.ndarray
     with np.errstate(invalid="ignore"):
         below = (lower - values) / np.maximum(1.0, np.abs(lower))
         above = (values - upper) / np.maximum(1.0, np.abs(upper))
-    worst = np.nan_to_num(np.maximum(below, above), nan=0.0, neginf=0.0)
+    # fmax, not maximum: an infinite side gives NaN there, which must not hide the other side
+    worst = np.nan_to_num(np.fmax(below, above), nan=0.0, neginf=0.0)
     return float(max(np.max(worst), 0.0))
 
 
@@ -104,7 +105,7 @@ def kkt_residuals(nlp: Any, x: np.ndarray, body: np.ndarray,
     scale = max(1.0, float(np.max(np.abs(gradient), initial=0.0)))
     if nlp.num_rows and duals is None:
         duals = _estimated_duals(nlp, x, body, gradient)
-    lagrangian = gradient if duals is None else gradient - nlp.constraints.jacobian_dense(x).T @ duals
+    lagrangian = gradient if duals is None else gradient - nlp.constraints.jacobian_csc(x).T @ duals
     projected = np.clip(x - nlp.sign * lagrangian, nlp.col_lower, nlp.col_upper) - x
     residuals = KKTResiduals(
         stationarity=float(np.max(np.abs(projected), initial=0.0)) / scale,
@@ -154,3 +155,42 @@ def verdict(claimed: Status, nlp: Any, x: np.ndarray, residuals: KKTResiduals) -
         return Status.SADDLE_POINT, ("the first-order conditions hold, but a nearby point is "
                                      "better: a saddle point, not a minimum")
     return Status.OPTIMAL, ""
+
+
+def lp_failures(lp: Any, x: np.ndarray, activity: np.ndarray, row_dual: Any,
+                col_dual: Any) -> list[str]:
+    """The optimality conditions an LP (or MILP) result misses at its point, in words.
+
+    Primal: rows and columns within their bounds (`FEASIBILITY_TOL` relative), integer
+    columns integral. Dual (LPs with duals): each multiplier's sign matches the side it
+    binds (the change of the objective per unit increase of the active bound: >= 0 on a
+    lower side of a min problem) and is zero off that side, `FEASIBILITY_TOL` relative to
+    max(1, |c|).
+    """
+    failures = []
+    violation = max(_relative_violation(activity, lp.row_lower, lp.row_upper),
+                    _relative_violation(x, lp.col_lower, lp.col_upper))
+    if not violation <= FEASIBILITY_TOL:
+        failures.append(f"constraint violation {violation:.1e} > {FEASIBILITY_TOL:g}")
+    if lp.is_mip:
+        integer = np.asarray(lp.integrality).astype(bool)
+        gap = float(np.max(np.abs(x[integer] - np.round(x[integer])), initial=0.0))
+        if not gap <= FEASIBILITY_TOL:
+            failures.append(f"an integer variable is {gap:.1e} from an integer")
+        return failures
+    scale = max(1.0, float(np.max(np.abs(lp.c), initial=0.0)))
+    sign = 1.0 if lp.sense == "min" else -1.0
+    for duals, values, lower, upper, what in (
+            (row_dual, activity, lp.row_lower, lp.row_upper, "row"),
+            (col_dual, x, lp.col_lower, lp.col_upper, "reduced cost")):
+        if duals is None:
+            continue
+        signed = sign * np.asarray(duals, dtype=float)
+        with np.errstate(invalid="ignore"):
+            gap = np.where(signed > 0, values - lower, upper - values)
+        gap = np.where(np.isfinite(gap), np.abs(gap) / np.maximum(1.0, np.abs(values)), 1.0)
+        worst = float(np.max(np.where(lower == upper, 0.0, np.abs(signed) * gap), initial=0.0))
+        if not worst <= FEASIBILITY_TOL * scale:
+            failures.append(f"a {what} multiplier of the wrong sign or off its bound "
+                            f"({worst:.1e})")
+    return failures

@@ -201,8 +201,10 @@ class Solution:
     model: Any = None                                           # the Model solved (None for files read as LPs)
     parametric: Any = None                                      # ParametricAnswer (symbolic Params, LP)
     sensitivity: Any = None                                     # NLPSensitivity (symbolic Params, NLP)
+    kkt: Any = None                                             # KKTDiagnosis at the returned NLP point
     raw: Any = None                                             # the solver's OptimizeResult
     problem: Any = None                                         # the compiled problem (e.g. LinearProgram), for plots
+    multistart: dict | None = None                              # solve(starts=K): starts, optimal, reached_best
 
     def variable(self, name: str) -> VariableResult:
         """The variable called ``name`` (e.g. ``"x[1,2]"``)."""

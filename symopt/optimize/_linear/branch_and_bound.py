@@ -34,6 +34,7 @@ import numpy as np
 
 from symopt.errors import InputError
 from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.methods import check_options
 from symopt.optimize.result import OptimizeResult
 from symopt.optimize._linear.simplex import solve_simplex
 
@@ -160,13 +161,8 @@ def solve_milp(lp: LinearProgram, options: dict | None = None,
 
 
 def _options(options: dict | None) -> dict:
-    opts = dict(_DEFAULTS)
-    for key, value in (options or {}).items():
-        if key not in _DEFAULTS:
-            known = ", ".join(sorted(_DEFAULTS))
-            raise InputError(f"unknown option {key!r} for MILP branch and bound; known options: "
-                             f"{known}")
-        opts[key] = value
+    check_options(options, _DEFAULTS, "MILP branch and bound")
+    opts = {**_DEFAULTS, **(options or {})}
     for key in ("time_limit", "node_limit"):
         if opts[key] is not None and not float(opts[key]) >= 0:
             raise InputError(f"option {key!r} must be a nonnegative number, got {opts[key]!r}")

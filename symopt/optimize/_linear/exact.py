@@ -283,3 +283,133 @@ def _solve_fraction(columns: list, rhs: list, transpose: bool) -> list[Fraction]
         total = b[col] - sum((a * z[k] for k, a in rows[col].items() if k > col), Fraction(0))
         z[col] = total / rows[col][col]
     return z
+
+
+#: exact ranging inverts the basis in rationals (dense, entries grow): up to this many rows
+EXACT_RANGING_MAX_ROWS = 150
+
+
+@dataclass(frozen=True)
+class ExactRanges:
+    """Cost and right-hand-side ranges of a basis as fractions (None: unbounded side).
+
+    ``cost_lower[j]``/``cost_upper[j]``: the absolute range of ``c[j]`` keeping the basis
+    optimal; ``rhs_value[i]``, ``rhs_lower[i]``/``rhs_upper[i]``: the row's active bound (or
+    for a non-binding row its finite bound nearest the activity) and its range keeping the
+    basis feasible. The same quantities as `compute_sensitivity`, without rounding.
+    """
+
+    cost_lower: list
+    cost_upper: list
+    rhs_value: list
+    rhs_lower: list
+    rhs_upper: list
+
+
+def exact_ranges(lp: LinearProgram, col_basis: Sequence[int], row_basis: Sequence[int],
+                 engine: str = "auto") -> ExactRanges:
+    """Ranging of an optimal basis in rational arithmetic (LPs of up to
+    `EXACT_RANGING_MAX_ROWS` rows)."""
+    m, n = lp.num_rows, lp.num_cols
+    if m > EXACT_RANGING_MAX_ROWS:
+        raise InputError(f"exact ranging inverts the basis in rationals and stops at "
+                         f"{EXACT_RANGING_MAX_ROWS} rows; this LP has {m}")
+    certificate = certify_basis(lp, col_basis, row_basis, engine=engine)
+    status = np.concatenate([np.asarray(col_basis), np.asarray(row_basis)]).astype(np.int64)
+    basic = np.flatnonzero(status == BasisStatus.BASIC).tolist()
+    columns = _rational_columns(lp)
+    lower, upper = _rational_bounds(lp)
+    inverse = _inverse([columns[k] for k in basic], engine)
+    values = certificate.x + certificate.row_activity
+    reduced = certificate.col_dual + certificate.row_dual
+    sign = 1 if lp.sense == "min" else -1
+    cost = [to_fraction(v) for v in lp.c]
+    cost_lower, cost_upper = [], []
+    for j in range(n):
+        low, high = _cost_interval(j, status, basic, columns, inverse, reduced, lower, upper, sign)
+        pair = [None if v is None else cost[j] * sign + v for v in (low, high)]
+        if sign < 0:
+            pair = [None if v is None else -v for v in reversed(pair)]
+        cost_lower.append(pair[0])
+        cost_upper.append(pair[1])
+    rhs = [_rhs_interval(i, n, status, basic, inverse, values, lower, upper) for i in range(m)]
+    return ExactRanges(cost_lower, cost_upper, [r[0] for r in rhs], [r[1] for r in rhs],
+                       [r[2] for r in rhs])
+
+
+def _inverse(columns: list, engine: str) -> list[list[Fraction]]:
+    """The inverse of the basis (given by sparse columns) as rows of fractions."""
+    m = len(columns)
+    name, solve = _pick_engine(engine, m)
+    if name == "flint":
+        import flint
+        matrix = flint.fmpq_mat(m, m)
+        for j, column in enumerate(columns):
+            for i, a in column:
+                matrix[i, j] = flint.fmpq(a.numerator, a.denominator)
+        inv = matrix.inv()
+        return [[Fraction(int(inv[i, j].p), int(inv[i, j].q)) for j in range(m)]
+                for i in range(m)]
+    cols = [solve(columns, [Fraction(int(i == k)) for i in range(m)], transpose=False)
+            for k in range(m)]
+    return [[cols[j][i] for j in range(m)] for i in range(m)]
+
+
+def _cost_interval(j: int, status: np.ndarray, basic: list, columns: list, inverse: list,
+                   reduced: list, lower: list, upper: list, sign: int) -> tuple:
+    """(decrease, increase) of the minimization-sense cost of column j; None: unbounded."""
+    nonbasic = np.flatnonzero(status != BasisStatus.BASIC).tolist()
+    if j not in basic:
+        d = sign * reduced[j]
+        if lower[j] is not None and lower[j] == upper[j]:
+            return None, None
+        if status[j] == BasisStatus.AT_UPPER:
+            return None, -d
+        if status[j] == BasisStatus.AT_LOWER:
+            return -d, None
+        return Fraction(0), Fraction(0)
+    row = inverse[basic.index(j)]
+    low, high = None, None
+    for k in nonbasic:
+        if lower[k] is not None and lower[k] == upper[k]:
+            continue
+        alpha = sum((a * row[i] for i, a in columns[k]), Fraction(0))
+        if alpha == 0:
+            continue
+        ratio = sign * reduced[k] / alpha
+        at_lower = status[k] == BasisStatus.AT_LOWER
+        at_upper = status[k] == BasisStatus.AT_UPPER
+        if (at_lower and alpha > 0) or (at_upper and alpha < 0) or not (at_lower or at_upper):
+            high = ratio if high is None else min(high, ratio)
+        if (at_lower and alpha < 0) or (at_upper and alpha > 0) or not (at_lower or at_upper):
+            low = ratio if low is None else max(low, ratio)
+    return low, high
+
+
+def _rhs_interval(i: int, n: int, status: np.ndarray, basic: list, inverse: list,
+                  values: list, lower: list, upper: list) -> tuple:
+    """(value, lower, upper) of the right-hand side of row i that is being ranged."""
+    k = n + i
+    activity = values[k]
+    if status[k] == BasisStatus.BASIC:
+        if upper[k] is not None and (lower[k] is None or upper[k] - activity <= activity - lower[k]):
+            return upper[k], activity, None
+        if lower[k] is not None:
+            return lower[k], None, activity
+        return None, None, None
+    beta = [inverse[r][i] for r in range(len(basic))]
+    low, high = None, None
+    for r, b in enumerate(beta):
+        if b == 0:
+            continue
+        var = basic[r]
+        for limit, is_upper in ((lower[var], False), (upper[var], True)):
+            if limit is None:
+                continue
+            step = (limit - values[var]) / b      # x + b step reaches the limit
+            if (b > 0) == is_upper:               # moving up in delta runs into it
+                high = step if high is None else min(high, step)
+            else:
+                low = step if low is None else max(low, step)
+    return (activity, None if low is None else activity + low,
+            None if high is None else activity + high)

@@ -36,6 +36,7 @@ import numpy as np
 from symopt.errors import InputError
 from symopt.optimize._linear.ranging import compute_sensitivity
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
+from symopt.optimize.methods import check_options
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["solve_highs", "solve_highs_ds", "solve_highs_ipm", "STATUS_TABLE", "new_highs",
@@ -147,11 +148,7 @@ def _solve(lp: LinearProgram, options: dict | None, callback: Callable | None,
 
 def _checked_options(options: dict | None, name: str) -> dict:
     opts = dict(options or {})
-    unknown = sorted(set(opts) - set(_OPTION_NAMES) - set(_EXTRA_OPTIONS))
-    if unknown:
-        known = ", ".join(sorted(set(_OPTION_NAMES) | set(_EXTRA_OPTIONS)))
-        raise InputError(f"unknown option {unknown[0]!r} for method {name!r}; known options: "
-                         f"{known}")
+    check_options(opts, set(_OPTION_NAMES) | set(_EXTRA_OPTIONS), f"method {name!r}")
     if opts.get("basis") is not None:
         opts["basis"] = _checked_basis(opts["basis"])
     for key in ("maxiter", "node_limit", "time_limit", "mip_rel_gap"):

@@ -27,6 +27,7 @@ import numpy as np
 from symopt.errors import InputError
 from symopt.optimize._linear.hsd import solve_standard_form
 from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.methods import check_options
 from symopt.optimize.result import OptimizeResult
 from symopt.optimize._linear.standard_form import StandardForm
 
@@ -74,13 +75,8 @@ def solve_interior_point(lp: LinearProgram, options: dict | None = None,
 
 
 def _options(options: dict | None) -> dict:
-    opts = dict(_DEFAULTS)
-    for key, value in (options or {}).items():
-        if key not in _DEFAULTS:
-            known = ", ".join(sorted(_DEFAULTS))
-            raise InputError(f"unknown option {key!r} for method 'interior-point'; "
-                             f"known options: {known}")
-        opts[key] = value
+    check_options(options, _DEFAULTS, "method 'interior-point'")
+    opts = {**_DEFAULTS, **(options or {})}
     if not (isinstance(opts["maxiter"], (int, np.integer)) and opts["maxiter"] >= 0):
         raise InputError(f"option 'maxiter' must be a nonnegative integer, got {opts['maxiter']!r}")
     if not (float(opts["tol"]) > 0):

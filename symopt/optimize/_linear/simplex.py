@@ -38,6 +38,7 @@ import numpy as np
 from symopt.errors import InputError
 from symopt.optimize._linear.dual_simplex import PhaseOutcome, run_dual
 from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.methods import check_options
 from symopt.optimize._linear.primal_simplex import run_primal
 from symopt.optimize._linear.ranging import compute_sensitivity
 from symopt.optimize.result import OptimizeResult
@@ -135,14 +136,8 @@ def solve_simplex(lp: LinearProgram, options: dict | None = None, basis: Any = N
 
 
 def _read_options(options: dict | None) -> dict:
-    opts = dict(SIMPLEX_OPTIONS)
-    for key, value in (options or {}).items():
-        if key not in SIMPLEX_OPTIONS:
-            known = ", ".join(sorted(SIMPLEX_OPTIONS))
-            raise InputError(f"unknown option {key!r} for method 'simplex'; known options: "
-                             f"{known}")
-        opts[key] = value
-    return opts
+    check_options(options, SIMPLEX_OPTIONS, "method 'simplex'")
+    return {**SIMPLEX_OPTIONS, **(options or {})}
 
 
 def _initial_statuses(basis: Any, n: int, m: int) -> np.ndarray | None:

@@ -39,6 +39,8 @@ class KKTMatrix:
         self._key: tuple | None = None
         self._solver: Any = None
         self._lowrank: tuple | None = None
+        self._target: sp.csc_matrix | None = None
+        self._matrix: sp.csc_matrix | None = None
 
     def _structure(self, h_row: np.ndarray, h_col: np.ndarray, a_row: np.ndarray,
                    a_col: np.ndarray) -> None:
@@ -80,7 +82,8 @@ class KKTMatrix:
         except RuntimeError:            # a zero pivot: the matrix is singular
             self._solver = None
             return None
-        d = self._solver.factors()[1]
+        d = self._solver.factors()[1]      # after a failed update D ends in zeros
+        self._matrix = matrix
         return int(np.sum(d > 0)), int(np.sum(d < 0)), int(np.sum(d == 0))
 
     def set_lowrank(self, q: np.ndarray | None, middle: np.ndarray | None) -> None:
@@ -95,11 +98,29 @@ class KKTMatrix:
         self._lowrank = (full, solved, capacitance)
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
+        """``K^{-1} rhs``; with a target matrix set, refined against it (see `set_target`)."""
+        out = self._solve_factored(rhs)
+        if self._target is not None:
+            for _ in range(2):
+                out = out + self._solve_factored(rhs - _symmetric_product(self._target, out))
+        return out
+
+    def _solve_factored(self, rhs: np.ndarray) -> np.ndarray:
         out = self._solver.solve(rhs)
         if self._lowrank is not None:
             full, solved, capacitance = self._lowrank
             out = out + solved @ np.linalg.solve(capacitance, full.T @ out)
         return out
+
+    def set_target(self, matrix: sp.csc_matrix | None) -> None:
+        """Refine solves against ``matrix`` (the unperturbed one when the factorized matrix
+        carries only a tiny perturbation that made the pivots nonzero)."""
+        self._target = matrix
+
+
+def _symmetric_product(upper: sp.csc_matrix, x: np.ndarray) -> np.ndarray:
+    """``K @ x`` for the symmetric ``K`` stored as its upper triangle."""
+    return upper @ x + upper.T @ x - upper.diagonal() * x
 
 
 class InertiaCorrector:
@@ -107,6 +128,7 @@ class InertiaCorrector:
 
     DELTA_W_0, DELTA_W_MIN, DELTA_W_MAX = 1e-4, 1e-20, 1e40
     KAPPA_MINUS, KAPPA_PLUS, KAPPA_PLUS_FIRST = 1.0 / 3.0, 8.0, 100.0
+    DELTA_PIVOT = 1e-9
 
     def __init__(self, kkt: KKTMatrix):
         self.kkt = kkt
@@ -127,10 +149,18 @@ class InertiaCorrector:
 
         Returns False when no ``delta_w`` up to ``DELTA_W_MAX`` helps."""
         delta_w = delta_c = 0.0
+        self.kkt.set_target(None)
         inertia = self._attempt(h, sigma, a, 0.0, 0.0)
-        if not self._right(inertia) and (inertia is None or inertia[2] > 0) and self.kkt.m:
-            delta_c = 1e-8 * mu ** 0.25            # singular: regularize the constraint block
-            inertia = self._attempt(h, sigma, a, 0.0, delta_c)
+        if not self._right(inertia) and (inertia is None or inertia[2] > 0):
+            # a zero pivot: qdldl does not pivot, so a matrix with zero diagonal entries (a
+            # variable without curvature or bounds) may fail although it is regular. A tiny
+            # quasi-definite shift (undone by iterative refinement) settles that case.
+            exact = self.kkt.assemble(h, np.concatenate((sigma, np.zeros(self.kkt.m))), a)
+            inertia = self._attempt(h, sigma, a, self.DELTA_PIVOT, self.DELTA_PIVOT)
+            if self._right(inertia):
+                self.kkt.set_target(exact)
+            elif self.kkt.m:
+                delta_c = 1e-8 * mu ** 0.25        # singular: regularize the constraint block
         if not self._right(inertia):
             delta_w = (self.DELTA_W_0 if self.last_delta_w == 0 else
                        max(self.DELTA_W_MIN, self.KAPPA_MINUS * self.last_delta_w))

@@ -1,0 +1,167 @@
+"""Run chunks of scenarios on a local process pool, any `concurrent.futures.Executor`, or Dask.
+
+No scheduler is written here: tasks go to ``concurrent.futures`` or to a
+``dask.distributed.Client`` (``symopt[dask]``), which already place, balance and retry
+them. This module adds what a sweep needs on top:
+
+* the compiled problem is sent as one bytes object (scattered once to every Dask worker);
+* a worker process that dies breaks a process pool: a pool symopt made itself is made
+  again and the chunks that had not come back are resubmitted (at most `ATTEMPTS` times
+  each, then their scenarios are recorded as "lost"); Dask reschedules them by itself;
+* Ctrl-C (KeyboardInterrupt) cancels what has not started and returns, keeping every
+  chunk that finished.
+"""
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import threading
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable
+
+import numpy as np
+
+from symopt.sweep.worker import solve_chunk
+
+__all__ = ["run_chunks", "is_dask_client", "auto_chunksize", "worker_count", "ATTEMPTS"]
+
+#: how many times a chunk is submitted before its scenarios are recorded as lost
+ATTEMPTS = 3
+
+Chunk = tuple[np.ndarray, np.ndarray]          # (scenario numbers, rows)
+Done = Callable[[int, dict | None, str], None]  # (chunk number, result or None, message)
+
+
+def is_dask_client(executor: Any) -> bool:
+    kind = type(executor)
+    return kind.__module__.startswith("distributed") and hasattr(executor, "scatter")
+
+
+def worker_count(executor: Any, workers: int | None) -> int:
+    """How many scenarios can run at once (for chunk sizes)."""
+    if is_dask_client(executor):
+        info = executor.scheduler_info(n_workers=-1) if _accepts_n_workers(executor) \
+            else executor.scheduler_info()
+        return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+    if executor is not None:
+        return max(1, int(getattr(executor, "_max_workers", 0) or workers or os.cpu_count() or 1))
+    return max(1, workers or os.cpu_count() or 1)
+
+
+def _accepts_n_workers(client: Any) -> bool:
+    import inspect
+    return "n_workers" in inspect.signature(client.scheduler_info).parameters
+
+
+def auto_chunksize(scenarios: int, workers: int) -> int:
+    """About eight chunks per worker (balance, progress), at most 256 scenarios each."""
+    return max(1, min(256, math.ceil(scenarios / (8 * workers))))
+
+
+def run_chunks(token: str, blob: bytes, chunks: list[Chunk], multistart: bool, done: Done,
+               executor: Any = None, workers: int | None = None) -> bool:
+    """Solve every chunk, calling ``done`` as each comes back; True if interrupted."""
+    if is_dask_client(executor):
+        return _run_dask(executor, token, blob, chunks, multistart, done)
+    if executor is not None:
+        return _run_executor(lambda: executor, False, token, blob, chunks, multistart, done)
+    count = worker_count(None, workers)
+    return _run_executor(lambda: _new_pool(count), True, token, blob, chunks, multistart, done)
+
+
+def _new_pool(count: int) -> ProcessPoolExecutor:
+    """fork while this process has no other threads (fast: modules are inherited),
+    forkserver otherwise (forking a threaded process can deadlock)."""
+    methods = multiprocessing.get_all_start_methods()
+    method = "fork" if "fork" in methods and threading.active_count() == 1 else None
+    if method is None and "forkserver" in methods:
+        method = "forkserver"
+    context = multiprocessing.get_context(method) if method else None
+    return ProcessPoolExecutor(max_workers=count, mp_context=context)
+
+
+def _run_executor(make: Callable[[], Executor], owned: bool, token: str, blob: bytes,
+                  chunks: list[Chunk], multistart: bool, done: Done) -> bool:
+    pending = set(range(len(chunks)))
+    attempts = dict.fromkeys(pending, 0)
+    executor = make()
+    try:
+        while pending:
+            futures: dict[Future, int] = {}
+            for k in sorted(pending):
+                attempts[k] += 1
+                futures[executor.submit(solve_chunk, token, blob, chunks[k][1], multistart)] = k
+            broken = _collect(futures, pending, done)
+            if not broken:
+                break
+            exhausted = [k for k in pending if attempts[k] >= ATTEMPTS or not owned]
+            for k in exhausted:
+                pending.discard(k)
+                done(k, None, broken if owned else f"{broken}; the executor cannot be used again")
+            if pending and owned:
+                executor.shutdown(wait=False, cancel_futures=True)
+                executor = make()
+        return False
+    except KeyboardInterrupt:
+        _stop(executor, owned)
+        executor = None
+        return True
+    finally:
+        if owned and executor is not None:
+            executor.shutdown(wait=True)
+
+
+def _collect(futures: dict[Future, int], pending: set, done: Done) -> str:
+    """Wait for the futures; returns why the executor broke, or "" when all came back."""
+    broken = ""
+    for future in as_completed(futures):
+        k = futures[future]
+        try:
+            result = future.result()
+        except BrokenProcessPool as exc:
+            broken = f"a worker process died ({exc})"
+            continue
+        except Exception as exc:  # the task itself failed (e.g. could not be unpickled)
+            if type(exc).__name__.startswith("Broken"):
+                broken = f"the executor broke ({exc})"
+                continue
+            pending.discard(k)
+            done(k, None, f"{type(exc).__name__}: {exc}")
+            continue
+        pending.discard(k)
+        done(k, result, "")
+    return broken
+
+
+def _stop(executor: Executor, owned: bool) -> None:
+    executor.shutdown(wait=False, cancel_futures=True)
+    if owned:
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.terminate()
+
+
+def _run_dask(client: Any, token: str, blob: bytes, chunks: list[Chunk], multistart: bool,
+              done: Done) -> bool:
+    from distributed import as_completed as dask_completed
+    shared = client.scatter(blob, broadcast=True, hash=False)
+    futures = {}
+    for k, (_, rows) in enumerate(chunks):
+        future = client.submit(solve_chunk, token, shared, rows, multistart, pure=False,
+                               retries=ATTEMPTS - 1, key=f"symopt-sweep-{token}-{k}")
+        futures[future] = k
+    try:
+        for future in dask_completed(futures):
+            k = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # KilledWorker after repeated deaths, or a task error
+                done(k, None, f"{type(exc).__name__}: {exc}")
+                continue
+            done(k, result, "")
+            future.release()
+        return False
+    except KeyboardInterrupt:
+        client.cancel(list(futures))
+        return True

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from symopt.errors import InputError, SolverError, SymoptError
+from symopt.sweep import cli as sweep_cli
 
 __all__ = ["main", "EXIT_CODES"]
 
@@ -117,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", required=True, choices=("lp", "mps", "opt", "tex", "py"),
                         help="target format")
     export.add_argument("-o", "--output", metavar="OUT", help="write to OUT (default: stdout)")
+    sweep_cli.add_parser(commands, formatter, _epilog())
     return parser
 
 
@@ -127,7 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    handler = {"solve": _solve, "check": _check, "report": _report, "export": _export}
+    handler = {"solve": _solve, "check": _check, "report": _report, "export": _export,
+               "sweep": sweep_cli.run}
     try:
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning

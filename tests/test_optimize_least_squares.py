@@ -282,3 +282,10 @@ def test_approx_derivative_one_sided_three_point_at_bounds():
     theirs = scipy_optimize._numdiff.approx_derivative(f, x, method="3-point",
                                                        bounds=([0.5, 0.0], [1.0, 2.0]))
     np.testing.assert_allclose(J, theirs, rtol=1e-9)
+
+
+def test_trf_from_a_start_on_a_bound_reaches_the_interior_optimum():
+    # scipy's trf stops at x = 2e-10 here: the start is nudged 1e-10 inside the bound and
+    # the first trust radius was taken from the nudged point
+    res = least_squares(lambda a: a - 5.0, [0.0], bounds=([0.0], [np.inf]), method="trf")
+    assert res.x[0] == pytest.approx(5.0) and res.status > 0

@@ -231,3 +231,20 @@ def test_dask_killed_worker_loses_no_scenario(client):
                               progress=kill_one)
     assert killed and sweep.counts() == {"optimal": 80}
     assert_same_as_alone(transport, sweep, scenarios, every=9)
+
+
+# ----- the command line -------------------------------------------------------------------
+def test_cli_sweep_writes_table_and_report(tmp_path, capsys):
+    from symopt.cli import main
+    model = __import__("pathlib").Path(__file__).parents[1] / "examples" / "transport.opt"
+    out, report = tmp_path / "r.csv", tmp_path / "r.json"
+    code = main(["sweep", str(model), "--param", "demand=100:300:3",
+                 "--param", "supply[seattle]=300,400", "--workers", "1", "-o", str(out),
+                 "--report", str(report)])
+    captured = capsys.readouterr()
+    assert code == 0 and "6 scenarios of 'transport' (6 optimal)" in captured.out
+    assert "6/6" in captured.err                                     # the progress bar
+    assert out.read_text().splitlines()[0].startswith("scenario,demand,supply[seattle],status")
+    assert json.loads(report.read_text())["summary"]["scenarios"] == 6
+    assert main(["sweep", str(model), "--param", "freight=80,90"]) == 3  # a derived param
+    assert "sweep only params" in capsys.readouterr().err

@@ -68,7 +68,11 @@ def least_squares_trf(
     tests = StoppingTests(ftol, xtol, gtol)
     col_scale = _variable_scale(x_scale, state.J, None)
     v, _ = coleman_li(x, state.g, lb, ub)
-    delta = np.linalg.norm(x / col_scale / np.sqrt(v)) or 1.0
+    # the first radius from the start as given: a start on a bound (x0 = 0 with x >= 0) was
+    # moved inside by 1e-10 only so the scaling is defined, and a radius of 1e-10 would stop
+    # the first step by the ftol test at once (scipy's trf does; Delta = 1 is its rule for 0)
+    given = np.clip(np.asarray(x0, dtype=float), lb, ub)
+    delta = np.linalg.norm(given / col_scale / np.sqrt(v)) or 1.0
     nit, status = 0, None
     while status is None:
         nit += 1

@@ -53,14 +53,26 @@ class ParametricLP:
 
     def numbers(self, params: np.ndarray) -> tuple[np.ndarray, float, np.ndarray, np.ndarray,
                                                    np.ndarray]:
-        """``(c, offset, A.data, row_lower, row_upper)`` at the parameter vector ``params``."""
-        for function in (self.objective, self.rows):
-            function.fixed_values[self.slots] = params
+        """``(c, offset, A.data, row_lower, row_upper)`` at the parameter vector ``params``.
+
+        What no parameter feeds is the base LP's (read once): a function whose parameters
+        enter only its affine part has a constant Jacobian, one without them is constant.
+        """
         zero = np.zeros(self.lp.num_cols)
-        shift = self.rows.values(zero)
-        return (self.objective.gradient(zero), float(self.objective.values(zero)[0]),
-                self.rows.jacobian_values(zero)[self.order], self.body_lower - shift,
-                self.body_upper - shift)
+        lp = self.lp
+        c, offset, data, lower, upper = lp.c, lp.offset, lp.A.data, lp.row_lower, lp.row_upper
+        if _reads_parameters(self.objective, zero.size):
+            self.objective.fixed_values[self.slots] = params
+            offset = float(self.objective.values(zero)[0])
+            if self.objective.families:
+                c = self.objective.gradient(zero)
+        if _reads_parameters(self.rows, zero.size):
+            self.rows.fixed_values[self.slots] = params
+            shift = self.rows.values(zero)
+            lower, upper = self.body_lower - shift, self.body_upper - shift
+            if self.rows.families:
+                data = self.rows.jacobian_values(zero)[self.order]
+        return c, offset, data, lower, upper
 
     def at(self, params: np.ndarray) -> LinearProgram:
         """The `LinearProgram` at ``params`` (for solvers without in-place updates)."""
@@ -69,6 +81,15 @@ class ParametricLP:
         matrix = sp.csc_array((data, A.indices, A.indptr), shape=A.shape)
         return dataclasses.replace(self.lp, c=c, offset=offset, A=matrix, row_lower=lower,
                                    row_upper=upper)
+
+
+def _reads_parameters(function: VectorFunction, num_cols: int) -> bool:
+    """Whether ``function`` reads anything past its columns (the fixed values)."""
+    cached = getattr(function, "_sweep_reads", None)
+    if cached is None:
+        cached = bool(function.families) or bool(np.any(function.linear.columns >= num_cols))
+        function._sweep_reads = cached
+    return cached
 
 
 @dataclass(eq=False)

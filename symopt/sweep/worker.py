@@ -127,13 +127,16 @@ class _HighsEngine:
             self.job.problem.at(params).validate()   # raises ValueError naming what is wrong
         highs = self.highs
         n, m = c.size, lower.size
-        highs.changeColsCost(n, self.col_index, self.sign * c)
+        if c is not self.lp.c:
+            highs.changeColsCost(n, self.col_index, self.sign * c)
         highs.changeObjectiveOffset(self.sign * offset)
-        if m:
+        if m and lower is not self.lp.row_lower:
             highs.changeRowsBounds(m, self.row_index, lower, upper)
-        for k in np.flatnonzero(data != self.current):
-            highs.changeCoeff(int(self.entry_rows[k]), int(self.entry_cols[k]), float(data[k]))
-        self.current = data
+        if data is not self.current:
+            for k in np.flatnonzero(data != self.current):
+                highs.changeCoeff(int(self.entry_rows[k]), int(self.entry_cols[k]),
+                                  float(data[k]))
+            self.current = data
         if not self.job.warm_start:
             highs.clearSolver()
         highs.run()

@@ -188,7 +188,7 @@ def polygon(b, nv: int) -> None:
     """Largest polygon with nv sides and diameter at most 1, in polar coordinates (COPS 5)."""
     i = np.arange(1, nv + 1)
     r = b.var("r", nv, 0.0, 1.0, start=4 * i * (nv + 1 - i) / (nv + 1) ** 2)
-    theta = b.var("theta", nv, 0.0, PI, start=PI * (i - 1) / (nv - 1))
+    theta = b.var("theta", nv, 0.0, PI, start=np.linspace(0.0, PI, nv))  # pi*(i-1)/(nv-1), exact ends
     b.objective(0.5 * b.total([r[k + 1] * r[k] * b.sin(theta[k + 1] - theta[k])
                                for k in range(nv - 1)]), "max")
     b.constrain("diameter", [r[p] ** 2 + r[q] ** 2 - 2 * r[p] * r[q] * b.cos(theta[q] - theta[p])

@@ -85,9 +85,18 @@ def highs_ranging(lp: LinearProgram):
 @pytest.mark.skipif(not (NETLIB_DIR / "mps").exists(), reason="shared Netlib data not present")
 @pytest.mark.parametrize("name", NETLIB)
 def test_symopt_ranging_on_highs_basis_agrees_with_highs_ranging_on_netlib(name):
+    from symopt.optimize._linear.ranging import compute_sensitivity
     lp = netlib(name)
     res = solve_lp(lp)
     assert res.status == 0 and res.sensitivity is not None
+    ranged_rows = (np.isfinite(lp.row_lower) & np.isfinite(lp.row_upper)
+                   & (lp.row_lower < lp.row_upper))
+    translated = res.sensitivity                     # the default route: HiGHS's getRanging
+    res.sensitivity = compute_sensitivity(lp, res.col_basis, res.row_basis, res.x)  # symopt's
+    for key in ("cost_lower", "cost_upper", "rhs_value", "rhs_lower", "rhs_upper"):
+        keep = ~ranged_rows if key.startswith("rhs") else slice(None)
+        np.testing.assert_allclose(translated[key][keep], res.sensitivity[key][keep],
+                                   rtol=1e-6, atol=1e-7)
     ranging = highs_ranging(lp)            # of the minimisation HiGHS solved
     down, up = (np.array(r.value_)[:lp.num_cols] for r in (ranging.col_cost_dn,
                                                             ranging.col_cost_up))

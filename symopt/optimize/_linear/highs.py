@@ -2,10 +2,10 @@
 
 ``method='highs'`` lets HiGHS choose, ``'highs-ds'`` forces its dual simplex and
 ``'highs-ipm'`` its interior point (with crossover). HiGHS gives values, duals and the
-final basis; everything else the reports need is computed by symopt from that basis,
-exactly as for the native simplex: sensitivity ranges by
-`symopt.optimize._linear.ranging` (a sparse LU of the basis), the Farkas certificate from
-HiGHS's dual ray, the unbounded direction from its primal ray. A MILP's duals, basis and
+final basis; sensitivity ranges come from HiGHS's own ``getRanging`` of that basis
+(`symopt.optimize._linear.highs_ranging`, in symopt's fields and conventions; it agrees
+with symopt's own `symopt.optimize._linear.ranging`, which the native methods use), the
+Farkas certificate from HiGHS's dual ray, the unbounded direction from its primal ray. A MILP's duals, basis and
 ranges are those of the LP with the integer columns fixed at the incumbent.
 
 Warm start: the option ``basis=(col_basis, row_basis)`` (`BasisStatus` arrays, e.g. a
@@ -34,6 +34,7 @@ from typing import Any, Callable
 import numpy as np
 
 from symopt.errors import InputError
+from symopt.optimize._linear.highs_ranging import highs_sensitivity
 from symopt.optimize._linear.ranging import compute_sensitivity
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
 from symopt.optimize.methods import check_options
@@ -138,11 +139,12 @@ def _solve(lp: LinearProgram, options: dict | None, callback: Callable | None,
             h.run()
         result = _result(h, lp, name)
         _add_certificates(h, lp, result)
+        if result.status == 0 and want_sensitivity and result.col_basis is not None:
+            result.sensitivity = _sensitivity(h, lp, result)
     except (highspy.HighsError, RuntimeError, ValueError, TypeError, KeyError, IndexError) as exc:
         return _error_result(lp, name, f"HiGHS failed: {exc}")
-    ranged = _fixed_integer_duals(lp, result, opts) if result.status == 0 and lp.is_mip else lp
-    if result.status == 0 and want_sensitivity and result.col_basis is not None:
-        result.sensitivity = _sensitivity(ranged, result)
+    if result.status == 0 and lp.is_mip:
+        _fixed_integer_duals(lp, result, {**opts, "sensitivity": want_sensitivity})
     return result
 
 
@@ -314,28 +316,31 @@ def _basis_statuses(statuses: Any) -> np.ndarray:
                     dtype=np.int64)
 
 
-def _sensitivity(lp: LinearProgram, result: OptimizeResult) -> OptimizeResult | None:
+def _sensitivity(h: Any, lp: LinearProgram, result: OptimizeResult) -> OptimizeResult | None:
+    """HiGHS's own ranging of its final basis (milliseconds); symopt's sparse-LU ranging
+    of that basis only if HiGHS has none."""
+    sensitivity = highs_sensitivity(h, lp, result.row_basis, result.row_activity)
+    if sensitivity is not None:
+        return sensitivity
     try:
         return compute_sensitivity(lp, result.col_basis, result.row_basis, result.x)
     except (np.linalg.LinAlgError, ValueError, RuntimeError):
         return None
 
 
-def _fixed_integer_duals(lp: LinearProgram, result: OptimizeResult,
-                         opts: dict) -> LinearProgram:
-    """Duals and basis of the LP with the integer columns fixed at the incumbent; returns
-    that LP (the one its ranges refer to)."""
+def _fixed_integer_duals(lp: LinearProgram, result: OptimizeResult, opts: dict) -> None:
+    """Duals, basis and ranges of the LP with the integer columns fixed at the incumbent."""
     integer = np.flatnonzero(np.asarray(lp.integrality) != 0)
     lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
     lower[integer] = upper[integer] = np.round(result.x[integer])
     fixed = replace(lp, col_lower=lower, col_upper=upper, integrality=None)
-    kept = {k: v for k, v in opts.items() if k in ("time_limit",)}
-    final = _solve(fixed, {**kept, "sensitivity": False}, None, "simplex", "highs-ds")
+    kept = {k: v for k, v in opts.items() if k in ("time_limit", "sensitivity")}
+    final = _solve(fixed, kept, None, "simplex", "highs-ds")
     if final.status == 0:
         result.row_dual, result.col_dual = final.row_dual, final.col_dual
         result.row_basis, result.col_basis = final.row_basis, final.col_basis
+        result.sensitivity = final.sensitivity
         result.fixed_integer_duals = True
-    return fixed
 
 
 def _watch_mip(h: Any, callback: Callable, sign: float) -> None:

@@ -257,7 +257,7 @@ def _rhs_ranges(lp, status, head, factor, values, lower, upper):
         if not candidates:
             continue
         value[i] = min(candidates)[1]
-        if value[i] >= activity:
+        if value[i] == upper[s]:      # the upper bound can fall to the activity
             lo[i], lo_change[i] = activity, s
         else:
             hi[i], hi_change[i] = activity, s

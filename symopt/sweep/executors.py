@@ -79,6 +79,8 @@ def _new_pool(count: int) -> ProcessPoolExecutor:
     if method is None and "forkserver" in methods:
         method = "forkserver"
     context = multiprocessing.get_context(method) if method else None
+    if method == "forkserver":   # the server imports the solver stack once, workers fork from it
+        context.set_forkserver_preload(["symopt.sweep.worker", "symopt.sweep.parametric"])
     return ProcessPoolExecutor(max_workers=count, mp_context=context)
 
 

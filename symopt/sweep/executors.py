@@ -138,10 +138,10 @@ def _collect(futures: dict[Future, int], pending: set, done: Done) -> str:
 
 
 def _stop(executor: Executor, owned: bool) -> None:
+    processes = list((getattr(executor, "_processes", None) or {}).values()) if owned else []
     executor.shutdown(wait=False, cancel_futures=True)
-    if owned:
-        for process in list(getattr(executor, "_processes", {}).values()):
-            process.terminate()
+    for process in processes:     # a pool of ours: its running chunks are not waited for
+        process.terminate()
 
 
 def _run_dask(client: Any, token: str, blob: bytes, chunks: list[Chunk], multistart: bool,

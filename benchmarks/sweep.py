@@ -130,7 +130,7 @@ def overhead(wall: float, workers: int, sweep) -> float:
     return (wall * workers - float(np.sum(sweep.seconds))) / len(sweep)
 
 
-def workload(title: str, make, table, loop: int, pyomo: bool, client) -> None:
+def workload(title: str, make, table, loop: int, pyomo: bool, use_dask: bool) -> None:
     count = len(next(iter(table.values())))
     rows = []
     loop_time, loop_objectives = symopt_loop(make, table, loop)
@@ -149,11 +149,14 @@ def workload(title: str, make, table, loop: int, pyomo: bool, client) -> None:
     rows.append(("solve_many, pool, 1 worker", count, count / one_time, overhead(one_time, 1, one)))
     rows.append(("solve_many, pool, 2 workers", count, count / two_time,
                  overhead(two_time, 2, two)))
-    if client is not None:
+    cluster, client = dask_client(2) if use_dask else (None, None)   # after the pools: they
+    if client is not None:                                          # fork a thread-free parent
         sweep_run(make, {k: v[:50] for k, v in table.items()}, executor=client)  # warm workers
         dask_time, dask = sweep_run(make, table, executor=client)
         rows.append(("solve_many, Dask LocalCluster, 2 workers", count, count / dask_time,
                      overhead(dask_time, 2, dask)))
+        client.close()
+        cluster.close()
     print(f"\n{title}: {count} scenarios (loops on the first {loop}); results agree with "
           f"the loop: {agree}")
     print(f"{'way':44} {'scenarios':>9} {'per s':>10} {'x loop':>8} {'x Pyomo':>8} "
@@ -175,16 +178,10 @@ def main() -> None:
     parser.add_argument("--loop", type=int, default=300, help="scenarios the loops solve")
     parser.add_argument("--no-dask", action="store_true")
     args = parser.parse_args()
-    cluster, client = (None, None) if args.no_dask else dask_client(2)
-    try:
-        workload("Transportation LP, random demands", transport, lp_scenarios(args.lp),
-                 min(args.loop, args.lp), True, client)
-        workload("Small constrained NLP, random parameters", bowl, nlp_scenarios(args.nlp),
-                 min(args.loop, args.nlp), False, client)
-    finally:
-        if client is not None:
-            client.close()
-            cluster.close()
+    workload("Transportation LP, random demands", transport, lp_scenarios(args.lp),
+             min(args.loop, args.lp), True, not args.no_dask)
+    workload("Small constrained NLP, random parameters", bowl, nlp_scenarios(args.nlp),
+             min(args.loop, args.nlp), False, not args.no_dask)
     usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"\npeak memory: this process {usage:.0f} MB, largest worker {children:.0f} MB; "

@@ -248,3 +248,17 @@ def test_cli_sweep_writes_table_and_report(tmp_path, capsys):
     assert json.loads(report.read_text())["summary"]["scenarios"] == 6
     assert main(["sweep", str(model), "--param", "freight=80,90"]) == 3  # a derived param
     assert "sweep only params" in capsys.readouterr().err
+
+
+def test_ctrl_c_keeps_what_finished_and_resume_completes_it(tmp_path):
+    def interrupt(info: dict) -> None:
+        raise KeyboardInterrupt
+
+    path = tmp_path / "results.jsonl"
+    scenarios = random_demands(40, seed=13)
+    stopped = symopt.solve_many(transport(), scenarios, workers=1, chunksize=4,
+                                progress=interrupt, save=path)
+    counts = stopped.counts()
+    assert stopped.interrupted and counts.get("optimal", 0) >= 4 and counts.get("not run", 0) > 0
+    finished = symopt.solve_many(transport(), scenarios, workers=1, resume=path)
+    assert finished.counts() == {"optimal": 40} and not finished.interrupted

@@ -143,6 +143,8 @@ def format_number(value: Any, digits: int = 6) -> str:
 
 def format_cell(value: Any) -> str:
     """Any table cell as text: numbers via :func:`format_number`, the rest via ``str``."""
+    if type(value) is float and INFINITY_THRESHOLD > value > -INFINITY_THRESHOLD:
+        return f"{value:.6g}" if value else "0"      # the common case, without the checks
     if value is None or isinstance(value, (bool, int, float)):
         return format_number(value)
     try:

@@ -78,9 +78,9 @@ def is_numeric(value: Any) -> bool:
 def table_lines(table: Table) -> list[str]:
     """Columns padded to their widest cell; numbers right-aligned, text left-aligned."""
     cells = [[format_cell(v) for v in row] for row in table.rows]
-    widths = [len(c) for c in table.columns]
-    for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+    widths = [max(len(name), *map(len, column)) if cells else len(name)
+              for name, column in zip(table.columns, zip(*cells) if cells else
+                                      [()] * len(table.columns))]
     numeric = [any(is_numeric(row[j]) for row in table.rows) for j in range(len(table.columns))]
 
     def line(values: list[str]) -> str:

@@ -79,6 +79,8 @@ def _new_pool(count: int) -> ProcessPoolExecutor:
     if method is None and "forkserver" in methods:
         method = "forkserver"
     context = multiprocessing.get_context(method) if method else None
+    if method == "forkserver":   # the server imports the solver stack once, workers fork from it
+        context.set_forkserver_preload(["symopt.sweep.worker", "symopt.sweep.parametric"])
     return ProcessPoolExecutor(max_workers=count, mp_context=context)
 
 
@@ -136,10 +138,10 @@ def _collect(futures: dict[Future, int], pending: set, done: Done) -> str:
 
 
 def _stop(executor: Executor, owned: bool) -> None:
+    processes = list((getattr(executor, "_processes", None) or {}).values()) if owned else []
     executor.shutdown(wait=False, cancel_futures=True)
-    if owned:
-        for process in list(getattr(executor, "_processes", {}).values()):
-            process.terminate()
+    for process in processes:     # a pool of ours: its running chunks are not waited for
+        process.terminate()
 
 
 def _run_dask(client: Any, token: str, blob: bytes, chunks: list[Chunk], multistart: bool,

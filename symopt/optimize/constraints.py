@@ -209,7 +209,10 @@ def _block(con: Any, x0: np.ndarray, k: int) -> _Block:
                      f"LinearConstraint or a NonlinearConstraint, got {type(con).__name__}")
 
 
-def _dict_block(con: dict, x0: np.ndarray, k: int) -> _Block:
+def dict_constraint_parts(con: dict, k: int) -> tuple[str, Callable, tuple, Any]:
+    """(kind "eq"/"ineq", fun, args, jac) of scipy's dict constraint number ``k``, checked
+    (unknown keys, a bad type, a fun that is not callable are InputErrors). Shared by every
+    method that accepts dict constraints."""
     unknown = set(con) - {"type", "fun", "jac", "args"}
     if unknown:
         raise InputError(f"constraints[{k}] has unknown key(s) {sorted(unknown)}; "
@@ -222,8 +225,12 @@ def _dict_block(con: dict, x0: np.ndarray, k: int) -> _Block:
         raise InputError(f"constraints[{k}]['fun'] must be a callable returning the "
                          "constraint value(s)")
     args = con.get("args", ())
-    args = args if isinstance(args, tuple) else (args,)
-    fun = _vector_function(con["fun"], args, f"constraints[{k}]['fun']")
+    return kind, con["fun"], args if isinstance(args, tuple) else (args,), con.get("jac")
+
+
+def _dict_block(con: dict, x0: np.ndarray, k: int) -> _Block:
+    kind, raw, args, _ = dict_constraint_parts(con, k)
+    fun = _vector_function(raw, args, f"constraints[{k}]['fun']")
     jac = _jacobian_function(con.get("jac") or "2-point", fun, args, k, None, x0.size)
     m = fun(x0).size
     lb = np.zeros(m)
@@ -257,6 +264,11 @@ def _jacobian_function(jac: Any, fun: Callable, args: tuple, k: int, rel_step: A
 
 
 def _ranged_block(fun: Callable, jac: Callable, lb: Any, ub: Any, m: int, k: int) -> _Block:
+    return _rows_from_bounds(fun, jac, *constraint_ranges(lb, ub, m, k))
+
+
+def constraint_ranges(lb: Any, ub: Any, m: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``lb``/``ub`` of constraint number ``k`` broadcast to its ``m`` rows, checked."""
     try:
         lb = np.broadcast_to(np.asarray(lb, dtype=float), (m,)).copy()
         ub = np.broadcast_to(np.asarray(ub, dtype=float), (m,)).copy()
@@ -268,7 +280,7 @@ def _ranged_block(fun: Callable, jac: Callable, lb: Any, ub: Any, m: int, k: int
     if bad.size:
         raise InputError(f"constraints[{k}]: lb[{bad[0]}] = {lb[bad[0]]} exceeds "
                          f"ub[{bad[0]}] = {ub[bad[0]]}")
-    return _rows_from_bounds(fun, jac, lb, ub)
+    return lb, ub
 
 
 def _rows_from_bounds(fun: Callable, jac: Callable, lb: np.ndarray, ub: np.ndarray) -> _Block:

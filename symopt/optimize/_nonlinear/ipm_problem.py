@@ -33,7 +33,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from symopt.errors import InputError
-from symopt.optimize.constraints import LinearConstraint, NonlinearConstraint
+from symopt.optimize.constraints import (
+    LinearConstraint, NonlinearConstraint, constraint_ranges, dict_constraint_parts,
+)
 from symopt.optimize.finite_differences import FD_METHODS, approx_derivative
 
 __all__ = ["RowFunctions", "as_csr", "lower_triangle"]
@@ -135,13 +137,13 @@ def _block(con: Any, x0: np.ndarray, k: int) -> _Block:
         if A.shape[1] != n:
             raise InputError(f"constraints[{k}]: LinearConstraint.A must have {n} columns "
                              f"(one per variable), got shape {A.shape}")
-        lb, ub = _ranges(con.lb, con.ub, A.shape[0], k)
+        lb, ub = constraint_ranges(con.lb, con.ub, A.shape[0], k)
         return _Block(lambda x: A @ x, lambda x: A, None, True, lb, ub)
     if isinstance(con, NonlinearConstraint):
         fun = _vector(con.fun, (), f"constraints[{k}].fun")
         jac = _jacobian(con.jac, fun, (), k)
         hess = con.hess if callable(con.hess) else None
-        lb, ub = _ranges(con.lb, con.ub, fun(x0).size, k)
+        lb, ub = constraint_ranges(con.lb, con.ub, fun(x0).size, k)
         return _Block(fun, jac, hess, False, lb, ub)
     if isinstance(con, dict):
         return _dict_block(con, x0, k)
@@ -150,20 +152,8 @@ def _block(con: Any, x0: np.ndarray, k: int) -> _Block:
 
 
 def _dict_block(con: dict, x0: np.ndarray, k: int) -> _Block:
-    unknown = set(con) - {"type", "fun", "jac", "args"}
-    if unknown:
-        raise InputError(f"constraints[{k}] has unknown key(s) {sorted(unknown)}; "
-                         "valid keys: type, fun, jac, args")
-    kind = str(con.get("type", "")).lower()
-    if kind not in ("eq", "ineq"):
-        raise InputError(f"constraints[{k}]['type'] must be 'eq' or 'ineq', got "
-                         f"{con.get('type')!r}")
-    if not callable(con.get("fun")):
-        raise InputError(f"constraints[{k}]['fun'] must be a callable returning the "
-                         "constraint value(s)")
-    args = con.get("args", ())
-    args = args if isinstance(args, tuple) else (args,)
-    fun = _vector(con["fun"], args, f"constraints[{k}]['fun']")
+    kind, raw, args, _ = dict_constraint_parts(con, k)
+    fun = _vector(raw, args, f"constraints[{k}]['fun']")
     jac = _jacobian(con.get("jac") or "2-point", fun, args, k)
     m = fun(x0).size
     ub = np.zeros(m) if kind == "eq" else np.full(m, np.inf)
@@ -188,16 +178,3 @@ def _jacobian(jac: Any, fun: Callable, args: tuple, k: int) -> Callable[[np.ndar
                      f"got {jac!r}")
 
 
-def _ranges(lb: Any, ub: Any, m: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        lb = np.broadcast_to(np.asarray(lb, dtype=float), (m,)).copy()
-        ub = np.broadcast_to(np.asarray(ub, dtype=float), (m,)).copy()
-    except ValueError:
-        raise InputError(f"constraints[{k}]: lb and ub must be scalars or have one entry per "
-                         f"constraint row ({m}), got shapes {np.shape(lb)} and {np.shape(ub)}"
-                         ) from None
-    bad = np.flatnonzero(lb > ub)
-    if bad.size:
-        raise InputError(f"constraints[{k}]: lb[{bad[0]}] = {lb[bad[0]]} exceeds "
-                         f"ub[{bad[0]}] = {ub[bad[0]]}")
-    return lb, ub

@@ -200,7 +200,7 @@ def _block(con: Any, x0: np.ndarray, k: int) -> _Block:
                              f"(one per variable), got shape {A.shape}")
         return _ranged_block(lambda x: A @ x, lambda x: A, con.lb, con.ub, A.shape[0], k)
     if isinstance(con, NonlinearConstraint):
-        fun = _vector_function(con.fun, (), f"constraints[{k}].fun")
+        fun = vector_function(con.fun, (), f"constraints[{k}].fun")
         jac = _jacobian_function(con.jac, fun, (), k, con.finite_diff_rel_step, n)
         return _ranged_block(fun, jac, con.lb, con.ub, fun(x0).size, k)
     if isinstance(con, dict):
@@ -230,7 +230,7 @@ def dict_constraint_parts(con: dict, k: int) -> tuple[str, Callable, tuple, Any]
 
 def _dict_block(con: dict, x0: np.ndarray, k: int) -> _Block:
     kind, raw, args, _ = dict_constraint_parts(con, k)
-    fun = _vector_function(raw, args, f"constraints[{k}]['fun']")
+    fun = vector_function(raw, args, f"constraints[{k}]['fun']")
     jac = _jacobian_function(con.get("jac") or "2-point", fun, args, k, None, x0.size)
     m = fun(x0).size
     lb = np.zeros(m)
@@ -238,7 +238,8 @@ def _dict_block(con: dict, x0: np.ndarray, k: int) -> _Block:
     return _rows_from_bounds(fun, jac, lb, ub)
 
 
-def _vector_function(fun: Callable, args: tuple, name: str) -> Callable[[np.ndarray], np.ndarray]:
+def vector_function(fun: Callable, args: tuple, name: str) -> Callable[[np.ndarray], np.ndarray]:
+    """``fun(x, *args)`` as a 1-D float array; anything else is an InputError naming ``name``."""
     def value(x: np.ndarray) -> np.ndarray:
         v = np.atleast_1d(np.asarray(fun(x, *args), dtype=float))
         if v.ndim != 1:

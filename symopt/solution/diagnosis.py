@@ -22,7 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from symopt.solution.optimality import FEASIBILITY_TOL, STATIONARITY_TOL, kkt_residuals
+from symopt.solution.optimality import (
+    FEASIBILITY_TOL, STATIONARITY_TOL, kkt_residuals, on_bound,
+)
 
 __all__ = ["KKTDiagnosis", "Condition", "kkt_diagnosis", "SECOND_ORDER_MAX_VARIABLES"]
 
@@ -81,10 +83,11 @@ def _failure_words(condition: Condition) -> str:
 
 
 def kkt_diagnosis(nlp: Any, x: np.ndarray, duals: np.ndarray | None,
-                  found: tuple | None = None) -> KKTDiagnosis:
+                  found: tuple | None = None, body: np.ndarray | None = None) -> KKTDiagnosis:
     """Every KKT condition of ``nlp`` at ``x`` with the model-sense row ``duals``; ``found``
-    passes ``kkt_residuals``'s answer when the caller has it already."""
-    body = nlp.constraints.values(x) if nlp.num_rows else np.zeros(0)
+    (``kkt_residuals``'s answer) and ``body`` (the row values) when the caller has them."""
+    if body is None:
+        body = nlp.constraints.values(x) if nlp.num_rows else np.zeros(0)
     residuals, lagrangian = found if found is not None else kkt_residuals(nlp, x, body, duals)
     names, rows = tuple(nlp.col_names), tuple(nlp.row_names)
     projected = np.clip(x - nlp.sign * lagrangian, nlp.col_lower, nlp.col_upper) - x
@@ -135,19 +138,12 @@ def _dual_signs(nlp: Any, x: np.ndarray, duals: np.ndarray, rows: tuple) -> Cond
                      detail=f"the multiplier of {rows[k]} is {duals[k]:.1e}" if wrong.size else "")
 
 
-def _at(values: np.ndarray, bound: np.ndarray) -> np.ndarray:
-    """Which values sit on their (finite) bound."""
-    with np.errstate(invalid="ignore"):
-        return np.isfinite(bound) & (np.abs(values - bound)
-                                     <= FEASIBILITY_TOL * np.maximum(1.0, np.abs(bound)))
-
-
 def _second_order(nlp: Any, x: np.ndarray, body: np.ndarray, duals: np.ndarray | None) -> Condition:
     """Smallest curvature of the Lagrangian on the null space of the active rows and bounds."""
     mu = np.zeros(nlp.num_rows) if duals is None else nlp.sign * duals
     hessian = np.asarray(nlp.lagrangian_hessian(x, mu), dtype=float)
-    active_rows = _at(body, nlp.row_lower) | _at(body, nlp.row_upper)
-    free = ~(_at(x, nlp.col_lower) | _at(x, nlp.col_upper))
+    active_rows = on_bound(body, nlp.row_lower) | on_bound(body, nlp.row_upper)
+    free = ~(on_bound(x, nlp.col_lower) | on_bound(x, nlp.col_upper))
     basis = np.eye(x.size)[:, free]
     if active_rows.any() and basis.shape[1]:
         jac = nlp.constraints.jacobian_dense(x)[active_rows] @ basis

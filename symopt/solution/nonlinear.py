@@ -180,7 +180,7 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
         gradient_norm=(None if nlp.num_rows and duals is None else
                        _projected_gradient_norm(nlp.sign * gradient, x, nlp.col_lower, nlp.col_upper)),
         max_violation=violation, history=list(history), raw=result, problem=nlp,
-        kkt=kkt_diagnosis(nlp, x, duals, (residuals, gradient)))
+        kkt=kkt_diagnosis(nlp, x, duals, (residuals, gradient), body))
 
 
 def from_root(system: Any, result: Any, plan: Any = None) -> Solution:

@@ -26,7 +26,7 @@ import numpy as np
 
 from symopt.status import Status
 
-__all__ = ["KKTResiduals", "kkt_residuals", "verdict", "STATIONARITY_TOL", "FEASIBILITY_TOL"]
+__all__ = ["KKTResiduals", "kkt_residuals", "on_bound", "verdict", "STATIONARITY_TOL", "FEASIBILITY_TOL"]
 
 #: relative stationarity and complementarity residual accepted as optimal (scipy's default
 #: gradient tolerance of the trust-region methods, the loosest of the gradient methods)
@@ -70,9 +70,13 @@ def _relative_violation(values: np.ndarray, lower: np.ndarray, upper: np.ndarray
     return float(max(np.max(worst), 0.0))
 
 
+def on_bound(values: np.ndarray, bound: np.ndarray) -> np.ndarray:
+    """Which values sit on their bound, within `FEASIBILITY_TOL` relative (never an infinite one)."""
+    return np.abs(values - bound) <= FEASIBILITY_TOL * np.maximum(1.0, np.abs(values))
+
+
 def _binding(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
-    scale = FEASIBILITY_TOL * np.maximum(1.0, np.abs(values))
-    return (np.abs(values - lower) <= scale) | (np.abs(values - upper) <= scale)
+    return on_bound(values, lower) | on_bound(values, upper)
 
 
 def _estimated_duals(nlp: Any, x: np.ndarray, body: np.ndarray, gradient: np.ndarray) -> np.ndarray:

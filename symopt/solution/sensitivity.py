@@ -24,12 +24,9 @@ import numpy as np
 
 from symopt.analysis import analyze
 from symopt.errors import InputError
+from symopt.solution.optimality import on_bound
 
 __all__ = ["NLPSensitivity", "nlp_sensitivity"]
-
-#: a row or bound counts as active within this distance (relative to max(1, |bound|))
-ACTIVE_TOL = 1e-6
-
 
 @dataclass(frozen=True)
 class NLPSensitivity:
@@ -44,15 +41,8 @@ class NLPSensitivity:
 
 def _active(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
     """+1 at the upper side, -1 at the lower side, 0 inactive (equalities count as lower)."""
-    side = np.zeros(values.size, dtype=int)
-    with np.errstate(invalid="ignore"):
-        at_low = np.isfinite(lower) & (np.abs(values - lower)
-                                       <= ACTIVE_TOL * np.maximum(1.0, np.abs(lower)))
-        at_up = np.isfinite(upper) & (np.abs(values - upper)
-                                      <= ACTIVE_TOL * np.maximum(1.0, np.abs(upper)))
-    side[at_up] = 1
-    side[at_low] = -1
-    return side
+    side = np.where(on_bound(values, upper), 1, 0)
+    return np.where(on_bound(values, lower), -1, side)
 
 
 def _compiled(model: Any) -> Any:
@@ -93,7 +83,8 @@ def nlp_sensitivity(model: Any, params: list, step: float = 1e-5) -> NLPSensitiv
     col_side = _active(x, program.col_lower, program.col_upper)
     rows, cols = np.flatnonzero(row_side), np.flatnonzero(col_side)
     hessian = program.lagrangian_hessian(x, mu)
-    jac_active = _at(program, x, row_side, col_side)[1][rows]
+    jac_active = (program.constraints.jacobian_dense(x)[rows] if program.num_rows
+                  else np.zeros((0, x.size)))
     n, a, b = x.size, rows.size, cols.size
     kkt = np.zeros((n + a + b, n + a + b))
     kkt[:n, :n] = hessian

@@ -35,6 +35,7 @@ import scipy.sparse as sp
 from symopt.errors import InputError
 from symopt.optimize.constraints import (
     LinearConstraint, NonlinearConstraint, constraint_ranges, dict_constraint_parts,
+    vector_function,
 )
 from symopt.optimize.finite_differences import FD_METHODS, approx_derivative
 
@@ -140,7 +141,7 @@ def _block(con: Any, x0: np.ndarray, k: int) -> _Block:
         lb, ub = constraint_ranges(con.lb, con.ub, A.shape[0], k)
         return _Block(lambda x: A @ x, lambda x: A, None, True, lb, ub)
     if isinstance(con, NonlinearConstraint):
-        fun = _vector(con.fun, (), f"constraints[{k}].fun")
+        fun = vector_function(con.fun, (), f"constraints[{k}].fun")
         jac = _jacobian(con.jac, fun, (), k)
         hess = con.hess if callable(con.hess) else None
         lb, ub = constraint_ranges(con.lb, con.ub, fun(x0).size, k)
@@ -153,20 +154,11 @@ def _block(con: Any, x0: np.ndarray, k: int) -> _Block:
 
 def _dict_block(con: dict, x0: np.ndarray, k: int) -> _Block:
     kind, raw, args, _ = dict_constraint_parts(con, k)
-    fun = _vector(raw, args, f"constraints[{k}]['fun']")
+    fun = vector_function(raw, args, f"constraints[{k}]['fun']")
     jac = _jacobian(con.get("jac") or "2-point", fun, args, k)
     m = fun(x0).size
     ub = np.zeros(m) if kind == "eq" else np.full(m, np.inf)
     return _Block(fun, jac, None, False, np.zeros(m), ub)
-
-
-def _vector(fun: Callable, args: tuple, name: str) -> Callable[[np.ndarray], np.ndarray]:
-    def value(x: np.ndarray) -> np.ndarray:
-        v = np.atleast_1d(np.asarray(fun(x, *args), dtype=float))
-        if v.ndim != 1:
-            raise InputError(f"{name} must return a scalar or a 1-D array, got shape {v.shape}")
-        return v
-    return value
 
 
 def _jacobian(jac: Any, fun: Callable, args: tuple, k: int) -> Callable[[np.ndarray], Any]:

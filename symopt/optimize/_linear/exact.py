@@ -116,14 +116,15 @@ def certify_basis(lp: LinearProgram, col_basis: Sequence[int], row_basis: Sequen
         for i, a in columns[k]:
             rhs[i] -= a * value
     basis_columns = [columns[k] for k in basic]
-    x_basic = solve(basis_columns, rhs, transpose=False)
-    if x_basic is None:
+    solved = solve(basis_columns, [rhs], transpose=False)
+    if solved is None:
         raise InputError("the basis matrix is singular: the basis reported by the solver "
                          "does not define a vertex")
+    x_basic = solved[0]
     values = dict(nonbasic_value)
     values.update(zip(basic.tolist(), x_basic))
     cost = [to_fraction(v) for v in lp.c] + [Fraction(0)] * m
-    y = solve(basis_columns, [cost[k] for k in basic], transpose=True)
+    (y,) = solve(basis_columns, [[cost[k] for k in basic]], transpose=True)
     reduced = [cost[k] - sum((a * y[i] for i, a in columns[k]), Fraction(0))
                for k in range(n + m)]
     full = [values[k] for k in range(n + m)]
@@ -137,7 +138,7 @@ def certify_basis(lp: LinearProgram, col_basis: Sequence[int], row_basis: Sequen
         max_float_error=_float_error(x, full[:n]))
 
 
-def _pick_engine(engine: str, m: int) -> tuple[str, Callable[..., list[Fraction] | None]]:
+def _pick_engine(engine: str, m: int) -> tuple[str, Callable[..., list | None]]:
     if engine not in ("auto", "flint", "fraction"):
         raise InputError(f"unknown exact engine {engine!r}; known: auto, flint, fraction")
     if engine in ("auto", "flint"):
@@ -227,10 +228,12 @@ def _float_error(x: Any, exact: list[Fraction]) -> float | None:
     return float(max((abs(float(e) - v) for e, v in zip(exact, x)), default=0.0))
 
 
-def _solve_flint(columns: list, rhs: list, transpose: bool) -> list[Fraction] | None:
-    """Solve ``B z = rhs`` (or ``B^T z = rhs``), B given by its sparse columns."""
+def _solve_flint(columns: list, rhs: list[list[Fraction]], transpose: bool
+                 ) -> list[list[Fraction]] | None:
+    """Solve ``B z = b`` (or ``B^T z = b``) for each right-hand side ``b`` in ``rhs``, B
+    given by its sparse columns; None when B is singular."""
     import flint
-    m = len(rhs)
+    m = len(columns)
     matrix = flint.fmpq_mat(m, m)
     for j, column in enumerate(columns):
         for i, a in column:
@@ -239,17 +242,21 @@ def _solve_flint(columns: list, rhs: list, transpose: bool) -> list[Fraction] | 
                 matrix[j, i] = entry
             else:
                 matrix[i, j] = entry
-    b = flint.fmpq_mat(m, 1, [flint.fmpq(v.numerator, v.denominator) for v in rhs])
+    b = flint.fmpq_mat(m, len(rhs), [flint.fmpq(v[i].numerator, v[i].denominator)
+                                     for i in range(m) for v in rhs])
     try:
         z = matrix.solve(b)
     except ZeroDivisionError:
         return None
-    return [Fraction(int(z[i, 0].p), int(z[i, 0].q)) for i in range(m)]
+    return [[Fraction(int(z[i, c].p), int(z[i, c].q)) for i in range(m)]
+            for c in range(len(rhs))]
 
 
-def _solve_fraction(columns: list, rhs: list, transpose: bool) -> list[Fraction] | None:
-    """The same as `_solve_flint`, by sparse elimination over `Fraction`."""
-    m = len(rhs)
+def _solve_fraction(columns: list, rhs: list[list[Fraction]], transpose: bool
+                    ) -> list[list[Fraction]] | None:
+    """The same as `_solve_flint`, by one sparse elimination over `Fraction` that carries
+    every right-hand side along."""
+    m = len(columns)
     rows: list[dict[int, Fraction]] = [dict() for _ in range(m)]
     for j, column in enumerate(columns):
         for i, a in column:
@@ -257,7 +264,7 @@ def _solve_fraction(columns: list, rhs: list, transpose: bool) -> list[Fraction]
                 rows[j][i] = a
             else:
                 rows[i][j] = a
-    b = list(rhs)
+    b = [[v[i] for v in rhs] for i in range(m)]
     for col in range(m):
         candidates = [r for r in range(col, m) if rows[r].get(col, 0) != 0]
         if not candidates:
@@ -277,12 +284,14 @@ def _solve_fraction(columns: list, rhs: list, transpose: bool) -> list[Fraction]
                     rows[r][k] = value
                 else:
                     rows[r].pop(k, None)
-            b[r] -= factor * b[col]
-    z = [Fraction(0)] * m
+            b[r] = [x - factor * y for x, y in zip(b[r], b[col])]
+    z = [[Fraction(0)] * len(rhs) for _ in range(m)]
     for col in reversed(range(m)):
-        total = b[col] - sum((a * z[k] for k, a in rows[col].items() if k > col), Fraction(0))
-        z[col] = total / rows[col][col]
-    return z
+        for c in range(len(rhs)):
+            total = b[col][c] - sum((a * z[k][c] for k, a in rows[col].items() if k > col),
+                                    Fraction(0))
+            z[col][c] = total / rows[col][col]
+    return [[z[i][c] for i in range(m)] for c in range(len(rhs))]
 
 
 #: exact ranging inverts the basis in rationals (dense, entries grow): up to this many rows
@@ -338,21 +347,15 @@ def exact_ranges(lp: LinearProgram, col_basis: Sequence[int], row_basis: Sequenc
 
 
 def _inverse(columns: list, engine: str) -> list[list[Fraction]]:
-    """The inverse of the basis (given by sparse columns) as rows of fractions."""
+    """The inverse of the basis (given by sparse columns) as rows of fractions: one solve
+    with the identity's columns as right-hand sides."""
     m = len(columns)
-    name, solve = _pick_engine(engine, m)
-    if name == "flint":
-        import flint
-        matrix = flint.fmpq_mat(m, m)
-        for j, column in enumerate(columns):
-            for i, a in column:
-                matrix[i, j] = flint.fmpq(a.numerator, a.denominator)
-        inv = matrix.inv()
-        return [[Fraction(int(inv[i, j].p), int(inv[i, j].q)) for j in range(m)]
-                for i in range(m)]
-    cols = [solve(columns, [Fraction(int(i == k)) for i in range(m)], transpose=False)
-            for k in range(m)]
-    return [[cols[j][i] for j in range(m)] for i in range(m)]
+    _, solve = _pick_engine(engine, m)
+    identity = [[Fraction(int(i == k)) for i in range(m)] for k in range(m)]
+    inverse_columns = solve(columns, identity, transpose=False)
+    if inverse_columns is None:
+        raise InputError("the basis matrix is singular")
+    return [[inverse_columns[j][i] for j in range(m)] for i in range(m)]
 
 
 def _cost_interval(j: int, status: np.ndarray, basic: list, columns: list, inverse: list,

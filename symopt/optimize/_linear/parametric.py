@@ -108,15 +108,15 @@ def parametric_basis(lp: LinearProgram, col_basis: Sequence[int], row_basis: Seq
         for k, value in values.items():
             for i, a in columns[k]:
                 rhs[i] -= a * value
-        x_basic = solve(basis_columns, rhs, transpose=False)
-        if x_basic is None:
+        solved = solve(basis_columns, [rhs], transpose=False)
+        if solved is None:
             raise InputError("the basis matrix is singular")
         full = dict(values)
-        full.update(zip(basic.tolist(), x_basic))
+        full.update(zip(basic.tolist(), solved[0]))
         return [full[k] for k in range(n + m)]
 
     def duals(cost: list[Fraction]) -> list[Fraction]:
-        y = solve(basis_columns, [cost[k] for k in basic], transpose=True)
+        (y,) = solve(basis_columns, [[cost[k] for k in basic]], transpose=True)
         return [cost[k] - sum((a * y[i] for i, a in columns[k]), Fraction(0))
                 for k in range(n + m)]
 

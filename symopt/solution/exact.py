@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from symopt.optimize._linear.exact import EXACT_RANGING_MAX_ROWS, certify_basis, exact_ranges
+
 __all__ = ["ExactAnswer", "exact_answer"]
 
 
@@ -62,8 +64,6 @@ class ExactAnswer:
 
 def exact_answer(lp: Any, result: Any, engine: str = "auto") -> ExactAnswer:
     """Certify the basis of ``result`` (a `solve_lp` result with ``col_basis``/``row_basis``)."""
-    from symopt.optimize import certify_basis
-    from symopt.optimize._linear.exact import EXACT_RANGING_MAX_ROWS, exact_ranges
     certificate = certify_basis(lp, result.col_basis, result.row_basis, x=result.x,
                                 engine=engine)
     cost_ranges = rhs_ranges = None

@@ -38,6 +38,7 @@ from typing import Any
 from symopt.analysis import analyze
 from symopt.compile.linear import extract_linear
 from symopt.errors import InputError
+from symopt.optimize._linear.exact import to_fraction
 from symopt.optimize._linear.parametric import parametric_basis
 from symopt.optimize.linear_program import LinearProgram
 
@@ -127,7 +128,7 @@ def _relation(a: list[Fraction], b: Fraction, params: list, symbols: list) -> An
     """``a . (p - p0) <= b`` as a readable relation: integer coefficients on the left, one
     param alone when only one enters (``300 <= b_labour``)."""
     import sympy
-    rhs = b + sum((a_k * Fraction(repr(float(p.value))) for a_k, p in zip(a, params)), Fraction(0))
+    rhs = b + sum((a_k * to_fraction(p.value) for a_k, p in zip(a, params)), Fraction(0))
     used = [(a_k, s) for a_k, s in zip(a, symbols) if a_k != 0]
     if len(used) == 1:
         (a_k, symbol), = used
@@ -140,13 +141,13 @@ def _relation(a: list[Fraction], b: Fraction, params: list, symbols: list) -> An
 
 def _rational(value: Any) -> Any:
     import sympy
-    value = Fraction(value) if not isinstance(value, Fraction) else value
+    value = value if isinstance(value, Fraction) else to_fraction(value)
     return sympy.Rational(value.numerator, value.denominator)
 
 
 def _interval(region: list, params: list) -> tuple[Any, Any]:
     """``a delta <= b`` for one param as ``low <= p <= high`` (None for an open side)."""
-    base = Fraction(repr(float(params[0].value)))
+    base = to_fraction(params[0].value)
     low = high = None
     for (a,), b, _ in region:
         if a > 0:

@@ -71,14 +71,13 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     if time_limit is not None and not (isinstance(time_limit, (int, float))
                                        and not math.isnan(time_limit) and time_limit >= 0):
         raise InputError(f"time_limit must be a number of seconds >= 0, got {time_limit!r}")
-    if isinstance(model_or_lp, LinearProgram):
-        structure, problem = _lp_structure(model_or_lp), model_or_lp
-    else:
-        structure = clock.lap("analyze", analyze, model_or_lp)
-        problem = clock.lap("compile", _compile, structure)
-    if exact and structure.problem_class != "LP":
+    from_file = isinstance(model_or_lp, LinearProgram)
+    structure = _lp_structure(model_or_lp) if from_file else clock.lap("analyze", analyze,
+                                                                      model_or_lp)
+    if exact and structure.problem_class != "LP":   # refused before anything is compiled
         raise InputError(f"exact=True certifies linear programs; this model is classified "
                          f"as '{structure.problem_class}'")
+    problem = model_or_lp if from_file else clock.lap("compile", _compile, structure)
     notes: list[str] = []
     if isinstance(problem, LinearProgram):   # huge bounds -> inf, bad coefficients refused
         problem, notes = screen_linear_program(problem)
@@ -100,7 +99,7 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     if exact:
         clock.lap("certify", _certify, problem, solution)
     solution.warnings[:0] = notes
-    if not isinstance(model_or_lp, LinearProgram):
+    if not from_file:
         solution.model = model_or_lp
         clock.lap("write back", _write_back, structure, solution)
         if symbolic_params(model_or_lp):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pickle
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,7 @@ import numpy as np
 from symopt import dispatch, optimize
 from symopt.status import LINPROG, Status, status_from
 from symopt.optimize._linear.highs import highs_model, new_highs, status_of
+from symopt.solution.optimality import lp_failures
 
 __all__ = ["Job", "Keep", "STATUSES", "solve_chunk"]
 
@@ -92,6 +93,17 @@ def solve_chunk(token: str, blob: bytes, rows: np.ndarray, multistart: bool = Fa
     return out
 
 
+def _checked(word: str, message: str, lp: Any, x: np.ndarray, activity: np.ndarray,
+             row_dual: Any, col_dual: Any) -> tuple[str, str]:
+    """An engine's "optimal" kept only when the point passes the same LP check as
+    `symopt.solve`'s map-back stage (`lp_failures`); otherwise "inaccurate", saying why."""
+    failures = lp_failures(lp, np.asarray(x, dtype=float), np.asarray(activity, dtype=float),
+                           row_dual, col_dual)
+    if word != "optimal" or not failures:
+        return word, message
+    return Status.INACCURATE.value, "not optimal at the returned point: " + "; ".join(failures)
+
+
 def _engine(job: Job) -> Any:
     if type(job.problem).__name__ == "ParametricNLP":
         return _NonlinearEngine(job)
@@ -151,6 +163,10 @@ class _HighsEngine:
             reduced = self.sign * np.array(solution.col_dual)
         else:
             duals, reduced = np.full(m, np.nan), np.full(n, np.nan)
+        scenario = replace(self.lp, c=c, row_lower=lower, row_upper=upper)
+        valid = solution.dual_valid
+        word, message = _checked(word, message, scenario, x, np.array(solution.row_value),
+                                 duals if valid else None, reduced if valid else None)
         return word, float(c @ x + offset), self.job.keep.pick(x, reduced, duals), message
 
 
@@ -178,7 +194,9 @@ class _LinearEngine:
         m, n = lp.num_rows, lp.num_cols
         duals = _array(result.get("row_dual"), m)
         reduced = _array(result.get("col_dual"), n)
-        return word, float(result.fun), self.job.keep.pick(result.x, reduced, duals), ""
+        word, message = _checked(word, "", lp, result.x, lp.A @ result.x,
+                                 result.get("row_dual"), result.get("col_dual"))
+        return word, float(result.fun), self.job.keep.pick(result.x, reduced, duals), message
 
 
 class _NonlinearEngine:

@@ -185,9 +185,8 @@ def _bounds_latex(component: str, members: list) -> list[str]:
     shapes = {describe(v) for v in members}
     if len(shapes) == 1:
         lb, ub, integer = shapes.pop()
-        target = _var_latex(members[0]) if len(members) == 1 and not members[0].index else (
-            name_latex(component, ()) if len(members) == 1 else
-            name_latex(component, ()) + r"_{\cdot}")
+        target = (_var_latex(members[0]) if len(members) == 1
+                  else name_latex(component) + r"_{\cdot}")
         return [_bound_text(target, lb, ub, integer)] if (lb, ub, integer) != (None, None, False) else []
     return [_bound_text(_var_latex(v), v.lb, v.ub, bool(getattr(v, "is_integer", False)))
             for v in members if (v.lb, v.ub) != (None, None) or getattr(v, "is_integer", False)]

@@ -50,7 +50,7 @@ def test_numpy_scalars_on_either_side(xyz):
 def test_python_sum_shares_one_chain_linear_time():
     xs = [VarData(name=f"x[{i}]") for i in range(5000)]
     total = sum(3 * v for v in xs) + 7
-    assert len(total._chain) == 5001  # one shared list: every + was an O(1) append
+    assert len(total._vars) == 5000  # one shared list: every + was an O(1) append
     assert len(total.terms) == 5000 and total.constant == 7.0
     partial = xs[0] + xs[1]
     bigger = partial + xs[2]

@@ -19,6 +19,7 @@ Variable bounds and start values are read once, when the variable is declared.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from typing import Any, Callable, Iterator
@@ -190,12 +191,14 @@ class IndexedVar(Var, dict):
             make = VarData._make
             data = {key: make(self, key if type(key) is tuple else (key,), lower, upper, start, domain)
                     for key in self.index_keys()}
+            checked = itertools.islice(data.values(), 1)   # the same settings for every member
         else:
             data = {}
             for key in self.index_keys():
                 lower, upper, start = self._member_settings(key)
                 data[key] = VarData(self, index_tuple(key), lower, upper, start, domain)
-        for var in data.values():
+            checked = data.values()
+        for var in checked:
             _check_bounds(var)
         dict.update(self, data)
 

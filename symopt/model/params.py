@@ -161,7 +161,7 @@ class Param(_NumberLike, IndexedComponent):
     def _floats_of(self, source: dict) -> dict:
         """``source`` with float values; a value that is no finite number raises, naming its key."""
         kinds = set(map(type, source.values()))
-        if kinds <= {float, int}:
+        if all(issubclass(kind, (float, int)) and kind is not bool for kind in kinds):
             try:
                 values = source if kinds <= {float} else dict(zip(source, map(float, source.values())))
             except OverflowError:

@@ -1,10 +1,10 @@
 """`solve_many`: one model, many scenarios, compiled once, solved in parallel."""
 from __future__ import annotations
 
-import hashlib
 import json
 import pickle
 import time
+import uuid
 from pathlib import Path
 from typing import Any, Callable
 
@@ -179,7 +179,7 @@ def _solve(job: Job, sweep: Sweep, rows: np.ndarray, todo: np.ndarray, executor:
         else max(1, int(chunksize))
     chunks = [(ids, rows[ids]) for ids in np.array_split(todo, np.arange(size, todo.size, size))]
     blob = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-    token = hashlib.sha1(blob).hexdigest()[:20]
+    token = uuid.uuid4().hex[:20]   # one per sweep: a worker builds its engine afresh
 
     def done(k: int, result: dict | None, message: str) -> None:
         ids = chunks[k][0]

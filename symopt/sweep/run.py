@@ -45,7 +45,7 @@ def solve_many(model: Any, scenarios: Any, *, executor: Any = None, workers: int
     executor : concurrent.futures.Executor or dask.distributed.Client, optional
         Where chunks run; by default a process pool of ``workers`` (default: all cores).
     chunksize : int or "auto"
-        Scenarios per task; "auto" makes about eight tasks per worker, at most 256 each.
+        Scenarios per task; "auto" makes about eight tasks per worker, at most 1,000 each.
     keep : names, optional
         Variables (values; ``"x.reduced_cost"`` for reduced costs) and constraints (duals),
         as components (``"ship"``) or members (``"ship[seattle,chicago]"``). Default: every

@@ -71,31 +71,59 @@ def key_value_lines(block: KeyValues) -> list[str]:
     return lines
 
 
-def is_numeric(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+#: cell types whose equal values always print alike (not int and bool: 1 == 1.0 == True)
+_SAME_TEXT_WHEN_EQUAL = frozenset((float, str, type(None)))
+
+
+def column_cells(values: tuple, kinds: set[type]) -> tuple[list[str], int]:
+    """`format_cell` of a whole column whose cells have the types ``kinds``, and the width
+    of its widest cell; each distinct value is formatted once (text prints as it is)."""
+    if kinds == {str}:
+        return list(values), max(map(len, values))
+    if kinds <= _SAME_TEXT_WHEN_EQUAL:
+        text = {value: format_cell(value) for value in dict.fromkeys(values)}
+        return list(map(text.__getitem__, values)), max(map(len, text.values()))
+    cells = list(map(format_cell, values))
+    return cells, max(map(len, cells))
+
+
+def _is_numeric_column(kinds: set[type]) -> bool:
+    return any(issubclass(kind, (int, float)) and kind is not bool for kind in kinds)
 
 
 def table_lines(table: Table) -> list[str]:
-    """Columns padded to their widest cell; numbers right-aligned, text left-aligned."""
-    cells = [[format_cell(v) for v in row] for row in table.rows]
-    widths = [max(len(name), *map(len, column)) if cells else len(name)
-              for name, column in zip(table.columns, zip(*cells) if cells else
-                                      [()] * len(table.columns))]
-    numeric = [any(is_numeric(row[j]) for row in table.rows) for j in range(len(table.columns))]
+    """Columns padded to their widest cell; numbers right-aligned, text left-aligned.
+
+    Built column by column (each distinct number formatted once, each line padded and
+    joined by one format operation), since LP reports hold tens of thousands of cells.
+    """
+    columns = list(zip(*table.rows)) if table.rows else []
+    kinds = [set(map(type, values)) for values in columns]
+    cells = [column_cells(values, types) for values, types in zip(columns, kinds)]
+    if table.rows:
+        widths = [max(len(name), width) for name, (_, width) in zip(table.columns, cells)]
+        numeric = [_is_numeric_column(types) for types in kinds]
+    else:
+        widths, numeric = [len(name) for name in table.columns], [False] * len(table.columns)
 
     def line(values: list[str]) -> str:
         parts = [v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)]
         return "  ".join(parts).rstrip()
 
+    template = "  ".join(f"%{w}s" if num else f"%-{w}s" for w, num in zip(widths, numeric))
+    body = list(map(str.rstrip, map(template.__mod__, zip(*(c for c, _ in cells)))))
     lines = [table.title] if table.title else []
     lines += [line(list(table.columns)), "  ".join("-" * w for w in widths)]
-    previous = None
-    for i, row in enumerate(cells):
-        group = table.groups[i] if i < len(table.groups) else None
-        if group and group != previous:
-            lines.append(f"[{group}]")
-        previous = group
-        lines.append(line(row))
+    if not table.groups:
+        lines += body
+    else:
+        previous = None
+        for i, row in enumerate(body):
+            group = table.groups[i] if i < len(table.groups) else None
+            if group and group != previous:
+                lines.append(f"[{group}]")
+            previous = group
+            lines.append(row)
     if table.caption:
         lines += textwrap.wrap(table.caption, WIDTH)
     return lines

@@ -1,6 +1,7 @@
 """An LP's results as arrays: records built on first use, equal to the per-entry rules."""
 from __future__ import annotations
 
+import dataclasses
 import pickle
 
 import numpy as np
@@ -72,3 +73,35 @@ def test_degenerate_and_alternative_optima_are_named_from_the_arrays():
                       else r.dual) <= 1e-9 and r.lower < r.upper]
     assert arrays.alternative_optima_names() == moving
     assert solution.alternative_optima == bool(moving)
+
+
+def report_twins(solution):
+    """The report read from the arrays, and from the records of the same solution."""
+    from symopt.report import render
+    records = dataclasses.replace(solution, variables=list(solution.variables),
+                                  constraints=list(solution.constraints))
+    return [(render(solution, kind), render(records, kind)) for kind in ("text", "md", "json")]
+
+
+@pytest.mark.parametrize("name", ["afiro", "kb2", "boeing2", "e226", "scagr7"])
+def test_the_report_from_arrays_equals_the_report_from_records(name):
+    from conftest import NETLIB_DIR
+    from symopt.io import read
+    path = NETLIB_DIR / "mps" / f"{name}.mps"
+    if not path.exists():
+        pytest.skip("the Netlib files are not in ../shared/data/netlib")
+    solution = solve(read(path))
+    assert "Right-hand-side ranging" in solution.report()
+    for from_arrays, from_records in report_twins(solution):
+        assert from_arrays == from_records
+
+
+def test_the_report_twins_agree_on_max_problems_ties_and_infeasible_ones():
+    tie = parse_mps("NAME tie\nROWS\n N obj\n G both\n L capx\nCOLUMNS\n x obj 1 both 1\n"
+                    " x capx 1\n y obj 1 both 1\nRHS\n r both 1 capx 1\nENDATA\n")
+    infeasible = LinearProgram.from_arrays(c=[1, 1], A=[[1, 1], [1, 1]], row_lower=[2, -np.inf],
+                                           row_upper=[np.inf, 1])
+    for lp in (WYNDOR, tie, infeasible):
+        solution = solve(lp)
+        for from_arrays, from_records in report_twins(solution):
+            assert from_arrays == from_records

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable
 
 import numpy as np
@@ -24,7 +25,8 @@ import numpy as np
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
 from symopt.solution.types import ConstraintResult, Range, VariableResult, identify
 
-__all__ = ["LPArrays", "RangeArrays", "LazyList", "BASIS_WORDS", "TOL"]
+__all__ = ["LPArrays", "RangeArrays", "LazyList", "BASIS_WORDS", "TOL", "basis_codes",
+           "basis_words", "none_where_nan"]
 
 BASIS_WORDS = {BasisStatus.BASIC: "basic", BasisStatus.AT_LOWER: "at lower",
                BasisStatus.AT_UPPER: "at upper", BasisStatus.ZERO: "free"}
@@ -85,7 +87,7 @@ def basis_words(codes: np.ndarray | None, size: int) -> list[str | None]:
     return [None] * size if codes is None else _WORDS[codes].tolist()
 
 
-def _none_where_nan(values: np.ndarray) -> list[float | None]:
+def none_where_nan(values: np.ndarray) -> list[float | None]:
     return [None if v != v else v for v in values.tolist()]
 
 
@@ -182,6 +184,7 @@ class LPArrays:
         """Rows whose body sits on a finite bound (as `ConstraintResult.binding`)."""
         return _near(self.body, self.lp.row_lower, self.lp.row_upper, 1e-7)
 
+    @cached_property
     def labels(self) -> np.ndarray:
         """Names of the entering/leaving indices: columns, row slacks, and None for -1."""
         lp = self.lp
@@ -190,7 +193,7 @@ class LPArrays:
 
     def variables(self) -> list[VariableResult]:
         lp, n = self.lp, self.lp.num_cols
-        ranges = (self.cost_ranges.records(self.labels()) if self.cost_ranges is not None
+        ranges = (self.cost_ranges.records(self.labels) if self.cost_ranges is not None
                   else [None] * n)
         columns = lp.columns or (None,) * n
         return [VariableResult(name=name, component=identify(of, name)[0],
@@ -199,12 +202,12 @@ class LPArrays:
                                cost_range=rng, of=of)
                 for name, of, value, lo, hi, flag, r, word, cost, rng in zip(
                     lp.col_names, columns, self.x.tolist(), lp.col_lower.tolist(),
-                    lp.col_upper.tolist(), self.integer.tolist(), _none_where_nan(self.reduced),
+                    lp.col_upper.tolist(), self.integer.tolist(), none_where_nan(self.reduced),
                     basis_words(self.col_basis, n), lp.c.tolist(), ranges)]
 
     def constraints(self) -> list[ConstraintResult]:
         lp, m = self.lp, self.lp.num_rows
-        ranges = (self.rhs_ranges.records(self.labels()) if self.rhs_ranges is not None
+        ranges = (self.rhs_ranges.records(self.labels) if self.rhs_ranges is not None
                   else [None] * m)
         rows = lp.rows or (None,) * m
         return [ConstraintResult(name=name, component=identify(of, name)[0],
@@ -212,7 +215,7 @@ class LPArrays:
                                  slack=slack, dual=d, basis=word, rhs_range=rng, of=of)
                 for name, of, body, lo, hi, slack, d, word, rng in zip(
                     lp.row_names, rows, self.body.tolist(), lp.row_lower.tolist(),
-                    lp.row_upper.tolist(), self.slack.tolist(), _none_where_nan(self.duals),
+                    lp.row_upper.tolist(), self.slack.tolist(), none_where_nan(self.duals),
                     basis_words(self.row_basis, m), ranges)]
 
     def degenerate_names(self) -> list[str]:

@@ -311,9 +311,15 @@ _FROM_HIGHS = {_B.kBasic: BasisStatus.BASIC, _B.kLower: BasisStatus.AT_LOWER,
                _B.kUpper: BasisStatus.AT_UPPER, _B.kZero: BasisStatus.ZERO}
 
 
+#: HiGHS basis status code -> `BasisStatus` code (kNonbasic and any later code: at lower)
+_CODE_FROM_HIGHS = np.full(max(int(k) for k in _FROM_HIGHS) + 2, int(BasisStatus.AT_LOWER))
+for _status, _ours in _FROM_HIGHS.items():
+    _CODE_FROM_HIGHS[int(_status)] = int(_ours)
+
+
 def _basis_statuses(statuses: Any) -> np.ndarray:
-    return np.array([int(_FROM_HIGHS.get(s, BasisStatus.AT_LOWER)) for s in statuses],
-                    dtype=np.int64)
+    codes = np.fromiter(map(int, statuses), dtype=np.int64, count=len(statuses))
+    return _CODE_FROM_HIGHS[np.clip(codes, 0, _CODE_FROM_HIGHS.size - 1)]
 
 
 def _sensitivity(h: Any, lp: LinearProgram, result: OptimizeResult) -> OptimizeResult | None:

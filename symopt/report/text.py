@@ -17,7 +17,6 @@ long_name    2.5
 from __future__ import annotations
 
 import textwrap
-from typing import Any
 
 from symopt.report.document import (
     Block, ColumnRows, Document, KeyValues, Note, Paragraph, Plot, Preformatted, Table,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from symopt.errors import ParseError
 from symopt.io.mps import _MpsReader, parse_mps
@@ -168,3 +169,32 @@ def test_mutated_files_read_identically_or_step_aside(seed):
             slow = line_reader(text, name)    # ... nor an error: this must not raise
         assert_identical(fast, slow)
     assert 0 < stepped_aside < 60
+
+
+def test_netlib_files_read_as_highs_reads_them():
+    """On valid files symopt's reader and HiGHS's agree: data, bounds, names, sense, offset
+    (HiGHS's reader is not used because it also accepts malformed files)."""
+    from symopt.optimize._linear.highs import new_highs
+    sample = {"afiro", "boeing2", "grow7", "israel", "scagr25", "share1b", "stair", "vtp.base"}
+    paths = [p for p in small_netlib() if p.name.split(".mps")[0] in sample]
+    if not paths:
+        pytest.skip("the Netlib files are not in ../shared/data/netlib")
+    for path in paths:
+        ours = parse_bulk(open_text(path), str(path))
+        h = new_highs()
+        h.readModel(str(path))
+        theirs = h.getLp()
+        assert (theirs.num_row_, theirs.num_col_) == ours.A.shape
+        for mine, field in ((ours.c, "col_cost_"), (ours.col_lower, "col_lower_"),
+                            (ours.col_upper, "col_upper_"), (ours.row_lower, "row_lower_"),
+                            (ours.row_upper, "row_upper_")):
+            np.testing.assert_array_equal(mine, np.asarray(getattr(theirs, field)), field)
+        matrix = theirs.a_matrix_
+        A = sp.csc_array((np.asarray(matrix.value_), np.asarray(matrix.index_),
+                          np.asarray(matrix.start_)), shape=ours.A.shape)
+        A.sort_indices()                                # HiGHS keeps the file's order
+        for field in ("indptr", "indices", "data"):
+            np.testing.assert_array_equal(getattr(ours.A, field), getattr(A, field), field)
+        assert ours.offset == theirs.offset_ and ours.sense == "min"
+        assert list(ours.col_names) == list(theirs.col_names_)
+        assert list(ours.row_names) == list(theirs.row_names_)

@@ -109,31 +109,28 @@ def variables_table(variables: Entries) -> Table:
     columns = ["name", "value", "lower", "upper", "reduced cost", "basis", "cost",
                "cost range low", "cost range high"]
     v = variables
-    rows = list(map(list, zip(v.name, v.value, v.lower, v.upper, v.price, v.basis, v.cost,
-                              *v.range_ends())))
+    data = [v.name, v.value, v.lower, v.upper, v.price, v.basis, v.cost, *v.range_ends()]
     if any(v.integer):
         columns.insert(1, "integer")
-        for row, flag in zip(rows, v.integer):
-            row.insert(1, "integer" if flag else "")
-    return Table("Variables", columns, rows, key="variables", groups=v.groups())
+        data.insert(1, ["integer" if flag else "" for flag in v.integer])
+    return Table.from_columns("Variables", columns, data, key="variables", groups=v.groups())
 
 
 def constraints_table(constraints: Entries) -> Table:
     c = constraints
-    rows = list(map(list, zip(c.name, c.value, c.lower, c.upper, c.slack, c.price,
-                              *c.range_ends(), ["binding" if b else "" for b in c.binding])))
-    return Table("Constraints", ["name", "activity", "lower", "upper", "slack",
-                                 "shadow price", "rhs range low", "rhs range high", "binding"],
-                 rows, key="constraints", groups=c.groups())
+    data = [c.name, c.value, c.lower, c.upper, c.slack, c.price, *c.range_ends(),
+            ["binding" if b else "" for b in c.binding]]
+    return Table.from_columns("Constraints", ["name", "activity", "lower", "upper", "slack",
+                                              "shadow price", "rhs range low",
+                                              "rhs range high", "binding"],
+                              data, key="constraints", groups=c.groups())
 
 
-def ranging_rows(entries: Entries) -> list[list[Any]]:
+def ranging_columns(entries: Entries) -> list[list[Any]]:
     r = entries.ranges
-    return list(map(list, zip([entries.name[i] for i in r.where], r.current,
-                              [entries.price[i] for i in r.where], r.decrease, r.increase,
-                              r.lower, r.upper, r.at_lower, r.at_upper,
-                              [name or "" for name in r.change_lower],
-                              [name or "" for name in r.change_upper])))
+    return [entries.subset(entries.name), r.current, entries.subset(entries.price), r.decrease,
+            r.increase, r.lower, r.upper, r.at_lower, r.at_upper,
+            [name or "" for name in r.change_lower], [name or "" for name in r.change_upper]]
 
 
 RANGE_COLUMNS = ["allowable decrease", "allowable increase", "range low", "range high",
@@ -153,14 +150,14 @@ def ranging_section(solution: Solution, variables: Entries,
                            "integer variable at its optimal value; they do not account for "
                            "changes that would alter the integer decisions."))
     if variables.ranges is not None:
-        blocks.append(Table("Objective coefficient ranging",
+        blocks.append(Table.from_columns("Objective coefficient ranging",
                             ["variable", "cost", "reduced cost", *RANGE_COLUMNS],
-                            ranging_rows(variables), key="cost-ranging",
+                            ranging_columns(variables), key="cost-ranging",
                             groups=variables.groups(variables.ranges.where)))
     if constraints.ranges is not None:
-        blocks.append(Table("Right-hand-side ranging",
+        blocks.append(Table.from_columns("Right-hand-side ranging",
                             ["constraint", "rhs", "shadow price", *RANGE_COLUMNS],
-                            ranging_rows(constraints), key="rhs-ranging",
+                            ranging_columns(constraints), key="rhs-ranging",
                             groups=constraints.groups(constraints.ranges.where)))
     if solution.degenerate:
         blocks.append(Note("Degenerate basis: a range with an allowable change of 0 on one "

@@ -68,8 +68,16 @@ class Entries:
             return []
         return [self.components[i] for i in where]
 
+    def subset(self, values: list) -> list:
+        """``values`` (one per entry) of the entries with a range (the list itself when
+        every entry has one, so that tables share it)."""
+        where = self.ranges.where
+        return values if len(where) == len(values) else [values[i] for i in where]
+
     def range_ends(self) -> tuple[list, list]:
         """Each entry's range low and high (None without a range)."""
+        if self.ranges is not None and len(self.ranges.where) == len(self.name):
+            return self.ranges.lower, self.ranges.upper
         low, high = [None] * len(self.name), [None] * len(self.name)
         if self.ranges is not None:
             for i, lo, hi in zip(self.ranges.where, self.ranges.lower, self.ranges.upper):
@@ -142,14 +150,17 @@ def constraint_entries(constraints: Any) -> Entries:
                    slack=[c.slack for c in items], binding=[c.binding for c in items])
 
 
-def _array_ranges(ranges: RangeArrays | None, arrays: LPArrays) -> RangeColumns | None:
+def _array_ranges(ranges: RangeArrays | None, arrays: LPArrays,
+                  current: list[float] | None = None) -> RangeColumns | None:
+    """The ranges as lists; ``current``, when given, is ``ranges.current`` as a list."""
     if ranges is None:
         return None
     labels = arrays.labels
     at_lower, at_upper = ranges.objectives()
     with np.errstate(invalid="ignore"):
         decrease, increase = ranges.current - ranges.lower, ranges.upper - ranges.current
-    return RangeColumns(list(range(ranges.current.size)), ranges.current.tolist(),
+    return RangeColumns(list(range(ranges.current.size)),
+                        ranges.current.tolist() if current is None else current,
                         ranges.lower.tolist(), ranges.upper.tolist(), decrease.tolist(),
                         increase.tolist(), at_lower, at_upper,
                         labels[ranges.change_lower].tolist(), labels[ranges.change_upper].tolist())
@@ -157,10 +168,11 @@ def _array_ranges(ranges: RangeArrays | None, arrays: LPArrays) -> RangeColumns 
 
 def _array_variables(arrays: LPArrays) -> Entries:
     lp = arrays.lp
+    cost = lp.c.tolist()        # the cost ranges' current values are the costs
     return Entries(list(lp.col_names), arrays.x.tolist(), lp.col_lower.tolist(),
                    lp.col_upper.tolist(), none_where_nan(arrays.reduced),
                    basis_words(arrays.col_basis, lp.num_cols),
-                   _array_ranges(arrays.cost_ranges, arrays), cost=lp.c.tolist(),
+                   _array_ranges(arrays.cost_ranges, arrays, cost), cost=cost,
                    integer=arrays.integer.tolist())
 
 

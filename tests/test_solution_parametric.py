@@ -97,3 +97,64 @@ def test_report_and_json_show_the_formulas():
     assert set(data["parametric"]["parameters"]) == {"p_A", "p_B", "b_labour"}
     schema = load_schema()
     assert validate(data, schema, schema) == []
+
+
+FURNITURE_OPT = """
+param p_A symbolic = 45
+param p_B symbolic = 80
+param b_labour symbolic = 450
+param overtime = b_labour / 10          # derived from a symbolic param: follows it
+var a >= 0
+var b >= 0
+maximize profit: p_A * a + p_B * b
+subject to
+  wood: 5 * a + 20 * b <= 400
+  labour: 10 * a + 15 * b <= b_labour
+  hours: a + b <= overtime
+"""
+
+
+def test_a_model_file_gives_the_same_formulas_as_the_python_model():
+    """``param p symbolic`` in a .opt file: the file is built again at moved values, so the
+    formulas equal the Python model's (where the extra row ``hours`` is slack)."""
+    from symopt import dsl
+    model = dsl.loads(FURNITURE_OPT).model
+    from_file = symopt.solve(model).parametric
+    from_python = symopt.solve(furniture()).parametric
+    assert from_file.objective == from_python.objective
+    assert from_file.duals["labour"] == from_python.duals["labour"]
+    assert from_file.values == from_python.values
+    assert model.p_A.value == 45.0          # the model is left as it was solved
+
+
+def test_a_param_derived_from_a_symbolic_one_moves_with_it():
+    """``overtime = b_labour / 10`` binds once labour is cheap to add: the file's formulas
+    carry the derived param's slope (1/10), which a frozen number would have lost."""
+    from symopt import dsl
+    text = FURNITURE_OPT.replace("labour: 10 * a", "labour: 1 * a")
+    answer = symopt.solve(dsl.loads(text).model).parametric
+    b_labour = sympy.Symbol("b_labour", real=True)
+    assert sympy.diff(answer.objective, b_labour) != 0
+    for value in (440.0, 460.0):
+        moved = text.replace("b_labour symbolic = 450", f"b_labour symbolic = {value}")
+        re_solved = symopt.solve(dsl.loads(moved).model)
+        point = {"p_A": 45.0, "p_B": 80.0, "b_labour": value}
+        assert evaluate(answer.objective, point) == pytest.approx(re_solved.objective, rel=1e-9)
+
+
+def test_only_a_scalar_param_can_be_symbolic_in_a_file():
+    from symopt import dsl
+    errors = dsl.check_text("set I = {a, b}\nparam p[I] symbolic = {a: 3, b: 4}\n"
+                            "var x >= 0\nminimize f: x + p[a]\n", "m.opt")
+    assert len(errors) == 1
+    assert (errors[0].location.line, errors[0].location.column) == (2, 7)
+    assert "only a scalar param can be symbolic" in errors[0].message
+
+
+def test_a_symbolic_param_that_changes_the_model_size_is_a_located_error(tmp_path):
+    path = tmp_path / "sized.opt"
+    path.write_text("param n symbolic = 3\nset T = 1..n\nvar x[T] >= 1\n"
+                    "minimize f: sum(t in T) x[t]\n")
+    from symopt import dsl
+    with pytest.raises(InputError, match="changes which variables or constraints"):
+        symopt.solve(dsl.load(path))

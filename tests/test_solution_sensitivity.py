@@ -74,3 +74,22 @@ def test_report_and_json():
     assert data["sensitivity"]["active"] == ["disk"]
     schema = load_schema()
     assert validate(data, schema, schema) == []
+
+
+def test_a_model_file_symbolic_param_gives_nlp_sensitivities():
+    """``param a symbolic`` in a .opt file: dx*/da by the implicit function theorem equals
+    the finite difference of re-solves of the file at a ± h."""
+    from symopt import dsl
+    text = ("param a symbolic = 3\nvar x = 1\nvar y = 1\n"
+            "minimize f: (x - 1)^2 + 2*(y - 2)^2\nsubject to\n  c: x + y == a\n")
+    solution = symopt.solve(dsl.loads(text).model)
+    dx = solution.sensitivity.dx["a"]
+
+    def solved_at(value):
+        return symopt.solve(dsl.loads(text.replace("a symbolic = 3", f"a symbolic = {value}")).model)
+
+    h = 1e-3
+    plus, minus = solved_at(3 + h), solved_at(3 - h)
+    for name in ("x", "y"):
+        expected = (plus.values()[name] - minus.values()[name]) / (2 * h)
+        assert dx[name] == pytest.approx(expected, abs=1e-5)

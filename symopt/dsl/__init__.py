@@ -27,6 +27,8 @@ def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = N
     params; ``params`` sets params (``{"target": 0.02, "cap[a]": 3}`` or ``["target=0.02"]``).
     A syntax error raises `symopt.ParseError` at once (nothing after it can be trusted).
     ``trace`` is passed to `symopt.dsl.builder.build` (parameter sweeps).
+    The model can be built again at other param values (`symopt.Model.params_at`), which
+    is how a file's ``symbolic`` params get their parametric answers.
     """
     from symopt.dsl.builder import build
     from symopt.dsl.overrides import ParamOverrides, read_data_file
@@ -36,8 +38,18 @@ def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = N
         Path(filename).resolve().parent if filename != "<string>" else Path.cwd())
     paths = [] if data is None else [data] if isinstance(data, (str, Path)) else list(data)
     data_files = [read_data_file(path) for path in paths]
-    return build(tree, text, filename, base, data_files, ParamOverrides.from_options(params),
-                 trace)
+    overrides = ParamOverrides.from_options(params)
+
+    def build_at(values: dict[str, float]) -> Any:
+        moved = ParamOverrides(given=overrides.given + ParamOverrides.from_options(values).given)
+        again = build(parse(text, filename), text, filename, base, data_files, moved, trace)
+        if again.errors:
+            raise again.errors[0]
+        return again.model
+
+    result = build(tree, text, filename, base, data_files, overrides, trace)
+    result.model.rebuilt_by(build_at)
+    return result
 
 
 def _text_of(path: str | Path) -> str:

@@ -28,7 +28,7 @@ from symopt.dsl.errors import end_position, location_at
 from symopt.dsl.evaluate import Evaluator, Symbols, VarEntry, compare, format_key, number_of
 from symopt.dsl.fitting import add_fit
 from symopt.dsl.overrides import DataFile, ParamOverrides
-from symopt.dsl.params import param_values
+from symopt.dsl.params import param_values, without_symbolic_mark
 from symopt.errors import ModelError, RoutingError, SymoptError
 
 __all__ = ["BuildResult", "build"]
@@ -275,16 +275,21 @@ class _Builder:
         return str(token)[1:-1] if token.type == "STRING" else str(token)
 
     def _param_stmt(self, node: Tree) -> None:
+        node, symbolic = without_symbolic_mark(node)
         token = node.children[0]
         name = self.declare(token, "param")
         def values() -> tuple[Any, str]:
             value, label = param_values(self, node, self.supplied(name))
+            if symbolic and label:
+                raise self.fail(f"param '{name}' is indexed, and only a scalar param can be "
+                                "symbolic: declare one symbolic param per entry you want "
+                                "formulas in", token)
             return self.overrides.apply(name, value, label), label
         value, label = self.defining(name, node, values)
         self.symbols.params[name] = value if self.trace is None else self.trace(name, value)
         if label:
             self.symbols.param_sets[name] = label
-        emit.add_param(self.model, name, value)
+        emit.add_param(self.model, name, value, symbolic=symbolic)
 
     # ---- variables --------------------------------------------------------------------------
     def _var_stmt(self, node: Tree) -> None:

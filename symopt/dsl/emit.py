@@ -44,12 +44,13 @@ def add_set(model: Any, name: str, elements: list) -> Any:
     return _register(model, name, Set(initialize=list(elements)))
 
 
-def add_param(model: Any, name: str, value: Any) -> None:
-    """Keep a param on the model (expressions already hold its values, as numbers)."""
+def add_param(model: Any, name: str, value: Any, symbolic: bool = False) -> None:
+    """Keep a param on the model (expressions already hold its values, as numbers; a
+    symbolic param's answers come from building the file again, see `Model.params_at`)."""
     if isinstance(value, dict):
         _register(model, name, Param(Set(initialize=list(value)), initialize=dict(value)))
     else:
-        _register(model, name, Param(initialize=float(value)))
+        _register(model, name, Param(initialize=float(value), symbolic=symbolic))
 
 
 def add_var(model: Any, name: str, settings: dict, domain: str, indexed: bool

@@ -59,10 +59,10 @@ def read_data_file(path: str | Path) -> DataFile:
             raise ModelError("a data file gives values to sets and params only ('set NAME = "
                              "...', 'set NAME from \"file.csv\"', 'param NAME = ...')", where)
         token = statement.children[0]
-        if any(isinstance(c, Tree) and c.data in ("index_spec", "within", "dimen")
+        if any(isinstance(c, Tree) and c.data in ("index_spec", "within", "dimen", "symbolic")
                for c in statement.children):
             raise ModelError(f"in a data file, give '{token}' its value only (the model "
-                             "declares its index set, within and dimen)", where)
+                             "declares its index set, within, dimen and symbolic)", where)
         if str(token) in statements:
             raise ModelError(f"the data file gives '{token}' twice", where)
         statements[str(token)] = statement

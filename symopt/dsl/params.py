@@ -51,6 +51,15 @@ def param_values(builder: Any, node: Tree, supplied: tuple | None = None) -> tup
         return _indexed(builder, name, node, label, scopes, value_node, default), label
 
 
+def without_symbolic_mark(node: Tree) -> tuple[Tree, bool]:
+    """``param p symbolic = 40``: the statement without its ``symbolic`` mark, and whether
+    it had one (the rest of a param statement reads the same either way)."""
+    kept = [c for c in node.children if not (isinstance(c, Tree) and c.data == "symbolic")]
+    if len(kept) == len(node.children):
+        return node, False
+    return Tree(node.data, kept, node.meta), True
+
+
 def _value_parts(rest: list) -> tuple[Tree | None, Tree | None]:
     """(value, default) nodes of a param statement's children after its name and index."""
     default_node = rest[-1] if rest and rest[-1].data == "default" else None

@@ -34,7 +34,7 @@ __all__ = ["format_opt", "write_opt", "opt_names"]
 KEYWORDS = frozenset({
     "set", "param", "var", "expr", "minimize", "maximize", "subject", "to", "solve", "check",
     "fit", "data", "options", "in", "sum", "prod", "max", "min", "from", "column", "columns",
-    "wide", "default", "integer", "binary", "sigma", "within", "dimen", "union", "diff",
+    "wide", "default", "symbolic", "integer", "binary", "sigma", "within", "dimen", "union", "diff",
     "inter", "cross", "if", "then", "else", "and", "or", "not",
 })
 _TERMS_PER_LINE = 6

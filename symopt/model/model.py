@@ -16,7 +16,8 @@ never loads a solver.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from symopt.errors import ModelError
 from symopt.model.component import Component, paused_gc
@@ -39,6 +40,7 @@ class Model:
         object.__setattr__(self, "_components", {})
         object.__setattr__(self, "_symbols", {})
         object.__setattr__(self, "_changed", False)
+        object.__setattr__(self, "_build_at", None)
 
     def __setattr__(self, name: str, component: Any) -> None:
         if not isinstance(component, Component):
@@ -119,6 +121,46 @@ class Model:
             if rebuild is not None:
                 rebuild()
         object.__setattr__(self, "_changed", False)
+
+    def rebuilt_by(self, build_at: Callable[[dict[str, float]], "Model"]) -> None:
+        """Declare how this model is built again at other param values.
+
+        Model files (`symopt.dsl`) hold their params as numbers inside the expressions, so
+        `params_at` builds the file again rather than running rules.
+        """
+        object.__setattr__(self, "_build_at", build_at)
+
+    @contextmanager
+    def params_at(self, values: dict[str, float]) -> Iterator["Model"]:
+        """The model as it would be built with scalar params set to ``values``.
+
+        A Python model sets the params and runs its rules again, and puts everything back
+        on exit; a model read from a file is built again (see `rebuilt_by`). Parametric LP
+        answers and NLP sensitivities move params this way.
+
+        >>> from symopt.model.components import Param
+        >>> m = Model("m")
+        >>> m.p = Param(initialize=2.0, mutable=True)
+        >>> with m.params_at({"p": 5.0}) as moved:
+        ...     moved.p.value
+        5.0
+        >>> m.p.value
+        2.0
+        """
+        if self._build_at is not None:
+            yield self._build_at(dict(values))
+            return
+        params = {c.name: c for c in self.components() if c.name in values}
+        saved = {name: param.value for name, param in params.items()}
+        try:
+            for name, value in values.items():
+                params[name].value = value
+            self.refresh()
+            yield self
+        finally:
+            for name, value in saved.items():
+                params[name].value = value
+            self.refresh()
 
     def _as_model_expression(self, raw: Any, where: str) -> Any:
         if type(raw).__module__.startswith("sympy"):

@@ -9,7 +9,8 @@ polyhedron of param values that this module also gives (an interval for one para
 
 How each Param reaches the LP is found by the model itself: the param is moved by one unit,
 the rules that read it are run again (a symbolic Param may only be read inside rules, so
-nothing keeps a stale copy), and the LP data that move are the derivatives
+nothing keeps a stale copy; a model file, ``param p symbolic = 40``, is built again), and
+the LP data that move are the derivatives
 (`symopt.optimize._linear.parametric`). The param is then put back. Params in the constraint
 matrix (a coefficient of a variable) make the answer rational rather than affine and are
 refused with a clear error.
@@ -75,16 +76,11 @@ def symbolic_params(model: Any) -> list:
 
 
 def _moved_lp(model: Any, param: Any, base: LinearProgram) -> LinearProgram:
-    """The LP with ``param`` one unit up (its rules run again), the param then put back."""
-    value = param.value
-    try:
-        param.value = value + 1.0
-        model.refresh()
-        moved = extract_linear(analyze(model))
-    finally:
-        param.value = value
-        model.refresh()
-    if tuple(moved.columns) != tuple(base.columns) or tuple(moved.rows) != tuple(base.rows):
+    """The LP with ``param`` one unit up (`Model.params_at`: its rules run again, or the
+    model file is built again), the param then put back."""
+    with model.params_at({param.name: param.value + 1.0}) as moved_model:
+        moved = extract_linear(analyze(moved_model))
+    if moved.col_names != base.col_names or moved.row_names != base.row_names:
         raise InputError(f"moving param '{param.name}' changes which variables or constraints "
                          "the LP has; its parametric answer is not affine")
     return moved

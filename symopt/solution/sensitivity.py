@@ -52,9 +52,8 @@ def _compiled(model: Any) -> Any:
 
 
 def _rebuilt(model: Any, param: Any, value: float, base: Any) -> Any:
-    param.value = value
-    model.refresh()
-    program = _compiled(model)
+    with model.params_at({param.name: value}) as moved:
+        program = _compiled(moved)
     if program.col_names != base.col_names or program.row_names != base.row_names:
         raise InputError(f"moving param '{param.name}' changes the model's variables or "
                          "constraints; its sensitivity is not defined")
@@ -100,12 +99,8 @@ def nlp_sensitivity(model: Any, params: list, step: float = 1e-5) -> NLPSensitiv
     for param in params:
         base_value = param.value
         h = step * max(1.0, abs(base_value))
-        try:
-            plus = _at(_rebuilt(model, param, base_value + h, program), x, row_side, col_side)
-            minus = _at(_rebuilt(model, param, base_value - h, program), x, row_side, col_side)
-        finally:
-            param.value = base_value
-            model.refresh()
+        plus = _at(_rebuilt(model, param, base_value + h, program), x, row_side, col_side)
+        minus = _at(_rebuilt(model, param, base_value - h, program), x, row_side, col_side)
         with np.errstate(invalid="ignore"):     # inactive infinite bounds: inf - inf
             d = [(p - q) / (2 * h) for p, q in zip(plus, minus)]
         d_grad = d[0] - d[1].T @ mu

@@ -21,6 +21,7 @@ from lark import Tree
 
 from symopt.dsl.builder import _Builder
 from symopt.dsl.indexing import VarEntry
+from symopt.dsl.params import without_symbolic_mark
 from symopt.dsl.vectorize.evaluate import Family, Table, VectorEvaluator
 from symopt.dsl.vectorize.frame import Frame, KeyIndex, Unsupported, Universe
 from symopt.dsl.vectorize.lazy import LazyKeys, LazyTable
@@ -102,7 +103,8 @@ class ArrayBuilder(_Builder):
         token, *rest = node.children
         spec = rest[0] if rest and rest[0].data == "index_spec" else None
         formula = rest[-1] if rest and rest[-1].data == "param_expr" else None
-        if spec is not None and formula is not None and self._vector_ok(token):
+        marked = without_symbolic_mark(node)[1]     # an error the element-wise path names
+        if spec is not None and formula is not None and not marked and self._vector_ok(token):
             try:
                 frame = self.frame_of(spec)
                 values = self.vector.numbers(formula.children[0], frame)

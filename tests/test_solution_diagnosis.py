@@ -73,3 +73,26 @@ def test_negative_curvature_is_not_a_minimum():
     assert not second.holds and second.where == "y"
     assert kkt.sentence().startswith("the point is feasible but not a minimum: the Lagrangian "
                                      "curves down")
+
+
+def test_a_saddle_the_status_check_finds_is_the_diagnosis_verdict_too():
+    """x^3 + y^2 stopped near 0: the Hessian is barely positive at x = 0.004, so the
+    second-order test alone passes, but the status check walks downhill along x. The
+    diagnosis must say the same thing as the status, naming x."""
+    m = Model("saddle")
+    m.x, m.y = Var(initialize=0.5), Var(initialize=1.0)
+    m.f = Objective(expr=m.x ** 3 + m.y ** 2)
+    solution = symopt.solve(m)
+    assert solution.status == "saddle_point"
+    kkt = solution.kkt
+    assert not kkt.holds
+    probe = kkt.condition("no better point nearby")
+    assert not probe.holds and probe.where == "x"
+    assert kkt.sentence().startswith("the point is feasible but not a minimum: the objective "
+                                     "improves steadily by")
+    assert "first-order and second-order conditions hold" not in render(solution, "text")
+
+
+def test_a_true_minimum_has_no_probe_row():
+    solution = symopt.solve(spread())
+    assert all(c.name != "no better point nearby" for c in solution.kkt.conditions)

@@ -10,7 +10,11 @@ the exact derivatives it evaluates, at the point a solver returned:
 * **dual signs**: a multiplier whose sign says "push the row the other way";
 * **second order** (up to `SECOND_ORDER_MAX_VARIABLES` variables): the smallest eigenvalue of
   the Hessian of the Lagrangian on the directions the active rows and bounds leave free; a
-  negative one means a better point nearby (not a minimum).
+  negative one means a better point nearby (not a minimum);
+* **no better point nearby**: shown when the map-back stage's probe
+  (`symopt.solution.optimality.descent_nearby`) found the objective falling steadily right
+  next to the point, which a Hessian that is barely positive there cannot rule out (``x^3``
+  near 0): the point is a saddle, whatever the second-order test said.
 
 `KKTDiagnosis.sentence` gives the verdict in one line, e.g. "the point is feasible but not
 stationary: the gradient of the Lagrangian is 3.0e-02 in x[4]".
@@ -23,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from symopt.solution.optimality import (
-    FEASIBILITY_TOL, STATIONARITY_TOL, kkt_residuals, on_bound,
+    FEASIBILITY_TOL, STATIONARITY_TOL, Descent, kkt_residuals, on_bound,
 )
 
 __all__ = ["KKTDiagnosis", "Condition", "kkt_diagnosis", "SECOND_ORDER_MAX_VARIABLES"]
@@ -79,13 +83,16 @@ def _failure_words(condition: Condition) -> str:
         "complementarity": f"not complementary: {condition.detail}",
         "dual signs": f"a multiplier has the wrong sign: {condition.detail}",
         "second order": f"not a minimum: {condition.detail}",
+        "no better point nearby": f"not a minimum: {condition.detail}",
     }.get(condition.name, condition.detail)
 
 
 def kkt_diagnosis(nlp: Any, x: np.ndarray, duals: np.ndarray | None,
-                  found: tuple | None = None, body: np.ndarray | None = None) -> KKTDiagnosis:
+                  found: tuple | None = None, body: np.ndarray | None = None,
+                  descent: Descent | None = None) -> KKTDiagnosis:
     """Every KKT condition of ``nlp`` at ``x`` with the model-sense row ``duals``; ``found``
-    (``kkt_residuals``'s answer) and ``body`` (the row values) when the caller has them."""
+    (``kkt_residuals``'s answer), ``body`` (the row values) and ``descent`` (the better
+    point nearby the status check found) when the caller has them."""
     if body is None:
         body = nlp.constraints.values(x) if nlp.num_rows else np.zeros(0)
     residuals, lagrangian = found if found is not None else kkt_residuals(nlp, x, body, duals)
@@ -99,7 +106,21 @@ def kkt_diagnosis(nlp: Any, x: np.ndarray, duals: np.ndarray | None,
         conditions.append(_dual_signs(nlp, x, duals, rows))
     if 0 < x.size <= SECOND_ORDER_MAX_VARIABLES:
         conditions.append(_second_order(nlp, x, body, duals))
+    if descent is not None:
+        conditions.append(_no_descent(nlp, x, descent))
     return KKTDiagnosis(tuple(conditions))
+
+
+def _no_descent(nlp: Any, x: np.ndarray, descent: Descent) -> Condition:
+    """The probe's better point as a failing condition: the fall against what the gradient
+    allows, both relative to the objective's size."""
+    scale = max(1.0, abs(float(nlp.fun(x))))
+    k = int(np.argmax(np.abs(descent.direction)))
+    return Condition("no better point nearby", descent.drop / scale, descent.margin / scale,
+                     where=nlp.col_names[k],
+                     detail=f"the objective improves steadily by {descent.drop:.1e} within "
+                            f"{descent.step:.1e} of the point, along a direction led by "
+                            f"{nlp.col_names[k]}: a saddle point")
 
 
 def _stationarity(value: float, projected: np.ndarray, lagrangian: np.ndarray,

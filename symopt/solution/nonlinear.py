@@ -163,7 +163,7 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
     residuals, gradient = kkt_residuals(nlp, x, body, duals)
     violation = max(_violation(body, nlp.row_lower, nlp.row_upper),
                     _violation(x, nlp.col_lower, nlp.col_upper))
-    status, why = verdict(engine_status(plan, result, "minimize"), nlp, x, residuals)
+    status, why, descent = verdict(engine_status(plan, result, "minimize"), nlp, x, residuals)
     return Solution(
         model_name=nlp.name, problem_class=problem_class or _plan_class(plan, "NLP"),
         status=status, success=status is Status.OPTIMAL, warnings=[why] if why else [],
@@ -180,7 +180,7 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
         gradient_norm=(None if nlp.num_rows and duals is None else
                        _projected_gradient_norm(nlp.sign * gradient, x, nlp.col_lower, nlp.col_upper)),
         max_violation=violation, history=list(history), raw=result, problem=nlp,
-        kkt=kkt_diagnosis(nlp, x, duals, (residuals, gradient), body))
+        kkt=kkt_diagnosis(nlp, x, duals, (residuals, gradient), body, descent))
 
 
 def from_root(system: Any, result: Any, plan: Any = None) -> Solution:

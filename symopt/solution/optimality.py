@@ -26,7 +26,8 @@ import numpy as np
 
 from symopt.status import Status
 
-__all__ = ["KKTResiduals", "fit_failures", "kkt_residuals", "on_bound", "verdict",
+__all__ = ["KKTResiduals", "Descent", "descent_nearby", "fit_failures", "kkt_residuals",
+           "on_bound", "verdict",
            "STATIONARITY_TOL", "FEASIBILITY_TOL"]
 
 #: relative stationarity and complementarity residual accepted as optimal (scipy's default
@@ -122,17 +123,28 @@ def kkt_residuals(nlp: Any, x: np.ndarray, body: np.ndarray,
     return residuals, lagrangian
 
 
-def _better_point_nearby(nlp: Any, x: np.ndarray) -> bool:
-    """True when, along a low-curvature direction of the exact Hessian, the minimized
+@dataclass(frozen=True)
+class Descent:
+    """A better point right next to a returned one: the objective falls steadily by ``drop``
+    (more than ``margin``, what its first-order term allows) over ``step`` along ``direction``."""
+
+    drop: float
+    margin: float
+    step: float
+    direction: np.ndarray
+
+
+def descent_nearby(nlp: Any, x: np.ndarray) -> Descent | None:
+    """A `Descent` when, along a low-curvature direction of the exact Hessian, the minimized
     objective falls steadily over steps of 1e-3 .. 1e-1 (times the size of x) by more than
     its first-order term explains: the point is no minimum. A rise anywhere on the way (the
-    wall of a basin) clears the direction."""
+    wall of a basin) clears the direction. None when no such direction is found."""
     if nlp.num_rows or not 0 < x.size <= PROBE_MAX_VARIABLES or not hasattr(nlp, "hess"):
-        return False
+        return None
     free = (x > nlp.col_lower) & (x < nlp.col_upper)
     hessian = np.asarray(nlp.hess(x), dtype=float)[np.ix_(free, free)] if free.any() else None
     if hessian is None or not np.all(np.isfinite(hessian)):
-        return False
+        return None
     vectors = np.linalg.eigh(hessian)[1][:, :PROBE_DIRECTIONS]
     f0, gradient = nlp.fun(x), nlp.jac(x)[free]
     size = max(1.0, float(np.max(np.abs(x))))
@@ -147,21 +159,25 @@ def _better_point_nearby(nlp: Any, x: np.ndarray) -> bool:
             drop = f0 - values[-1]
             margin = 1.5 * slope * PROBE_STEPS[-1] * size + 1e-10 * max(1.0, abs(f0))
             if steady and np.isfinite(drop) and drop > margin:
-                return True
-    return False
+                return Descent(float(drop), float(margin), PROBE_STEPS[-1] * size,
+                               sign * direction)
+    return None
 
 
-def verdict(claimed: Status, nlp: Any, x: np.ndarray, residuals: KKTResiduals) -> tuple[Status, str]:
-    """The status the map-back stage grants, and why it differs from ``claimed`` ('' if not)."""
+def verdict(claimed: Status, nlp: Any, x: np.ndarray, residuals: KKTResiduals
+            ) -> tuple[Status, str, Descent | None]:
+    """The status the map-back stage grants, why it differs from ``claimed`` ('' if not),
+    and the better point nearby that makes it a saddle (None if none was found)."""
     if claimed is not Status.OPTIMAL:
-        return claimed, ""
+        return claimed, "", None
     failures = residuals.failures()
     if failures:
-        return Status.INACCURATE, "not optimal at the returned point: " + "; ".join(failures)
-    if _better_point_nearby(nlp, x):
+        return Status.INACCURATE, "not optimal at the returned point: " + "; ".join(failures), None
+    descent = descent_nearby(nlp, x)
+    if descent is not None:
         return Status.SADDLE_POINT, ("the first-order conditions hold, but a nearby point is "
-                                     "better: a saddle point, not a minimum")
-    return Status.OPTIMAL, ""
+                                     "better: a saddle point, not a minimum"), descent
+    return Status.OPTIMAL, "", None
 
 
 def lp_failures(lp: Any, x: np.ndarray, activity: np.ndarray, row_dual: Any,

@@ -25,7 +25,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from symopt.solution.diagnosis import kkt_diagnosis
-from symopt.solution.optimality import fit_failures, kkt_residuals, verdict
+from symopt.solution.fit_check import fit_failures
+from symopt.solution.optimality import kkt_residuals, verdict
 from symopt.solution.types import (
     ConstraintResult, FitData, Solution, VariableResult, identify, slack_of,
 )

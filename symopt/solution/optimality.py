@@ -26,17 +26,14 @@ import numpy as np
 
 from symopt.status import Status
 
-__all__ = ["KKTResiduals", "Descent", "descent_nearby", "fit_failures", "kkt_residuals",
-           "on_bound", "verdict",
-           "STATIONARITY_TOL", "FEASIBILITY_TOL"]
+__all__ = ["KKTResiduals", "Descent", "descent_nearby", "kkt_residuals", "on_bound", "verdict",
+           "lp_failures", "lp_passes", "lp_residuals", "STATIONARITY_TOL", "FEASIBILITY_TOL"]
 
 #: relative stationarity and complementarity residual accepted as optimal (scipy's default
 #: gradient tolerance of the trust-region methods, the loosest of the gradient methods)
 STATIONARITY_TOL = 1e-4
 #: violation of a row or bound accepted, relative to max(1, |bound|)
 FEASIBILITY_TOL = 1e-6
-#: a fit whose residual norm is below this, relative to the (weighted) data's, is exact
-EXACT_FIT = 1e-10
 PROBE_MAX_VARIABLES = 500
 PROBE_STEPS = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
 PROBE_DIRECTIONS = 20
@@ -63,15 +60,15 @@ class KKTResiduals:
         return out
 
 
-def _relative_violation(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
-    if values.size == 0:
-        return 0.0
+def _relative_violation(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> Any:
+    """The worst violation of ``lower <= values <= upper`` relative to max(1, |bound|), along
+    the last axis (a float for one point, an array for a stack of points)."""
     with np.errstate(invalid="ignore"):
         below = (lower - values) / np.maximum(1.0, np.abs(lower))
         above = (values - upper) / np.maximum(1.0, np.abs(upper))
     # fmax, not maximum: an infinite side gives NaN there, which must not hide the other side
     worst = np.nan_to_num(np.fmax(below, above), nan=0.0, neginf=0.0)
-    return float(max(np.max(worst), 0.0))
+    return np.max(worst, axis=-1, initial=0.0)
 
 
 def on_bound(values: np.ndarray, bound: np.ndarray) -> np.ndarray:
@@ -190,18 +187,50 @@ def lp_failures(lp: Any, x: np.ndarray, activity: np.ndarray, row_dual: Any,
     lower side of a min problem) and is zero off that side, `FEASIBILITY_TOL` relative to
     max(1, |c|).
     """
+    residuals = lp_residuals(lp, x, activity, row_dual, col_dual)
     failures = []
-    violation = max(_relative_violation(activity, lp.row_lower, lp.row_upper),
-                    _relative_violation(x, lp.col_lower, lp.col_upper))
-    if not violation <= FEASIBILITY_TOL:
-        failures.append(f"constraint violation {violation:.1e} > {FEASIBILITY_TOL:g}")
+    if not residuals["violation"] <= FEASIBILITY_TOL:
+        failures.append(f"constraint violation {float(residuals['violation']):.1e} > "
+                        f"{FEASIBILITY_TOL:g}")
+    if "integrality" in residuals and not residuals["integrality"] <= FEASIBILITY_TOL:
+        failures.append(f"an integer variable is {float(residuals['integrality']):.1e} from "
+                        "an integer")
+    for what in ("row", "reduced cost"):
+        if what in residuals and not residuals[what] <= FEASIBILITY_TOL * residuals["scale"]:
+            failures.append(f"a {what} multiplier of the wrong sign or off its bound "
+                            f"({float(residuals[what]):.1e})")
+    return failures
+
+
+def lp_passes(lp: Any, x: np.ndarray, activity: np.ndarray, row_dual: Any,
+              col_dual: Any) -> np.ndarray:
+    """`lp_failures` == [] for a stack of points at once: ``x`` is (k, n), ``activity`` and
+    ``row_dual`` (k, m), ``col_dual`` (k, n), and ``lp``'s costs and row bounds may be one
+    row per point (k, ·). Returns k booleans."""
+    residuals = lp_residuals(lp, x, activity, row_dual, col_dual)
+    passed = residuals["violation"] <= FEASIBILITY_TOL
+    if "integrality" in residuals:
+        passed &= residuals["integrality"] <= FEASIBILITY_TOL
+    for what in ("row", "reduced cost"):
+        if what in residuals:
+            passed &= residuals[what] <= FEASIBILITY_TOL * residuals["scale"]
+    return passed
+
+
+def lp_residuals(lp: Any, x: np.ndarray, activity: np.ndarray, row_dual: Any,
+                 col_dual: Any) -> dict[str, Any]:
+    """The measures `lp_failures` tests, along the last axis (one point or a stack):
+    ``violation``, and ``integrality`` (MILPs) or the worst ``row`` and ``reduced cost``
+    multiplier residuals (LPs with duals) with the ``scale`` max(1, |c|) they are relative to."""
+    residuals = {"violation": np.maximum(
+        _relative_violation(activity, lp.row_lower, lp.row_upper),
+        _relative_violation(x, lp.col_lower, lp.col_upper))}
     if lp.is_mip:
         integer = np.asarray(lp.integrality).astype(bool)
-        gap = float(np.max(np.abs(x[integer] - np.round(x[integer])), initial=0.0))
-        if not gap <= FEASIBILITY_TOL:
-            failures.append(f"an integer variable is {gap:.1e} from an integer")
-        return failures
-    scale = max(1.0, float(np.max(np.abs(lp.c), initial=0.0)))
+        residuals["integrality"] = np.max(np.abs(x[..., integer] - np.round(x[..., integer])),
+                                          axis=-1, initial=0.0)
+        return residuals
+    residuals["scale"] = np.maximum(1.0, np.max(np.abs(lp.c), axis=-1, initial=0.0))
     sign = 1.0 if lp.sense == "min" else -1.0
     for duals, values, lower, upper, what in (
             (row_dual, activity, lp.row_lower, lp.row_upper, "row"),
@@ -212,46 +241,6 @@ def lp_failures(lp: Any, x: np.ndarray, activity: np.ndarray, row_dual: Any,
         with np.errstate(invalid="ignore"):
             gap = np.where(signed > 0, values - lower, upper - values)
         gap = np.where(np.isfinite(gap), np.abs(gap) / np.maximum(1.0, np.abs(values)), 1.0)
-        worst = float(np.max(np.where(lower == upper, 0.0, np.abs(signed) * gap), initial=0.0))
-        if not worst <= FEASIBILITY_TOL * scale:
-            failures.append(f"a {what} multiplier of the wrong sign or off its bound "
-                            f"({worst:.1e})")
-    return failures
-
-
-def fit_failures(fit: Any, p: np.ndarray) -> list[str]:
-    """Why a least-squares fit is not stationary at ``p``, in words ([] when it is).
-
-    The test is MINPACK's (and so scipy's ``gtol`` for ``lm``): the cosine of the angle
-    between the weighted residual vector and each parameter's column of the exact
-    Jacobian, at most `STATIONARITY_TOL`. A parameter on a bound that the residuals push
-    further out is exempt. Being scale-free, the test catches a fit that stopped where the
-    sum of squares still falls (data near 1e89 fitted from a start near 1: every relative
-    step test is met at once, while the residual is 1e89).
-    """
-    with np.errstate(all="ignore"):
-        residual = np.asarray(fit.residuals(p), dtype=float)
-        jacobian = np.asarray(fit.residual_jacobian(p), dtype=float)
-        gradient = jacobian.T @ residual
-        norm = float(np.linalg.norm(residual))
-        columns = np.linalg.norm(jacobian, axis=0)
-        cosine = np.abs(gradient) / (columns * norm)
-    if not (np.all(np.isfinite(residual)) and np.all(np.isfinite(jacobian))):
-        return ["the residuals or their derivatives are not finite at the returned point"]
-    if norm <= EXACT_FIT * float(np.linalg.norm(fit.observed * fit.weights())):
-        return []       # the residuals are rounding noise: their angle means nothing
-    blocked = (on_bound(p, fit.lower) & (gradient > 0)) | (on_bound(p, fit.upper) & (gradient < 0))
-    cosine = np.where(blocked | (columns == 0), 0.0, cosine)
-    worst = int(np.argmax(cosine)) if cosine.size else 0
-    if cosine.size == 0 or not cosine[worst] > STATIONARITY_TOL:
-        return []
-    names = list(getattr(fit, "parameter_names", ())) or [f"p[{worst}]"]
-    failure = (f"the sum of squares still falls along {names[worst]} (cosine "
-               f"{cosine[worst]:.1e} between the residuals and its derivative > "
-               f"{STATIONARITY_TOL:g})")
-    largest = float(np.max(np.abs(fit.observed), initial=0.0))
-    if largest > 1e8 * max(1.0, float(np.max(np.abs(p), initial=0.0))):
-        failure += (f"; the data reach {largest:.3g} while the parameters are near "
-                    f"{float(np.max(np.abs(p), initial=0.0)):.3g}: the fit is badly scaled, "
-                    "give start values of the data's magnitude or rescale the data")
-    return [failure]
+        residuals[what] = np.max(np.where(lower == upper, 0.0, np.abs(signed) * gap),
+                                 axis=-1, initial=0.0)
+    return residuals

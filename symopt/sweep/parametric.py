@@ -74,6 +74,28 @@ class ParametricLP:
                 data = self.rows.jacobian_values(zero)[self.order]
         return c, offset, data, lower, upper
 
+    def stack(self, params: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                  np.ndarray] | None:
+        """``(c, offsets, row_lower, row_upper)`` for many parameter rows (k, p) at once, or
+        None when a parameter changes the matrix or enters the rows nonlinearly (then
+        `numbers` row by row). ``c`` is the base LP's (n,) when no parameter feeds it,
+        else (k, n); the rest are (k,) and (k, m)."""
+        if self.rows.families:
+            return None
+        n, count = self.lp.num_cols, params.shape[0]
+        shift = _affine_values(self.rows, n, self.slots, params)
+        lower, upper = self.body_lower - shift, self.body_upper - shift
+        if not self.objective.families:
+            offsets = _affine_values(self.objective, n, self.slots, params)[:, 0]
+            return self.lp.c, offsets, lower, upper
+        costs, offsets = np.empty((count, n)), np.empty(count)
+        zero = np.zeros(n)
+        for s in range(count):    # costs that depend on a param: the generated gradient
+            self.objective.fixed_values[self.slots] = params[s]
+            offsets[s] = self.objective.values(zero)[0]
+            costs[s] = self.objective.gradient(zero)
+        return costs, offsets, lower, upper
+
     def at(self, params: np.ndarray) -> LinearProgram:
         """The `LinearProgram` at ``params`` (for solvers without in-place updates)."""
         c, offset, data, lower, upper = self.numbers(params)
@@ -90,6 +112,23 @@ def _reads_parameters(function: VectorFunction, num_cols: int) -> bool:
         cached = bool(function.families) or bool(np.any(function.linear.columns >= num_cols))
         function._sweep_reads = cached
     return cached
+
+
+def _affine_values(function: VectorFunction, num_cols: int, slots: np.ndarray,
+                   params: np.ndarray) -> np.ndarray:
+    """``function`` at ``x = 0`` for each parameter row (k, rows), when it is affine in its
+    fixed values (no families): constants plus a sparse matrix times the fixed values."""
+    matrix = getattr(function, "_sweep_fixed_matrix", None)
+    if matrix is None:
+        lin = function.linear
+        fixed = lin.columns >= num_cols
+        matrix = sp.csr_array((lin.coefficients[fixed],
+                               (lin.rows[fixed], lin.columns[fixed] - num_cols)),
+                              shape=(function.num_rows, function.fixed_values.size))
+        function._sweep_fixed_matrix = matrix
+    values = np.repeat(function.fixed_values[None, :], params.shape[0], axis=0)
+    values[:, slots] = params
+    return function.linear.constants + (matrix @ values.T).T
 
 
 @dataclass(eq=False)

@@ -203,7 +203,13 @@ def _matrix(raw: Any, names: tuple[str, ...]) -> np.ndarray:
 
 
 def _numbers(values: Any, name: Any) -> np.ndarray:
-    array = np.atleast_1d(np.asarray([_number(v, name) for v in np.ravel(values)], dtype=float))
+    try:   # numbers already (the common case: a numpy column), checked at once
+        array = np.atleast_1d(np.asarray(values, dtype=float)).ravel()
+    except (TypeError, ValueError):
+        array = None
+    if array is None or np.isnan(array).any():  # find the offending value, to name it
+        array = np.atleast_1d(np.asarray([_number(v, name) for v in np.ravel(values)],
+                                         dtype=float))
     if array.size == 0:
         raise InputError(f"no values given for {name!r}")
     return array

@@ -41,7 +41,7 @@ from symopt.optimize.methods import check_options
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["solve_highs", "solve_highs_ds", "solve_highs_ipm", "STATUS_TABLE", "new_highs",
-           "highs_model"]
+           "highs_model", "current_basis"]
 
 import highspy
 
@@ -309,6 +309,14 @@ def _set_basis(h: Any, lp: LinearProgram, basis: Any) -> None:
 _B = highspy.HighsBasisStatus
 _FROM_HIGHS = {_B.kBasic: BasisStatus.BASIC, _B.kLower: BasisStatus.AT_LOWER,
                _B.kUpper: BasisStatus.AT_UPPER, _B.kZero: BasisStatus.ZERO}
+
+
+def current_basis(h: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """``h``'s basis after a run as `BasisStatus` arrays (columns, rows); None if it has none."""
+    basis = h.getBasis()
+    if not basis.valid:
+        return None
+    return _basis_statuses(basis.col_status), _basis_statuses(basis.row_status)
 
 
 def _basis_statuses(statuses: Any) -> np.ndarray:

@@ -27,7 +27,8 @@ from typing import Any
 from symopt.dsl.vectorize.frame import Unsupported
 from symopt.model.component import paused_gc
 
-__all__ = ["ArrayModel", "loads_arrays", "read_arrays", "read_linear", "Unsupported"]
+__all__ = ["ArrayModel", "loads_arrays", "read_arrays", "read_linear", "loads_program",
+           "read_program", "Unsupported"]
 
 
 @dataclass
@@ -72,6 +73,40 @@ def loads_arrays(text: str, filename: str = "<string>", base_dir: str | Path | N
         return None
     return ArrayModel(lp, result.kind, dict(result.options), builder.vectorized,
                       builder.element_wise)
+
+
+def loads_program(text: str, filename: str = "<string>", base_dir: str | Path | None = None,
+                  element_wise: tuple[str, ...] = ()) -> Any:
+    """The compiled `NonlinearProgram` of `.opt` text, generated as arrays: each nonlinear
+    family is one sympy template + index arrays (`symopt.dsl.vectorize.terms`), handed to
+    the compiler without a Python object per variable, term or row.
+
+    A family the arrays cannot express (or one named in ``element_wise``) is built
+    element-wise and its terms collected by the compiler into the same columns. None when
+    the model is not a valid minimize/maximize/feasibility model, or the program must be
+    the element-wise compiler's verdict: then ``compile_model(analyze(load(...)))`` gives
+    it (or the located error). Its ``columns`` and ``rows`` are empty (there is no `Model`
+    behind it); names are made when read.
+    """
+    from symopt.dsl.parser import parse
+    from symopt.dsl.vectorize.builder import ArrayBuilder
+    from symopt.dsl.vectorize.program import assemble_program
+    tree = parse(text, filename)
+    base = Path(base_dir) if base_dir is not None else (
+        Path(filename).resolve().parent if filename != "<string>" else Path.cwd())
+    builder = ArrayBuilder(text, filename, base, tuple(element_wise), nonlinear=True)
+    with paused_gc():
+        result = builder.run(tree)
+        if (result.errors or builder.unassembled or result.kind not in (
+                "minimize", "maximize", "feasibility")):
+            return None
+        return assemble_program(builder)
+
+
+def read_program(path: str | Path) -> Any:
+    """`loads_program` of a model file."""
+    from symopt.dsl import _text_of
+    return loads_program(_text_of(path), str(path))
 
 
 def read_arrays(path: str | Path) -> ArrayModel | None:

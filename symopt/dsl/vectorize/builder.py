@@ -26,8 +26,9 @@ from symopt.dsl.vectorize.evaluate import Family, Table, VectorEvaluator
 from symopt.dsl.vectorize.frame import Frame, KeyIndex, Unsupported, Universe
 from symopt.dsl.vectorize.lazy import LazyKeys, LazyTable
 from symopt.dsl.vectorize.names import NameBlock
+from symopt.dsl.vectorize.terms import Block, Terms
 from symopt.dsl.vectorize.values import Lin, NamedRows, Num
-from symopt.model.expr import VarData
+from symopt.model.expr import VarData, quicksum
 from symopt.model.text import member_name
 from symopt.model.terms import split_terms
 
@@ -44,6 +45,7 @@ class RowBlock:
     coefs: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
+    blocks: list[Block] = field(default_factory=list)   # nonlinear terms (rows local)
 
 
 @dataclass
@@ -53,6 +55,7 @@ class ObjectiveArrays:
     cols: np.ndarray
     coefs: np.ndarray
     constant: float
+    blocks: list[Block] = field(default_factory=list)   # nonlinear terms (row 0)
 
 
 @dataclass
@@ -63,14 +66,17 @@ class ColumnSpace:
     lower: list[np.ndarray] = field(default_factory=list)
     upper: list[np.ndarray] = field(default_factory=list)
     integer: list[np.ndarray] = field(default_factory=list)
+    start: list[np.ndarray] = field(default_factory=list)   # NaN: no start value
     size: int = 0
 
-    def add(self, block: NameBlock, lower: np.ndarray, upper: np.ndarray, integer: bool) -> int:
+    def add(self, block: NameBlock, lower: np.ndarray, upper: np.ndarray, integer: bool,
+            start: np.ndarray | None = None) -> int:
         offset = self.size
         block.offset = offset
         self.blocks.append(block)
         self.lower.append(lower)
         self.upper.append(upper)
+        self.start.append(np.full(block.size, np.nan) if start is None else start)
         self.integer.append(np.full(block.size, integer))
         self.size += block.size
         return offset
@@ -80,9 +86,11 @@ class ArrayBuilder(_Builder):
     """`_Builder` whose params, variables, objective and constraints become arrays."""
 
     def __init__(self, text: str, filename: str, base_dir: Any,
-                 element_wise: tuple[str, ...] = ()):
+                 element_wise: tuple[str, ...] = (), nonlinear: bool = False):
         super().__init__(text, filename, base_dir)
         self.forced = frozenset(element_wise)        # families to build element-wise anyway
+        self.nonlinear = nonlinear                   # keep element-wise nonlinear families
+        self.unassembled = False                     # a family the arrays cannot take in
         self.universe = Universe()
         self.vector = VectorEvaluator(self.evaluator, self.universe)
         self.columns = ColumnSpace()
@@ -145,12 +153,12 @@ class ArrayBuilder(_Builder):
             else None
         if self._vector_ok(token):
             try:
-                frame, lower, upper, domain = self._var_arrays(spec, rest)
+                frame, lower, upper, domain, start = self._var_arrays(spec, rest)
             except Unsupported:
                 pass
             else:
                 name = self.declare(token, "variable")
-                self._add_family(name, spec, frame, lower, upper, domain)
+                self._add_family(name, spec, frame, lower, upper, domain, start)
                 return
         super()._var_decl(node)
         self._adopt_element_wise_var(str(token))
@@ -163,20 +171,24 @@ class ArrayBuilder(_Builder):
         frame = self.frame_of(spec)
         lower = np.full(frame.size, 0.0 if domain == "binary" else -np.inf)
         upper = np.full(frame.size, 1.0 if domain == "binary" else np.inf)
+        start = np.full(frame.size, np.nan)
         for attribute in attributes:
             if attribute.data in ("lower", "upper", "start_value"):
-                values = self.vector.numbers(attribute.children[0], frame)
+                values = np.broadcast_to(self.vector.numbers(attribute.children[0], frame),
+                                         frame.size).astype(float)
                 if attribute.data == "lower":
                     lower = values
                 elif attribute.data == "upper":
                     upper = values
-        return frame, lower, upper, domain
+                else:
+                    start = values
+        return frame, lower, upper, domain, start
 
     def _add_family(self, name: str, spec: Tree | None, frame: Frame, lower: np.ndarray,
-                    upper: np.ndarray, domain: str) -> None:
+                    upper: np.ndarray, domain: str, start: np.ndarray | None = None) -> None:
         keys = frame.parts if spec is not None else None
         block = NameBlock(name, 0, frame.size, keys)
-        offset = self.columns.add(block, lower, upper, domain != "real")
+        offset = self.columns.add(block, lower, upper, domain != "real", start)
         index = KeyIndex(keys, len(self.universe.elements)) if keys is not None else None
         self.vector.families[name] = Family(name, offset, frame.size, index, keys or [])
         label = self.evaluator.set_label(self.iterators(spec)) if spec is not None else ""
@@ -215,7 +227,8 @@ class ArrayBuilder(_Builder):
         block = NameBlock(name, 0, len(data), None, [var.name for var in data])
         lower = np.array([-np.inf if v.lb is None else v.lb for v in data], dtype=float)
         upper = np.array([np.inf if v.ub is None else v.ub for v in data], dtype=float)
-        offset = self.columns.add(block, lower, upper, bool(data) and data[0].is_integer)
+        start = np.array([np.nan if v.value is None else v.value for v in data], dtype=float)
+        offset = self.columns.add(block, lower, upper, bool(data) and data[0].is_integer, start)
         for position, var in enumerate(data):
             self.fallback_columns[var] = offset + position
         index = KeyIndex(keys, len(self.universe.elements)) if keys is not None else None
@@ -246,15 +259,17 @@ class ArrayBuilder(_Builder):
         if not self.result.kind and self._vector_ok(token or "objective"):
             try:
                 value = self.vector.value(rest[-1], Frame.unit())
-                if not isinstance(value, Lin):
+                if not isinstance(value, (Lin, Terms)):
                     raise Unsupported("a constant objective")
             except Unsupported:
                 pass
             else:
                 name = self.declare(token, "objective") if token is not None else "objective"
+                lin, blocks = (value.lin, value.blocks) if isinstance(value, Terms) else (value, [])
+                self.linear = self.linear and not blocks
                 self.objective_arrays = ObjectiveArrays(
-                    name, "max" if str(sense) == "maximize" else "min", value.cols,
-                    value.coefs, float(value.const[0]))
+                    name, "max" if str(sense) == "maximize" else "min", lin.cols,
+                    lin.coefs, float(lin.const[0]), blocks)
                 self.result.kind = str(sense)
                 self.vectorized.append(name)
                 return
@@ -267,13 +282,29 @@ class ArrayBuilder(_Builder):
         if objective is None:
             return
         linear, nonlinear = split_terms(objective.expr)
+        blocks: list[Block] = []
         if nonlinear:
             self.linear = False
-            return
+            if not self.nonlinear:
+                return
+            blocks = self._element_wise_blocks([nonlinear])
         cols, coefs = self._columns_of(linear.terms)
         self.objective_arrays = ObjectiveArrays(objective.name, str(objective.sense.value),
-                                                cols, coefs, float(linear.constant))
+                                                cols, coefs, float(linear.constant), blocks)
         self.element_wise.append(objective.name)
+
+    def _element_wise_blocks(self, terms: list[list]) -> list[Block]:
+        """The nonlinear terms of element-wise rows (one list per row) as blocks in the
+        global columns, by the compiler's own family collection."""
+        from symopt.compile.families import collect_rows
+        from symopt.errors import CompileError
+        try:
+            families, _ = collect_rows([quicksum(row) for row in terms], self.fallback_columns)
+        except CompileError:          # a variable the arrays do not know (a data column)
+            self.unassembled = True
+            return []
+        return [Block(f.template, f.rows.astype(np.int64), f.columns.astype(np.int64),
+                      f.constants) for f in families]
 
     def _columns_of(self, terms: dict) -> tuple[np.ndarray, np.ndarray]:
         try:
@@ -310,16 +341,14 @@ class ArrayBuilder(_Builder):
             if ops[0] != ops[1] or ops[0] not in ("<=", ">="):
                 raise Unsupported("a malformed double-sided constraint")
             low, body, high = values if ops[0] == "<=" else values[::-1]
-            if not isinstance(body, Lin):
-                raise Unsupported("a constraint without variables")
+            body, blocks = _affine_and_blocks(body)
             low, high = self.vector.number(low), self.vector.number(high)
             if np.any(low > high):
                 raise Unsupported("an empty range")
             lower, upper = low - body.const, high - body.const
         else:
-            body = self.vector._add(values[0], self.vector._negate(values[1]))
-            if not isinstance(body, Lin):
-                raise Unsupported("a constraint without variables")
+            body, blocks = _affine_and_blocks(
+                self.vector._add(values[0], self.vector._negate(values[1])))
             bound = 0.0 - body.const
             none = np.full(frame.size, np.inf)
             lower = bound if ops[0] in ("=", "==", ">=") else -none
@@ -328,7 +357,8 @@ class ArrayBuilder(_Builder):
         upper = np.broadcast_to(upper, frame.size).astype(float)
         keys = frame.parts if spec is not None else None
         block = RowBlock(NameBlock(name, 0, frame.size, keys), body.rows, body.cols,
-                         body.coefs, lower, upper)
+                         body.coefs, lower, upper, blocks)
+        self.linear = self.linear and not blocks
         return _without_empty_rows(block) if spec is not None else block
 
     def _adopt_element_wise_rows(self, name: str) -> None:
@@ -337,10 +367,13 @@ class ArrayBuilder(_Builder):
             return
         rows = list(component.rows())
         triplets: list[tuple[np.ndarray, np.ndarray]] = []
-        for row in rows:
-            if row.nonlinear:
-                self.linear = False
+        blocks: list[Block] = []
+        if any(row.nonlinear for row in rows):
+            self.linear = False
+            if not self.nonlinear:
                 return
+            blocks = self._element_wise_blocks([row.nonlinear for row in rows])
+        for row in rows:
             triplets.append(self._columns_of(row.linear.terms))
         sizes = [cols.size for cols, _ in triplets]
         block = RowBlock(
@@ -349,9 +382,19 @@ class ArrayBuilder(_Builder):
             np.concatenate([c for c, _ in triplets]) if rows else np.zeros(0, np.int64),
             np.concatenate([v for _, v in triplets]) if rows else np.zeros(0),
             np.array([-np.inf if r.lower is None else r.lower for r in rows], dtype=float),
-            np.array([np.inf if r.upper is None else r.upper for r in rows], dtype=float))
+            np.array([np.inf if r.upper is None else r.upper for r in rows], dtype=float),
+            blocks)
         self.row_blocks.append(block)
         self.element_wise.append(name)
+
+
+def _affine_and_blocks(body: Any) -> tuple[Lin, list[Block]]:
+    """A constraint body's affine part and nonlinear blocks (`Unsupported` without variables)."""
+    if isinstance(body, Terms):
+        return body.lin, body.blocks
+    if not isinstance(body, Lin):
+        raise Unsupported("a constraint without variables")
+    return body, []
 
 
 def _without_empty_rows(block: RowBlock) -> RowBlock:
@@ -359,6 +402,8 @@ def _without_empty_rows(block: RowBlock) -> RowBlock:
     when they hold; one that cannot hold is left to it, for its located error."""
     size = block.names.size
     filled = np.bincount(block.rows, minlength=size) > 0
+    for nonlinear in block.blocks:
+        filled[nonlinear.rows] = True
     if filled.all():
         return block
     empty = ~filled
@@ -367,4 +412,5 @@ def _without_empty_rows(block: RowBlock) -> RowBlock:
     new_row = np.cumsum(filled) - 1
     keys = [part[filled] for part in block.names.keys]
     return RowBlock(NameBlock(block.names.name, 0, int(filled.sum()), keys), new_row[block.rows],
-                    block.cols, block.coefs, block.lower[filled], block.upper[filled])
+                    block.cols, block.coefs, block.lower[filled], block.upper[filled],
+                    [Block(b.template, new_row[b.rows], b.cols, b.consts) for b in block.blocks])

@@ -20,6 +20,8 @@ from lark import Token, Tree
 
 from symopt.dsl.indexing import is_number, split_condition
 from symopt.dsl.vectorize.frame import Frame, KeyIndex, Unsupported, Universe
+from symopt.dsl.vectorize import terms
+from symopt.dsl.vectorize.terms import Terms, as_terms
 from symopt.dsl.vectorize.values import Elem, Lin, NamedRows, Num, sum_rows
 
 __all__ = ["VectorEvaluator", "Table", "Family"]
@@ -235,6 +237,10 @@ class VectorEvaluator:
         return self._negate(self.value(node.children[0], frame))
 
     def _add(self, left: Any, right: Any) -> Any:
+        if isinstance(left, Terms) or isinstance(right, Terms):
+            size = (left if isinstance(left, Terms) else right).lin.const.size
+            return as_terms(self._arithmetic(left), size).plus(
+                as_terms(self._arithmetic(right), size))
         if isinstance(left, Lin) and isinstance(right, Lin):
             return left.plus(right)
         if isinstance(left, Lin):
@@ -243,32 +249,43 @@ class VectorEvaluator:
             return right.shift(self.number(left))
         return Num(self.number(left) + self.number(right))
 
+    def _arithmetic(self, value: Any) -> Any:
+        """A value that takes part in arithmetic: set elements as their numbers."""
+        return Num(self.number(value)) if isinstance(value, Elem) else value
+
     def _negate(self, value: Any) -> Any:
-        if isinstance(value, Lin):
+        if isinstance(value, (Lin, Terms)):
             return value.negate()
         return Num(-self.number(value))
 
     def _v_mul(self, node: Tree, frame: Frame) -> Any:
-        left, right = (self.value(child, frame) for child in node.children)
-        if isinstance(left, Lin) and isinstance(right, Lin):
-            raise Unsupported("a product of variables")
-        if isinstance(left, Lin):
+        left, right = (self._arithmetic(self.value(child, frame)) for child in node.children)
+        if isinstance(left, (Lin, Terms)) and isinstance(right, (Lin, Terms)):
+            return terms.apply("mul", [left, right], frame.size)
+        if isinstance(left, (Lin, Terms)):
             return left.scale(self.number(right))
-        if isinstance(right, Lin):
+        if isinstance(right, (Lin, Terms)):
             return right.scale(self.number(left))
         return Num(self.number(left) * self.number(right))
 
     def _v_div(self, node: Tree, frame: Frame) -> Any:
-        left, right = (self.value(child, frame) for child in node.children)
+        left, right = (self._arithmetic(self.value(child, frame)) for child in node.children)
+        if isinstance(right, (Lin, Terms)):
+            return terms.apply("div", [left, right], frame.size)
         divisor = self.number(right)
         if np.any(divisor == 0):
             raise Unsupported("division by zero")
-        if isinstance(left, Lin):
+        if isinstance(left, (Lin, Terms)):
             return left.scale(1.0 / divisor)
         return Num(self.number(left) / divisor)
 
     def _v_pow(self, node: Tree, frame: Frame) -> Any:
-        base, exponent = (self.numbers(child, frame) for child in node.children)
+        base, exponent = (self._arithmetic(self.value(child, frame)) for child in node.children)
+        if isinstance(exponent, (Lin, Terms)):
+            return terms.apply("pow", [base, exponent], frame.size)
+        if isinstance(base, (Lin, Terms)):
+            return terms.power(base, self.number(exponent), frame.size)
+        base, exponent = self.number(base), self.number(exponent)
         with np.errstate(all="ignore"):
             return Num(_finite(np.power(base, exponent)))
 
@@ -280,9 +297,12 @@ class VectorEvaluator:
         function = _FUNCTIONS.get(name)
         if function is None:
             raise Unsupported(f"function '{name}'")
-        values = [self.numbers(child, frame) for child in arguments]
-        if function is None or len(values) != 1:
+        values = [self._arithmetic(self.value(child, frame)) for child in arguments]
+        if len(values) != 1:
             raise Unsupported(f"function '{name}'")
+        if isinstance(values[0], (Lin, Terms)):
+            return terms.apply("log" if name == "ln" else name, values, frame.size)
+        values = [self.number(values[0])]
         with np.errstate(all="ignore"):
             return Num(_finite(function(values[0])))
 
@@ -351,6 +371,8 @@ class VectorEvaluator:
         chosen = self.mask(condition, frame)
         parts = [(np.flatnonzero(rows), self.value(branch, frame.select(rows)))
                  for rows, branch in ((chosen, then), (~chosen, otherwise))]
+        if any(isinstance(value, Terms) for _, value in parts):
+            raise Unsupported("a nonlinear branch of a conditional expression")
         if not any(isinstance(value, Lin) for _, value in parts):
             values = np.empty(frame.size)
             for rows, value in parts:
@@ -375,6 +397,8 @@ class VectorEvaluator:
         value = self.value(body, inner)
         if isinstance(value, Elem):
             value = Num(self.number(value))
+        if isinstance(value, Terms):
+            return value.summed(parent, frame.size)
         return sum_rows(value, parent, frame.size)
 
 

@@ -10,6 +10,11 @@ parameter ``mu`` decreases monotonically (Fiacco-McCormick: ``mu <- max(tol/10, 
 mu^1.5))`` once the barrier problem is solved to ``10 mu``). The problem is scaled at the
 start point (:mod:`~symopt.optimize._nonlinear.ipm_barrier`).
 
+**Relaxed bounds.** As IPOPT does, every finite bound (of a variable or of an inequality
+row) is relaxed outwards by ``min(1e-8, tol)`` before the solve, so that a bound which an
+equality forces to be active keeps a positive gap; the returned point may therefore lie up
+to that much outside a bound (it counts in ``constr_violation``).
+
 **Hessian.** Exact when ``lagrangian_hess(x, obj_factor, v)`` is given (the Hessian of
 ``obj_factor * f(x) + v @ c(x)``, ``v`` one multiplier per constraint row in the given order;
 dense or any scipy.sparse matrix, the full matrix or its lower triangle), or when ``hess``
@@ -84,7 +89,8 @@ def minimize_interior_point(obj: Objective, x0: np.ndarray, *, callback: Callbac
     n = x0.size
     lb, ub = bounds if bounds is not None else (np.full(n, -np.inf), np.full(n, np.inf))
     rows = RowFunctions.from_constraints(constraints, x0)
-    problem = BarrierProblem(obj, rows, lb, ub, lagrangian_hess, x0)
+    problem = BarrierProblem(obj, rows, lb, ub, lagrangian_hess, x0,
+                             max_relax=min(float(constr_viol_tol), float(tol)))
     exact = _wants_exact(hessian_approximation, problem.has_hessian)
     run = NewtonSteps(problem, float(tol), float(mu_init), exact, int(lbfgs_memory))
     return solve(run, np.clip(x0, lb, ub), callback, maxiter=int(maxiter),

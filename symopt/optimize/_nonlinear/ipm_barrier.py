@@ -5,6 +5,10 @@ From ``min f(x)  s.t.  cl <= c(x) <= cu,  lb <= x <= ub``:
 - fixed variables (``lb == ub``) are removed (they keep their value);
 - every row with ``cl < cu`` gets a slack ``s`` with ``cl <= s <= cu`` and reads ``c(x) - s = 0``;
   an equality row reads ``c(x) - cl = 0``; so ``w = (x_free, s)``;
+- every finite bound of ``w`` is relaxed outwards by ``1e-8`` (or ``tol`` when smaller; see
+  :func:`relaxed`; IPOPT's ``bound_relax_factor``): a bound that an
+  equality row forces to be active (a state fixed at its own bound, as in the COPS rocket)
+  would otherwise drive its gap to zero and make the KKT matrix numerically singular;
 - the objective and every row are scaled once at the start point so that no gradient entry
   exceeds 100 (IPOPT's gradient-based scaling): ``f -> sf * f``, ``c_r -> sc_r * c_r``.
 
@@ -25,13 +29,14 @@ __all__ = ["BarrierProblem"]
 
 SCALE_MAX_GRADIENT = 100.0
 SCALE_MIN = 1e-8
+BOUND_RELAX_FACTOR = 1e-8
 
 
 class BarrierProblem:
     """Objective, rows, slacks, bounds and scaling of one interior-point solve."""
 
     def __init__(self, obj: Objective, rows: RowFunctions, lb: np.ndarray, ub: np.ndarray,
-                 lagrangian_hess: Callable | None, x0: np.ndarray):
+                 lagrangian_hess: Callable | None, x0: np.ndarray, max_relax: float = 1e-4):
         self.obj, self.rows = obj, rows
         self.lb, self.ub = lb, ub
         self.hook = lagrangian_hess
@@ -44,8 +49,10 @@ class BarrierProblem:
         self.n = self.free.size
         self.m = rows.m
         self.n_w = self.n + self.slack_rows.size
-        self.wl = np.concatenate((lb[self.free], rows.cl[self.slack_rows]))
-        self.wu = np.concatenate((ub[self.free], rows.cu[self.slack_rows]))
+        self.wl = relaxed(np.concatenate((lb[self.free], rows.cl[self.slack_rows])), -1.0,
+                          max_relax)
+        self.wu = relaxed(np.concatenate((ub[self.free], rows.cu[self.slack_rows])), 1.0,
+                          max_relax)
         self.il = np.flatnonzero(np.isfinite(self.wl))
         self.iu = np.flatnonzero(np.isfinite(self.wu))
         self.has_hessian = lagrangian_hess is not None or (
@@ -157,6 +164,19 @@ class BarrierProblem:
         parts = [np.maximum(self.rows.cl - c, 0), np.maximum(c - self.rows.cu, 0),
                  np.maximum(self.lb - x, 0), np.maximum(x - self.ub, 0)]
         return float(max(np.max(p, initial=0.0) for p in parts))
+
+
+def relaxed(bound: np.ndarray, direction: float, largest: float) -> np.ndarray:
+    """``bound`` moved outwards (``direction``) by ``1e-8``, or by 100 units in the last
+    place of a bound so large that ``1e-8`` is below them, and by at most ``largest``.
+
+    IPOPT's ``bound_relax_factor`` moves by ``1e-8 max(1, |bound|)``; the absolute shift keeps
+    a returned point within ``1e-8`` of a bound of any size (``|bound| = 127`` would allow
+    ``1.3e-6`` otherwise). Infinite entries stay infinite."""
+    with np.errstate(invalid="ignore"):
+        ulps = 100 * np.finfo(float).eps * np.abs(bound)
+        shift = np.minimum(np.maximum(BOUND_RELAX_FACTOR, ulps), largest)
+        return np.where(np.isfinite(bound), bound + direction * shift, bound)
 
 
 def _scale(largest: float) -> float:

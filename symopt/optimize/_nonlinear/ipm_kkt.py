@@ -30,6 +30,8 @@ import scipy.sparse as sp
 
 __all__ = ["KKTMatrix", "InertiaCorrector"]
 
+MAX_REFINE, REFINE_TOL = 10, 1e-14
+
 
 class KKTMatrix:
     """Upper triangle of the KKT matrix in CSC form, refilled in place from COO values."""
@@ -100,9 +102,22 @@ class KKTMatrix:
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         """``K^{-1} rhs``; with a target matrix set, refined against it (see `set_target`)."""
         out = self._solve_factored(rhs)
-        if self._target is not None:
-            for _ in range(2):
-                out = out + self._solve_factored(rhs - _symmetric_product(self._target, out))
+        if self._target is None:
+            return out
+        # iterative refinement, kept only while it shrinks the residual: on a (nearly)
+        # singular target it would diverge, and the regularized solution is then the answer
+        residual = rhs - _symmetric_product(self._target, out)
+        size = float(np.max(np.abs(residual), initial=0.0))
+        floor = REFINE_TOL * max(1.0, float(np.max(np.abs(rhs), initial=0.0)))
+        for _ in range(MAX_REFINE):
+            if size <= floor:
+                break
+            trial = out + self._solve_factored(residual)
+            trial_residual = rhs - _symmetric_product(self._target, trial)
+            trial_size = float(np.max(np.abs(trial_residual), initial=0.0))
+            if not trial_size < 0.5 * size:
+                break
+            out, residual, size = trial, trial_residual, trial_size
         return out
 
     def _solve_factored(self, rhs: np.ndarray) -> np.ndarray:

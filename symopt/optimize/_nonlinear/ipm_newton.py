@@ -73,11 +73,18 @@ class NewtonSteps:
         r = it.g.copy()
         r[b.il] -= it.zl
         r[b.iu] += it.zu
-        diagonal = np.concatenate((np.ones(it.w.size), np.full(it.c.size, -1e-8)))
+        identity = np.ones(it.w.size)
         self.kkt.set_lowrank(None, None)
-        if self.kkt.factorize(self.kkt.assemble(self.h_pattern, diagonal, it.A)) is None:
+        self.kkt.set_target(None)
+        if self.kkt.factorize(self.kkt.assemble(
+                self.h_pattern, np.concatenate((identity, np.full(it.c.size, -1e-8))),
+                it.A)) is None:
             return np.zeros(it.c.size)
+        # refined against the unregularized system: the 1e-8 only makes the pivots nonzero
+        self.kkt.set_target(self.kkt.assemble(
+            self.h_pattern, np.concatenate((identity, np.zeros(it.c.size))), it.A))
         y = self.kkt.solve(np.concatenate((-r, np.zeros(it.c.size))))[it.w.size:]
+        self.kkt.set_target(None)
         return y if np.all(np.isfinite(y)) and np.max(np.abs(y), initial=0) <= 1e3 else 0 * y
 
     # ----- one iteration --------------------------------------------------------------

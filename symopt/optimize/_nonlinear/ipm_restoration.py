@@ -1,8 +1,12 @@
 """Feasibility restoration: find a less infeasible point when the filter line search fails.
 
 Minimises ``psi(w) = 1/2 |C(w)|^2 + zeta/2 |D (w - w_R)|^2 - mu_R sum log(bound gaps)`` from
-the point ``w_R`` where the line search failed (``zeta = sqrt(mu)``, ``D = min(1, 1/|w_R|)``
-keeps the point near ``w_R``, as IPOPT's restoration problem does). Its Gauss-Newton step
+the point ``w_R`` where the line search failed (``D = min(1, 1/|w_R|)`` keeps the point near
+``w_R``, as IPOPT's restoration problem does). The weights follow the size of the violation
+``v = max|C(w_R)|``: ``zeta = min(sqrt(mu), v)`` and ``mu_R = min(mu, v^2)`` (then shrinking by
+0.2 per step), so that near a feasible point the barrier and proximity terms do not outweigh
+``1/2 |C|^2`` (with ``mu_R = mu`` a violation of 1e-6 was swamped by the barrier and the phase
+stalled, reporting local infeasibility at an almost feasible point). Its Gauss-Newton step
 solves the quasi-definite system
 
 .. math::
@@ -57,9 +61,10 @@ def restore(problem: BarrierProblem, kkt: KKTMatrix, it: Iterate, bounds: Bounds
     """Run the restoration phase from ``it``; see the module docstring."""
     w_r = it.w.copy()
     d2 = np.minimum(1.0, 1.0 / np.maximum(np.abs(w_r), 1e-300)) ** 2
-    zeta = float(np.sqrt(mu))
+    violation = float(np.max(np.abs(it.c), initial=0.0))
+    zeta = min(float(np.sqrt(mu)), violation)
     theta_r = it.theta
-    mu_r = max(mu, float(np.max(np.abs(it.c), initial=0.0)))
+    mu_r = min(mu, violation ** 2)
     w, f, c, A = it.w.copy(), it.f, it.c.copy(), it.A
     n, m = w.size, c.size
     for k in range(1, MAX_RESTORATION_ITERATIONS + 1):
@@ -99,7 +104,7 @@ def restore(problem: BarrierProblem, kkt: KKTMatrix, it: Iterate, bounds: Bounds
         if moved <= 1e-14 * max(1.0, float(np.max(np.abs(w)))) or (
                 stationary <= 1e-9 * max(1.0, theta) and theta > tol):
             return Restored(w, f, c, False, theta > tol, k)
-        mu_r = max(0.2 * mu_r, 1e-2 * tol)
+        mu_r = max(0.2 * mu_r, 1e-20)
         if deadline is not None and time.perf_counter() > deadline:
             break
     theta = float(np.sum(np.abs(c)))

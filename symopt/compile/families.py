@@ -107,7 +107,7 @@ def _collect_row(collector: FamilyCollector, r: int, linear: Any, terms: Sequenc
                              [c for _, c in items])
     collector.add_constant(r, linear.constant)
     for term in terms:
-        key, variables, constants = shapes.shape(term)
+        key, variables, constants = shapes.take(term)
         shape = (key, len(variables), len(constants))
         collector.add(shape, lambda s=shape: shape_template(*s), r,
                       [_column(v, columns, fixed) for v in variables], constants)

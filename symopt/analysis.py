@@ -74,7 +74,7 @@ class Structure:
     has_bounds: bool = False
     has_integers: bool = False
     sum_of_squares: bool = False
-    quadratic_program: bool = False     # quadratic objective, linear constraints (routing: QP)
+    quadratic_program: bool = False     # quadratic objective, linear constraints or bounds (QP)
     objective_linear: LinearExpr = field(default_factory=LinearExpr)
     objective_nonlinear: tuple[Node, ...] = ()
     sizes: tuple[int, int] | None = None     # (columns, rows) when there is no model
@@ -167,10 +167,11 @@ def _analyze(model: Model) -> Structure:
     squares = term is not None and not rows and _is_sum_of_squares(objective, linear, nonlinear)
     problem_class, reasons = _classify(objective, rows, columns, term, location, integers,
                                        has_bounds, squares)
-    quadratic = (problem_class == "constrained NLP" and objective is not None
-                 and _is_quadratic_program(nonlinear, rows))
+    quadratic = (problem_class in ("constrained NLP", "bound-constrained NLP")
+                 and objective is not None and _is_quadratic_program(nonlinear, rows))
     if quadratic:
-        reasons.append("a quadratic program: quadratic objective, linear constraints")
+        reasons.append("a quadratic program: quadratic objective, "
+                       + ("linear constraints" if rows else "bounds only"))
     reasons += [f"hint: {hint}; m.linearize() does it" for hint in hints[:3]]
     reasons += _named_expressions(model)
     return Structure(

@@ -29,7 +29,7 @@ from symopt.compile.screen import check_start_point, screen_linear_program
 from symopt.errors import InputError
 from symopt.optimize.linear_program import LinearProgram
 from symopt.options import check_options
-from symopt.routing import route
+from symopt.routing import QP_HIGHS_LIMIT, route
 from symopt.solution.exact import exact_answer
 from symopt.solution.parametric import parametric_answer, symbolic_params
 from symopt.solution.sensitivity import nlp_sensitivity
@@ -89,7 +89,8 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
             warnings.warn(note, stacklevel=2)
     else:
         check_start_point(problem)        # the solvers cannot start where it is not finite
-    plan = clock.lap("route", route, structure, solver, method, options, **_figures(problem))
+    plan = clock.lap("route", route, structure, solver, method, options,
+                     **_figures(problem, structure))
     check_options(plan, options, problem)
     basis, warning = _warm_basis(model_or_lp, problem, plan) if warm_start else (None, None)
     if starts is not None:
@@ -152,13 +153,17 @@ def _structure_figures(structure: Structure) -> dict:
     return figures
 
 
-def _figures(problem: Any) -> dict:
-    """What routing needs to know about the compiled problem's size and shape."""
+def _figures(problem: Any, structure: Any = None) -> dict:
+    """What routing needs to know about the compiled problem's size and shape, and for a
+    small quadratic program whether its constant Hessian is positive semidefinite."""
     figures = {"num_variables": int(problem.num_cols)}
     if hasattr(problem, "hessian_nnz") and problem.num_cols > 200:
         figures["hessian_nnz"] = problem.hessian_nnz
     if hasattr(problem, "has_bounds"):
         figures["has_bounds"] = problem.has_bounds
+    if getattr(structure, "quadratic_program", False) and problem.num_cols < QP_HIGHS_LIMIT:
+        from symopt.optimize._nonlinear.highs_qp import hessian_is_psd
+        figures["convex"] = hessian_is_psd(problem.hess(problem.x0))[0]
     return figures
 
 

@@ -29,7 +29,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+
 from symopt.errors import ModelError, RoutingError
+from symopt.model.bulk import bound_arrays, integer_members, split_fixed
 from symopt.model.component import paused_gc
 from symopt.model.components import Expression
 from symopt.model.constraints import ConstraintData, Objective
@@ -71,7 +74,7 @@ class Structure:
     has_bounds: bool = False
     has_integers: bool = False
     sum_of_squares: bool = False
-    quadratic_program: bool = False     # quadratic objective, linear constraints (routing: QP)
+    quadratic_program: bool = False     # quadratic objective, linear constraints or bounds (QP)
     objective_linear: LinearExpr = field(default_factory=LinearExpr)
     objective_nonlinear: tuple[Node, ...] = ()
     sizes: tuple[int, int] | None = None     # (columns, rows) when there is no model
@@ -121,7 +124,7 @@ class Structure:
     @cached_property
     def column_of(self) -> dict:
         """``{VarData: column}`` for the free variables."""
-        return {var: j for j, var in enumerate(self.variables)}
+        return dict(zip(self.variables, range(len(self.variables))))
 
     def explain(self) -> str:
         """A few lines: the class and the reasons for it."""
@@ -164,10 +167,11 @@ def _analyze(model: Model) -> Structure:
     squares = term is not None and not rows and _is_sum_of_squares(objective, linear, nonlinear)
     problem_class, reasons = _classify(objective, rows, columns, term, location, integers,
                                        has_bounds, squares)
-    quadratic = (problem_class == "constrained NLP" and objective is not None
-                 and _is_quadratic_program(nonlinear, rows))
+    quadratic = (problem_class in ("constrained NLP", "bound-constrained NLP")
+                 and objective is not None and _is_quadratic_program(nonlinear, rows))
     if quadratic:
-        reasons.append("a quadratic program: quadratic objective, linear constraints")
+        reasons.append("a quadratic program: quadratic objective, "
+                       + ("linear constraints" if rows else "bounds only"))
     reasons += [f"hint: {hint}; m.linearize() does it" for hint in hints[:3]]
     reasons += _named_expressions(model)
     return Structure(
@@ -203,7 +207,7 @@ def explain(model: Model) -> str:
 
 
 def used_in_objective(linear: LinearExpr, nonlinear: list) -> bool:
-    return bool(linear.terms) or any(variables_of(term) for term in nonlinear)
+    return not linear._is_constant() or any(variables_of(term) for term in nonlinear)
 
 
 def _single_objective(model: Model) -> Objective | None:
@@ -216,37 +220,25 @@ def _single_objective(model: Model) -> Objective | None:
 
 
 def _used_variables(linear: LinearExpr, nonlinear: list, rows: tuple) -> set:
-    used = set(linear.terms)
+    used = set(linear._flat()[0])
     for term in nonlinear:
         used.update(variables_of(term))
     for row in rows:
-        used.update(row.linear.terms)
+        used.update(row.linear._flat()[0])
         for term in row.nonlinear:
             used.update(variables_of(term))
     return used
 
 
 def _columns(model: Model, used: set) -> tuple[tuple, tuple, list, bool]:
-    """One pass over the model's variables: columns, fixed ones, integer ones, any bounds."""
-    columns: list[VarData] = []
-    fixed: list[VarData] = []
-    integers: list[VarData] = []
-    has_bounds = False
-    for var in model.variables():
-        if var not in used:
-            continue
-        if var.fixed:
-            fixed.append(var)
-            continue
-        columns.append(var)
-        lower, upper = var.lb, var.ub
-        if lower is not None or upper is not None:
-            has_bounds = True
-            if lower is not None and upper is not None and lower > upper:
-                raise ModelError(f"variable '{var.name}' has lower bound {lower} > upper bound {upper}")
-        if var.domain is not None and var.domain.integer:
-            integers.append(var)
-    return tuple(columns), tuple(fixed), integers, has_bounds
+    """Columns, fixed variables, integer ones, any bounds: whole-list reads (model.bulk)."""
+    columns, fixed = split_fixed(list(filter(used.__contains__, model.variables())))
+    lower, upper = bound_arrays(columns)
+    has_bounds = bool(np.isfinite(lower).any() or np.isfinite(upper).any())
+    if has_bounds and (lower > upper).any():
+        var = columns[int(np.argmax(lower > upper))]
+        raise ModelError(f"variable '{var.name}' has lower bound {var.lb} > upper bound {var.ub}")
+    return columns, fixed, integer_members(columns), has_bounds
 
 
 def _objective_parts(objective: Objective | None) -> tuple[LinearExpr, list]:

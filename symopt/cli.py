@@ -225,22 +225,30 @@ def _run_solver(loaded: Any, arguments: argparse.Namespace) -> Any:
 
 class _Progress:
     """A live line on a terminal while a solve runs longer than a second: the elapsed
-    time, and for a MILP the incumbent, the bound and the gap."""
+    time, for a MILP the incumbent, the bound and the gap, and for a nonlinear interior-point
+    solve the iteration, the objective and the constraint violation."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self.done = threading.Event()
         self.thread: threading.Thread | None = None
-        self.mip = ""
+        self.detail = ""
 
     def update(self, progress: Any) -> None:
-        """Take a MILP progress report (``fun``, ``mip_dual_bound``, ``mip_gap``, nodes)."""
+        """Take a progress report: a MILP's (``fun``, ``mip_dual_bound``, ``mip_gap``,
+        nodes) or an NLP iteration's (``nit``, ``fun``, ``constr_violation``)."""
+        if "nit" in progress:
+            parts = [f"iteration {int(progress['nit'])}", f"objective {_format(progress.get('fun'))}"]
+            if progress.get("constr_violation") is not None:
+                parts.append(f"violation {float(progress['constr_violation']):.1e}")
+            self.detail = "  " + ", ".join(parts)
+            return
         incumbent, bound, gap = (progress.get(k) for k in ("fun", "mip_dual_bound", "mip_gap"))
         parts = [f"incumbent {_format(incumbent)}", f"bound {_format(bound)}"]
         if gap is not None:
             parts.append(f"gap {100 * float(gap):.2f}%")
         parts.append(f"nodes {int(progress.get('mip_node_count') or 0)}")
-        self.mip = "  " + ", ".join(parts)
+        self.detail = "  " + ", ".join(parts)
 
     def __enter__(self) -> "_Progress":
         if self.enabled:
@@ -257,7 +265,7 @@ class _Progress:
         while not self.done.wait(1.0 if not shown else 0.2):
             shown = True
             elapsed = time.perf_counter() - start
-            text = f"solving {frames[tick % 4]} {elapsed:6.1f} s{self.mip}"
+            text = f"solving {frames[tick % 4]} {elapsed:6.1f} s{self.detail}"
             width = max(width, len(text))
             sys.stderr.write(f"\r{text:<{width}}")
             sys.stderr.flush()

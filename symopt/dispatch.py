@@ -46,13 +46,14 @@ def run(problem: Any, plan: Plan, time_limit: float | None = None, basis: Any = 
     """Solve ``problem`` as ``plan`` says and return its `Solution`.
 
     ``basis`` (an LP's ``(col_basis, row_basis)``) warm-starts HiGHS; ``callback`` gets a
-    MILP's progress (see `symopt.optimize.solve_lp`).
+    MILP's progress (see `symopt.optimize.solve_lp`) and, for a solve by the nonlinear
+    interior point running over a second, its iteration, objective and violation.
     """
     if isinstance(problem, LinearProgram):
         return _run_lp(problem, plan, time_limit, basis, callback)
     kind = type(problem).__name__
     if kind == "NonlinearProgram":
-        return _run_minimize(problem, plan, time_limit)
+        return _run_minimize(problem, plan, time_limit, callback)
     if kind not in ("EquationSystem", "FitProblem"):
         raise TypeError(f"cannot run a {kind}")
     solution = _run_root(problem, plan) if kind == "EquationSystem" else _run_fit(problem, plan)
@@ -87,23 +88,37 @@ class _TimedHistory(mapping.History):
     """Records the objective per iteration and stops the solve after ``time_limit`` seconds."""
 
     def __init__(self, objective: Any, sign: float, time_limit: float | None,
-                 from_x: bool = False, progress: bool = False):
+                 from_x: bool = False, progress: bool = False, report: Any = None,
+                 violation: Any = None):
         super().__init__(objective, sign, from_x)
         self.started = time.perf_counter()
         self.deadline = None if time_limit is None else self.started + float(time_limit)
-        self.progress = progress and sys.stderr.isatty()
-        self.shown = False
+        self.progress = progress and (report is not None or sys.stderr.isatty())
+        self.report, self.violation = report, violation
+        self.shown, self.last = False, 0.0
 
     def __call__(self, intermediate_result: Any) -> None:
         super().__call__(intermediate_result)
         now = time.perf_counter()
-        if self.progress and now - self.started > 1.0 and self.values:
-            sys.stderr.write(f"\r  iteration {len(self.values):5d}   objective "
-                             f"{self.values[-1]: .10e}   {now - self.started:7.1f} s")
-            sys.stderr.flush()
-            self.shown = True
+        if self.progress and now - self.started > 1.0 and self.values and now - self.last > 0.2:
+            self.last = now
+            self._show(intermediate_result, now - self.started)
         if self.deadline is not None and now > self.deadline:
             raise StopIteration
+
+    def _show(self, intermediate_result: Any, elapsed: float) -> None:
+        """Hand the iteration, objective and violation to the caller's ``report`` (the
+        CLI's progress line), or draw a line of its own on a terminal."""
+        x = intermediate_result.get("x") if isinstance(intermediate_result, dict) else None
+        violation = None if x is None or self.violation is None else self.violation(x)
+        if self.report is not None:
+            self.report({"nit": len(self.values), "fun": self.values[-1],
+                         "constr_violation": violation, "elapsed": elapsed})
+            return
+        sys.stderr.write(f"\r  iteration {len(self.values):5d}   objective "
+                         f"{self.values[-1]: .10e}   {elapsed:7.1f} s")
+        sys.stderr.flush()
+        self.shown = True
 
     def finish(self) -> None:
         """End the progress line (a solve over a second on a terminal shows one)."""
@@ -111,7 +126,8 @@ class _TimedHistory(mapping.History):
             sys.stderr.write("\n")
 
 
-def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None) -> Any:
+def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None,
+                  callback: Any = None) -> Any:
     if plan.front_door == "least_squares":
         history = _TimedHistory(nlp.objective_value, nlp.sign, time_limit, from_x=True)
         result = optimize.least_squares(nlp.residual_values, nlp.x0, jac=nlp.residual_jacobian,
@@ -120,7 +136,7 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None)
                                         **_keywords(optimize.least_squares, plan.options))
         return mapping.from_minimize(nlp, result, plan, history.values)
     if plan.method == "interior-point":
-        return _run_interior_point(nlp, plan, time_limit)
+        return _run_interior_point(nlp, plan, time_limit, callback)
     spec = optimize.METHODS["minimize"][plan.method]
     kwargs: dict[str, Any] = {"jac": nlp.jac}
     if spec.uses_hessian:
@@ -139,7 +155,8 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None)
     return mapping.from_minimize(nlp, result, plan, history.values)
 
 
-def _run_interior_point(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None) -> Any:
+def _run_interior_point(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None,
+                        callback: Any = None) -> Any:
     """The interior point fed with the compiled sparse derivatives: the Jacobian and the
     Hessian of the Lagrangian keep one pattern, their values are refilled each iteration."""
     sparse = nlp.sparse_derivatives
@@ -150,7 +167,8 @@ def _run_interior_point(nlp: "NonlinearProgram", plan: Plan, time_limit: float |
     if nlp.num_rows:
         constraints = optimize.NonlinearConstraint(nlp.constraints.values, nlp.row_lower,
                                                    nlp.row_upper, jac=sparse.jacobian)
-    history = _TimedHistory(nlp.objective_value, nlp.sign, None, progress=True)
+    history = _TimedHistory(nlp.objective_value, nlp.sign, None, progress=True, report=callback,
+                            violation=lambda x: mapping.max_violation(nlp, x))
     x0 = np.clip(nlp.x0, nlp.col_lower, nlp.col_upper)
     bounds = list(zip(nlp.col_lower, nlp.col_upper)) if nlp.has_bounds else None
     result = optimize.minimize(nlp.fun, x0, method="interior-point", jac=nlp.jac, bounds=bounds,

@@ -60,7 +60,9 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
         `Param` change, HiGHS starts from that basis instead of from scratch (see
         `symopt.optimize.warm_start`). Applies to LPs solved by HiGHS.
     progress : callable, optional
-        Called during a MILP solve with incumbent, bound, gap, nodes and time.
+        Called during a MILP solve with incumbent, bound, gap, nodes and time, and during a
+        nonlinear interior-point solve over a second with a dict of ``nit``, ``fun``,
+        ``constr_violation`` and ``elapsed`` (at most five times a second).
     starts : int or symopt.starts(...), optional
         NLPs only: solve from that many start points inside the bounds and return the
         best, with ``Solution.multistart`` saying how many reached it (`symopt.multistart`).

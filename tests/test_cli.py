@@ -172,6 +172,30 @@ def test_progress_timer_shows_on_a_terminal_only(monkeypatch):
         assert ("incumbent 4, bound 3.7, gap 7.50%, nodes 12" in stream.getvalue()) is shown
 
 
+def test_progress_line_shows_an_interior_point_solves_iterations(monkeypatch):
+    """An interior-point solve over a second feeds the CLI's progress line (the MILP's
+    mechanism): iteration, objective and violation. The clock is made to run fast."""
+    import io
+    import itertools
+    import types
+    import symopt
+    from symopt import dsl
+    from symopt.cli import _Progress
+    ticks = itertools.count()
+    monkeypatch.setattr("symopt.dispatch.time", types.SimpleNamespace(
+        perf_counter=lambda: 0.3 * next(ticks)))
+    reports: list[dict] = []
+    solution = symopt.solve(dsl.load(EXAMPLES / "constrained.opt"), progress=reports.append)
+    assert solution.method == "interior-point" and solution.status == "optimal"
+    assert reports and all(r["elapsed"] > 1.0 for r in reports)
+    assert [r["nit"] for r in reports] == sorted(r["nit"] for r in reports)
+    assert reports[-1]["constr_violation"] >= 0.0
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    line = _Progress(enabled=True)
+    line.update({"nit": 7, "fun": 2.5, "constr_violation": 3e-9, "elapsed": 1.2})
+    assert line.detail == "  iteration 7, objective 2.5, violation 3.0e-09"
+
+
 def test_check_and_cli_import_stay_light():
     """Start-up: `import symopt.cli` loads no sympy or lark; `symopt check` loads no sympy."""
     code = ("import sys, symopt.cli; light = not ({'sympy', 'lark'} & set(sys.modules)); "

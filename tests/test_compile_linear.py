@@ -139,3 +139,19 @@ def test_large_transport_builds_and_extracts_fast():
     elapsed = time.perf_counter() - start
     assert lp.A.nnz == 180_000
     assert elapsed < 6.0  # Pyomo's build + LP write is ~1.9 s on a quiet machine
+
+
+def test_rows_with_repeated_cancelled_and_fixed_terms():
+    m = Model("repeats")
+    m.x = Var(domain=NonNegativeReals)
+    m.y = Var(domain=NonNegativeReals)
+    m.z = Var(bounds=(0, 5))
+    m.z.fix(2.0)
+    m.obj = Objective(expr=sum([m.x, m.x, m.z, 3 * m.z]))
+    m.a = Constraint(expr=sum([m.x, m.y, -1 * m.y, m.x, m.z]) <= 10)
+    m.b = Constraint(expr=m.x + m.y >= 1)
+    lp = extract_linear(m)
+    assert lp.col_names == ("x", "y")
+    assert lp.A.toarray().tolist() == [[2.0, 0.0], [1.0, 1.0]] and lp.A.nnz == 3
+    assert lp.row_upper.tolist() == [8.0, np.inf] and lp.c.tolist() == [2.0, 0.0]
+    assert lp.offset == 8.0

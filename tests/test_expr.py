@@ -50,7 +50,7 @@ def test_numpy_scalars_on_either_side(xyz):
 def test_python_sum_shares_one_chain_linear_time():
     xs = [VarData(name=f"x[{i}]") for i in range(5000)]
     total = sum(3 * v for v in xs) + 7
-    assert len(total._chain) == 5001  # one shared list: every + was an O(1) append
+    assert len(total._vars) == 5000  # one shared list: every + was an O(1) append
     assert len(total.terms) == 5000 and total.constant == 7.0
     partial = xs[0] + xs[1]
     bigger = partial + xs[2]
@@ -259,3 +259,29 @@ def test_random_expressions_agree_with_sympy(case):
         values = dict(zip(var_symbols, [v.value for v in term_vars]))
         values.update(zip(const_symbols, constants))
         assert float(template.subs(values)) == pytest.approx(evaluate(term), rel=1e-9, abs=1e-9)
+
+
+def test_sum_views_never_change_and_long_right_sums_stay_linear():
+    xs = [VarData(name=f"x[{i}]") for i in range(200)]
+    partial = sum(xs[:100])
+    grown = partial + 2 * xs[100]           # appends to the shared lists
+    doubled = partial.scaled(2.0)           # shares the variables, own coefficients
+    branch = partial + xs[101]              # partial is no longer the tip: a copy
+    more = doubled + xs[102]
+    assert partial.terms == dict.fromkeys(xs[:100], 1.0)
+    assert grown.terms == {**dict.fromkeys(xs[:100], 1.0), xs[100]: 2.0}
+    assert branch.terms == {**dict.fromkeys(xs[:100], 1.0), xs[101]: 1.0}
+    assert doubled.terms == dict.fromkeys(xs[:100], 2.0)
+    assert more.terms == {**dict.fromkeys(xs[:100], 2.0), xs[102]: 1.0}
+    head = xs[150] + partial                # a small head on a long sum: no O(n) copy
+    assert head.terms == {**dict.fromkeys(xs[:100], 1.0), xs[150]: 1.0}
+    assert len(partial._flat()[0]) == 100
+
+
+def test_repeated_and_cancelling_terms_merge_like_a_dict():
+    x, y = VarData(name="x"), VarData(name="y")
+    e = sum([x, 2 * y, x, -2 * y, 3.0])
+    assert e.terms == {x: 2.0} and e.constant == 3.0
+    variables, coefs = e._flat()
+    assert variables == [x] and coefs == [2.0]
+    assert (x - x + 1)._is_constant() and not (x + y)._is_constant()

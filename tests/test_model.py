@@ -69,6 +69,20 @@ def test_param_errors():
         m.d[1] = 4.0
     m.s = Param(initialize=2.5)
     assert m.s * 2 == 5.0 and value(m.s) == 2.5
+    m.K = Set(initialize=["a", "b"])
+    with pytest.raises(ModelError, match=r"param 't' is given a value for \(1, 'c'\)"):
+        m.t = Param(m.I, m.K, initialize={(1, "a"): 1.0, (1, "c"): 2.0})
+    with pytest.raises(ModelError, match=r"param 'u' has no value for index \(2, 'b'\)"):
+        m.u = Param(m.I, m.K, initialize={(1, "a"): 1.0, (1, "b"): 1, (2, "a"): 1.0})
+    with pytest.raises(ModelError, match=r"param 'v\[\(2, 'a'\)\]' is inf"):
+        m.v = Param(m.I, m.K, initialize={(1, "a"): 1.0, (1, "b"): 1.0, (2, "a"): float("inf"),
+                                          (2, "b"): 0.0})
+    with pytest.raises(ModelError, match=r"param 'w\[\(1, 'a'\)\]' must be a number, got bool"):
+        m.w = Param(m.I, m.K, initialize={(1, "a"): True, (1, "b"): 1.0, (2, "a"): 1.0, (2, "b"): 0.0})
+    m.c = Param(m.I, m.K, initialize={(i, k): float(i) for i in m.I for k in m.K})
+    assert m.c[2, "b"] == 2.0 and (2, "b") in m.c and (3, "b") not in m.c and len(m.c) == 4
+    with pytest.raises(ModelError, match=r"param 'c' has no index \(3, 'b'\)"):
+        m.c[3, "b"]
 
 
 def test_mutable_param_rebuilds_rule_constraints():

@@ -6,7 +6,8 @@
 - the multipliers match the central finite difference of the optimal value when a
   constraint's right-hand side is moved by +-h and the problem re-solved: interior-point's
   own multipliers ``v``, and the duals written back on the model (``Constraint.dual``: the
-  change of the objective per unit increase of the active bound) from SLSQP.
+  change of the objective per unit increase of the active bound) from both methods, in a
+  maximization too.
 """
 from __future__ import annotations
 
@@ -123,6 +124,42 @@ def test_interior_point_multipliers_are_sensitivities(number):
     assert v.size == len(m.c)
     expected = finite_difference_sensitivities(number, "interior-point", len(m.c))
     np.testing.assert_allclose(-v, expected, rtol=1e-3, atol=1e-4)
+    # ... and the same numbers are each named constraint's .dual (the user's view)
+    duals = np.array([m.c[k].dual for k in range(len(m.c))], float)
+    np.testing.assert_allclose(duals, expected, rtol=1e-3, atol=1e-4)
+
+
+def _max_product(rhs: float, gap: float):
+    """maximize xy + x s.t. budget: x + 2y <= rhs, spread: x - y <= gap (both active)."""
+    m = symopt.Model("product")
+    m.x = symopt.Var(bounds=(0, 10), initialize=1.0)
+    m.y = symopt.Var(bounds=(0, 10), initialize=1.0)
+    m.obj = symopt.Objective(expr=m.x * m.y + m.x, sense=symopt.maximize)
+    m.budget = symopt.Constraint(expr=m.x + 2 * m.y <= rhs)
+    m.spread = symopt.Constraint(expr=m.x - m.y <= gap)
+    return m
+
+
+def test_interior_point_duals_of_a_maximization_are_sensitivities_and_reported():
+    """Constraint.dual = d objective / d (active bound) in the model's own sense, also when
+    maximizing, and the report's constraint table shows it."""
+    h, base = 1e-4, {"rhs": 4.0, "gap": 1.5}
+    m = _max_product(**base)
+    solution = symopt.solve(m, method="interior-point", options={"tol": 1e-10})
+    assert solution.status == "optimal", solution.message
+    for name in ("budget", "spread"):
+        values = []
+        for step in (h, -h):
+            moved = dict(base, **{"rhs" if name == "budget" else "gap":
+                                  base["rhs" if name == "budget" else "gap"] + step})
+            values.append(symopt.solve(_max_product(**moved), method="interior-point",
+                                       options={"tol": 1e-10}).objective)
+        sensitivity = (values[0] - values[1]) / (2 * h)
+        assert getattr(m, name).dual == pytest.approx(sensitivity, rel=1e-4, abs=1e-6)
+        assert abs(sensitivity) > 0.1          # both constraints are active
+    text = solution.report()
+    assert "Lagrange multiplier" in text
+    assert f"{m.budget.dual:.6g}"[:5] in text
 
 
 # Constraint.dual (the user's view) from SLSQP; HS 42 and 52 are left out, where SLSQP

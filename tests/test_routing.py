@@ -36,6 +36,30 @@ def test_unconstrained_size_decides_between_newton_methods():
     assert route(of("unconstrained NLP", 5000), hessian_nnz=5000 * 2000).method == "l-bfgs-b"
 
 
+def test_large_sparse_bound_constrained_nlps_go_to_the_interior_point():
+    """The rule measured by benchmarks/bound_constrained.py: bounds only, >= 1000 variables
+    and a sparse Hessian -> interior-point; fewer variables or a dense Hessian -> L-BFGS-B."""
+    large = route(of("bound-constrained NLP", 5000, has_bounds=True), hessian_nnz=15000)
+    assert (large.method, large.options) == ("interior-point", {})
+    assert "5000 variables (>= 1000)" in large.explain() and "3.0 per column" in large.explain()
+    small = route(of("bound-constrained NLP", 999, has_bounds=True), hessian_nnz=3000)
+    assert small.method == "l-bfgs-b" and "999 variables (< 1000)" in small.method_reason
+    dense = route(of("bound-constrained NLP", 5000, has_bounds=True), hessian_nnz=5000 * 2000)
+    assert dense.method == "l-bfgs-b" and "dense Hessian" in dense.method_reason
+    unknown = route(of("bound-constrained NLP", 5000, has_bounds=True))
+    assert unknown.method == "l-bfgs-b" and "no Hessian pattern" in unknown.method_reason
+
+
+def test_a_large_bound_constrained_qp_gets_the_qp_tolerance():
+    plan = route(of("bound-constrained NLP", 5000, has_bounds=True, quadratic_program=True),
+                 hessian_nnz=15000)
+    assert plan.method == "interior-point" and plan.options == {"tol": 1e-12}
+    assert "quadratic objective" in plan.method_reason
+    forced = route(of("bound-constrained NLP", 5000, has_bounds=True, quadratic_program=True),
+                   method="l-bfgs-b", hessian_nnz=15000)
+    assert forced.method == "l-bfgs-b" and forced.options == {}
+
+
 def test_fit_with_bounds_uses_trf():
     assert route(of("fit"), has_bounds=True).method == "trf"
 

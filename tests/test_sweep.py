@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import multiprocessing
 import os
 import signal
 
@@ -16,6 +15,7 @@ import pytest
 
 import symopt
 from symopt import Constraint, Model, NonNegativeReals, Objective, Param, Set, Var
+from symopt.sweep import executors
 from symopt.sweep.scenarios import parse_values
 
 COSTS = {("seattle", "new-york"): 0.225, ("seattle", "chicago"): 0.153,
@@ -114,19 +114,32 @@ def test_infeasible_and_raising_scenarios_are_recorded_and_the_sweep_goes_on():
 
 
 def test_a_killed_pool_worker_loses_no_scenario():
-    before = set(multiprocessing.active_children())
     killed = []
 
     def kill_one(info: dict) -> None:
         if not killed:
-            pool = [p for p in multiprocessing.active_children() if p not in before]
-            os.kill(pool[0].pid, signal.SIGKILL)
-            killed.append(pool[0].pid)
+            pool = next(iter(executors._POOL.values()))
+            pid = next(iter(pool._processes))
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
 
     scenarios = random_demands(60, seed=5)
     sweep = symopt.solve_many(transport(), scenarios, workers=2, chunksize=3, progress=kill_one)
     assert killed and sweep.counts() == {"optimal": 60}
     assert_same_as_alone(transport, sweep, scenarios, every=7)
+
+
+def test_the_pool_is_kept_between_sweeps_until_closed():
+    symopt.solve_many(transport(), random_demands(4), workers=2)
+    pool = executors._POOL[2]
+    pids = set(pool._processes)
+    again = symopt.solve_many(transport(), random_demands(6, seed=4), workers=2)
+    assert executors._POOL[2] is pool and set(pool._processes) == pids
+    assert again.counts() == {"optimal": 6}
+    symopt.sweep.close_pool()
+    assert not executors._POOL and not pool._processes
+    one = symopt.solve_many(transport(), random_demands(3), workers=1)   # made anew
+    assert one.counts() == {"optimal": 3} and len(executors._POOL[1]._processes) == 1
 
 
 def test_grid_table_csv_json_and_report(tmp_path):

@@ -1,7 +1,8 @@
 """Linear extraction: a linear model straight into the arrays ``solve_lp`` takes.
 
-Rows' ``LinearExpr`` dicts go into coordinate triplets with one ``map`` per row (no sympy,
-no per-term objects), then into one ``scipy.sparse.csc_array``. Fixed variables are not columns: their
+Each row's variable and coefficient lists (a ``LinearExpr`` built by a sum keeps them; no
+dict, no sympy, no per-term objects) go into compressed-row arrays with one ``map`` per row,
+then into one ``scipy.sparse.csc_array``. Fixed variables are not columns: their
 contribution moves into the objective offset and the row bounds.
 
 >>> from symopt.model import Model, Var, Objective, Constraint, NonNegativeReals, maximize
@@ -16,7 +17,9 @@ contribution moves into the objective offset and the row bounds.
 """
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -24,9 +27,10 @@ import scipy.sparse as sp
 
 from symopt.analysis import Structure, analyze
 from symopt.errors import CompileError
+from symopt.model.bulk import bound_arrays
 from symopt.model.component import paused_gc
 from symopt.model.constraints import ConstraintData
-from symopt.optimize.linear_program import LinearProgram, csc_from_triplets
+from symopt.optimize.linear_program import LinearProgram, csc_from_rows
 
 __all__ = ["extract_linear"]
 
@@ -51,8 +55,7 @@ def _extract(structure: Structure) -> LinearProgram:
     c, offset = _objective(structure, column_of)
     A, row_lower, row_upper = _rows(structure.constraints, column_of)
     columns = structure.variables
-    col_lower = np.array([-np.inf if v.lb is None else v.lb for v in columns], dtype=float)
-    col_upper = np.array([np.inf if v.ub is None else v.ub for v in columns], dtype=float)
+    col_lower, col_upper = bound_arrays(columns)
     integrality = np.array([v.is_integer for v in columns], dtype=np.int8) if structure.has_integers else None
     objective = structure.objective
     return LinearProgram(
@@ -67,46 +70,45 @@ def _extract(structure: Structure) -> LinearProgram:
 def _objective(structure: Structure, column_of: dict) -> tuple[np.ndarray, float]:
     c = np.zeros(len(structure.variables))
     linear = structure.objective_linear
-    offset = linear.constant
-    for var, coef in linear.terms.items():
-        j = column_of.get(var)
-        if j is None:
-            offset += coef * var.value
-        else:
-            c[j] += coef
+    variables, coefs = linear._flat()   # each variable once
+    cols = np.fromiter(map(column_of.get, variables, repeat(-1)), dtype=np.int64, count=len(variables))
+    values = np.ones(len(variables)) if coefs is None else np.array(coefs, dtype=float)
+    free = cols >= 0
+    c[cols[free]] = values[free]
+    offset = linear.constant + sum(float(values[k]) * variables[k].value
+                                   for k in np.flatnonzero(~free).tolist())
     return c, float(offset)
 
 
 def _rows(rows: tuple[ConstraintData, ...], column_of: dict) -> tuple[sp.csc_array, np.ndarray, np.ndarray]:
+    """The constraint matrix, built as compressed rows straight from each row's lists."""
     m = len(rows)
-    cols: list[int] = []
-    values: list[float] = []
-    ends = np.zeros(m, dtype=np.int64)
+    cols = array("q")
+    values = array("d")
+    ends = np.zeros(m + 1, dtype=np.int64)
     lower = np.full(m, -np.inf)
     upper = np.full(m, np.inf)
     column = column_of.__getitem__
     for i, row in enumerate(rows):
-        terms = row.linear.terms
+        variables, coefs = row.linear._flat()
         try:
-            cols.extend(map(column, terms))
-            values.extend(terms.values())
+            cols.extend(map(column, variables))
+            values.extend(repeat(1.0, len(variables)) if coefs is None else coefs)
             shift = 0.0
         except KeyError:  # a fixed variable: move its term into the bounds
             del cols[len(values):]
-            shift = _extend_with_fixed(terms, column_of, cols, values)
-        ends[i] = len(values)
+            shift = _extend_with_fixed(row.linear.terms, column_of, cols, values)
+        ends[i + 1] = len(values)
         if row.lower is not None:
             lower[i] = row.lower - shift
         if row.upper is not None:
             upper[i] = row.upper - shift
-    sizes = np.diff(ends, prepend=0)
-    row_index = np.repeat(np.arange(m, dtype=np.int64), sizes)
-    A = csc_from_triplets(row_index, np.asarray(cols, dtype=np.int64),
-                           np.asarray(values, dtype=float), (m, len(column_of)))
+    A = csc_from_rows(ends, np.frombuffer(cols, dtype=np.int64), np.frombuffer(values, dtype=float),
+                      (m, len(column_of)))
     return A, lower, upper
 
 
-def _extend_with_fixed(terms: dict, column_of: dict, cols: list, values: list) -> float:
+def _extend_with_fixed(terms: dict, column_of: dict, cols: array, values: array) -> float:
     shift = 0.0
     for var, coef in terms.items():
         j = column_of.get(var)

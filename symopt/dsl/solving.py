@@ -25,7 +25,8 @@ def solve_loaded(loaded: Any, solver: str | None = None, method: str | None = No
                  exact: bool = False, progress: Any = None) -> Any:
     """Solve a `BuildResult` (or a `LinearProgram`) and return a `Solution`.
 
-    ``progress`` is called with a MILP's incumbent, bound, gap, nodes and time."""
+    ``progress`` is called with a MILP's incumbent, bound, gap, nodes and time, or an
+    interior-point solve's iteration, objective and violation (see `symopt.solve`)."""
     from symopt.errors import SymoptError
     from symopt.pipeline import solve
     try:

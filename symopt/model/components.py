@@ -19,6 +19,7 @@ Variable bounds and start values are read once, when the variable is declared.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from typing import Any, Callable, Iterator
@@ -26,229 +27,13 @@ from typing import Any, Callable, Iterator
 from symopt.errors import ModelError
 from symopt.limits import INFINITE_BOUND
 from symopt.model.component import (
-    IndexedComponent, call_rule, in_rule, index_members, index_tuple,
+    IndexedComponent, call_rule, index_tuple,
 )
 from symopt.model.expr import VarData, is_number, to_sympy
+from symopt.model.params import IndexedParam, Param, _NumberLike
 from symopt.model.sets import Domain, Reals
 
-__all__ = ["Param", "Var", "ScalarVar", "IndexedVar", "Expression"]
-
-
-class _NumberLike:
-    """Arithmetic and comparisons on a scalar component forward to ``_as_operand()``."""
-
-    __hash__ = object.__hash__
-
-    def _as_operand(self) -> Any:
-        raise NotImplementedError
-
-    def __add__(self, other: Any) -> Any:
-        return self._as_operand() + other
-
-    def __radd__(self, other: Any) -> Any:
-        return other + self._as_operand()
-
-    def __sub__(self, other: Any) -> Any:
-        return self._as_operand() - other
-
-    def __rsub__(self, other: Any) -> Any:
-        return other - self._as_operand()
-
-    def __mul__(self, other: Any) -> Any:
-        return self._as_operand() * other
-
-    def __rmul__(self, other: Any) -> Any:
-        return other * self._as_operand()
-
-    def __truediv__(self, other: Any) -> Any:
-        return self._as_operand() / other
-
-    def __rtruediv__(self, other: Any) -> Any:
-        return other / self._as_operand()
-
-    def __pow__(self, other: Any) -> Any:
-        return self._as_operand() ** other
-
-    def __rpow__(self, other: Any) -> Any:
-        return other ** self._as_operand()
-
-    def __neg__(self) -> Any:
-        return -self._as_operand()
-
-    def __abs__(self) -> Any:
-        return abs(self._as_operand())
-
-    def __le__(self, other: Any) -> Any:
-        return self._as_operand() <= other
-
-    def __ge__(self, other: Any) -> Any:
-        return self._as_operand() >= other
-
-    def __lt__(self, other: Any) -> Any:
-        return self._as_operand() < other
-
-    def __gt__(self, other: Any) -> Any:
-        return self._as_operand() > other
-
-    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
-        return self._as_operand() == other
-
-
-class Param(_NumberLike, IndexedComponent):
-    """Numeric data: scalar or indexed; ``initialize`` a number, dict or ``rule(m, *i)``."""
-
-    kind = "param"
-
-    def __init__(self, *index_sets: Any, initialize: Any = None, default: Any = None,
-                 mutable: bool = False, symbolic: bool = False, doc: str = ""):
-        super().__init__(*index_sets, doc=doc)
-        if symbolic and index_sets:
-            raise ModelError("symbolic=True is for scalar params: declare one symbolic Param "
-                             "per quantity the answer should be a function of")
-        self._initialize = initialize
-        self._default = None if default is None else default
-        self.mutable = mutable or symbolic
-        #: a symbolic param: LP answers are given as functions of it (see symopt.solution.parametric)
-        self.symbolic = symbolic
-        self._values: dict = {}
-        self._key_set: set | None = None
-
-    def _attach(self, model: Any, name: str) -> None:
-        super()._attach(model, name)
-        if self._default is not None:
-            self._default = self._number(self._default, "default")
-        if not self.is_indexed:
-            source = self._initialize if self._initialize is not None else self._default
-            if callable(source):
-                source = source(model)
-            if source is None:
-                raise ModelError(f"param '{name}' has no value: give initialize= or default=")
-            self._values[None] = self._number(source, None)
-            return
-        self._fill_indexed(model)
-
-    def _fill_indexed(self, model: Any) -> None:
-        source = self._initialize
-        sparse = isinstance(source, dict) and self._default is not None
-        keys = [] if sparse else list(self.index_keys())  # a sparse param never lists its index
-        if isinstance(source, dict):
-            if sparse:
-                unknown = [key for key in source if not self._valid_key(key)]
-            elif len(source) == len(keys) and all(key in source for key in keys):
-                unknown = []  # as many keys as the index, all of it present: nothing else
-            else:
-                unknown = list(source.keys() - set(keys))
-            if unknown:
-                raise ModelError(f"param '{self.name}' is given a value for {unknown[0]!r}, "
-                                 "which is not in its index set")
-            odd = [k for k, v in source.items()
-                   if not isinstance(v, (float, int)) or v is True or v is False]
-            for key in odd:
-                self._number(source[key], key)  # raises unless a numpy-like number
-            try:
-                values = {key: float(raw) for key, raw in source.items()}
-            except OverflowError:
-                values = {key: self._number(raw, key) for key, raw in source.items()}
-            bad = next((key for key, value in values.items() if not math.isfinite(value)), None)
-            if bad is not None:
-                self._number(values[bad], bad)     # raises: a param must be finite
-            self._values.update(values)
-        elif callable(source):
-            for key in keys:
-                self._values[key] = self._number(call_rule(source, model, key, f"param '{self.name}'"), key)
-        elif source is not None:
-            value = self._number(source, "initialize")
-            self._values = dict.fromkeys(keys, value)
-        if self._default is None:
-            missing = [k for k in keys if k not in self._values]
-            if missing:
-                raise ModelError(f"param '{self.name}' has no value for index {missing[0]!r} "
-                                 f"({len(missing)} missing); give it a value or a default=")
-
-    def _number(self, raw: Any, key: Any) -> float:
-        where = self.name if key is None else f"{self.name}[{key!r}]"
-        if is_number(raw) and not isinstance(raw, bool):
-            try:
-                value = float(raw)
-            except OverflowError:
-                value = math.inf
-            if not math.isfinite(value):
-                raise ModelError(f"param '{where}' is {raw!r}; expected a finite number")
-            return value
-        raise ModelError(f"param '{where}' must be a number, got {type(raw).__name__} {raw!r}")
-
-    def __getitem__(self, key: Any) -> float:
-        try:
-            return self._values[key]
-        except KeyError:
-            pass
-        except TypeError:
-            raise self._missing(key, self._values) from None
-        if self._default is not None and self._valid_key(key):
-            return self._default
-        raise self._missing(key, self._values)
-
-    def _valid_key(self, key: Any) -> bool:
-        sets = self._index_sets
-        try:
-            if len(sets) == 1:
-                return key in index_members(sets[0])
-            if (isinstance(key, tuple) and len(key) == len(sets)
-                    and all(getattr(s, "dimen", 1) <= 1 for s in sets)):
-                return all(part in index_members(s) for part, s in zip(key, sets))
-            if self._key_set is None:
-                self._key_set = set(self.index_keys()) if sets else {None}
-            return key in self._key_set
-        except TypeError:
-            return False
-
-    def __setitem__(self, key: Any, raw: Any) -> None:
-        if not self.mutable:
-            raise ModelError(f"param '{self.name}' is not mutable; declare it with mutable=True "
-                             "to change its values after declaration")
-        if key not in self._values and not self._valid_key(key):
-            raise self._missing(key, self._values)
-        self._values[key] = self._number(raw, key)
-        if self.model is not None:
-            self.model._mark_changed()
-
-    @property
-    def value(self) -> float:
-        if self.is_indexed:
-            raise ModelError(f"param '{self.name}' is indexed: use {self.name}[index]")
-        return self._values[None]
-
-    @value.setter
-    def value(self, raw: Any) -> None:
-        self[None] = raw
-
-    def set_value(self, raw: Any) -> None:
-        self.value = raw
-
-    def __float__(self) -> float:
-        return self._as_operand()
-
-    def _as_operand(self) -> float:
-        if self.symbolic and not in_rule():
-            raise ModelError(f"param '{self.name}' is symbolic, so it may only enter expressions "
-                             "inside a rule: declare the objective or constraint that uses it "
-                             "with rule=... (a number read outside a rule is frozen into its "
-                             "expression, and the answer could not follow the param)")
-        return self.value
-
-    def items(self) -> Iterator:
-        return ((k, self[k]) for k in self.index_keys())
-
-    def __repr__(self) -> str:
-        if not self.is_indexed:
-            return f"<Param {self.name} = {self._values.get(None)}>"
-        return f"<Param {self.name}: {len(self._values)} values>"
-
-    def __iter__(self) -> Iterator:
-        return self.index_keys()
-
-    def __len__(self) -> int:
-        return len(list(self.index_keys())) if self.is_indexed else 1
+__all__ = ["Param", "IndexedParam", "Var", "ScalarVar", "IndexedVar", "Expression"]
 
 
 def _bounds_of(domain: Domain, bounds: Any) -> tuple[float | None, float | None]:
@@ -406,12 +191,14 @@ class IndexedVar(Var, dict):
             make = VarData._make
             data = {key: make(self, key if type(key) is tuple else (key,), lower, upper, start, domain)
                     for key in self.index_keys()}
+            checked = itertools.islice(data.values(), 1)   # the same settings for every member
         else:
             data = {}
             for key in self.index_keys():
                 lower, upper, start = self._member_settings(key)
                 data[key] = VarData(self, index_tuple(key), lower, upper, start, domain)
-        for var in data.values():
+            checked = data.values()
+        for var in checked:
             _check_bounds(var)
         dict.update(self, data)
 

@@ -155,7 +155,7 @@ class ConstraintData:
         shift = linear.constant
         lower = None if relation.lower is None else relation.lower - shift
         upper = None if relation.upper is None else relation.upper - shift
-        terms = LinearExpr(linear.terms)
+        terms = linear._cleaned()   # each variable once; a sum's lists, not a dict
         self.linear, self.nonlinear = terms, nonlinear
         self.body = terms if not nonlinear else quicksum([terms, *nonlinear])
         self.lower, self.upper = lower, upper
@@ -182,7 +182,7 @@ class ConstraintData:
         if self.lower is not None and self.upper is not None and self.lower > self.upper:
             raise ModelError(f"constraint '{self.name}' has lower bound {self.lower} > upper "
                              f"bound {self.upper} ('{relation}'), so it can never hold")
-        if self.linear.terms or self.nonlinear:
+        if not self.linear._is_constant() or self.nonlinear:
             return
         holds = (self.lower is None or self.lower <= 0.0) and (self.upper is None or 0.0 <= self.upper)
         reduced = Relation(0.0, self.lower, self.upper)

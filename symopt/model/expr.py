@@ -13,8 +13,10 @@ millisecond per term). Three light classes cover every expression:
 ``LinearExpr``
     ``constant + sum(coef * var)``. ``.terms`` is a ``{VarData: float}`` dict (no zero
     coefficients), ``.constant`` a float. ``+``, ``-`` and ``*``/``/`` by numbers stay affine
-    in O(terms). Python's ``sum()`` is linear-time: adding to a sum appends to a shared chain
-    of pieces (O(1)); the dict is built once, on first use of ``.terms``.
+    in O(terms). Python's ``sum()`` is linear-time: a sum is a view of two append-only lists
+    (variables, coefficients) shared by its successive partial sums, so adding a term appends
+    (O(1)) and no partial sum ever changes; the dict is built only when ``.terms`` is read
+    (matrix extraction reads the lists).
 ``Node``
     Anything nonlinear: an immutable ``(op, args)`` tree. ``op`` is one of ``"add"``,
     ``"mul"``, ``"div"``, ``"pow"``, ``"neg"`` or a function name from :data:`FUNCTIONS`;
@@ -67,6 +69,7 @@ are re-exported here.
 """
 from __future__ import annotations
 
+import itertools
 import math
 from numbers import Real
 from typing import Any, Iterable
@@ -287,14 +290,23 @@ class VarData(Expr):
 
     def __rmul__(self, other: Any) -> Expr:
         kind = type(other)
-        if (kind is float or kind is int) and other != 0 and other != 1:
+        if kind is float and other != 0.0 and other != 1.0:
+            expr = _new_linear(LinearExpr)
+            expr._terms = expr._vars = None
+            expr._constant = 0.0
+            expr._var = self
+            expr._coef = other
+            return expr
+        if kind is int and other != 0 and other != 1:
             return _single_term(self, float(other))
         return Expr.__rmul__(self, other)
 
     def __add__(self, other: Any) -> Expr:
         kind = type(other)
-        if kind is LinearExpr or kind is VarData:
-            return LinearExpr._chained([self, other], 2)
+        if kind is VarData:
+            return _view([self, other], None, 2, 0.0)
+        if kind is LinearExpr:
+            return _linear_add(_view([self], None, 1, 0.0), other)
         return Expr.__add__(self, other)
 
     def __rsub__(self, other: Any) -> Expr:
@@ -337,42 +349,49 @@ class LinearExpr(Expr):
     6*x + 2
     """
 
-    # Three internal states: materialized (``_terms`` a dict); a chain of pieces (``_chain``,
-    # the first ``_n`` items of a list shared by a growing sum); or one term ``_coef * _var``
-    # (``_terms`` and ``_chain`` None; built by ``coef * var`` without allocating a dict).
-    __slots__ = ("_terms", "_constant", "_chain", "_n", "_var", "_coef")
+    # Three internal states: materialized (``_terms`` a dict, ``_vars`` None); a view of
+    # append-only lists shared by a growing sum (``_vars`` the variables, ``_coefs`` their
+    # coefficients or None while all are 1; this expression is their first ``_n`` items, which
+    # never change; duplicates allowed, ``_unique`` True once known there are none and no
+    # zero coefficient; ``_terms`` caches the dict); or one term ``_coef * _var`` (``_terms``
+    # and ``_vars`` None). ``_constant`` is always current.
+    __slots__ = ("_terms", "_constant", "_vars", "_coefs", "_n", "_unique", "_var", "_coef")
 
     def __init__(self, terms: dict | None = None, constant: float = 0.0):
         self._terms = {} if terms is None else terms
         self._constant = float(constant)
-        self._chain: list | None = None
-        self._n = 0
-
-    @staticmethod
-    def _chained(chain: list, n: int) -> "LinearExpr":
-        expr = _new_linear(LinearExpr)
-        expr._terms = None
-        expr._constant = 0.0
-        expr._chain = chain
-        expr._n = n
-        return expr
+        self._vars = None
 
     def __add__(self, other: Any) -> Expr:
         kind = type(other)
-        if kind is LinearExpr or kind is VarData or kind is float:
-            chain = self._chain
-            expr = _new_linear(LinearExpr)
-            expr._terms = None
-            expr._constant = 0.0
-            if chain is not None and len(chain) == self._n:
-                chain.append(other)
-                expr._chain = chain
-                expr._n = self._n + 1
+        if kind is VarData:
+            var, coef = other, 1.0
+        elif kind is LinearExpr and other._terms is None and other._vars is None:
+            var, coef = other._var, other._coef
+        elif kind is LinearExpr or kind is float:
+            return _linear_add(self, other)
+        else:
+            return Expr.__add__(self, other)
+        variables = self._vars
+        if variables is not None and len(variables) == self._n:   # the tip of the shared lists
+            coefs = self._coefs
+            if coefs is None:
+                if coef != 1.0:
+                    return _linear_add(self, _single_term(var, coef))
+            elif len(coefs) == self._n:
+                coefs.append(coef)
             else:
-                expr._chain = [self, other]
-                expr._n = 2
+                return _linear_add(self, _single_term(var, coef))
+            variables.append(var)
+            expr = _new_linear(LinearExpr)   # _view, inlined: this line runs once per term
+            expr._terms = None
+            expr._constant = self._constant
+            expr._vars = variables
+            expr._coefs = coefs
+            expr._n = self._n + 1
+            expr._unique = False
             return expr
-        return Expr.__add__(self, other)
+        return _linear_add(self, _single_term(var, coef))
 
     @property
     def terms(self) -> dict:
@@ -383,49 +402,158 @@ class LinearExpr(Expr):
 
     @property
     def constant(self) -> float:
-        if self._terms is None:
-            self._materialize()
         return self._constant
 
+    def _parts(self) -> tuple[list, list | None, int]:
+        """``(variables, coefficients or None for all ones, n)``; duplicates possible; the
+        lists may be longer than ``n`` (read their first ``n`` items)."""
+        if self._vars is not None:
+            return self._vars, self._coefs, self._n
+        if self._terms is not None:
+            return list(self._terms), list(self._terms.values()), len(self._terms)
+        return [self._var], [self._coef], 1
+
+    def _flat(self) -> tuple[list, list | None]:
+        """``(variables, coefficients or None for all ones)``: each variable once, no zero
+        coefficient (what ``terms`` holds, without building the dict when the sum is clean)."""
+        if self._vars is not None and self._terms is None:
+            variables, coefs, n = self._vars, self._coefs, self._n
+            if len(variables) != n:
+                variables = variables[:n]
+            if coefs is not None and len(coefs) != n:
+                coefs = coefs[:n]
+            if self._unique or (len(set(variables)) == n and (coefs is None or 0.0 not in coefs)):
+                self._unique = True
+                return variables, coefs
+        terms = self.terms
+        return list(terms), list(terms.values())
+
+    def _cleaned(self) -> "LinearExpr":
+        """The same affine function without its constant, each variable once."""
+        variables, coefs = self._flat()
+        if self._terms is not None:
+            return LinearExpr(self._terms)
+        clean = _view(variables, coefs, len(variables), 0.0)
+        clean._unique = True
+        return clean
+
+    def _is_constant(self) -> bool:
+        """True when no variable is left (terms that cancel count as none)."""
+        if self._vars is None:
+            return self._terms is not None and not self._terms
+        return self._n == 0 or not self._flat()[0]
+
     def _materialize(self) -> None:
-        if self._chain is None:
+        if self._vars is None:
             self._terms = {self._var: self._coef}
             return
-        terms: dict = {}
-        constant = 0.0
-        get = terms.get
-        stack = [(self._chain, self._n, 0)]
-        while stack:
-            chain, n, start = stack.pop()
-            for position in range(start, n):
-                item = chain[position]
-                kind = type(item)
-                if kind is LinearExpr:
-                    if item._terms is None:
-                        if item._chain is None:  # a single term
-                            var = item._var
-                            terms[var] = get(var, 0.0) + item._coef
-                            continue
-                        # a nested sum: finish it first, then resume
-                        stack.append((chain, n, position + 1))
-                        stack.append((item._chain, item._n, 0))
-                        break
-                    for var, coef in item._terms.items():
-                        terms[var] = get(var, 0.0) + coef
-                    constant += item._constant
-                elif kind is float:
-                    constant += item
-                else:
-                    terms[item] = get(item, 0.0) + 1.0
+        variables, coefs, n = self._vars, self._coefs, self._n
+        variables = variables if len(variables) == n else variables[:n]
+        if coefs is None:
+            terms = dict.fromkeys(variables, 1.0)
+        else:
+            coefs = coefs if len(coefs) == n else coefs[:n]
+            terms = dict(zip(variables, coefs))
+        if len(terms) != n:   # a variable more than once: add its coefficients up
+            terms = {}
+            get = terms.get
+            for var, coef in zip(variables, coefs if coefs is not None else itertools.repeat(1.0)):
+                terms[var] = get(var, 0.0) + coef
         if 0.0 in terms.values():
             terms = {var: coef for var, coef in terms.items() if coef != 0.0}
-        self._terms, self._constant = terms, constant
+        self._terms = terms
+
+    @staticmethod
+    def _sum_of(pieces: list) -> "LinearExpr":
+        """The sum of floats, VarData and LinearExprs, in one pass."""
+        if not pieces:
+            return LinearExpr()
+        kinds = set(map(type, pieces))
+        if kinds == {VarData}:
+            return _view(pieces, None, len(pieces), 0.0)
+        variables: list = []
+        coefs: list | None = None
+        constant = 0.0
+        for piece in pieces:
+            kind = type(piece)
+            if kind is float:
+                constant += piece
+                continue
+            if isinstance(piece, VarData):
+                more, more_coefs, n = (piece,), None, 1
+            else:
+                more, more_coefs, n = piece._parts()
+                constant += piece._constant
+            coefs = _extend(variables, coefs, more, more_coefs, n)
+        return _view(variables, coefs, len(variables), constant)
 
     def scaled(self, factor: float) -> "LinearExpr":
         """A new expression ``factor * self``."""
         if factor == 0.0:
             return LinearExpr()
-        return LinearExpr({v: factor * c for v, c in self.terms.items()}, factor * self.constant)
+        if self._vars is None:
+            if self._terms is None:
+                return _single_term(self._var, factor * self._coef)
+            return LinearExpr({v: factor * c for v, c in self._terms.items()}, factor * self._constant)
+        n, coefs = self._n, self._coefs
+        scaled = [factor] * n if coefs is None else [factor * c for c in itertools.islice(coefs, n)]
+        return _view(self._vars, scaled, n, factor * self._constant)
+
+
+def _view(variables: list, coefs: list | None, n: int, constant: float) -> LinearExpr:
+    expr = _new_linear(LinearExpr)
+    expr._terms = None
+    expr._constant = constant
+    expr._vars = variables
+    expr._coefs = coefs
+    expr._n = n
+    expr._unique = False
+    return expr
+
+
+def _is_tip(expr: LinearExpr) -> bool:
+    """Whether ``expr`` is the latest view of its lists (so appending keeps every view)."""
+    return len(expr._vars) == expr._n and (expr._coefs is None or len(expr._coefs) == expr._n)
+
+
+def _extend(variables: list, coefs: list | None, more: Any, more_coefs: list | None,
+            n: int) -> list | None:
+    """Append the first ``n`` of ``more`` (coefficients ``more_coefs``, None: ones) to the
+    accumulating lists; returns the coefficient list (None while all are ones)."""
+    start = len(variables)
+    variables.extend(more if len(more) == n else itertools.islice(more, n))
+    if coefs is None and more_coefs is None:
+        return None
+    if coefs is None:
+        coefs = [1.0] * start
+    if more_coefs is None:
+        coefs.extend(itertools.repeat(1.0, n))
+    else:
+        coefs.extend(more_coefs if len(more_coefs) == n else itertools.islice(more_coefs, n))
+    return coefs
+
+
+def _linear_add(a: LinearExpr, b: Any) -> LinearExpr:
+    """``a + b`` for a LinearExpr ``a`` and a float, VarData or LinearExpr ``b``: appends to
+    ``a``'s lists when ``a`` is their latest view, else to a copy (``a`` never changes)."""
+    if type(b) is float:
+        if a._vars is None and a._terms is not None:
+            return LinearExpr(a._terms, a._constant + b)
+        variables, coefs, n = a._parts()
+        return _view(variables, coefs, n, a._constant + b)
+    if type(b) is LinearExpr and b._vars is not None and b._n > 64 and _is_tip(b) and (
+            a._vars is None or a._n < b._n // 4):
+        return _linear_add(b, a)   # a small head on a long sum: append it (no O(n) copy)
+    variables, coefs, n = a._parts()
+    if a._vars is not None and (len(variables) != n or (coefs is not None and len(coefs) != n)):
+        variables = variables[:n]
+        coefs = None if coefs is None else coefs[:n]
+    if isinstance(b, VarData):
+        coefs = _extend(variables, coefs, (b,), None, 1)
+        return _view(variables, coefs, n + 1, a._constant)
+    more, more_coefs, more_n = b._parts()
+    coefs = _extend(variables, coefs, more, more_coefs, more_n)
+    return _view(variables, coefs, n + more_n, a._constant + b._constant)
 
 
 class Node(Expr):
@@ -467,7 +595,7 @@ def quicksum(items: Iterable[Any]) -> Expr:
         import sympy
         return sympy.Add(*[sympy.sympify(item, strict=True) for item in items])
     if all(type(p) is float or isinstance(p, (VarData, LinearExpr)) for p in pieces):
-        return LinearExpr._chained(pieces, len(pieces)) if pieces else LinearExpr()
+        return LinearExpr._sum_of(pieces)
     return _sum_node(pieces)
 
 
@@ -513,7 +641,7 @@ def _constant_of(expr: Any) -> float | None:
     """The value of expr when it is a number or a variable-free LinearExpr, else None."""
     if type(expr) is float:
         return expr
-    if type(expr) is LinearExpr and not expr.terms:
+    if type(expr) is LinearExpr and expr._is_constant():
         return expr.constant
     return None
 
@@ -529,25 +657,14 @@ def _add(a: Any, b: Any) -> Any:
         return _sum_node([a, b])
     if kind_b is Node:
         return _sum_node([a, b])
-    if kind_a is LinearExpr and a._chain is not None and len(a._chain) == a._n:
-        a._chain.append(b)
-        return LinearExpr._chained(a._chain, a._n + 1)
     if kind_a is float:
         if kind_b is float:
             return a + b
-        return _shifted(b, a)
-    if kind_b is float:
-        return _shifted(a, b)
-    return LinearExpr._chained([a, b], 2)
-
-
-def _shifted(expr: Any, constant: float) -> LinearExpr:
-    """``expr + constant`` for an affine expr; shares a materialized terms dict (never mutated)."""
-    if type(expr) is LinearExpr:
-        if expr._terms is None:
-            return LinearExpr._chained([expr, constant], 2)
-        return LinearExpr(expr._terms, expr._constant + constant)
-    return LinearExpr({expr: 1.0}, constant)
+        a, b = b, a
+        kind_a = type(a)
+    if isinstance(a, VarData):
+        a = _view([a], None, 1, 0.0)
+    return _linear_add(a, b)
 
 
 def _node(op: str, args: tuple) -> "Node":
@@ -560,7 +677,7 @@ def _single_term(var: VarData, coef: float) -> LinearExpr:
     expr = _new_linear(LinearExpr)
     expr._terms = None
     expr._constant = 0.0
-    expr._chain = None
+    expr._vars = None
     expr._var = var
     expr._coef = coef
     return expr
@@ -581,7 +698,7 @@ def _negate(a: Any) -> Any:
     if type(a) is float:
         return -a
     if isinstance(a, VarData):
-        return LinearExpr({a: -1.0})
+        return _single_term(a, -1.0)
     if type(a) is LinearExpr:
         return a.scaled(-1.0)
     if a.op == "neg":

@@ -16,6 +16,7 @@ never loads a solver.
 """
 from __future__ import annotations
 
+import itertools
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
@@ -87,8 +88,7 @@ class Model:
 
     def variables(self) -> Iterator[VarData]:
         """Every scalar variable, in declaration order."""
-        for component in self.components(Var):
-            yield from component.values()
+        return itertools.chain.from_iterable(component.values() for component in self.components(Var))
 
     def constraints(self) -> Iterator[ConstraintData]:
         """Every row of the active constraints, in declaration order."""

@@ -136,7 +136,7 @@ def _scaled(term: Node) -> tuple[float, Any]:
 
 def _affine(expr: Any) -> LinearExpr | None:
     linear, nonlinear = split_terms(expr) if not isinstance(expr, (int, float)) else (
-        LinearExpr._chained([float(expr)], 1), [])
+        LinearExpr({}, float(expr)), [])
     return None if nonlinear else linear
 
 

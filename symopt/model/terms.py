@@ -54,7 +54,7 @@ def split_terms(expr: Any) -> tuple[LinearExpr, list[Node]]:
             pieces.append(item)
         else:
             raise ModelError(f"not a model expression: {item!r}")
-    linear = LinearExpr._chained(pieces, len(pieces)) if pieces else LinearExpr()
+    linear = LinearExpr._sum_of(pieces)
     return linear, nonlinear
 
 

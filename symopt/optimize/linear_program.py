@@ -43,6 +43,13 @@ def csc_from_triplets(rows: Any, cols: Any, values: Any, shape: tuple[int, int])
     return _canonical(matrix)
 
 
+def csc_from_rows(indptr: Any, cols: Any, values: Any, shape: tuple[int, int]) -> sp.csc_array:
+    """A canonical CSC array from compressed rows (CSR parts; a row may list a column twice)."""
+    matrix = sp.csr_array((np.asarray(values, dtype=float), np.asarray(cols, dtype=np.int64),
+                           np.asarray(indptr, dtype=np.int64)), shape=(int(shape[0]), int(shape[1])))
+    return _canonical(matrix.tocsc())
+
+
 def as_csc(matrix: Any, name: str = "A") -> sp.csc_array:
     """Accept a scipy.sparse matrix or array, or a dense 2-D array-like, as canonical CSC."""
     if sp.issparse(matrix):

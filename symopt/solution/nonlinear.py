@@ -33,7 +33,8 @@ from symopt.status import (
     DESCRIPTIONS, GRADIENT, LEAST_SQUARES, MINIMIZE, ROOT, Status, status_from,
 )
 
-__all__ = ["from_minimize", "from_root", "from_fit", "engine_status", "History"]
+__all__ = ["from_minimize", "from_root", "from_fit", "engine_status", "History",
+           "max_violation"]
 
 #: a system whose residuals are all this small is solved, whatever the solver's stopping test said
 SOLVED = 1e-10
@@ -137,6 +138,13 @@ def _violation(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> floa
     return float(np.max(np.maximum(np.maximum(lower - values, values - upper), 0.0)))
 
 
+def max_violation(nlp: Any, x: np.ndarray, body: np.ndarray | None = None) -> float:
+    """The largest violation of a constraint row or a variable bound at ``x``."""
+    body = nlp.constraints.values(x) if body is None else body
+    return max(_violation(body, nlp.row_lower, nlp.row_upper),
+               _violation(x, nlp.col_lower, nlp.col_upper))
+
+
 def _evaluations(result: Any) -> dict[str, int]:
     return {k: int(result[k]) for k in ("nfev", "njev", "nhev") if result.get(k) is not None}
 
@@ -161,8 +169,7 @@ def from_minimize(nlp: Any, result: Any, plan: Any = None, history: Sequence[flo
                          dual=None if duals is None else float(duals[i]))
         for i, (name, obj) in enumerate(zip(nlp.row_names, nlp.rows or (None,) * nlp.num_rows))]
     residuals, gradient = kkt_residuals(nlp, x, body, duals)
-    violation = max(_violation(body, nlp.row_lower, nlp.row_upper),
-                    _violation(x, nlp.col_lower, nlp.col_upper))
+    violation = max_violation(nlp, x, body)
     status, why, descent = verdict(engine_status(plan, result, "minimize"), nlp, x, residuals)
     return Solution(
         model_name=nlp.name, problem_class=problem_class or _plan_class(plan, "NLP"),

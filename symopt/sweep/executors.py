@@ -4,18 +4,26 @@ No scheduler is written here: tasks go to ``concurrent.futures`` or to a
 ``dask.distributed.Client`` (``symopt[dask]``), which already place, balance and retry
 them. This module adds what a sweep needs on top:
 
-* the compiled problem is sent as one bytes object (scattered once to every Dask worker);
+* the compiled problem crosses to each worker once: scattered to every Dask worker; for
+  symopt's own pool written once to a temporary file that each worker process reads the
+  first time it meets the problem (tasks carry only its path); for another executor sent
+  as bytes with each task (each process still unpickles it only once);
+* symopt's own pool is kept between sweeps (`close_pool` ends it; it also ends with the
+  interpreter), so a session's later sweeps, like a running Dask cluster's, do not pay for
+  starting and stopping processes (tens of milliseconds each, more than a small LP sweep's
+  solving);
 * a worker process that dies breaks a process pool: a pool symopt made itself is made
   again and the chunks that had not come back are resubmitted (at most `ATTEMPTS` times
   each, then their scenarios are recorded as "lost"); Dask reschedules them by itself;
 * Ctrl-C (KeyboardInterrupt) cancels what has not started and returns, keeping every
-  chunk that finished.
+  chunk that finished (symopt's pool is stopped: its running chunks are not waited for).
 """
 from __future__ import annotations
 
 import math
 import multiprocessing
 import os
+import tempfile
 import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -23,12 +31,15 @@ from typing import Any, Callable
 
 import numpy as np
 
-from symopt.sweep.worker import solve_chunk
+from symopt.sweep.worker import BlobFile, solve_chunk
 
-__all__ = ["run_chunks", "is_dask_client", "auto_chunksize", "worker_count", "ATTEMPTS"]
+__all__ = ["run_chunks", "is_dask_client", "auto_chunksize", "worker_count", "close_pool",
+           "ATTEMPTS", "MAX_CHUNK"]
 
 #: how many times a chunk is submitted before its scenarios are recorded as lost
 ATTEMPTS = 3
+#: the most scenarios "auto" puts in one chunk
+MAX_CHUNK = 1000
 
 Chunk = tuple[np.ndarray, np.ndarray]          # (scenario numbers, rows)
 Done = Callable[[int, dict | None, str], None]  # (chunk number, result or None, message)
@@ -56,8 +67,10 @@ def _accepts_n_workers(client: Any) -> bool:
 
 
 def auto_chunksize(scenarios: int, workers: int) -> int:
-    """About eight chunks per worker (balance, progress), at most 256 scenarios each."""
-    return max(1, min(256, math.ceil(scenarios / (8 * workers))))
+    """About eight chunks per worker (balance, progress), at most `MAX_CHUNK` scenarios each
+    (a task costs about a millisecond to send and collect; a chunk of LP scenarios answered
+    from a reused basis costs a few microseconds a scenario)."""
+    return max(1, min(MAX_CHUNK, math.ceil(scenarios / (8 * workers))))
 
 
 def run_chunks(token: str, blob: bytes, chunks: list[Chunk], multistart: bool, done: Done,
@@ -68,7 +81,32 @@ def run_chunks(token: str, blob: bytes, chunks: list[Chunk], multistart: bool, d
     if executor is not None:
         return _run_executor(lambda: executor, False, token, blob, chunks, multistart, done)
     count = worker_count(None, workers)
-    return _run_executor(lambda: _new_pool(count), True, token, blob, chunks, multistart, done)
+    with tempfile.TemporaryDirectory(prefix="symopt-sweep-") as folder:
+        path = os.path.join(folder, f"{token}.pickle")
+        with open(path, "wb") as handle:
+            handle.write(blob)
+        return _run_executor(lambda: _kept_pool(count), True, token, BlobFile(path), chunks,
+                             multistart, done)
+
+
+_POOL: dict[int, ProcessPoolExecutor] = {}     # symopt's own pool, by size (at most one)
+
+
+def _kept_pool(count: int) -> ProcessPoolExecutor:
+    """The kept pool of ``count`` processes, made anew when missing, broken or of another size."""
+    pool = _POOL.get(count)
+    if pool is not None and not getattr(pool, "_broken", False):
+        return pool
+    close_pool()
+    _POOL[count] = pool = _new_pool(count)
+    return pool
+
+
+def close_pool() -> None:
+    """End the process pool that `solve_many` keeps between sweeps (if any)."""
+    for pool in list(_POOL.values()):
+        pool.shutdown(wait=True, cancel_futures=True)
+    _POOL.clear()
 
 
 def _new_pool(count: int) -> ProcessPoolExecutor:
@@ -84,7 +122,7 @@ def _new_pool(count: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=count, mp_context=context)
 
 
-def _run_executor(make: Callable[[], Executor], owned: bool, token: str, blob: bytes,
+def _run_executor(make: Callable[[], Executor], owned: bool, token: str, blob: Any,
                   chunks: list[Chunk], multistart: bool, done: Done) -> bool:
     pending = set(range(len(chunks)))
     attempts = dict.fromkeys(pending, 0)
@@ -104,15 +142,14 @@ def _run_executor(make: Callable[[], Executor], owned: bool, token: str, blob: b
                 done(k, None, broken if owned else f"{broken}; the executor cannot be used again")
             if pending and owned:
                 executor.shutdown(wait=False, cancel_futures=True)
+                _POOL.clear()
                 executor = make()
         return False
     except KeyboardInterrupt:
         _stop(executor, owned)
-        executor = None
+        if owned:
+            _POOL.clear()
         return True
-    finally:
-        if owned and executor is not None:
-            executor.shutdown(wait=True)
 
 
 def _collect(futures: dict[Future, int], pending: set, done: Done) -> str:

@@ -1,10 +1,10 @@
 """`solve_many`: one model, many scenarios, compiled once, solved in parallel."""
 from __future__ import annotations
 
-import hashlib
 import json
 import pickle
 import time
+import uuid
 from pathlib import Path
 from typing import Any, Callable
 
@@ -45,7 +45,7 @@ def solve_many(model: Any, scenarios: Any, *, executor: Any = None, workers: int
     executor : concurrent.futures.Executor or dask.distributed.Client, optional
         Where chunks run; by default a process pool of ``workers`` (default: all cores).
     chunksize : int or "auto"
-        Scenarios per task; "auto" makes about eight tasks per worker, at most 256 each.
+        Scenarios per task; "auto" makes about eight tasks per worker, at most 1,000 each.
     keep : names, optional
         Variables (values; ``"x.reduced_cost"`` for reduced costs) and constraints (duals),
         as components (``"ship"``) or members (``"ship[seattle,chicago]"``). Default: every
@@ -179,7 +179,7 @@ def _solve(job: Job, sweep: Sweep, rows: np.ndarray, todo: np.ndarray, executor:
         else max(1, int(chunksize))
     chunks = [(ids, rows[ids]) for ids in np.array_split(todo, np.arange(size, todo.size, size))]
     blob = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-    token = hashlib.sha1(blob).hexdigest()[:20]
+    token = uuid.uuid4().hex[:20]   # one per sweep: a worker builds its engine afresh
 
     def done(k: int, result: dict | None, message: str) -> None:
         ids = chunks[k][0]

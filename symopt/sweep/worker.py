@@ -1,9 +1,9 @@
 """What runs in a sweep's worker processes: solve a chunk of scenarios of one compiled problem.
 
 `solve_chunk` is the only task function. It receives the chunk's parameter rows (or start
-points) and the compiled problem as pickled bytes -- or nothing, when the process got
-them once already (`install`, a local pool's initializer) -- keeps one *engine* per
-process for the problem, and returns compact numpy arrays (`symopt.sweep.chunk`): status
+points) and the compiled problem as pickled bytes (or the path of a file holding them,
+`BlobFile`), which a process reads and unpickles only the first time it meets the
+problem, keeps one *engine* per process for the problem, and returns compact numpy arrays (`symopt.sweep.chunk`): status
 codes, objectives, solve times, the kept values, and a message per scenario that did not
 end optimal. A scenario that raises is recorded with status "error" and the exception's
 text; the chunk goes on.
@@ -29,7 +29,7 @@ from symopt.status import LINPROG, Status, status_from
 from symopt.sweep.chunk import STATUSES, checked, empty_results, solve_each
 from symopt.sweep.highs_engine import HighsEngine
 
-__all__ = ["Job", "Keep", "STATUSES", "solve_chunk"]
+__all__ = ["Job", "Keep", "BlobFile", "STATUSES", "solve_chunk"]
 
 @dataclass(frozen=True)
 class Keep:
@@ -64,28 +64,32 @@ class Job:
 _ENGINES: dict[str, Any] = {}
 
 
-def solve_chunk(token: str, blob: bytes | None, rows: np.ndarray,
+@dataclass(frozen=True)
+class BlobFile:
+    """Where the pickled `Job` waits on this machine (read by a process that lacks it)."""
+
+    path: str
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as handle:
+            return handle.read()
+
+
+def solve_chunk(token: str, blob: "bytes | BlobFile", rows: np.ndarray,
                 multistart: bool = False) -> dict:
     """Solve the scenarios ``rows`` (parameter rows, or start points when ``multistart``).
 
-    ``blob`` is the pickled `Job`; None when this process was given it already (a pool's
-    initializer, `install`), so that it crosses to each worker once, not with every chunk.
+    ``blob`` is the pickled `Job`, or the `BlobFile` that holds it; it is read and
+    unpickled only by a process that has no engine for ``token`` yet.
     """
     engine = _ENGINES.get(token)
     if engine is None:
-        if blob is None:
-            raise RuntimeError("this worker process was not given the sweep's problem")
-        install(token, blob)
-        engine = _ENGINES[token]
+        _ENGINES.clear()                    # one problem per process at a time
+        data = blob.read() if isinstance(blob, BlobFile) else blob
+        engine = _ENGINES[token] = _engine(pickle.loads(data))
     out = empty_results(rows.shape[0], engine.job.keep.width)
     engine.solve_all(rows, multistart, out)
     return out
-
-
-def install(token: str, blob: bytes) -> None:
-    """Unpickle the job ``blob`` and keep its engine in this process (one problem at a time)."""
-    _ENGINES.clear()
-    _ENGINES[token] = _engine(pickle.loads(blob))
 
 
 def _engine(job: Job) -> Any:

@@ -65,6 +65,34 @@ def symopt_route(path: Path, time_limit: float, offset: float | None = None) -> 
                    + ("" if ranged or solution.status != "optimal" else " (no ranging!)"))
 
 
+def stage_times(path: Path, repeat: int) -> dict[str, float]:
+    """CPU seconds of each stage, each the minimum of ``repeat`` runs: symopt's read, solve
+    (HiGHS, duals, basis, ranging, map back) and text report; highspy's readModel and run."""
+    best: dict[str, float] = {}
+
+    def keep(stage: str, seconds: float) -> None:
+        best[stage] = min(best.get(stage, float("inf")), seconds)
+
+    for _ in range(max(repeat, 1)):
+        clock = time.process_time()
+        lp = read(path)
+        keep("symopt read", time.process_time() - clock)
+        clock = time.process_time()
+        solution = solve(lp)
+        keep("symopt solve", time.process_time() - clock)
+        clock = time.process_time()
+        render(solution, "text")
+        keep("symopt report", time.process_time() - clock)
+        h = new_highs()
+        clock = time.process_time()
+        h.readModel(str(path))
+        keep("highspy readModel", time.process_time() - clock)
+        clock = time.process_time()
+        h.run()
+        keep("highspy run", time.process_time() - clock)
+    return best
+
+
 def best_of(run, repeat: int) -> Outcome:
     outcomes = [run() for _ in range(max(repeat, 1))]
     return min(outcomes, key=lambda o: o.seconds)

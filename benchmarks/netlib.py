@@ -9,6 +9,7 @@ checked against the published optimum; then the median ratio.
     python benchmarks/netlib.py                  # end to end, problems < 1,000 rows
     python benchmarks/netlib.py --all            # every feasible problem
     python benchmarks/netlib.py --native         # the native methods' table (below)
+    python benchmarks/netlib.py --stages SCTAP2  # per-stage times of chosen problems
 
 With ``--native``, the older table: symopt's native LP methods side by side with scipy's
 HiGHS.
@@ -266,6 +267,22 @@ def benchmark_end_to_end(rows: list[dict], time_limit: float, repeat: int) -> No
           f"geometric mean {float(np.exp(np.mean(np.log(ratios)))):.2f}x")
 
 
+def benchmark_stages(rows: list[dict], repeat: int) -> None:
+    """Per-stage CPU milliseconds (minimum of ``repeat`` runs) of the chosen problems."""
+    from end_to_end import stage_times
+    stages = ("symopt read", "symopt solve", "symopt report", "highspy readModel",
+              "highspy run")
+    print(f"{'problem':10s} {'rows':>5s} | " + " | ".join(f"{s:>17s}" for s in stages)
+          + " | symopt / highspy (ms)")
+    for row in rows:
+        times = stage_times(NETLIB_DIR / row["mps"], repeat)
+        ours = sum(times[s] for s in stages[:3])
+        peer = times["highspy readModel"] + times["highspy run"]
+        print(f"{row['name']:10s} {int(row['parsed_rows']):5d} | "
+              + " | ".join(f"{1e3 * times[s]:17.2f}" for s in stages)
+              + f" | {1e3 * ours:.1f} / {1e3 * peer:.1f} = {ours / peer:.2f}x", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("problems", nargs="*", help="netlib names (default: the small set)")
@@ -279,6 +296,9 @@ def main() -> None:
     parser.add_argument("--native", action="store_true",
                         help="the native methods against scipy's HiGHS instead of end to end")
     parser.add_argument("--repeat", type=int, default=3, help="runs per problem (minimum kept)")
+    parser.add_argument("--stages", action="store_true",
+                        help="per-stage times (read, solve, report; highspy's read, run) of "
+                             "the chosen problems, e.g. --stages SCTAP2 SHIP08S")
     parser.add_argument("--skip", default="", help="comma-separated names to leave out, "
                         "e.g. QAP15 (highspy alone needs > 130 s with its defaults)")
     args = parser.parse_args()
@@ -292,6 +312,9 @@ def main() -> None:
         rows = [r for r in rows if int(r["parsed_rows"]) < SMALL_ROWS]
     skipped = {name.upper() for name in args.skip.split(",") if name}
     rows = [r for r in rows if r["name"].upper() not in skipped]
+    if args.stages:
+        benchmark_stages(rows, args.repeat)
+        return
     if not args.native:
         benchmark_end_to_end(rows, args.time_limit, args.repeat)
         return

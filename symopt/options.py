@@ -42,17 +42,51 @@ def check_options(plan: Any, options: dict | None, problem: Any = None) -> None:
             raise
 
 
+#: options that count (iterations, evaluations, nodes, stored pairs): whole numbers >= 0
+COUNTS = frozenset({"maxiter", "max_iter", "maxfev", "maxfun", "max_nfev", "maxls", "maxcor",
+                    "node_limit", "acceptable_iter", "lbfgs_memory", "refactor_every",
+                    "max_dense_rows"})
+#: options that are lengths or scales: numbers > 0
+POSITIVE = frozenset({"eps", "initial_trust_radius", "max_trust_radius", "f_scale", "factor",
+                      "initial_step", "mu_init", "min_step", "perturbation"})
+#: tolerances, gaps and limits: numbers >= 0 (besides these names, every '*tol*' name)
+NONNEGATIVE = frozenset({"mip_rel_gap", "time_limit"})
+
+
 def _check_value(key: str, value: Any) -> None:
     """A numeric option must be a finite number within the float range (``maxiter = 1e400``
-    would reach a solver as infinity)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    would reach a solver as infinity) and inside the range its name implies: a count is a
+    whole number >= 0, a tolerance or time >= 0, a length or scale > 0. A solver would
+    take ``maxiter = -5`` or ``gtol = -1`` and stop at once, calling it a limit."""
+    if value is None or isinstance(value, bool):
         return
-    if isinstance(value, int) and abs(value) <= FLOAT_MAX:
+    if not isinstance(value, (int, float)):
+        if _kind(key) is not None:
+            raise InputError(f"option {key!r} must be a number, got {value!r}")
         return
-    if isinstance(value, float) and math.isfinite(value):
-        return
-    shown = "beyond the range of floating-point numbers" if isinstance(value, int) else value
-    raise InputError(f"option {key!r} is {shown}; expected a finite number")
+    if isinstance(value, int) and abs(value) > FLOAT_MAX or \
+            isinstance(value, float) and not math.isfinite(value):
+        shown = "beyond the range of floating-point numbers" if isinstance(value, int) else value
+        raise InputError(f"option {key!r} is {shown}; expected a finite number")
+    kind = _kind(key)
+    if kind == "count" and not (value >= 0 and float(value).is_integer()):
+        raise InputError(f"option {key!r} counts, so it must be a whole number >= 0, "
+                         f"got {value!r}")
+    if kind == "positive" and not value > 0:
+        raise InputError(f"option {key!r} must be a number > 0, got {value!r}")
+    if kind == "nonnegative" and not value >= 0:
+        raise InputError(f"option {key!r} must be a number >= 0, got {value!r}")
+
+
+def _kind(key: str) -> str | None:
+    """'count', 'positive', 'nonnegative' or None: the range an option's name implies."""
+    if key in COUNTS:
+        return "count"
+    if key in POSITIVE:
+        return "positive"
+    if key in NONNEGATIVE or "tol" in key:
+        return "nonnegative"
+    return None
 
 
 def _check_one(plan: Any, key: str, value: Any, problem: Any) -> None:

@@ -75,6 +75,11 @@ def test_power_is_bounded_before_it_is_computed():
     ("foo = 3", "unknown option"),
     ('time_limit = "abc"', "time_limit"),
     ("method = nosuch", "unknown method 'nosuch'"),
+    ("maxiter = -5", "'maxiter' counts, so it must be a whole number >= 0, got -5"),
+    ("method = BFGS, maxiter = 0.5", "whole number >= 0, got 0.5"),
+    ("maxiter = fast", "'maxiter' must be a number, got 'fast'"),
+    ("gtol = -1", "'gtol' must be a number >= 0, got -1"),
+    ("initial_trust_radius = 0", "must be a number > 0, got 0"),
 ])
 def test_option_errors_point_at_the_options_line_in_check_and_solve(option, words, tmp_path,
                                                                        capsys):
@@ -88,10 +93,30 @@ def test_option_errors_point_at_the_options_line_in_check_and_solve(option, word
     assert f"{path}:3:" in err and words in err
 
 
+def test_option_values_out_of_range_are_refused_by_solve_from_python_too():
+    import symopt
+    model = symopt.Model()
+    model.x = symopt.Var(initialize=1.0)
+    model.f = symopt.Objective(expr=(model.x - 2) ** 2 + model.x ** 4)
+    with pytest.raises(symopt.InputError, match="'gtol' must be a number >= 0"):
+        symopt.solve(model, options={"gtol": -1e-8})
+    with pytest.raises(symopt.InputError, match="'time_limit' must be a number >= 0"):
+        symopt.solve(model, method="nelder-mead", options={"maxfev": 10, "xatol": 1e-3,
+                                                           "time_limit": -1})
+
+
 def test_start_value_outside_bounds_is_found_by_check_in_the_users_words():
     error = only_error("var z\nvar y >= 2 <= 5 = 1\nminimize f: (y - 3)^2 + z^2")
     assert error.message == "the start value of y (1) lies outside its bounds [2, 5]"
     assert (error.location.line, error.location.column) == (2, 5)
+
+
+def test_a_fit_start_point_error_points_at_the_fit_statement(tmp_path):
+    (tmp_path / "d.csv").write_text("t,y\n1,2\n2,3\n3,5\n")
+    error = only_error('# growth\ndata "d.csv"\nvar A = 1, c = 0\nvar k = 800\n'
+                       'fit y ~ A*exp(k*t) + c\n', tmp_path)
+    assert error.message.startswith("the fit formula is inf at the start point")
+    assert (error.location.line, error.location.column) == (5, 1)
 
 
 def test_data_files_must_be_regular_files_of_bounded_size(tmp_path, monkeypatch):

@@ -120,3 +120,22 @@ def test_compute_sensitivity_rejects_a_basis_of_the_wrong_size():
     lp = random_lp(0)
     with pytest.raises(ValueError, match="basis needs 5 basic entries"):
         compute_sensitivity(lp, np.zeros(lp.num_cols), np.zeros(lp.num_rows))
+
+
+@pytest.mark.parametrize("sense", ["max", "min"])
+def test_what_enters_at_a_basic_columns_cost_range_ends_matches_highs(sense):
+    """Wyndor: both columns basic; at each finite end of their cost ranges a slack enters
+    (the native ranging once reported -1, 'nothing', there: int32 indices overflowed)."""
+    from symopt.optimize import solve_lp
+    sign = 1.0 if sense == "max" else -1.0
+    lp = LinearProgram.from_arrays(c=[3 * sign, 5 * sign], A=[[1, 0], [0, 2], [3, 2]],
+                                   row_upper=[4, 12, 18], sense=sense)
+    native = solve_lp(lp, method="simplex").sensitivity
+    highs = solve_lp(lp, method="highs").sensitivity
+    for key in ("cost_lower_change", "cost_upper_change", "rhs_lower_change",
+                "rhs_upper_change"):
+        assert native[key].tolist() == highs[key].tolist(), key
+    finite = np.isfinite(native.cost_lower)
+    assert (native.cost_lower_change[finite] >= 0).all()
+    finite = np.isfinite(native.cost_upper)
+    assert (native.cost_upper_change[finite] >= 0).all()

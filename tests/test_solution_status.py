@@ -98,3 +98,22 @@ def test_a_least_squares_run_stalled_at_a_start_on_its_bound_is_not_optimal():
         assert s.status == "inaccurate" and not s.success
     else:
         assert s.status == "optimal" and m.x.value == pytest.approx(1.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("method", ["lm", "trf"])
+def test_a_fit_of_data_near_1e89_from_a_start_near_1_is_not_optimal(method):
+    """Every relative stopping test passes at the start (lm and trf, like scipy's, return
+    it unchanged) while the residual is 1e89: the exact-gradient cosine test says so, with
+    the advice to scale; from starts of the data's magnitude the same fit is optimal."""
+    import sympy
+    from symopt import fit
+    a, k, c, t = sympy.symbols("a k c t")
+    ts = np.linspace(0, 5, 20)
+    ys = 1e89 * (3 * np.exp(-0.7 * ts) + 0.5)
+    formula = a * sympy.exp(-k * t) + c
+    stalled = fit(formula, t, ts, ys, {a: 1, k: 0.5, c: 0}, method=method)
+    assert stalled.status == "inaccurate" and not stalled.success
+    assert "badly scaled" in stalled.message and "along a" in stalled.message
+    scaled = fit(formula, t, ts, ys, {a: 1e89, k: 0.5, c: 1e88}, method=method)
+    assert scaled.status == "optimal"
+    assert scaled.fit.parameters == pytest.approx([3e89, 0.7, 5e88], rel=1e-8)

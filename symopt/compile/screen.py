@@ -75,18 +75,17 @@ def _name(names: tuple, index: int) -> str:
 
 
 def _check_coefficients(lp: LinearProgram) -> None:
-    rows, cols, values = triplets(lp.A)
-    for label, data, where in (("objective coefficient", lp.c, None),
-                               ("coefficient", values, (rows, cols))):
-        bad = ~np.isfinite(data) | (np.abs(data) > LARGE_COEFFICIENT)
+    for label, data in (("objective coefficient", lp.c), ("coefficient", lp.A.data)):
+        bad = ~(np.abs(data) <= LARGE_COEFFICIENT)          # NaN and inf are bad too
         if not bad.any():
             continue
         k = int(np.flatnonzero(bad)[0])
-        if where is None:
+        if data is lp.c:
             place = f"of column {_name(lp.col_names, k)}"
-        else:
-            place = (f"of column {_name(lp.col_names, int(where[1][k]))} in row "
-                     f"{_name(lp.row_names, int(where[0][k]))}")
+        else:                      # the triplets of a CSC matrix follow its data's order
+            rows, cols, _ = triplets(lp.A)
+            place = (f"of column {_name(lp.col_names, int(cols[k]))} in row "
+                     f"{_name(lp.row_names, int(rows[k]))}")
         raise InputError(f"the {label} {data[k]:g} {place} is not a finite number of magnitude "
                          f"at most {LARGE_COEFFICIENT:g}; double precision cannot solve with "
                          "it: rescale the model's units")

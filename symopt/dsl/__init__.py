@@ -17,6 +17,9 @@ from symopt.errors import ParseError, SymoptError
 
 __all__ = ["load", "loads", "read", "check", "check_text"]
 
+#: model text from this many characters on is checked as arrays first when it is linear
+ARRAY_CHECK_SIZE = 1_000_000
+
 
 def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = None,
           data: str | Path | list | None = None, params: dict | list | None = None,
@@ -95,6 +98,10 @@ def check_text(text: str, filename: str = "<string>", base_dir: str | Path | Non
                params: dict | list | None = None) -> list[SymoptError]:
     """Every error found in `.opt` text: all syntax errors, else all semantic errors."""
     from symopt.dsl.parser import syntax_errors
+    if not data and not params and len(text) >= ARRAY_CHECK_SIZE:
+        from symopt.dsl.linear_check import passes_as_arrays
+        if passes_as_arrays(text, filename, base_dir):
+            return []
     try:
         result = loads(text, filename, base_dir, data, params)
     except ParseError as error:

@@ -48,13 +48,15 @@ class BuildResult:
     fit: Any = None           # a `symopt.dsl.fitting.FitSpec` for a 'fit' statement
     declared: dict[str, Any] = field(default_factory=dict)   # name -> the token declaring it
     option_locations: dict[str, Any] = field(default_factory=dict)  # option -> SourceLocation
+    task_location: Any = None   # SourceLocation of the objective, 'solve' block or 'fit'
 
     source: tuple[str, str] = ("", "")   # (file name, text): to locate later errors
 
     def locate(self, error: SymoptError) -> SymoptError:
         """Give an error raised after the build (analysis, routing, solving) a place in the
         file: the option it is about (``error.option``, or the solver/method it names) on
-        the ``options`` line, else the declaration of the first name it quotes, else line 1."""
+        the ``options`` line, else the declaration of the first name it quotes, else the
+        statement that sets the task (a start point a fit cannot use: the 'fit' line)."""
         if error.location is not None or not self.source[0]:
             return error
         key = getattr(error, "option", None)
@@ -69,6 +71,9 @@ class BuildResult:
         token = next((self.declared[name.split("[")[0]] for name in
                       re.findall(r"'([^']+)'", error.message)
                       if name.split("[")[0] in self.declared), None)
+        if token is None and self.task_location is not None:
+            error.location = self.task_location
+            return error
         line, column = (token.line, token.column) if token is not None else (1, 1)
         error.location = location_at(text, filename, line, column)
         return error
@@ -368,6 +373,7 @@ class _Builder:
         expression = self.evaluator.expression(body, {})
         emit.add_objective(self.model, name, expression, str(sense))
         self.result.kind = str(sense)
+        self.result.task_location = self.evaluator.location(node)
 
     def _constraint_block(self, node: Tree) -> None:
         self._constraints(node, equations_only=False)
@@ -378,6 +384,7 @@ class _Builder:
             raise self.fail(f"a 'solve' block cannot be combined with '{self.result.kind}'",
                             node)
         self.result.kind = "solve"
+        self.result.task_location = self.evaluator.location(node)
         before = len(self.result.errors)
         count = self._constraints(node, equations_only=True)
         if len(self.result.errors) == before:   # a broken equation makes the count meaningless
@@ -465,6 +472,7 @@ class _Builder:
                             node)
         add_fit(self, node)
         self.result.kind = "fit"
+        self.result.task_location = self.evaluator.location(node)
 
     def _options_stmt(self, node: Tree) -> None:
         for option in node.children:

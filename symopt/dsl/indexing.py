@@ -343,6 +343,9 @@ class SetValue(Interpreter):
         return left, right
 
     def set_literal(self, tree: Tree) -> list:
+        fast = getattr(tree.meta, "fast", None)        # scanned by symopt.dsl.literals
+        if fast is not None:
+            return _unique(fast.keys)
         return _unique([self.indexing.element(child) for child in tree.children])
 
     def set_filter(self, tree: Tree) -> list:

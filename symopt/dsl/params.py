@@ -101,6 +101,9 @@ def _scalar(builder: Any, name: str, node: Tree, value_node: Tree | None,
 
 
 def _table_entries(builder: Any, name: str, table: Tree) -> dict:
+    fast = getattr(table.meta, "fast", None)
+    if fast is not None:
+        return _scanned_entries(builder, name, fast)
     evaluator = builder.evaluator
     entries: dict = {}
     for entry in table.children:
@@ -108,6 +111,17 @@ def _table_entries(builder: Any, name: str, table: Tree) -> dict:
         if key in entries:
             raise builder.fail(f"param '{name}' gives key [{format_key(key)}] twice", entry)
         entries[key] = (evaluator.number(entry.children[1], {}), entry)
+    return entries
+
+
+def _scanned_entries(builder: Any, name: str, fast: Any) -> dict:
+    """The entries of a table `symopt.dsl.literals` scanned: key -> (value, its place)."""
+    entries = dict(zip(fast.keys, zip(fast.values, fast.places())))
+    if len(entries) < len(fast.keys):
+        seen: set = set()
+        twice = next(i for i, key in enumerate(fast.keys) if key in seen or seen.add(key))
+        raise builder.fail(f"param '{name}' gives key [{format_key(fast.keys[twice])}] twice",
+                           fast.place(twice))
     return entries
 
 

@@ -94,13 +94,24 @@ def parse(text: str, filename: str = "<string>") -> Tree:
     Returns
     -------
     lark.Tree
-        The syntax tree, with line and column on every node (``tree.meta``).
+        The syntax tree, with line and column on every node (``tree.meta``). A large
+        table or member list in its plainest form is read by `symopt.dsl.literals`
+        and hangs, scanned, on its empty node (``node.meta.fast``).
 
     Examples
     --------
     >>> parse("var x >= 0", "m.opt").children[0].data
     'var_stmt'
     """
+    from symopt.dsl.literals import attach, blank_literals
+    blanked, literals = blank_literals(text)
+    if literals:
+        try:
+            tree = get_parser().parse(blanked)
+            if attach(tree, literals):
+                return tree
+        except (LarkError, RecursionError):
+            pass                    # parse the text as written, for lark's own message
     try:
         return get_parser().parse(text)
     except LarkError as exc:

@@ -61,8 +61,12 @@ def read_mps(path: str | Path) -> LinearProgram:
 
 
 def parse_mps(text: str, filename: str = "<mps>") -> LinearProgram:
-    """Parse MPS text; errors name the file, line and column."""
-    return _MpsReader(filename).read(text)
+    """Parse MPS text; errors name the file, line and column.
+
+    Well-formed text is read in bulk (`symopt.io.mps_bulk`); anything else line by line.
+    """
+    from symopt.io.mps_bulk import parse_bulk   # it builds through this module's reader
+    return parse_bulk(text, filename) or _MpsReader(filename).read(text)
 
 
 @dataclass

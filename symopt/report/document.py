@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import base64
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
 
 __all__ = [
     "Document", "Section", "KeyValues", "Table", "Note", "Paragraph", "Preformatted",
-    "Plot", "Block", "format_number", "format_cell", "INFINITY_THRESHOLD",
+    "Plot", "Block", "ColumnRows", "format_number", "format_cell", "INFINITY_THRESHOLD",
 ]
 
 #: Magnitudes at or above this are solver spellings of infinity (1e+30, 1e+20 in MPS files).
@@ -33,16 +34,54 @@ class KeyValues:
     title: str = ""
 
 
+class ColumnRows(Sequence):
+    """A table's rows held as its columns (``columns``: one list per column).
+
+    The text renderer reads the columns; anyone else sees row lists, built on first use.
+    """
+
+    def __init__(self, columns: list[list[Any]]) -> None:
+        self.columns, self._rows = columns, None
+
+    def _list(self) -> list[list[Any]]:
+        if self._rows is None:
+            self._rows = list(map(list, zip(*self.columns)))
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._list()[index]
+
+    def __iter__(self) -> Any:
+        return iter(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        return self._list() == (list(other) if isinstance(other, ColumnRows) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._list())
+
+
 @dataclass
 class Table:
     """A table; ``groups`` (one label per row, or empty) inserts a heading where it changes."""
 
     title: str
     columns: list[str]
-    rows: list[list[Any]]
+    rows: list[list[Any]] | ColumnRows
     key: str = ""                       # a stable id, e.g. "variables" (HTML id, tests)
     groups: list[str] = field(default_factory=list)
     caption: str = ""
+
+    @classmethod
+    def from_columns(cls, title: str, columns: list[str], data: list[list[Any]],
+                     **kwargs: Any) -> "Table":
+        """A table given column by column (``data``: one equally long list per column)."""
+        return cls(title, columns, ColumnRows(data), **kwargs)
 
 
 @dataclass

@@ -24,9 +24,11 @@ from symopt.report.document import (
     Block, Document, KeyValues, Note, Paragraph, Plot, Preformatted, Section, Table,
     format_number,
 )
-from symopt.solution.types import STATUS_NAMES, ConstraintResult, Solution, VariableResult
+from symopt.report.lp_columns import Entries, group_labels, report_entries, sorted_by_component
+from symopt.solution.types import STATUS_NAMES, Solution
 
-__all__ = ["build_lp_document", "summary_section", "sorted_by_component", "SIGN_CONVENTIONS"]
+__all__ = ["build_lp_document", "summary_section", "sorted_by_component", "group_labels",
+           "SIGN_CONVENTIONS"]
 
 SIGN_CONVENTIONS = (
     "Sign conventions: a shadow price (dual value) is the change of the objective per unit "
@@ -36,26 +38,6 @@ SIGN_CONVENTIONS = (
     "change of the objective per unit increase of a nonbasic variable from its bound (zero "
     "for basic variables). A range is the interval over which the current basis stays "
     "optimal; 'inf' means no limit.")
-
-
-def index_key(value: Any) -> tuple:
-    return (0, value, "") if isinstance(value, (int, float)) else (1, 0, str(value))
-
-
-def sorted_by_component(items: list[Any]) -> list[Any]:
-    """Components in order of first appearance, each component's members by index."""
-    order: dict[str, int] = {}
-    for item in items:
-        order.setdefault(item.component, len(order))
-    return sorted(items, key=lambda it: (order[it.component],
-                                         tuple(index_key(i) for i in it.index)))
-
-
-def group_labels(items: list[Any]) -> list[str]:
-    """One label per row when some component has an index; else none."""
-    if not any(item.index for item in items):
-        return []
-    return [item.component for item in items]
 
 
 def summary_section(solution: Solution) -> Section:
@@ -96,57 +78,59 @@ def status_section(solution: Solution) -> Section:
     return Section("Status", blocks)
 
 
-def highlights_section(solution: Solution, variables: list, constraints: list) -> Section:
+def highlights_section(variables: Entries, constraints: Entries) -> Section:
     """What to do and what binds, in sentences a manager can read."""
-    doing = [v for v in variables if abs(v.value) > 1e-9]
-    shown = ", ".join(f"{v.name} = {format_number(v.value)}" for v in doing[:12])
+    doing = [i for i, value in enumerate(variables.value) if abs(value) > 1e-9]
+    shown = ", ".join(f"{variables.name[i]} = {format_number(variables.value[i])}"
+                      for i in doing[:12])
     more = f" and {len(doing) - 12} more" if len(doing) > 12 else ""
     blocks: list[Block] = [Paragraph(
         f"Plan: {shown}{more}; every other variable is 0." if doing
         else "Plan: every variable is 0.")]
-    binding = [c for c in constraints if c.binding and c.dual is not None and abs(c.dual) > 1e-12]
-    binding.sort(key=lambda c: -abs(c.dual))
-    for c in binding[:8]:
+    prices = constraints.price
+    binding = [i for i, (binds, price) in enumerate(zip(constraints.binding, prices))
+               if binds and price is not None and abs(price) > 1e-12]
+    binding.sort(key=lambda i: -abs(prices[i]))
+    low, high = constraints.range_ends()
+    for i in binding[:8]:
         valid = ""
-        if c.rhs_range is not None:
+        if low[i] is not None:
             valid = (f", valid while its right-hand side stays in "
-                     f"[{format_number(c.rhs_range.lower)}, {format_number(c.rhs_range.upper)}]")
+                     f"[{format_number(low[i])}, {format_number(high[i])}]")
         blocks.append(Paragraph(
-            f"{c.name} binds: one more unit of its right-hand side changes the objective by "
-            f"{format_number(c.dual)}{valid}."))
-    if not binding and constraints:
+            f"{constraints.name[i]} binds: one more unit of its right-hand side changes the "
+            f"objective by {format_number(prices[i])}{valid}."))
+    if not binding and constraints.name:
         blocks.append(Paragraph("No constraint has a nonzero shadow price."))
     return Section("Highlights", blocks)
 
 
-def range_ends(r: Any) -> tuple[Any, Any]:
-    return (None, None) if r is None else (r.lower, r.upper)
-
-
-def variables_table(variables: list[VariableResult]) -> Table:
+def variables_table(variables: Entries) -> Table:
     columns = ["name", "value", "lower", "upper", "reduced cost", "basis", "cost",
                "cost range low", "cost range high"]
-    rows = [[v.name, v.value, v.lower, v.upper, v.reduced_cost, v.basis, v.cost,
-             *range_ends(v.cost_range)] for v in variables]
-    if any(v.is_integer for v in variables):
+    v = variables
+    data = [v.name, v.value, v.lower, v.upper, v.price, v.basis, v.cost, *v.range_ends()]
+    if any(v.integer):
         columns.insert(1, "integer")
-        for row, v in zip(rows, variables):
-            row.insert(1, "integer" if v.is_integer else "")
-    return Table("Variables", columns, rows, key="variables", groups=group_labels(variables))
+        data.insert(1, ["integer" if flag else "" for flag in v.integer])
+    return Table.from_columns("Variables", columns, data, key="variables", groups=v.groups())
 
 
-def constraints_table(constraints: list[ConstraintResult]) -> Table:
-    rows = [[c.name, c.body, c.lower, c.upper, c.slack, c.dual, *range_ends(c.rhs_range),
-             "binding" if c.binding else ""] for c in constraints]
-    return Table("Constraints", ["name", "activity", "lower", "upper", "slack",
-                                 "shadow price", "rhs range low", "rhs range high", "binding"],
-                 rows, key="constraints", groups=group_labels(constraints))
+def constraints_table(constraints: Entries) -> Table:
+    c = constraints
+    data = [c.name, c.value, c.lower, c.upper, c.slack, c.price, *c.range_ends(),
+            ["binding" if b else "" for b in c.binding]]
+    return Table.from_columns("Constraints", ["name", "activity", "lower", "upper", "slack",
+                                              "shadow price", "rhs range low",
+                                              "rhs range high", "binding"],
+                              data, key="constraints", groups=c.groups())
 
 
-def ranging_row(name: str, r: Any, price: Any) -> list[Any]:
-    return [name, r.current, price, r.allowable_decrease, r.allowable_increase, r.lower,
-            r.upper, r.objective_at_lower, r.objective_at_upper,
-            r.change_at_lower or "", r.change_at_upper or ""]
+def ranging_columns(entries: Entries) -> list[list[Any]]:
+    r = entries.ranges
+    return [entries.subset(entries.name), r.current, entries.subset(entries.price), r.decrease,
+            r.increase, r.lower, r.upper, r.at_lower, r.at_upper,
+            [name or "" for name in r.change_lower], [name or "" for name in r.change_upper]]
 
 
 RANGE_COLUMNS = ["allowable decrease", "allowable increase", "range low", "range high",
@@ -154,10 +138,9 @@ RANGE_COLUMNS = ["allowable decrease", "allowable increase", "range low", "range
                  "enters/leaves at high"]
 
 
-def ranging_section(solution: Solution, variables: list, constraints: list) -> Section | None:
-    with_cost = [v for v in variables if v.cost_range is not None]
-    with_rhs = [c for c in constraints if c.rhs_range is not None]
-    if not with_cost and not with_rhs:
+def ranging_section(solution: Solution, variables: Entries,
+                    constraints: Entries) -> Section | None:
+    if variables.ranges is None and constraints.ranges is None:
         return None
     title = ("Sensitivity of the LP with the integer variables fixed at their optimal values"
              if solution.mip is not None else "Sensitivity")
@@ -166,16 +149,16 @@ def ranging_section(solution: Solution, variables: list, constraints: list) -> S
         blocks.append(Note("These ranges and prices belong to the LP obtained by fixing every "
                            "integer variable at its optimal value; they do not account for "
                            "changes that would alter the integer decisions."))
-    if with_cost:
-        blocks.append(Table("Objective coefficient ranging",
+    if variables.ranges is not None:
+        blocks.append(Table.from_columns("Objective coefficient ranging",
                             ["variable", "cost", "reduced cost", *RANGE_COLUMNS],
-                            [ranging_row(v.name, v.cost_range, v.reduced_cost) for v in with_cost],
-                            key="cost-ranging", groups=group_labels(with_cost)))
-    if with_rhs:
-        blocks.append(Table("Right-hand-side ranging",
+                            ranging_columns(variables), key="cost-ranging",
+                            groups=variables.groups(variables.ranges.where)))
+    if constraints.ranges is not None:
+        blocks.append(Table.from_columns("Right-hand-side ranging",
                             ["constraint", "rhs", "shadow price", *RANGE_COLUMNS],
-                            [ranging_row(c.name, c.rhs_range, c.dual) for c in with_rhs],
-                            key="rhs-ranging", groups=group_labels(with_rhs)))
+                            ranging_columns(constraints), key="rhs-ranging",
+                            groups=constraints.groups(constraints.ranges.where)))
     if solution.degenerate:
         blocks.append(Note("Degenerate basis: a range with an allowable change of 0 on one "
                            "side means the basis changes at once in that direction; the "
@@ -231,14 +214,13 @@ def build_lp_document(solution: Solution,
     kind = "milp" if solution.mip is not None or solution.problem_class == "MILP" else "lp"
     title = f"{solution.problem_class} report: {solution.model_name or 'model'}"
     document = Document(title, kind, [summary_section(solution), status_section(solution)])
-    variables = sorted_by_component(solution.variables)
-    constraints = sorted_by_component(solution.constraints)
+    variables, constraints = report_entries(solution)
     if solution.status == "infeasible":
         document.sections.append(infeasibility_section(solution))
     elif solution.status == "unbounded":
         document.sections.append(unbounded_section(solution))
-    if solution.status == "optimal" and variables:
-        document.sections.append(highlights_section(solution, variables, constraints))
+    if solution.status == "optimal" and variables.name:
+        document.sections.append(highlights_section(variables, constraints))
     if solution.status not in ("infeasible", "unbounded"):
         document.sections.append(Section("Solution", [variables_table(variables),
                                                       constraints_table(constraints)]))

@@ -17,10 +17,10 @@ long_name    2.5
 from __future__ import annotations
 
 import textwrap
-from typing import Any
 
 from symopt.report.document import (
-    Block, Document, KeyValues, Note, Paragraph, Plot, Preformatted, Table, format_cell,
+    Block, ColumnRows, Document, KeyValues, Note, Paragraph, Plot, Preformatted, Table,
+    format_cell,
 )
 
 __all__ = ["render_text"]
@@ -31,32 +31,56 @@ WIDTH = 100
 def render_text(document: Document) -> str:
     """The document as plain text with underlined headings and aligned columns."""
     lines = [document.title, "=" * len(document.title)]
+    formatted: dict = {}       # a column shared by two tables is formatted once
     for section in document.sections:
         lines += ["", section.title, "-" * len(section.title)]
         for i, block in enumerate(section.blocks):
             if i:
                 lines.append("")
-            lines += block_lines(block)
+            lines += block_lines(block, formatted)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def block_lines(block: Block) -> list[str]:
-    """The lines of one block."""
+def block_lines(block: Block, formatted: dict | None = None) -> list[str]:
+    """The lines of one block (``formatted``: cells of columns already formatted, by id)."""
     if isinstance(block, KeyValues):
         return key_value_lines(block)
     if isinstance(block, Table):
-        return table_lines(block)
+        return table_lines(block, formatted)
     if isinstance(block, Note):
         prefix = "Warning: " if block.level == "warning" else "Note: "
-        return textwrap.wrap(prefix + block.text, WIDTH, subsequent_indent="  ")
+        return wrap(prefix + block.text, WIDTH, indent="  ")
     if isinstance(block, Paragraph):
-        return textwrap.wrap(block.text, WIDTH)
+        return wrap(block.text, WIDTH)
     if isinstance(block, Preformatted):
         return ["    " + line for line in block.text.splitlines()]
     if isinstance(block, Plot):
         return [f"[plot: {block.title} — shown in the HTML report]" if block.png
                 else f"[plot: {block.title} — {block.missing}]"]
     raise TypeError(f"unknown report block {type(block).__name__}")
+
+
+def wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """``textwrap.wrap(text, width, subsequent_indent=indent)``, greedily and fast for plain
+    sentences (printable, single spaces, no hyphen, no word longer than a line), where
+    textwrap's chunks are exactly the words; anything else goes to textwrap.
+
+    >>> wrap("one two three", 9, indent="  ")
+    ['one two', '  three']
+    """
+    words = text.split(" ")
+    if (not text.isprintable() or "-" in text or "" in words
+            or max(map(len, words)) > width - len(indent)):
+        return textwrap.wrap(text, width, subsequent_indent=indent)
+    lines, line, room = [], words[0], width
+    for word in words[1:]:
+        if len(line) + 1 + len(word) <= room:
+            line += " " + word
+        else:
+            lines.append(line)
+            line, room = indent + word, width
+    lines.append(line)
+    return lines
 
 
 def key_value_lines(block: KeyValues) -> list[str]:
@@ -71,31 +95,69 @@ def key_value_lines(block: KeyValues) -> list[str]:
     return lines
 
 
-def is_numeric(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+#: cell types whose equal values always print alike (not int and bool: 1 == 1.0 == True)
+_SAME_TEXT_WHEN_EQUAL = frozenset((float, str, type(None)))
 
 
-def table_lines(table: Table) -> list[str]:
-    """Columns padded to their widest cell; numbers right-aligned, text left-aligned."""
-    cells = [[format_cell(v) for v in row] for row in table.rows]
-    widths = [max(len(name), *map(len, column)) if cells else len(name)
-              for name, column in zip(table.columns, zip(*cells) if cells else
-                                      [()] * len(table.columns))]
-    numeric = [any(is_numeric(row[j]) for row in table.rows) for j in range(len(table.columns))]
+def column_cells(values: tuple, kinds: set[type]) -> tuple[list[str], int]:
+    """`format_cell` of a whole column whose cells have the types ``kinds``, and the width
+    of its widest cell; each distinct value is formatted once (text prints as it is)."""
+    if kinds == {str}:
+        return list(values), max(map(len, values))
+    if kinds <= _SAME_TEXT_WHEN_EQUAL:
+        text = {value: format_cell(value) for value in dict.fromkeys(values)}
+        return list(map(text.__getitem__, values)), max(map(len, text.values()))
+    cells = list(map(format_cell, values))
+    return cells, max(map(len, cells))
+
+
+def _is_numeric_column(kinds: set[type]) -> bool:
+    return any(issubclass(kind, (int, float)) and kind is not bool for kind in kinds)
+
+
+def table_lines(table: Table, formatted: dict | None = None) -> list[str]:
+    """Columns padded to their widest cell; numbers right-aligned, text left-aligned.
+
+    Built column by column (each distinct number formatted once, each line padded and
+    joined by one format operation), since LP reports hold tens of thousands of cells.
+    A table given by columns (`ColumnRows`) is read as such; ``formatted`` keeps the cells
+    of each column list by id, for columns that several tables share.
+    """
+    if isinstance(table.rows, ColumnRows):
+        columns = table.rows.columns if table.rows else []
+    else:
+        columns = list(zip(*table.rows)) if table.rows else []
+    formatted = {} if formatted is None else formatted
+    for values in columns:
+        if id(values) not in formatted:
+            kinds = set(map(type, values))
+            formatted[id(values)] = (values, kinds, column_cells(values, kinds))
+    kinds = [formatted[id(values)][1] for values in columns]
+    cells = [formatted[id(values)][2] for values in columns]
+    if table.rows:
+        widths = [max(len(name), width) for name, (_, width) in zip(table.columns, cells)]
+        numeric = [_is_numeric_column(types) for types in kinds]
+    else:
+        widths, numeric = [len(name) for name in table.columns], [False] * len(table.columns)
 
     def line(values: list[str]) -> str:
         parts = [v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)]
         return "  ".join(parts).rstrip()
 
+    template = "  ".join(f"%{w}s" if num else f"%-{w}s" for w, num in zip(widths, numeric))
+    body = list(map(str.rstrip, map(template.__mod__, zip(*(c for c, _ in cells)))))
     lines = [table.title] if table.title else []
     lines += [line(list(table.columns)), "  ".join("-" * w for w in widths)]
-    previous = None
-    for i, row in enumerate(cells):
-        group = table.groups[i] if i < len(table.groups) else None
-        if group and group != previous:
-            lines.append(f"[{group}]")
-        previous = group
-        lines.append(line(row))
+    if not table.groups:
+        lines += body
+    else:
+        previous = None
+        for i, row in enumerate(body):
+            group = table.groups[i] if i < len(table.groups) else None
+            if group and group != previous:
+                lines.append(f"[{group}]")
+            previous = group
+            lines.append(row)
     if table.caption:
-        lines += textwrap.wrap(table.caption, WIDTH)
+        lines += wrap(table.caption, WIDTH)
     return lines

@@ -25,6 +25,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from symopt.solution.diagnosis import kkt_diagnosis
+from symopt.solution.fit_check import fit_failures
 from symopt.solution.optimality import kkt_residuals, verdict
 from symopt.solution.types import (
     ConstraintResult, FitData, Solution, VariableResult, identify, slack_of,
@@ -235,10 +236,16 @@ def from_fit(fit: Any, parameters: Any, covariance: Any, result: Any, plan: Any 
                    absolute_sigma=fit.absolute_sigma, expression=fit.expression)
     weighted = fit.residuals(p)
     chi2 = float(weighted @ weighted)
+    status, message = engine_status(plan, result, "curve_fit"), str(result.get("message", ""))
+    failures = fit_failures(fit, p) if status is Status.OPTIMAL else []
+    warnings = []
+    if failures:        # the solver's stopping test passed, the exact derivatives disagree
+        warnings.append(f"the solver reported convergence ({message})")
+        status, message = Status.INACCURATE, "not optimal at the returned point: " + \
+            "; ".join(failures)
     return Solution(
         model_name=fit.name, problem_class=_plan_class(plan, "fit"),
-        status=engine_status(plan, result, "curve_fit"), success=bool(result.get("success")),
-        message=str(result.get("message", "")),
+        status=status, success=status is Status.OPTIMAL, message=message, warnings=warnings,
         solver=f"symopt.optimize.{getattr(plan, 'front_door', 'curve_fit')}",
         method=_plan_method(plan, result), objective=chi2, objective_name="sum of squares",
         variables=_variables(fit, p, fit.lower, fit.upper, fit.parameter_names),

@@ -167,7 +167,8 @@ class VectorEvaluator:
         return self.universe.codes_of_numbers(self.number(value))
 
     def _v_number(self, node: Tree, frame: Frame) -> Num:
-        return Num(np.full(frame.size, float(node.children[0])))
+        # the element-wise reading: a literal beyond the float range is a located error
+        return Num(np.full(frame.size, float(self.element_wise.literal(node.children[0]))))
 
     def _v_name(self, node: Tree, frame: Frame) -> Any:
         name = str(node.children[0])

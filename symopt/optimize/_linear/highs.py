@@ -41,7 +41,7 @@ from symopt.optimize.methods import check_options
 from symopt.optimize.result import OptimizeResult
 
 __all__ = ["solve_highs", "solve_highs_ds", "solve_highs_ipm", "STATUS_TABLE", "new_highs",
-           "highs_model", "current_basis"]
+           "highs_model", "pass_model", "current_basis"]
 
 import highspy
 
@@ -128,7 +128,7 @@ def _solve(lp: LinearProgram, options: dict | None, callback: Callable | None,
     basis = opts.pop("basis", None)
     try:
         _configure(h, solver, opts)
-        _check(h.passModel(highs_model(lp)), "passModel")
+        _check(pass_model(h, lp), "passModel")
         if basis is not None and not lp.is_mip:
             _set_basis(h, lp, basis)
         if callback is not None and lp.is_mip:
@@ -218,6 +218,25 @@ def highs_model(lp: LinearProgram) -> Any:
                               else highspy.HighsVarType.kContinuous
                               for flag in np.asarray(lp.integrality)]
     return model
+
+
+def pass_model(h: Any, lp: LinearProgram) -> Any:
+    """Load ``lp`` into ``h`` as `highs_model` describes it, straight from its arrays (no
+    `highspy.HighsLp` in between: filling one converts every array, 0.8 ms on SCTAP2)."""
+    sign = 1.0 if lp.sense == "min" else -1.0
+    A = lp.A
+    integrality = (np.zeros(lp.num_cols, dtype=np.int32) if not lp.is_mip  # n entries
+                   else (np.asarray(lp.integrality) != 0).astype(np.int32))  # (HiGHS reads n)
+    return h.passModel(
+        lp.num_cols, lp.num_rows, A.nnz, int(highspy.MatrixFormat.kColwise),
+        int(highspy.ObjSense.kMinimize), float(sign * lp.offset),
+        np.ascontiguousarray(sign * lp.c, dtype=float), _floats(lp.col_lower),
+        _floats(lp.col_upper), _floats(lp.row_lower), _floats(lp.row_upper),
+        A.indptr.astype(np.int32), A.indices.astype(np.int32), _floats(A.data), integrality)
+
+
+def _floats(values: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(values, dtype=float)
 
 
 def status_of(h: Any) -> tuple[int, str]:
@@ -319,9 +338,15 @@ def current_basis(h: Any) -> tuple[np.ndarray, np.ndarray] | None:
     return _basis_statuses(basis.col_status), _basis_statuses(basis.row_status)
 
 
+#: HiGHS basis status code -> `BasisStatus` code (kNonbasic and any later code: at lower)
+_CODE_FROM_HIGHS = np.full(max(int(k) for k in _FROM_HIGHS) + 2, int(BasisStatus.AT_LOWER))
+for _status, _ours in _FROM_HIGHS.items():
+    _CODE_FROM_HIGHS[int(_status)] = int(_ours)
+
+
 def _basis_statuses(statuses: Any) -> np.ndarray:
-    return np.array([int(_FROM_HIGHS.get(s, BasisStatus.AT_LOWER)) for s in statuses],
-                    dtype=np.int64)
+    codes = np.fromiter(map(int, statuses), dtype=np.int64, count=len(statuses))
+    return _CODE_FROM_HIGHS[np.clip(codes, 0, _CODE_FROM_HIGHS.size - 1)]
 
 
 def _sensitivity(h: Any, lp: LinearProgram, result: OptimizeResult) -> OptimizeResult | None:

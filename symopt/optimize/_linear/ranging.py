@@ -226,8 +226,8 @@ def _first_per_row(indptr: np.ndarray, col: np.ndarray, key: np.ndarray,
     value[nonempty] = np.minimum.reduceat(masked, starts)
     row = np.repeat(np.arange(k_rows), np.diff(indptr))
     hit = mask & (masked == value[row]) & np.isfinite(masked)
-    sentinel = np.iinfo(np.int64).max
-    best = np.minimum.reduceat(np.where(hit, col, sentinel), starts)
+    sentinel = np.iinfo(np.int64).max      # col may be int32 (CSR indices): widen first
+    best = np.minimum.reduceat(np.where(hit, col.astype(np.int64), sentinel), starts)
     where[nonempty] = np.where(best == sentinel, -1, best)
     return value, where
 

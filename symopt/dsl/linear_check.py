@@ -1,0 +1,44 @@
+"""`symopt check` of a large linear model at array speed.
+
+A linear `.opt` model generated as arrays (`symopt.dsl.vectorize`) has the same matrix,
+bounds and names as the element-wise model (the vectorize tests hold both paths to
+that), and building it costs a fraction: at 5 MB of data-heavy text, 1.2 s against
+6 s. `passes_as_arrays` runs on that LP every check `solve` makes before it starts the
+solver -- the LP screen, routing and the options -- and answers only "passes": a model
+that is not linear, has an error, or fails a check is left to the element-wise path,
+which finds the errors and locates them (so messages are unchanged).
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from symopt.errors import SymoptError
+
+__all__ = ["passes_as_arrays"]
+
+
+def passes_as_arrays(text: str, filename: str, base_dir: str | Path | None = None) -> bool:
+    """True when ``text`` is a linear model that passes every check before solving."""
+    from symopt.analysis import Structure
+    from symopt.compile import screen
+    from symopt.dsl.vectorize import loads_arrays
+    from symopt.options import check_options
+    from symopt.routing import route
+    try:
+        arrays = loads_arrays(text, filename, base_dir)
+        if arrays is None:
+            return False
+        lp, _ = screen.screen_linear_program(arrays.lp)
+        settings = arrays.solve_arguments
+        kind = "MILP" if getattr(lp, "is_mip", False) else "LP"
+        structure = Structure.describe(kind, "read as arrays", lp.num_cols, lp.num_rows,
+                                       name=lp.name or "", sense=lp.sense)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            plan = route(structure, settings.get("solver"), settings.get("method"),
+                         settings.get("options"), num_variables=lp.num_cols)
+        check_options(plan, settings.get("options"), lp)
+    except SymoptError:
+        return False
+    return True

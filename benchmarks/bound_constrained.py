@@ -6,7 +6,8 @@ surface over an obstacle, bounded deblurring least squares) at 10^3, 10^4 (and, 
 (analysis + exact derivatives); then the same compiled problem is solved by
 
 - symopt ``l-bfgs-b`` (ours), the route for bound-constrained NLPs before this benchmark;
-- symopt ``interior-point`` with the exact sparse Hessian (IPOPT family, ours);
+- symopt ``interior-point`` with the exact sparse Hessian (IPOPT family, ours), to
+  ``tol=1e-12`` on the two QPs (torsion, nnls) as routing runs it;
 - scipy's ``L-BFGS-B`` (Fortran, peer) on symopt's compiled ``fun`` and ``jac``;
 - CasADi + IPOPT (peer, its own derivatives; print level 0, defaults).
 
@@ -58,9 +59,13 @@ def compiled(name: str, size: int):
 
 
 def symopt_solver(structure, nlp, method: str) -> Callable[[], dict]:
+    """symopt's ``method`` on the compiled problem; a QP (torsion, nnls) gets the interior
+    point's QP tolerance as routing gives it (``tol=1e-12``)."""
     from symopt import dispatch, pipeline
-    from symopt.routing import route
-    plan = route(structure, method=method, **pipeline._figures(nlp))
+    from symopt.routing import QP_TOL, route
+    options = {"tol": QP_TOL} if method == "interior-point" and structure.quadratic_program \
+        else None
+    plan = route(structure, method=method, options=options, **pipeline._figures(nlp))
 
     def run() -> dict:
         solution = dispatch.run(nlp, plan, TIME_LIMIT)

@@ -137,6 +137,8 @@ def _run_minimize(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None,
         return mapping.from_minimize(nlp, result, plan, history.values)
     if plan.method == "interior-point":
         return _run_interior_point(nlp, plan, time_limit, callback)
+    if plan.method == "highs-qp":
+        return _run_highs_qp(nlp, plan, time_limit)
     spec = optimize.METHODS["minimize"][plan.method]
     kwargs: dict[str, Any] = {"jac": nlp.jac}
     if spec.uses_hessian:
@@ -163,10 +165,7 @@ def _run_interior_point(nlp: "NonlinearProgram", plan: Plan, time_limit: float |
     options = {"lagrangian_hess": sparse.lagrangian_hessian, **plan.options}
     if time_limit is not None:
         options.setdefault("time_limit", float(time_limit))
-    constraints = ()
-    if nlp.num_rows:
-        constraints = optimize.NonlinearConstraint(nlp.constraints.values, nlp.row_lower,
-                                                   nlp.row_upper, jac=sparse.jacobian)
+    constraints = _sparse_rows(nlp)
     history = _TimedHistory(nlp.objective_value, nlp.sign, None, progress=True, report=callback,
                             violation=lambda x: mapping.max_violation(nlp, x))
     x0 = np.clip(nlp.x0, nlp.col_lower, nlp.col_upper)
@@ -175,6 +174,27 @@ def _run_interior_point(nlp: "NonlinearProgram", plan: Plan, time_limit: float |
                                constraints=constraints, callback=history, options=options)
     history.finish()
     return mapping.from_minimize(nlp, result, plan, history.values)
+
+
+def _sparse_rows(nlp: "NonlinearProgram") -> Any:
+    """The rows as one constraint with the compiled sparse Jacobian (none: an empty tuple)."""
+    if not nlp.num_rows:
+        return ()
+    return optimize.NonlinearConstraint(nlp.constraints.values, nlp.row_lower, nlp.row_upper,
+                                        jac=nlp.sparse_derivatives.jacobian)
+
+
+def _run_highs_qp(nlp: "NonlinearProgram", plan: Plan, time_limit: float | None) -> Any:
+    """A convex QP to HiGHS: the constant Hessian, gradient and sparse Jacobian at x0."""
+    options = dict(plan.options)
+    if time_limit is not None:
+        options.setdefault("time_limit", float(time_limit))
+    x0 = np.clip(nlp.x0, nlp.col_lower, nlp.col_upper)
+    bounds = list(zip(nlp.col_lower, nlp.col_upper)) if nlp.has_bounds else None
+    result = optimize.minimize(nlp.fun, x0, method="highs-qp", jac=nlp.jac, hess=nlp.hess,
+                               bounds=bounds, constraints=_sparse_rows(nlp),
+                               options=options or None)
+    return mapping.from_minimize(nlp, result, plan)
 
 
 def _run_root(system: "EquationSystem", plan: Plan) -> Any:

@@ -17,6 +17,8 @@ bound-constrained NLP      ``minimize``: ``interior-point`` with the exact spars
 constrained NLP            ``minimize``: ``interior-point`` (sparse exact Jacobian and
                            Lagrangian Hessian); a quadratic program (quadratic
                            objective, linear constraints) to ``tol=1e-12``
+a convex QP, n < 300       ``minimize``: ``highs-qp`` (HiGHS's QP solver; bounds
+                           only or linear constraints, Hessian checked PSD)
 equations                  ``root``: ``hybr`` with the exact Jacobian
 fit                        ``curve_fit``: ``lm``, or ``trf`` when there are bounds
 =========================  ====================================================
@@ -58,6 +60,7 @@ LEAST_SQUARES_LIMIT = 200         # least_squares works with a dense residual Ja
 DENSE_JACOBIAN_ENTRIES = 4_000_000  # ... of at most this many entries (32 MB)
 QP_TOL = 1e-12                    # interior-point tolerance for a recognized quadratic program
 BOUNDED_INTERIOR_POINT_FROM = 1000  # bounds only: interior-point from this many variables
+QP_HIGHS_LIMIT = 300              # a convex QP with fewer variables goes to HiGHS's QP solver
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,8 @@ class Plan:
 
 
 def _default(problem_class: str, num_variables: int, hessian_nnz: int | None,
-             has_bounds: bool, squares: bool = False,
-             quadratic: bool = False) -> tuple[str, str | None, str]:
+             has_bounds: bool, squares: bool = False, quadratic: bool = False,
+             convex: bool | None = None) -> tuple[str, str | None, str]:
     if squares and problem_class.endswith("NLP") and num_variables <= LEAST_SQUARES_LIMIT:
         method = "trf" if has_bounds else "lm"
         return ("least_squares", method,
@@ -98,11 +101,17 @@ def _default(problem_class: str, num_variables: int, hessian_nnz: int | None,
                 + " on the residuals with their exact Jacobian")
     if problem_class in ("LP", "MILP"):
         return "linprog", None, "linear objective and constraints: solve_lp with its default method"
+    if quadratic and convex and num_variables < QP_HIGHS_LIMIT:
+        return ("minimize", "highs-qp",
+                f"a convex quadratic program (its constant Hessian is positive semidefinite) "
+                f"with {num_variables} variables (< {QP_HIGHS_LIMIT}): HiGHS's active-set QP "
+                "solver, faster than the interior point at this size (benchmarks/qp.py)")
     if problem_class == "constrained NLP" and quadratic:
         return ("minimize", "interior-point",
                 "a quadratic program (quadratic objective, linear constraints): the "
                 f"interior-point method with the exact Hessian, to tol={QP_TOL:g} so the "
-                "objective is accurate to about 1e-9 relative")
+                "objective is accurate to about 1e-9 relative" + _convexity_note(
+                    num_variables, convex))
     if problem_class == "constrained NLP":
         return ("minimize", "interior-point",
                 "general constraints: the primal-dual interior-point method with the exact "
@@ -125,6 +134,15 @@ def _default(problem_class: str, num_variables: int, hessian_nnz: int | None,
                 "Newton-CG trust region with exact Hessian-vector products")
     return ("minimize", "l-bfgs-b",
             f"{num_variables} variables and a dense Hessian: limited-memory BFGS with the exact gradient")
+
+
+def _convexity_note(num_variables: int, convex: bool | None) -> str:
+    if num_variables >= QP_HIGHS_LIMIT:
+        return ""
+    if convex is None:
+        return (f" (with fewer than {QP_HIGHS_LIMIT} variables, solve() hands a QP whose compiled"
+                " Hessian proves positive semidefinite to HiGHS's QP solver instead)")
+    return "; the Hessian is not positive semidefinite, so not HiGHS's convex QP solver"
 
 
 def _bounded(num_variables: int, hessian_nnz: int | None,
@@ -150,7 +168,8 @@ def _bounded(num_variables: int, hessian_nnz: int | None,
             f"only bounds on the variables and {why}: L-BFGS-B handles the bounds directly")
 
 
-def _check_method(problem_class: str, front_door: str, method: str, has_bounds: bool) -> str:
+def _check_method(problem_class: str, front_door: str, method: str, has_bounds: bool,
+                  quadratic: bool = False) -> str:
     try:
         entry = lookup(front_door, method)
     except InputError as exc:
@@ -160,6 +179,8 @@ def _check_method(problem_class: str, front_door: str, method: str, has_bounds: 
         needs.append(("constraints", "general constraints"))
     if has_bounds or problem_class == "bound-constrained NLP":
         needs.append(("bounds", "bounds on the variables"))
+    if not quadratic:
+        needs.append(("nonquadratic", "a non-quadratic objective or nonlinear constraints"))
     table = METHODS[front_door]
     for flag, words in needs:
         if not getattr(entry, flag):
@@ -185,10 +206,12 @@ def _resolve_solver(solver: str, method: str | None) -> tuple[str, str | None]:
 
 def route(structure: Structure, solver: str | None = None, method: str | None = None,
           options: dict | None = None, *, num_variables: int | None = None,
-          hessian_nnz: int | None = None, has_bounds: bool | None = None) -> Plan:
+          hessian_nnz: int | None = None, has_bounds: bool | None = None,
+          convex: bool | None = None) -> Plan:
     """Choose the front door and method for ``structure``, an analysis `Structure` (from
     `symopt.analysis.analyze` or `Structure.describe`). Keyword figures override what the
-    structure says (a compiled problem may know them exactly).
+    structure says (a compiled problem may know them exactly); ``convex`` tells whether a
+    quadratic program's constant Hessian is positive semidefinite (None: not known).
     """
     if not isinstance(structure, Structure):
         raise TypeError(f"route takes a symopt.analysis.Structure, got {type(structure).__name__}"
@@ -201,7 +224,8 @@ def route(structure: Structure, solver: str | None = None, method: str | None = 
     squares = (structure.sum_of_squares
                and n * max(residuals, 1) <= DENSE_JACOBIAN_ENTRIES)
     quadratic = bool(getattr(structure, "quadratic_program", False))
-    door, chosen, why = _default(problem_class, n, hessian_nnz, bounded, squares, quadratic)
+    door, chosen, why = _default(problem_class, n, hessian_nnz, bounded, squares, quadratic,
+                                 convex)
     options = dict(options or {})
     if quadratic and method is None and solver is None and chosen == "interior-point":
         options.setdefault("tol", QP_TOL)
@@ -221,7 +245,7 @@ def route(structure: Structure, solver: str | None = None, method: str | None = 
             why = f"the solver {door} was asked for"
     if method is not None:
         chosen = _check_method(problem_class, "least_squares" if door == "curve_fit" else door,
-                               method, bounded)
+                               method, bounded, quadratic)
         why = f"the method {chosen!r} was asked for"
     elif chosen is None and door in ("minimize", "root"):   # a solver asked for, no method
         default_door, default_method, _ = _default(problem_class, n, hessian_nnz, bounded)

@@ -85,6 +85,8 @@ MINIMIZE: dict[str, dict[int, Status]] = {
     "interior-point": {0: S.OPTIMAL, 1: S.ITERATION_LIMIT, 2: S.OPTIMAL, 3: S.NUMERICAL,
                        4: S.LOCALLY_INFEASIBLE, 5: S.UNBOUNDED, 6: S.TIME_LIMIT, 7: S.FAILED,
                        99: S.TIME_LIMIT},
+    "highs-qp": {0: S.OPTIMAL, 1: S.ITERATION_LIMIT, 2: S.INFEASIBLE, 3: S.UNBOUNDED,
+                 4: S.FAILED, 5: S.NUMERICAL},
 }
 
 #: `least_squares` and `curve_fit` (MINPACK's ``ier``); -2 is the pipeline's time limit

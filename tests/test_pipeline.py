@@ -216,13 +216,18 @@ def _markowitz(n=25, seed=3):
     return m, S, mean, target
 
 
-def test_markowitz_is_recognized_as_a_qp_and_solved_to_full_accuracy():
+@pytest.mark.parametrize("method, options", [(None, None),
+                                             ("interior-point", {"tol": 1e-12})])
+def test_markowitz_is_recognized_as_a_qp_and_solved_to_full_accuracy(method, options):
+    """A small convex QP goes to HiGHS's QP solver (the compiled Hessian is checked PSD);
+    the interior point, asked for, agrees; both give the return row's dual."""
     from symopt.pipeline import explain
     m, S, mean, target = _markowitz()
     text = explain(m)
     assert "quadratic program" in text and "interior-point" in text
-    s = solve(m)
-    assert s.status == "optimal" and s.route.method == "interior-point"
+    assert "proves positive semidefinite to HiGHS's QP solver" in text
+    s = solve(m, method=method, options=options)
+    assert s.status == "optimal" and s.route.method == (method or "highs-qp")
     n = S.shape[0]
     ref = scipy_optimize.minimize(lambda x: x @ S @ x, np.full(n, 1 / n), jac=lambda x: 2 * S @ x,
                                   method="SLSQP", bounds=[(0, None)] * n,

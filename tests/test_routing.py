@@ -79,6 +79,13 @@ def test_forced_method_is_checked_against_capabilities():
     assert "methods that can: interior-point, slsqp" in str(error.value)
     with pytest.raises(RoutingError, match="cannot handle bounds.*l-bfgs-b, nelder-mead, slsqp"):
         route(of("bound-constrained NLP"), method="bfgs")
+    with pytest.raises(RoutingError, match="'highs-qp' of minimize cannot handle a "
+                                           "non-quadratic objective"):
+        route(of("constrained NLP"), method="highs-qp")
+    qp = of("constrained NLP", quadratic_program=True)
+    assert route(qp, method="highs-qp").method == "highs-qp"
+    with pytest.raises(RoutingError, match="methods that can: highs-qp, interior-point, slsqp"):
+        route(qp, method="bfgs")
 
 
 def test_forced_method_and_solver_are_used_and_explained():

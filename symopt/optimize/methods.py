@@ -29,6 +29,7 @@ class Method:
     uses_gradient: bool = False     # benefits from an exact first derivative (jac)
     uses_hessian: bool = False      # benefits from an exact second derivative (hess / hessp)
     raw_constraints: bool = False   # takes the constraints as given (keeps sparse Jacobians)
+    nonquadratic: bool = True       # False: quadratic programs only (constant Hessian, linear rows)
     summary: str = ""
 
     def load(self) -> Callable[..., Any]:
@@ -60,6 +61,11 @@ METHODS: dict[str, dict[str, Method]] = {
                                  uses_hessian=True, raw_constraints=True,
                                  summary="primal-dual barrier method (IPOPT family): sparse "
                                          "KKT systems, filter line search, restoration"),
+        "highs-qp": Method(_M + "_nonlinear.highs_qp", "minimize_highs_qp", bounds=True,
+                           constraints=True, uses_gradient=True, uses_hessian=True,
+                           raw_constraints=True, nonquadratic=False,
+                           summary="HiGHS's active-set QP solver: convex quadratic objective "
+                                   "(checked), linear constraints"),
     },
     "root": {
         "hybr": Method(_M + "_systems.hybr", "root_hybr", uses_gradient=True,

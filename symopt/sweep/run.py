@@ -11,12 +11,13 @@ from typing import Any, Callable
 import numpy as np
 
 from symopt.errors import InputError
+from symopt.sweep.chunk import STATUSES
 from symopt.sweep.executors import auto_chunksize, run_chunks, worker_count
 from symopt.sweep.parametric import Compiled, compile_parametric
 from symopt.sweep.scenarios import Starts, as_table, resolve
 from symopt.sweep.table import FORMAT, Sweep
 from symopt.sweep.trace import ModelSource
-from symopt.sweep.worker import STATUSES, Job, Keep
+from symopt.sweep.worker import Job, Keep
 
 __all__ = ["solve_many"]
 

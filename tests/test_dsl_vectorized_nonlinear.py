@@ -155,6 +155,31 @@ def test_answers_agree() -> None:
     np.testing.assert_allclose(answers[0], answers[1], rtol=1e-8, atol=1e-10)
 
 
+def test_families_reading_a_nonlinear_named_expression_fall_back_per_family() -> None:
+    text = """set I = 1..4
+param w[i in I] = i / 3
+var x[I] >= 0.1 = 1
+expr e[i in I] = x[i]^2 + w[i] * exp(x[i])
+minimize f: sum(i in I) e[i] + x[1] * x[2]
+subject to s[i in I: i > 1]: e[i] - e[i - 1] <= 1 + x[i]
+"""
+    assert_same_program(loads_program(text), element_wise(loads(text)))
+
+
+def test_solve_takes_the_program_generated_as_arrays() -> None:
+    import symopt
+    text = (ROOT / "benchmarks" / "cops" / "chain.opt").read_text().replace(
+        "param nh = 100", "param nh = 30")
+    ours = symopt.solve(loads_program(text))
+    reference = symopt.solve(loads(text).model)
+    assert ours.status == reference.status == "optimal"
+    assert ours.objective == pytest.approx(reference.objective, rel=1e-8)
+    assert [v.name for v in ours.variables] == [v.name for v in reference.variables]
+    np.testing.assert_allclose([v.value for v in ours.variables],
+                               [v.value for v in reference.variables], rtol=1e-6, atol=1e-8)
+    assert ours.problem_class == "constrained NLP"
+
+
 def test_what_the_arrays_cannot_take_in_is_left_to_the_element_wise_path() -> None:
     integer = "var n integer >= 0\nvar x\nminimize f: (x - n)^2 + x^4\n"
     assert loads_program(integer) is None

@@ -258,3 +258,19 @@ def test_fixed_variables_and_equal_bounds_stay_put():
     np.testing.assert_allclose(res.x, [1, 2.5], atol=1e-7)
     # the fixed variable's bound multiplier: grad f + J^T v at it
     assert res.multipliers_bounds[0] == pytest.approx(-2 + res.v[0][0], abs=1e-6)
+
+
+def test_filter_tests_take_a_slope_near_minus_1e300_without_overflow():
+    """A coefficient near 1e308 (the fuzz harness's opt-1629) gave a barrier slope near
+    -1e300; Python's float ** raised OverflowError inside the filter line search."""
+    from symopt.optimize._nonlinear import ipm_linesearch
+
+    class Everything:
+        theta_min = 1.0
+
+        def acceptable(self, theta: float, phi: float) -> bool:
+            return True
+
+    assert ipm_linesearch._alpha_min(1e-3, -1e300, 1.0) == pytest.approx(1e-16)
+    # a switching step whose Armijo decrease (of order 1e296) is not met: rejected, no error
+    assert ipm_linesearch._accept(1e-3, 1.0, -1e300, 1.0, 1e-4, 0.5, Everything()) is None

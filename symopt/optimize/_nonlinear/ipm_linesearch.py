@@ -100,11 +100,18 @@ def line_search(problem: BarrierProblem, it: Iterate, step: Step, bounds: Bounds
     return None
 
 
+def _power(base: float, exponent: float) -> float:
+    """``base ** exponent`` that overflows to inf (a Python float raises OverflowError:
+    a slope near -1e300, from a coefficient near 1e308, reached the filter tests)."""
+    with np.errstate(over="ignore"):
+        return float(np.power(np.float64(base), exponent))
+
+
 def _alpha_min(theta: float, slope: float, theta_min: float) -> float:
     if slope < 0:
         value = min(GAMMA_THETA, GAMMA_PHI * theta / -slope)
         if theta <= theta_min:
-            value = min(value, DELTA * theta ** S_THETA / (-slope) ** S_PHI)
+            value = min(value, DELTA * _power(theta, S_THETA) / _power(-slope, S_PHI))
     else:
         value = GAMMA_THETA
     return max(GAMMA_ALPHA * value, 1e-16)
@@ -115,7 +122,7 @@ def _accept(theta: float, phi: float, slope: float, alpha: float, theta_t: float
     """None when rejected; else whether the step is h-type (the filter grows)."""
     if not np.isfinite(phi_t) or not filt.acceptable(theta_t, phi_t):
         return None
-    switching = slope < 0 and alpha * (-slope) ** S_PHI > DELTA * theta ** S_THETA
+    switching = slope < 0 and alpha * _power(-slope, S_PHI) > DELTA * _power(theta, S_THETA)
     if switching and theta <= filt.theta_min:
         if phi_t <= phi + ETA_PHI * alpha * slope + 10 * np.finfo(float).eps * abs(phi):
             return False

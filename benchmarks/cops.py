@@ -15,6 +15,10 @@ total at most 3x CasADi's at each model's largest size.
     python benchmarks/cops.py                       # all sizes
     python benchmarks/cops.py chain rocket --sizes 100,500 --repeat 3
     python benchmarks/cops.py --opt                 # symopt side from benchmarks/cops/*.opt
+    python benchmarks/cops.py --arrays              # the same files generated as arrays
+
+With ``--arrays`` the `.opt` file is generated and compiled as templates + index arrays
+(`symopt.dsl.vectorize.read_program`): "build" is then build + compile, "compil" 0.
 """
 from __future__ import annotations
 
@@ -39,14 +43,21 @@ OPT_DIR = Path(__file__).resolve().parent / "cops"
 SIZE_PARAMETER = re.compile(r"^param (nh|n|nv) = \d+", re.MULTILINE)
 
 
-def opt_model(name: str, size: int):
-    """The `.opt` file of ``name`` with its size parameter set to ``size``, loaded."""
+def opt_model(name: str, size: int, arrays: bool = False):
+    """The `.opt` file of ``name`` with its size parameter set to ``size``, loaded (or, with
+    ``arrays``, generated and compiled as arrays: a `NonlinearProgram`)."""
     from symopt import dsl
+    from symopt.dsl.vectorize import read_program
     text = (OPT_DIR / f"{name}.opt").read_text()
     text = SIZE_PARAMETER.sub(lambda match: f"param {match.group(1)} = {size}", text, count=1)
     with tempfile.NamedTemporaryFile("w", suffix=".opt", delete=False) as handle:
         handle.write(text)
     try:
+        if arrays:
+            program = read_program(handle.name)
+            if program is None:
+                raise SystemExit(f"{name}.opt is not generated as arrays")
+            return program
         return dsl.load(handle.name)
     finally:
         os.unlink(handle.name)
@@ -59,13 +70,13 @@ class _CPUClock:
 
 
 def run_symopt(name: str, size: int, from_opt: bool, time_limit: float,
-               method: str | None = None) -> dict:
+               method: str | None = None, arrays: bool = False) -> dict:
     import symopt
     import symopt.pipeline
     symopt.pipeline.time = _CPUClock  # stage timings (analyze, compile, solve) in CPU seconds
     start = time.process_time()
-    if from_opt:
-        model = opt_model(name, size)
+    if from_opt or arrays:
+        model = opt_model(name, size, arrays)
     else:
         model = SymoptBuilder(name).build(MODELS[name], size)
     build = time.process_time() - start
@@ -161,12 +172,15 @@ def main() -> None:
     parser.add_argument("--sizes", help="comma-separated sizes instead of the model's three")
     parser.add_argument("--repeat", type=int, default=2, help="runs per instance (min time)")
     parser.add_argument("--opt", action="store_true", help="symopt side from the .opt files")
+    parser.add_argument("--arrays", action="store_true",
+                        help="symopt side from the .opt files generated as arrays")
     parser.add_argument("--method", help="a symopt method instead of the default route")
     parser.add_argument("--time-limit", type=float, default=600.0, help="symopt seconds per solve")
     args = parser.parse_args()
     names = args.models or list(MODELS)
     route = f"method {args.method!r}" if args.method else "symopt.solve's default route"
-    print(f"symopt ({'.opt files' if args.opt else 'Python API'}) by {route} vs CasADi + IPOPT; CPU seconds, min of {args.repeat} runs")
+    source = ".opt files as arrays" if args.arrays else ".opt files" if args.opt else "Python API"
+    print(f"symopt ({source}) by {route} vs CasADi + IPOPT; CPU seconds, min of {args.repeat} runs")
     header()
     rows = []
     for name in names:
@@ -174,8 +188,8 @@ def main() -> None:
                  else SIZES[name][:1] if args.quick else SIZES[name])
         for size in sizes:
             peer = best_of([run_casadi(name, size) for _ in range(args.repeat)])
-            ours = best_of([run_symopt(name, size, args.opt, args.time_limit, args.method)
-                            for _ in range(args.repeat)])
+            ours = best_of([run_symopt(name, size, args.opt, args.time_limit, args.method,
+                                       args.arrays) for _ in range(args.repeat)])
             print_row(name, size, ours, peer)
             rows.append((name, size, ours, peer))
     methods = sorted({r[2]["method"] for r in rows})

@@ -8,8 +8,11 @@ Models (the same data for every library, made before the clock starts):
 * multi-period production/inventory LP, P products x T periods (2 P T variables), with
   balance rows linking inventory at t and t-1 and a capacity row per period;
 * optimal control of x' = sin(x) + u on N steps (2N + 1 variables, N nonlinear equality
-  rows): symopt's build + compile (`.opt` file -> analysis -> compiled derivatives)
-  against CasADi's build + nlpsol (IPOPT) construction.
+  rows): symopt's build + compile to the solver's input (compiled derivatives with the
+  Jacobian and Lagrangian-Hessian patterns) from the `.opt` file as arrays
+  (`read_program`: one template + index arrays per family), from the `.opt` file
+  element-wise (`load` -> analysis -> compiler) and from the Python API, against
+  CasADi's build + nlpsol (IPOPT) construction.
 
 Each case runs in a fresh process with BLAS pinned to one thread; the figures are process
 CPU seconds from the first line of model code to the matrices (or LP file, or solver
@@ -18,7 +21,7 @@ object) and the process's peak resident memory (imports included), the minimum o
 
     python benchmarks/model_build.py                         # transport S = 100, 300, 1000
     python benchmarks/model_build.py --model production --size 1000x500
-    python benchmarks/model_build.py --model control --size 50000
+    python benchmarks/model_build.py --model control --sizes 50000 --repeat 3
     python benchmarks/model_build.py --sizes 1000 --only "symopt .opt,linopy" --timing [--no-ranging]
 """
 from __future__ import annotations
@@ -348,12 +351,37 @@ subject to
 """
 
 CONTROL = {
-    "symopt .opt (build + compile)": """
+    "symopt .opt arrays": """
+from symopt.dsl.vectorize import read_program
+CPU0 = time.process_time()
+problem = read_program(PATH)
+problem.sparse_derivatives             # Jacobian and Lagrangian-Hessian patterns, derived
+assert problem.num_cols == 2 * N + 1
+report()
+""",
+    "symopt .opt element-wise": """
 from symopt.dsl import load
 from symopt.analysis import analyze
 from symopt.compile.from_model import compile_model
 CPU0 = time.process_time()
 problem = compile_model(analyze(load(PATH)))
+problem.sparse_derivatives
+report()
+""",
+    "symopt API": """
+from symopt import Model, Var, Objective, Constraint, quicksum, sin
+from symopt.analysis import analyze
+from symopt.compile.from_model import compile_model
+CPU0 = time.process_time()
+m = Model("control")
+m.x = Var(range(N + 1), initialize=1.0)
+m.u = Var(range(N), bounds=(-1, 1))
+x, u = m.x, m.u
+m.effort = Objective(expr=quicksum(h * (x[t] ** 2 + u[t] ** 2) for t in range(N)))
+m.start = Constraint(expr=x[0] == 1)
+m.dynamics = Constraint(range(N), rule=lambda m, t: x[t + 1] == x[t] + h * (sin(x[t]) + u[t]))
+problem = compile_model(analyze(m))
+problem.sparse_derivatives
 report()
 """,
     "CasADi (build + nlpsol)": """

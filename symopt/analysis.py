@@ -40,7 +40,7 @@ from symopt.model.expr import LinearExpr, Node, VarData, quicksum
 from symopt.model.polynomial import affine_part, degree
 from symopt.model.reformulate import find_reformulations
 from symopt.model.model import Model
-from symopt.model.terms import describe_term, split_terms, variables_of
+from symopt.model.terms import ShapeMemo, describe_term, split_terms, variables_of
 
 __all__ = ["Structure", "PROBLEM_CLASSES", "analyze", "explain", "residuals"]
 
@@ -78,6 +78,8 @@ class Structure:
     objective_linear: LinearExpr = field(default_factory=LinearExpr)
     objective_nonlinear: tuple[Node, ...] = ()
     sizes: tuple[int, int] | None = None     # (columns, rows) when there is no model
+    #: each nonlinear term's shape, found once here and read again by the compiler
+    shapes: ShapeMemo = field(default_factory=ShapeMemo, repr=False)
 
     @classmethod
     def describe(cls, problem_class: str, reason: str, num_variables: int,
@@ -156,7 +158,8 @@ def _analyze(model: Model) -> Structure:
                          "depend on at least one variable (or leave it out for a feasibility "
                          "problem)")
     term, location = _first_nonlinear(objective, nonlinear, rows)
-    used = _used_variables(linear, nonlinear, rows)
+    shapes = ShapeMemo()
+    used = _used_variables(linear, nonlinear, rows, shapes)
     columns, fixed, integers, has_bounds = _columns(model, used)
     hints = find_reformulations(model) if term is not None else []
     if term is not None and integers:
@@ -180,7 +183,7 @@ def _analyze(model: Model) -> Structure:
         reasons=tuple(reasons), fixed=fixed, nonlinear_term=term, nonlinear_location=location,
         has_bounds=has_bounds, has_integers=bool(integers), sum_of_squares=squares,
         quadratic_program=quadratic,
-        objective_linear=linear, objective_nonlinear=tuple(nonlinear),
+        objective_linear=linear, objective_nonlinear=tuple(nonlinear), shapes=shapes,
     )
 
 
@@ -219,14 +222,14 @@ def _single_objective(model: Model) -> Objective | None:
     return objectives[0] if objectives else None
 
 
-def _used_variables(linear: LinearExpr, nonlinear: list, rows: tuple) -> set:
+def _used_variables(linear: LinearExpr, nonlinear: list, rows: tuple, shapes: ShapeMemo) -> set:
     used = set(linear._flat()[0])
     for term in nonlinear:
-        used.update(variables_of(term))
+        used.update(shapes.shape(term)[1])
     for row in rows:
         used.update(row.linear._flat()[0])
         for term in row.nonlinear:
-            used.update(variables_of(term))
+            used.update(shapes.shape(term)[1])
     return used
 
 

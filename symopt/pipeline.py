@@ -45,7 +45,9 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
 
     Parameters
     ----------
-    model_or_lp : Model or LinearProgram
+    model_or_lp : Model, LinearProgram or NonlinearProgram
+        A model, an LP read from a file, or a program compiled from arrays
+        (`symopt.dsl.vectorize.read_program`); the last two have no model to write back to.
     solver, method : str, optional
         Force a front door or method (LPs and MILPs default to HiGHS).
     options : dict, optional
@@ -73,9 +75,9 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
     if time_limit is not None and not (isinstance(time_limit, (int, float))
                                        and not math.isnan(time_limit) and time_limit >= 0):
         raise InputError(f"time_limit must be a number of seconds >= 0, got {time_limit!r}")
-    from_file = isinstance(model_or_lp, LinearProgram)
-    structure = _lp_structure(model_or_lp) if from_file else clock.lap("analyze", analyze,
-                                                                      model_or_lp)
+    from_file = isinstance(model_or_lp, LinearProgram) or _is_program(model_or_lp)
+    structure = _given_structure(model_or_lp) if from_file else clock.lap("analyze", analyze,
+                                                                         model_or_lp)
     if exact and structure.problem_class != "LP":   # refused before anything is compiled
         raise InputError(f"exact=True certifies linear programs; this model is classified "
                          f"as '{structure.problem_class}'")
@@ -214,6 +216,24 @@ def _write_back(structure: Any, solution: Any) -> None:
             result.of._set_result(activity=result.body, dual=result.dual, slack=result.slack)
     if structure.objective is not None:
         structure.objective._set_result(solution.objective)
+
+
+def _is_program(problem: Any) -> bool:
+    """A compiled `NonlinearProgram` (by name: importing it would load sympy)."""
+    return type(problem).__name__ == "NonlinearProgram"
+
+
+def _given_structure(problem: Any) -> Structure:
+    """The structure of a problem given already compiled: an LP read from a file, or a
+    `NonlinearProgram` generated as arrays (`symopt.dsl.vectorize.read_program`)."""
+    if isinstance(problem, LinearProgram):
+        return _lp_structure(problem)
+    n, m = problem.num_cols, problem.num_rows
+    label = ("constrained NLP" if m else "bound-constrained NLP" if problem.has_bounds
+             else "unconstrained NLP")
+    return Structure.describe(label, f"given compiled ({n} columns, {m} rows)", n, m,
+                              name=problem.name, sense=problem.sense,
+                              has_bounds=problem.has_bounds)
 
 
 def _lp_structure(lp: LinearProgram) -> Structure:

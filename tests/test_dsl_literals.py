@@ -20,12 +20,11 @@ def small_literals_are_scanned(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(literals, "MIN_LENGTH", SCANNED)
 
 
-def transport(cost_entries: str | None = None, members: str | None = None,
-              demand: str | None = None) -> str:
-    members = members or ", ".join(f"c{i}" for i in range(N))
-    demand = demand or ",\n  ".join(f"c{i}: {(-1) ** i * (i % 17) / 4:g}" for i in range(N))
-    cost_entries = cost_entries or ",\n  ".join(
-        f'(p{k % 2}, c{k // 2}): {1 + k % 13}' for k in range(2 * N))
+def transport(n: int = N) -> str:
+    """A transport LP over ``n`` customers whose data is three large literals."""
+    members = ", ".join(f"c{i}" for i in range(n))
+    demand = ",\n  ".join(f"c{i}: {(-1) ** i * (i % 17) / 4:g}" for i in range(n))
+    cost_entries = ",\n  ".join(f'(p{k % 2}, c{k // 2}): {1 + k % 13}' for k in range(2 * n))
     return (f"set C = {{{members}}}\nset P = {{p0, p1}}\n"
             f"param demand[C] = {{\n  {demand}\n}}\n"
             f"param cost[P, C] = {{\n  {cost_entries}\n}}\n"
@@ -114,3 +113,24 @@ def test_large_linear_models_check_as_arrays_with_the_same_verdict(tail, passes,
     monkeypatch.setattr(dsl, "ARRAY_CHECK_SIZE", 0)
     assert [str(e) for e in check_text(text, "m.opt")] == [str(e) for e in element_wise]
     assert (not element_wise) is passes or "extra" in tail
+
+
+def mutated(text: str, rng) -> str:
+    """``text`` with one to three characters or snippets deleted or inserted."""
+    snippets = list('{}(),:-+#"\n a1.e5x_') + ["sum", "in", "1e400", "(p0, c1)", "1..3", "2*"]
+    for _ in range(rng.randint(1, 3)):
+        i = rng.randrange(len(text))
+        if rng.random() < 0.4:
+            text = text[:i] + text[i + rng.randint(1, 3):]
+        else:
+            text = text[:i] + rng.choice(snippets) + text[i:]
+    return text
+
+
+@pytest.mark.parametrize("seed", [*range(8), *(pytest.param(s, marks=pytest.mark.slow)
+                                                for s in range(8, 300))])
+def test_mutated_literals_read_the_same_with_and_without_the_scan(seed, monkeypatch):
+    import random
+    text = mutated(transport(60), random.Random(seed))
+    fast, slow = read_both(text, monkeypatch)
+    assert fast == slow

@@ -6,12 +6,16 @@ where HiGHS finds another optimum the basis must not claim it.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from symopt.optimize._linear.basis_reuse import ReusableBasis
 from symopt.optimize._linear.highs import solve_highs
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
+from symopt.solution.optimality import lp_failures, lp_passes
 
 
 def random_lp(seed: int, sense: str = "min") -> LinearProgram:
@@ -34,7 +38,6 @@ def base_basis(lp: LinearProgram) -> tuple[ReusableBasis, object]:
 
 
 def alone(lp: LinearProgram, c: np.ndarray, lower: np.ndarray, upper: np.ndarray):
-    from dataclasses import replace
     return solve_highs(replace(lp, c=c, row_lower=lower, row_upper=upper))
 
 
@@ -74,7 +77,7 @@ def test_same_costs_give_one_dual_vector_for_every_right_hand_side():
     lower = np.repeat(lp.row_lower[None, :], 3, axis=0) + 1e-3 * np.arange(3)[:, None]
     upper = np.repeat(lp.row_upper[None, :], 3, axis=0)
     found = basis.evaluate(lp.c, lower, upper)
-    assert found.optimal.all()
+    assert found.optimal.all() and not found.degenerate.any()
     np.testing.assert_allclose(found.duals, np.repeat(result.row_dual[None, :], 3, axis=0),
                                atol=1e-9)
 
@@ -99,7 +102,7 @@ def test_a_degenerate_basis_gives_the_optimum_and_valid_duals():
                                    row_lower=[2.0, 2.0, 2.0], row_upper=[np.inf] * 3)
     basis, result = base_basis(lp)
     found = basis.evaluate(lp.c, lp.row_lower[None, :], lp.row_upper[None, :])
-    assert found.optimal[0]
+    assert found.optimal[0] and found.degenerate[0]
     assert found.objective[0] == pytest.approx(result.fun)
     y = found.duals[0]
     assert np.all(y >= -1e-12)                                    # min, lower sides
@@ -112,3 +115,24 @@ def test_a_basis_without_one_basic_variable_per_row_is_refused():
     with pytest.raises(ValueError, match="basic variables"):
         ReusableBasis(lp, np.full(lp.num_cols, BasisStatus.AT_LOWER),
                       np.full(lp.num_rows, BasisStatus.AT_LOWER))
+
+
+def test_the_stacked_lp_check_agrees_with_lp_failures_point_by_point():
+    """lp_passes (a chunk at once) says yes exactly where lp_failures lists nothing."""
+    lp = random_lp(5)
+    _, result = base_basis(lp)
+    rng = np.random.default_rng(9)
+    k = 60
+    x = result.x + rng.choice([0.0, 1e-9, 1e-3], (k, 1)) * rng.normal(size=(k, lp.num_cols))
+    duals = result.row_dual * rng.choice([1.0, -1.0], (k, 1), p=[0.8, 0.2])
+    reduced = result.col_dual + rng.choice([0.0, 1e-2], (k, 1)) * rng.normal(size=(k, lp.num_cols))
+    costs = lp.c + rng.choice([0.0, 1.0], (k, 1)) * rng.normal(size=(k, lp.num_cols))
+    activity = x @ lp.A.T.toarray()
+    stack = SimpleNamespace(c=costs, row_lower=np.repeat(lp.row_lower[None], k, 0),
+                            row_upper=np.repeat(lp.row_upper[None], k, 0),
+                            col_lower=lp.col_lower, col_upper=lp.col_upper, sense=lp.sense,
+                            is_mip=False)
+    passed = lp_passes(stack, x, activity, duals, reduced)
+    expected = [not lp_failures(replace(lp, c=costs[s]), x[s], activity[s], duals[s], reduced[s])
+                for s in range(k)]
+    assert passed.tolist() == expected and 0 < sum(expected) < k

@@ -30,9 +30,9 @@ from symopt.compile.templates import FamilyCollector, LinearPart, TermFamily
 from symopt.errors import CompileError
 from symopt.model.convert import shape_expr
 from symopt.model.expr import VarData
-from symopt.model.terms import split_terms, term_shape
+from symopt.model.terms import ShapeMemo, split_terms
 
-__all__ = ["collect_rows", "shape_template"]
+__all__ = ["collect_rows", "collect_split_rows", "shape_template"]
 
 
 def shape_template(key: tuple, num_vars: int, num_constants: int) -> sympy.Expr:
@@ -79,25 +79,35 @@ def collect_rows(
     ``columns`` maps each free variable to its column; ``fixed`` maps fixed variables to
     their slot past the last column (see `VectorFunction`'s ``fixed_values``).
     """
+    return collect_split_rows([split_terms(expr) for expr in rows], columns, fixed)
+
+
+def collect_split_rows(
+    parts: Sequence[tuple[Any, Sequence[Any]]], columns: Mapping[VarData, int],
+    fixed: Mapping[VarData, int] | None = None, shapes: ShapeMemo | None = None,
+) -> tuple[list[TermFamily], LinearPart]:
+    """`collect_rows` of rows already split into ``(affine LinearExpr, nonlinear terms)``
+    (as constraints keep them), reading term shapes from ``shapes`` when analysis found them."""
     fixed = fixed or {}
-    collector = FamilyCollector(len(rows))
+    shapes = shapes or ShapeMemo()
+    collector = FamilyCollector(len(parts))
     with paused_garbage_collection():
-        for r, expr in enumerate(rows):
-            _collect_row(collector, r, expr, columns, fixed)
+        for r, (linear, terms) in enumerate(parts):
+            _collect_row(collector, r, linear, terms, columns, fixed, shapes)
     return collector.families(), collector.linear()
 
 
-def _collect_row(collector: FamilyCollector, r: int, expr: Any, columns: Mapping[VarData, int],
-                 fixed: Mapping[VarData, int]) -> None:
+def _collect_row(collector: FamilyCollector, r: int, linear: Any, terms: Sequence[Any],
+                 columns: Mapping[VarData, int], fixed: Mapping[VarData, int],
+                 shapes: ShapeMemo) -> None:
     """File one row's affine part and each of its nonlinear terms under the term's shape."""
-    linear, terms = split_terms(expr)
     if linear.terms:
         items = list(linear.terms.items())
         collector.add_linear(r, [_column(v, columns, fixed) for v, _ in items],
                              [c for _, c in items])
     collector.add_constant(r, linear.constant)
     for term in terms:
-        key, variables, constants = term_shape(term)
+        key, variables, constants = shapes.take(term)
         shape = (key, len(variables), len(constants))
         collector.add(shape, lambda s=shape: shape_template(*s), r,
                       [_column(v, columns, fixed) for v in variables], constants)

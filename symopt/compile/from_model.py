@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from symopt.compile.derivatives import VectorFunction
-from symopt.compile.families import collect_rows
+from symopt.compile.families import collect_rows, collect_split_rows, paused_garbage_collection
 from symopt.analysis import residuals
 from symopt.compile.nonlinear import EquationSystem, NonlinearProgram
 from symopt.errors import CompileError
@@ -63,8 +63,20 @@ def _function(rows: list, num_cols: int, columns: dict, fixed: dict,
     return VectorFunction(len(rows), num_cols, families, linear, fixed_values)
 
 
+def _split_function(parts: list, num_cols: int, columns: dict, fixed: dict,
+                    fixed_values: np.ndarray, shapes: Any) -> VectorFunction:
+    """`_function` of rows already split (affine part, nonlinear terms), shapes reused."""
+    families, linear = collect_split_rows(parts, columns, fixed, shapes)
+    return VectorFunction(len(parts), num_cols, families, linear, fixed_values)
+
+
 def compile_model(structure: Any) -> NonlinearProgram:
     """The `NonlinearProgram` of an analysed model (no objective: a feasibility problem, f = 0)."""
+    with paused_garbage_collection():    # per-row tuples would trigger full collections
+        return _compile_model(structure)
+
+
+def _compile_model(structure: Any) -> NonlinearProgram:
     objective = structure.objective
     free, columns, fixed, fixed_values = _columns(structure)
     rows = list(structure.constraints)
@@ -75,9 +87,11 @@ def compile_model(structure: Any) -> NonlinearProgram:
         # f = c + sum(w * r**2) = c + 0.5 * |R|^2 with R = sqrt(2 w) * r
         scaled = [math.sqrt(2.0 * weight) * r for weight, r in residuals(structure)]
         builder = lambda: _function(scaled, n, columns, fixed, fixed_values)  # noqa: E731
+    objective_parts = [(structure.objective_linear, structure.objective_nonlinear)]
     return NonlinearProgram(
-        _function([objective.expr if objective else 0.0], n, columns, fixed, fixed_values),
-        _function([r.body for r in rows], n, columns, fixed, fixed_values),
+        _split_function(objective_parts, n, columns, fixed, fixed_values, structure.shapes),
+        _split_function([(r.linear, r.nonlinear) for r in rows], n, columns, fixed,
+                        fixed_values, structure.shapes),
         x0, lower, upper,
         np.array([_bound(r.lower, -np.inf) for r in rows], dtype=float),
         np.array([_bound(r.upper, np.inf) for r in rows], dtype=float),

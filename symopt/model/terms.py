@@ -27,7 +27,7 @@ from typing import Any
 from symopt.errors import ModelError
 from symopt.model.expr import LinearExpr, Node, VarData, expr_text
 
-__all__ = ["split_terms", "term_shape", "variables_of", "evaluate", "is_affine"]
+__all__ = ["split_terms", "term_shape", "variables_of", "evaluate", "is_affine", "ShapeMemo"]
 
 
 def split_terms(expr: Any) -> tuple[LinearExpr, list[Node]]:
@@ -73,6 +73,42 @@ def term_shape(node: Any) -> tuple[tuple, tuple, tuple]:
     constants: list[float] = []
     key = _shape(node, variables, constants)
     return key, tuple(variables), tuple(constants)
+
+
+class ShapeMemo:
+    """`term_shape` of each term computed once and shared: analysis reads a term's
+    variables from it, the compiler its key and constants (one walk per term, not two).
+
+    Entries hold their term, so an id is never reused while the memo lives; terms of one
+    shape share one key object, so the memo costs little memory beyond the terms.
+
+    >>> x = VarData(name="x")
+    >>> memo = ShapeMemo()
+    >>> term = 3 * x ** 2
+    >>> memo.shape(term) is memo.shape(term), memo.shape(term)[1]
+    (True, (<VarData x>,))
+    """
+
+    __slots__ = ("_entries", "_keys")
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[Any, tuple]] = {}
+        self._keys: dict[tuple, tuple] = {}     # one key object per distinct shape
+
+    def shape(self, term: Any) -> tuple[tuple, tuple, tuple]:
+        entry = self._entries.get(id(term))
+        if entry is None or entry[0] is not term:
+            key, variables, constants = term_shape(term)
+            key = self._keys.setdefault(key, key)
+            entry = self._entries[id(term)] = (term, (key, variables, constants))
+        return entry[1]
+
+    def take(self, term: Any) -> tuple[tuple, tuple, tuple]:
+        """`shape`, leaving the memo: its last reader frees the entries as it goes."""
+        entry = self._entries.pop(id(term), None)
+        if entry is None or entry[0] is not term:
+            return term_shape(term)
+        return entry[1]
 
 
 _VAR_KEYS = [("v", k) for k in range(64)]

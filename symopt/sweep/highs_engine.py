@@ -30,10 +30,13 @@ from symopt.solution.optimality import lp_passes
 from symopt.status import LINPROG, status_from
 from symopt.sweep.chunk import OPTIMAL, checked, solve_each
 
-__all__ = ["HighsEngine", "CACHED_BASES"]
+__all__ = ["HighsEngine", "CACHED_BASES", "DEGENERATE"]
 
 #: how many optimal bases a worker process keeps to test new scenarios against
 CACHED_BASES = 8
+#: the message of an optimal scenario at a degenerate vertex (its duals are not unique)
+DEGENERATE = ("optimal at a degenerate vertex: several bases are optimal, and the duals "
+              "and reduced costs are those of the basis used, one valid choice among several")
 
 
 class HighsEngine:
@@ -75,6 +78,8 @@ class HighsEngine:
         while pending.size:
             solve_each(self, rows, False, out, pending[:1])
             basis = self._remember() if out["status"][pending[0]] == OPTIMAL else None
+            if basis is not None:
+                self._note_degenerate(basis, pending[:1], batch, out)
             pending = pending[1:]
             if basis is not None and pending.size:
                 pending = self._answer(basis, pending, batch, out)
@@ -107,13 +112,22 @@ class HighsEngine:
                                                   | np.isnan(upper), axis=1)
         return batch, ready & same_matrix & np.isfinite(costs).all(axis=1)
 
+    def _evaluate(self, basis: ReusableBasis, ids: np.ndarray, batch: SimpleNamespace) -> tuple:
+        costs = batch.c if batch.c.ndim == 1 else batch.c[ids]
+        lower, upper = batch.lower[ids], batch.upper[ids]
+        return basis.evaluate(costs, lower, upper), costs, lower, upper
+
+    def _note_degenerate(self, basis: ReusableBasis, ids: np.ndarray, batch: SimpleNamespace,
+                         out: dict) -> None:
+        """Say so for the scenarios ``ids`` (solved at ``basis``) that are degenerate there."""
+        for i in ids[self._evaluate(basis, ids, batch)[0].degenerate]:
+            out["messages"][int(i)] = DEGENERATE
+
     def _answer(self, basis: ReusableBasis, ids: np.ndarray, batch: SimpleNamespace,
                 out: dict) -> np.ndarray:
         """Answer the scenarios ``ids`` that ``basis`` is optimal for; returns the others."""
         start = time.perf_counter()
-        costs = batch.c if batch.c.ndim == 1 else batch.c[ids]
-        lower, upper = batch.lower[ids], batch.upper[ids]
-        found = basis.evaluate(costs, lower, upper)
+        found, costs, lower, upper = self._evaluate(basis, ids, batch)
         ok = found.optimal
         if ok.any():
             scenario = SimpleNamespace(c=costs, row_lower=lower, row_upper=upper,
@@ -128,6 +142,8 @@ class HighsEngine:
             out["kept"][done] = self.job.keep.pick(found.x[ok], found.reduced[ok],
                                                    found.duals[ok])
             out["seconds"][done] = (time.perf_counter() - start) / done.size
+            for i in ids[ok & found.degenerate]:
+                out["messages"][int(i)] = DEGENERATE
         return ids[~ok]
 
     def _remember(self) -> ReusableBasis | None:

@@ -20,7 +20,7 @@ from symopt.report.html import render_html
 from symopt.report.markdown import render_markdown
 from symopt.report.plots import matplotlib_available, new_figure, png_of, unavailable
 from symopt.report.text import render_text
-from symopt.sweep.worker import STATUSES
+from symopt.sweep.chunk import STATUSES
 
 __all__ = ["render", "figures"]
 

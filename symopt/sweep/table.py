@@ -24,7 +24,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from symopt.errors import InputError
-from symopt.sweep.worker import STATUSES
+from symopt.sweep.chunk import STATUSES
 
 __all__ = ["Sweep", "FORMAT"]
 

@@ -26,10 +26,10 @@ import numpy as np
 
 from symopt import dispatch, optimize
 from symopt.status import LINPROG, Status, status_from
-from symopt.sweep.chunk import STATUSES, checked, empty_results, solve_each
+from symopt.sweep.chunk import checked, empty_results, solve_each
 from symopt.sweep.highs_engine import HighsEngine
 
-__all__ = ["Job", "Keep", "BlobFile", "STATUSES", "solve_chunk"]
+__all__ = ["Job", "Keep", "BlobFile", "solve_chunk"]
 
 @dataclass(frozen=True)
 class Keep:

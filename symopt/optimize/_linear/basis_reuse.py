@@ -16,9 +16,10 @@ values, the objective, the duals ``y`` and the reduced costs are exact for that 
 scenarios with one multi-right-hand-side solve for the basic values and one transposed
 solve for the duals (a single column when the costs are the same for every scenario).
 
-Degeneracy: when a basic value sits on its bound, several bases give the same point and
-their duals differ; the duals returned here are the ones of this basis, one valid choice
-among them (HiGHS solving that scenario alone may report another). When a nonbasic
+Degeneracy: when a basic value sits on its bound (`BasisSolutions.degenerate`), several
+bases give the same point and their duals differ; the duals returned here are the ones of
+this basis, one valid choice among them (HiGHS solving that scenario alone may report
+another). When a nonbasic
 reduced cost is zero, several points are optimal; this basis's point is one of them, with
 the same objective. Both acceptance tests use `ACCEPT_TOL` (relative), a hundred times
 tighter than HiGHS's default feasibility tolerances, so a basis is only ever reused where
@@ -62,6 +63,7 @@ class BasisSolutions:
     duals: np.ndarray        # (k, m) row duals y
     reduced: np.ndarray      # (k, n) column reduced costs c - A^T y
     objective: np.ndarray    # (k,) c x (without the offset)
+    degenerate: np.ndarray   # (k,) bool: a basic variable on a bound (duals not unique)
 
 
 class ReusableBasis:
@@ -96,7 +98,10 @@ class ReusableBasis:
         primal = _within(values, lower, upper)
         dual = self._dual_feasible(np.hstack((reduced, duals)), lower, upper, costs)
         objective = np.einsum("kj,kj->k", np.broadcast_to(costs, x.shape), x)
-        return BasisSolutions(primal & dual, x, rows, duals, reduced, objective)
+        head = self.head
+        degenerate = np.any(_on_bound(values[:, head], lower[:, head])
+                            | _on_bound(values[:, head], upper[:, head]), axis=1)
+        return BasisSolutions(primal & dual, x, rows, duals, reduced, objective, degenerate)
 
     def _values(self, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
         """Every variable's value (k, n + m): nonbasic at its bound, basic from B z_B = r_N - A x_N."""
@@ -140,3 +145,10 @@ def _within(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndar
         below = lower - values > ACCEPT_TOL * np.maximum(1.0, np.abs(lower))
         above = values - upper > ACCEPT_TOL * np.maximum(1.0, np.abs(upper))
     return np.isfinite(values).all(axis=1) & ~np.any(below | above, axis=1)
+
+
+def _on_bound(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Values on a finite bound, within `ACCEPT_TOL` relative."""
+    with np.errstate(invalid="ignore"):
+        near = np.abs(values - bounds) <= ACCEPT_TOL * np.maximum(1.0, np.abs(bounds))
+    return near & np.isfinite(bounds)

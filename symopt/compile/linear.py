@@ -26,6 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from symopt.analysis import Structure, analyze
+from symopt.compile.column_index import ColumnIndex
 from symopt.errors import CompileError
 from symopt.model.bulk import bound_arrays
 from symopt.model.component import paused_gc
@@ -51,10 +52,11 @@ def _extract(structure: Structure) -> LinearProgram:
         raise CompileError(f"model '{structure.model_name}' is not linear: "
                            f"{structure.nonlinear_location} contains {structure.nonlinear_term}; "
                            "linear extraction needs an LP or MILP")
-    column_of = structure.column_of
-    c, offset = _objective(structure, column_of)
-    A, row_lower, row_upper = _rows(structure.constraints, column_of)
     columns = structure.variables
+    index = ColumnIndex(columns)
+    c, offset = _objective(structure, index)
+    A, row_lower, row_upper = _rows(structure.constraints, index)
+    del index
     col_lower, col_upper = bound_arrays(columns)
     integrality = np.array([v.is_integer for v in columns], dtype=np.int8) if structure.has_integers else None
     objective = structure.objective
@@ -67,57 +69,58 @@ def _extract(structure: Structure) -> LinearProgram:
     )
 
 
-def _objective(structure: Structure, column_of: dict) -> tuple[np.ndarray, float]:
+def _objective(structure: Structure, index: ColumnIndex) -> tuple[np.ndarray, float]:
     c = np.zeros(len(structure.variables))
     linear = structure.objective_linear
     variables, coefs = linear._flat()   # each variable once
-    cols = np.fromiter(map(column_of.get, variables, repeat(-1)), dtype=np.int64, count=len(variables))
+    cols = index.find(variables)
     values = np.ones(len(variables)) if coefs is None else np.array(coefs, dtype=float)
     free = cols >= 0
     c[cols[free]] = values[free]
-    offset = linear.constant + sum(float(values[k]) * variables[k].value
-                                   for k in np.flatnonzero(~free).tolist())
+    offset = linear.constant + _fixed_part(variables, values, free)
     return c, float(offset)
 
 
-def _rows(rows: tuple[ConstraintData, ...], column_of: dict) -> tuple[sp.csc_array, np.ndarray, np.ndarray]:
-    """The constraint matrix, built as compressed rows straight from each row's lists."""
+def _fixed_part(variables: list, values: np.ndarray, free: np.ndarray) -> float:
+    """The constant that the fixed variables (the entries that are no column) contribute."""
+    return sum(float(values[k]) * variables[k].value for k in np.flatnonzero(~free).tolist())
+
+
+def _rows(rows: tuple[ConstraintData, ...], index: ColumnIndex) -> tuple[sp.csc_array, np.ndarray, np.ndarray]:
+    """The constraint matrix, built as compressed rows straight from each row's lists;
+    fixed variables' terms move into the row bounds."""
     m = len(rows)
-    cols = array("q")
+    ids = array("q")
     values = array("d")
     ends = np.zeros(m + 1, dtype=np.int64)
-    lower = np.full(m, -np.inf)
-    upper = np.full(m, np.inf)
-    column = column_of.__getitem__
     for i, row in enumerate(rows):
-        variables, coefs = row.linear._flat()
-        try:
-            cols.extend(map(column, variables))
-            values.extend(repeat(1.0, len(variables)) if coefs is None else coefs)
-            shift = 0.0
-        except KeyError:  # a fixed variable: move its term into the bounds
-            del cols[len(values):]
-            shift = _extend_with_fixed(row.linear.terms, column_of, cols, values)
+        variables, coefs = row.linear._flat()   # each variable once
+        ids.extend(map(id, variables))
+        values.extend(repeat(1.0, len(variables)) if coefs is None else coefs)
         ends[i + 1] = len(values)
-        if row.lower is not None:
-            lower[i] = row.lower - shift
-        if row.upper is not None:
-            upper[i] = row.upper - shift
-    A = csc_from_rows(ends, np.frombuffer(cols, dtype=np.int64), np.frombuffer(values, dtype=float),
-                      (m, len(column_of)))
-    return A, lower, upper
+    cols = index.find_ids(np.frombuffer(ids, dtype=np.int64))
+    del ids
+    data = np.frombuffer(values, dtype=float)
+    shift = np.zeros(m)
+    free = cols >= 0
+    if not free.all():
+        shift, ends, cols, data = _without_fixed(rows, ends, cols, data, free)
+    lower = np.array([-np.inf if row.lower is None else row.lower for row in rows]) - shift
+    upper = np.array([np.inf if row.upper is None else row.upper for row in rows]) - shift
+    A = csc_from_rows(ends, cols, data, (m, len(index)))
+    return A, lower.reshape(m), upper.reshape(m)
 
 
-def _extend_with_fixed(terms: dict, column_of: dict, cols: array, values: array) -> float:
-    shift = 0.0
-    for var, coef in terms.items():
-        j = column_of.get(var)
-        if j is None:
-            shift += coef * var.value
-        else:
-            cols.append(j)
-            values.append(coef)
-    return shift
+def _without_fixed(rows: tuple, ends: np.ndarray, cols: np.ndarray, data: np.ndarray,
+                   free: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Row shifts from the fixed variables' terms, and the row arrays without those terms."""
+    shift = np.zeros(len(rows))
+    for i in np.unique(np.searchsorted(ends, np.flatnonzero(~free), side="right") - 1).tolist():
+        variables, _ = rows[i].linear._flat()
+        lo, hi = ends[i], ends[i + 1]
+        shift[i] = _fixed_part(variables, data[lo:hi], free[lo:hi])
+    kept = np.concatenate([[0], np.cumsum(free)])
+    return shift, kept[ends], cols[free], data[free]
 
 
 class _Names(Sequence):

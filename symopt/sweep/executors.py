@@ -39,7 +39,7 @@ __all__ = ["run_chunks", "is_dask_client", "auto_chunksize", "worker_count", "cl
 #: how many times a chunk is submitted before its scenarios are recorded as lost
 ATTEMPTS = 3
 #: the most scenarios "auto" puts in one chunk
-MAX_CHUNK = 1000
+MAX_CHUNK = 2500
 
 Chunk = tuple[np.ndarray, np.ndarray]          # (scenario numbers, rows)
 Done = Callable[[int, dict | None, str], None]  # (chunk number, result or None, message)
@@ -66,11 +66,12 @@ def _accepts_n_workers(client: Any) -> bool:
     return "n_workers" in inspect.signature(client.scheduler_info).parameters
 
 
-def auto_chunksize(scenarios: int, workers: int) -> int:
-    """About eight chunks per worker (balance, progress), at most `MAX_CHUNK` scenarios each
-    (a task costs about a millisecond to send and collect; a chunk of LP scenarios answered
-    from a reused basis costs a few microseconds a scenario)."""
-    return max(1, min(MAX_CHUNK, math.ceil(scenarios / (8 * workers))))
+def auto_chunksize(scenarios: int, workers: int, dask: bool = False) -> int:
+    """About eight chunks per worker (balance, progress) -- two on Dask, where each task
+    costs a scheduler round trip (milliseconds) -- and at most `MAX_CHUNK` scenarios each
+    (a chunk of LP scenarios answered from a reused basis costs microseconds a scenario)."""
+    per_worker = 2 if dask else 8
+    return max(1, min(MAX_CHUNK, math.ceil(scenarios / (per_worker * workers))))
 
 
 def run_chunks(token: str, blob: bytes, chunks: list[Chunk], multistart: bool, done: Done,

@@ -12,7 +12,7 @@ import numpy as np
 
 from symopt.errors import InputError
 from symopt.sweep.chunk import STATUSES
-from symopt.sweep.executors import auto_chunksize, run_chunks, worker_count
+from symopt.sweep.executors import auto_chunksize, is_dask_client, run_chunks, worker_count
 from symopt.sweep.parametric import Compiled, compile_parametric
 from symopt.sweep.scenarios import Starts, as_table, resolve
 from symopt.sweep.table import FORMAT, Sweep
@@ -46,7 +46,8 @@ def solve_many(model: Any, scenarios: Any, *, executor: Any = None, workers: int
     executor : concurrent.futures.Executor or dask.distributed.Client, optional
         Where chunks run; by default a process pool of ``workers`` (default: all cores).
     chunksize : int or "auto"
-        Scenarios per task; "auto" makes about eight tasks per worker, at most 1,000 each.
+        Scenarios per task; "auto" makes about eight tasks per worker (two on Dask, where
+        a task costs a scheduler round trip), at most 2,500 each.
     keep : names, optional
         Variables (values; ``"x.reduced_cost"`` for reduced costs) and constraints (duals),
         as components (``"ship"``) or members (``"ship[seattle,chicago]"``). Default: every
@@ -176,7 +177,8 @@ def _solve(job: Job, sweep: Sweep, rows: np.ndarray, todo: np.ndarray, executor:
            report: Callable[[int, int], None], log: Any) -> bool:
     if todo.size == 0:
         return False
-    size = auto_chunksize(todo.size, worker_count(executor, workers)) if chunksize == "auto" \
+    size = auto_chunksize(todo.size, worker_count(executor, workers),
+                          is_dask_client(executor)) if chunksize == "auto" \
         else max(1, int(chunksize))
     chunks = [(ids, rows[ids]) for ids in np.array_split(todo, np.arange(size, todo.size, size))]
     blob = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)

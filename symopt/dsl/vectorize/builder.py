@@ -26,7 +26,7 @@ from symopt.dsl.vectorize.evaluate import Family, Table, VectorEvaluator
 from symopt.dsl.vectorize.frame import Frame, KeyIndex, Unsupported, Universe
 from symopt.dsl.vectorize.lazy import LazyKeys, LazyTable
 from symopt.dsl.vectorize.names import NameBlock
-from symopt.dsl.vectorize.terms import Block, Terms
+from symopt.dsl.vectorize.terms import Block, NamedTerms, Terms
 from symopt.dsl.vectorize.values import Lin, NamedRows, Num
 from symopt.model.expr import VarData, quicksum
 from symopt.model.text import member_name
@@ -245,12 +245,16 @@ class ArrayBuilder(_Builder):
         try:
             frame = self.frame_of(spec)
             value = self.vector.value(rest[-1], frame)
-            if not isinstance(value, (Num, Lin)):
-                value = Num(self.vector.number(value))
+            if isinstance(value, Terms):
+                rows: Any = NamedTerms(value, frame.size)
+            else:
+                if not isinstance(value, (Num, Lin)):
+                    value = Num(self.vector.number(value))
+                rows = NamedRows(value, frame.size)
             index = KeyIndex(frame.parts, len(self.universe.elements)) if spec else None
         except Unsupported:
             return
-        self.vector.expressions[str(token)] = (index, NamedRows(value, frame.size))
+        self.vector.expressions[str(token)] = (index, rows)
 
     # ---- objective ----------------------------------------------------------------------------
     def _objective(self, node: Tree) -> None:

@@ -373,7 +373,8 @@ class VectorEvaluator:
         parts = [(np.flatnonzero(rows), self.value(branch, frame.select(rows)))
                  for rows, branch in ((chosen, then), (~chosen, otherwise))]
         if any(isinstance(value, Terms) for _, value in parts):
-            raise Unsupported("a nonlinear branch of a conditional expression")
+            return terms.placed([(rows, as_terms(self._arithmetic(value), rows.size))
+                                 for rows, value in parts], frame.size)
         if not any(isinstance(value, Lin) for _, value in parts):
             values = np.empty(frame.size)
             for rows, value in parts:

@@ -36,10 +36,11 @@ import sympy
 
 from symopt.compile.codegen import placeholders
 from symopt.dsl.vectorize.frame import Unsupported
-from symopt.dsl.vectorize.values import Lin, Num
+from symopt.dsl.vectorize.values import Lin, NamedRows, Num
 from symopt.model.export import sympy_operation
 
-__all__ = ["Shaped", "Block", "Terms", "shaped", "as_terms", "combine", "apply", "power"]
+__all__ = ["Shaped", "Block", "Terms", "NamedTerms", "shaped", "as_terms", "combine", "apply",
+           "power", "placed"]
 
 
 @dataclass
@@ -103,6 +104,45 @@ class Terms:
         lin = Lin(parent[self.lin.rows], self.lin.cols, self.lin.coefs, const)
         return Terms(lin, [Block(b.template, parent[b.rows], b.cols, b.consts)
                            for b in self.blocks])
+
+
+class NamedTerms:
+    """A named expression's nonlinear value per member (``expr e[i in I] = x[i]^2``), taken
+    row by row as `NamedRows` takes affine ones: each block's instances grouped by member."""
+
+    def __init__(self, value: Terms, size: int):
+        self.lin = NamedRows(value.lin, size)
+        self.blocks = []
+        for block in value.blocks:
+            order = np.argsort(block.rows, kind="stable")
+            indptr = np.zeros(size + 1, dtype=np.int64)
+            np.cumsum(np.bincount(block.rows, minlength=size), out=indptr[1:])
+            self.blocks.append((block, order, indptr))
+
+    def take(self, where: np.ndarray) -> Terms:
+        """The value of members ``where`` (one per frame row)."""
+        blocks = []
+        for block, order, indptr in self.blocks:
+            counts = indptr[where + 1] - indptr[where]
+            rows = np.repeat(np.arange(where.size, dtype=np.int64), counts)
+            firsts = np.repeat(indptr[where] - (np.cumsum(counts) - counts), counts)
+            picked = order[firsts + np.arange(int(counts.sum()), dtype=np.int64)]
+            blocks.append(Block(block.template, rows, block.cols[picked], block.consts[picked]))
+        return Terms(self.lin.take(where), blocks)
+
+
+def placed(parts: list[tuple[np.ndarray, Terms]], size: int) -> Terms:
+    """Values of sub-frames (the branches of an ``if``) put back on their frame rows."""
+    const = np.zeros(size)
+    rows, cols, coefs, blocks = [], [], [], []
+    for where, value in parts:
+        const[where] = value.lin.const
+        rows.append(where[value.lin.rows])
+        cols.append(value.lin.cols)
+        coefs.append(value.lin.coefs)
+        blocks += [Block(b.template, where[b.rows], b.cols, b.consts) for b in value.blocks]
+    return Terms(Lin(np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64),
+                     np.concatenate(coefs).astype(float), const), blocks)
 
 
 def as_terms(value: Any, size: int) -> Terms:

@@ -14,7 +14,8 @@ from symopt.optimize._nonlinear.ipm_iterate import Bounds, Iterate, with_derivat
 from symopt.optimize._nonlinear.ipm_kkt import InertiaCorrector, KKTMatrix
 from symopt.optimize._nonlinear.ipm_lbfgs import LimitedMemory
 from symopt.optimize._nonlinear.ipm_linesearch import Filter, Step, fraction_to_boundary
-from symopt.optimize._nonlinear.ipm_restoration import restore
+from symopt.optimize._nonlinear.ipm_restoration import Restored, restore
+from symopt.optimize._nonlinear.ipm_restoration_l1 import restore_elastic
 
 __all__ = ["NewtonSteps"]
 
@@ -142,8 +143,13 @@ class NewtonSteps:
 
     def restore(self, it: Iterate, filt: Filter, deadline: float | None):
         self.restorations += 1
-        out = restore(self.problem, self.kkt, it, self.bounds, self.mu, filt, self.tol,
-                      self.h_pattern, deadline)
+        out = None
+        if self.exact:      # IPOPT's elastic restoration problem, by these same iterations
+            out = Restored(*restore_elastic(type(self), self.problem, it, self.bounds, self.mu,
+                                            filt, self.tol, deadline))
+        if out is None or not (out.success or out.infeasible):
+            out = restore(self.problem, self.kkt, it, self.bounds, self.mu, filt, self.tol,
+                          self.h_pattern, deadline)
         if not out.success:
             return out, None
         new = Iterate(out.w, it.y, it.zl, it.zu, f=out.f, c=out.c)

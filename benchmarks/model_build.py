@@ -23,6 +23,7 @@ object) and the process's peak resident memory (imports included), the minimum o
     python benchmarks/model_build.py --model production --size 1000x500
     python benchmarks/model_build.py --model control --sizes 50000 --repeat 3
     python benchmarks/model_build.py --sizes 1000 --only "symopt .opt,linopy" --timing [--no-ranging]
+    python benchmarks/model_build.py --api-memory 300          # symopt API bytes per unit
 """
 from __future__ import annotations
 
@@ -432,6 +433,40 @@ def run_case(body: str, data: str, path: str, timing: bool) -> tuple[float, floa
     return cpu, peak, timings
 
 
+API_MEMORY = """
+import tracemalloc
+from symopt import Model, Set, Param, Var, Objective, Constraint, NonNegativeReals
+from symopt.compile.linear import extract_linear
+cost = {(i, j): float(C[i - 1, j - 1]) for i in idx.tolist() for j in idx.tolist()}
+m = Model("transport")
+m.I = Set(initialize=idx.tolist()); m.J = Set(initialize=idx.tolist())
+tracemalloc.start()
+sizes = [tracemalloc.get_traced_memory()[0]]
+def step(build):
+    build(); sizes.append(tracemalloc.get_traced_memory()[0])
+step(lambda: setattr(m, "cost", Param(m.I, m.J, initialize=cost)))
+step(lambda: setattr(m, "x", Var(m.I, m.J, domain=NonNegativeReals)))
+step(lambda: setattr(m, "total", Objective(expr=sum(m.cost[i, j] * m.x[i, j] for i in m.I for j in m.J))))
+def rows():
+    m.ship = Constraint(m.I, rule=lambda m, i: sum(m.x[i, j] for j in m.J) <= 1000)
+    m.meet = Constraint(m.J, rule=lambda m, j: sum(m.x[i, j] for i in m.I) >= 900)
+step(rows)
+lp = []
+step(lambda: lp.append(extract_linear(m)))
+n, grown = S * S, [b - a for a, b in zip(sizes, sizes[1:])]
+print(f"bytes per param entry {grown[0] / n:.0f}, per variable {grown[1] / n:.0f}, "
+      f"per objective term {grown[2] / n:.0f}, per row nonzero {grown[3] / (2 * n):.0f}, "
+      f"extracted LP per nonzero {grown[4] / (2 * n):.0f} (c and bounds included)")
+"""
+
+
+def api_memory(size: int) -> None:
+    """Bytes per variable and per nonzero of the symopt API's transport model (tracemalloc)."""
+    code = PRELUDE + TRANSPORT_DATA.format(S=size) + API_MEMORY
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV)
+    print(out.stdout.strip() or out.stderr.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=sorted(MODELS), default="transport")
@@ -444,7 +479,12 @@ def main() -> None:
                         help="also solve the `.opt` arrays LP and print symopt's stage times")
     parser.add_argument("--no-ranging", action="store_true",
                         help="with --timing: solve without sensitivity ranging")
+    parser.add_argument("--api-memory", type=int, metavar="S",
+                        help="print the symopt API's bytes per variable and per nonzero at S")
     args = parser.parse_args()
+    if args.api_memory:
+        api_memory(args.api_memory)
+        return
     global RANGING
     RANGING = not args.no_ranging
     cases, data, opt_text, default_sizes = MODELS[args.model]

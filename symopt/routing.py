@@ -117,7 +117,7 @@ def _default(problem_class: str, num_variables: int, hessian_nnz: int | None,
                 "general constraints: the primal-dual interior-point method with the exact "
                 "sparse Jacobian and Hessian of the Lagrangian")
     if problem_class == "bound-constrained NLP":
-        return _bounded(num_variables, hessian_nnz, quadratic)
+        return _bounded(num_variables, hessian_nnz, quadratic, convex)
     if problem_class == "equations":
         return "root", "hybr", "a square system of equations: Powell's hybrid method with the exact Jacobian"
     if problem_class == "fit":
@@ -145,8 +145,8 @@ def _convexity_note(num_variables: int, convex: bool | None) -> str:
     return "; the Hessian is not positive semidefinite, so not HiGHS's convex QP solver"
 
 
-def _bounded(num_variables: int, hessian_nnz: int | None,
-             quadratic: bool = False) -> tuple[str, str, str]:
+def _bounded(num_variables: int, hessian_nnz: int | None, quadratic: bool = False,
+             convex: bool | None = None) -> tuple[str, str, str]:
     """Bounds only: the interior point with the exact sparse Hessian once the problem is
     large and its Hessian sparse (benchmarks/bound_constrained.py: from 10^3 variables it is
     as fast or faster than L-BFGS-B and ends optimal where L-BFGS-B stops 'inaccurate'),
@@ -165,7 +165,8 @@ def _bounded(num_variables: int, hessian_nnz: int | None,
            f"a dense Hessian ({per_column:.0f} nonzeros per column)" if hessian_nnz is not None
            else "no Hessian pattern known")
     return ("minimize", "l-bfgs-b",
-            f"only bounds on the variables and {why}: L-BFGS-B handles the bounds directly")
+            f"only bounds on the variables and {why}: L-BFGS-B handles the bounds directly"
+            + (_convexity_note(num_variables, convex) if quadratic else ""))
 
 
 def _check_method(problem_class: str, front_door: str, method: str, has_bounds: bool,

@@ -114,6 +114,7 @@ def test_a_small_convex_bounds_only_qp_goes_to_highs():
     m.x = symopt.Var(range(4), bounds=(0, 1), initialize=0.5)
     m.obj = symopt.Objective(expr=symopt.quicksum((m.x[i] - 0.3 * i) ** 2 + m.x[i] * m.x[(i + 1) % 4]
                                                   for i in range(4)))
+    assert "proves positive semidefinite to HiGHS's QP solver" in symopt.pipeline.explain(m)
     solution = symopt.solve(m)
     assert solution.route.method == "highs-qp" and solution.status == "optimal"
     x = np.array([m.x[i].value for i in range(4)])

@@ -56,3 +56,16 @@ def test_cam_shape_needs_the_elastic_restoration():
     solution = symopt.solve(model, method="interior-point")
     assert solution.status == "optimal"
     assert solution.objective == pytest.approx(4.279065, rel=1e-6)   # CasADi + IPOPT 3.14
+
+
+def test_complementarity_ignores_a_side_passed_within_a_relaxed_bound():
+    """A row 1e-8 past its bound (the interior point's relaxation) with a large multiplier is
+    binding: complementarity 0 (the violation is the feasibility residual's business), while
+    a large multiplier on a row 0.5 inside its bound still counts."""
+    from types import SimpleNamespace
+    from symopt.solution.optimality import _complementarity
+    nlp = SimpleNamespace(sign=1.0, row_lower=np.array([0.0, 0.0]),
+                          row_upper=np.array([np.inf, np.inf]))
+    duals = np.array([1e5, 0.0])
+    assert _complementarity(nlp, np.array([-1e-8, 3.0]), duals, 1.0) == 0.0
+    assert _complementarity(nlp, np.array([0.5, 3.0]), duals, 1.0) == pytest.approx(5e4)

@@ -45,8 +45,9 @@ def csc_from_triplets(rows: Any, cols: Any, values: Any, shape: tuple[int, int])
 
 def csc_from_rows(indptr: Any, cols: Any, values: Any, shape: tuple[int, int]) -> sp.csc_array:
     """A canonical CSC array from compressed rows (CSR parts; a row may list a column twice)."""
-    matrix = sp.csr_array((np.asarray(values, dtype=float), np.asarray(cols, dtype=np.int64),
-                           np.asarray(indptr, dtype=np.int64)), shape=(int(shape[0]), int(shape[1])))
+    index = np.int32 if max(len(values), *shape) < 2**31 else np.int64   # as scipy's own choice
+    matrix = sp.csr_array((np.asarray(values, dtype=float), np.asarray(cols, dtype=index),
+                           np.asarray(indptr, dtype=index)), shape=(int(shape[0]), int(shape[1])))
     return _canonical(matrix.tocsc())
 
 

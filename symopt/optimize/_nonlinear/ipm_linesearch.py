@@ -123,12 +123,11 @@ def _accept(theta: float, phi: float, slope: float, alpha: float, theta_t: float
     if not np.isfinite(phi_t) or not filt.acceptable(theta_t, phi_t):
         return None
     switching = slope < 0 and alpha * _power(-slope, S_PHI) > DELTA * _power(theta, S_THETA)
+    armijo = phi_t <= phi + ETA_PHI * alpha * slope + 10 * np.finfo(float).eps * abs(phi)
     if switching and theta <= filt.theta_min:
-        if phi_t <= phi + ETA_PHI * alpha * slope + 10 * np.finfo(float).eps * abs(phi):
-            return False
-        return None
+        return False if armijo else None
     if theta_t <= (1 - GAMMA_THETA) * theta or phi_t <= phi - GAMMA_PHI * theta:
-        return True
+        return not (switching and armijo)     # the filter grows unless both hold (step A-7)
     return None
 
 

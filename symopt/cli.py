@@ -162,8 +162,11 @@ def _show_warning(message: Any, category: Any, filename: str, lineno: int, file:
 
 
 # ---- loading -------------------------------------------------------------------------------
-def _load(path: str, arguments: argparse.Namespace | None = None) -> Any:
-    """A `BuildResult` for an .opt file, or a `LinearProgram` for .mps / .lp."""
+def _load(path: str, arguments: argparse.Namespace | None = None,
+          as_arrays: bool = True) -> Any:
+    """A `BuildResult` for an .opt file, or a `LinearProgram` for .mps / .lp; a large
+    linear .opt file (1 MB on, no --data/--param) as arrays (`symopt.dsl.read_as_arrays`)
+    when ``as_arrays``."""
     if not Path(path).exists():
         raise InputError(f"{path}: no such file")
     data, params = _data_options(arguments)
@@ -173,7 +176,9 @@ def _load(path: str, arguments: argparse.Namespace | None = None) -> Any:
             raise InputError(f"{path}: --data and --param apply to .opt models only")
         return read(path)
     from symopt.dsl import read as read_opt
-    return read_opt(path, data=data, params=params)
+    from symopt.dsl import read_as_arrays
+    arrays = read_as_arrays(path) if as_arrays and not data and not params else None
+    return arrays if arrays is not None else read_opt(path, data=data, params=params)
 
 
 def _data_options(arguments: argparse.Namespace | None) -> tuple[list, list]:
@@ -384,7 +389,7 @@ def _iis_time_limit(arguments: argparse.Namespace) -> float:
 
 
 def _report(arguments: argparse.Namespace) -> int:
-    loaded = _load(arguments.file, arguments)
+    loaded = _load(arguments.file, arguments, as_arrays=not arguments.latex)
     solution = _run_solver(loaded, arguments)
     solution.iis(_iis_time_limit(arguments))   # a report explains an infeasible LP
     if arguments.output:
@@ -405,7 +410,7 @@ def _export(arguments: argparse.Namespace) -> int:
         from symopt.dsl.vectorize import read_linear
         lp = read_linear(arguments.file)
     else:
-        loaded = _load(arguments.file, arguments)
+        loaded = _load(arguments.file, arguments, as_arrays=False)
         if arguments.to in ("tex", "py"):
             return _write(arguments, _model_export(loaded, arguments.to, arguments.file))
         lp = loaded

@@ -246,3 +246,29 @@ def test_sympy_and_python_names_solve_end_to_end(capsys, tmp_path):
     code, out, err = run(capsys, "solve", nlp, "--json")
     assert code == 0, err
     assert json.loads(out)["variables"] == pytest.approx({"lambda": 1, "N": 2, "S": 3}, abs=1e-6)
+
+
+def test_a_large_linear_file_is_solved_as_arrays_with_the_same_answer(capsys, tmp_path,
+                                                                      monkeypatch):
+    """From `symopt.dsl.ARRAY_CHECK_SIZE` characters on, `solve` and `report` generate a
+    linear file as arrays (no Model); the answer and the printed values are the same as the
+    element-wise model's, and a file with an error still gets its located message."""
+    import symopt.dsl as dsl
+    from symopt.dsl import vectorize
+    from tests.test_dsl_literals import transport
+    path = tmp_path / "transport.opt"
+    path.write_text(transport(60))
+    calls = []
+    real = vectorize.loads_arrays
+    monkeypatch.setattr(vectorize, "loads_arrays", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(dsl, "ARRAY_CHECK_SIZE", 0)
+    code, as_arrays, _ = run(capsys, "solve", str(path))
+    assert code == 0 and calls
+    monkeypatch.setattr(dsl, "ARRAY_CHECK_SIZE", 10**9)
+    _, element_wise, _ = run(capsys, "solve", str(path))
+    assert as_arrays.splitlines()[1:] == element_wise.splitlines()[1:]
+    monkeypatch.setattr(dsl, "ARRAY_CHECK_SIZE", 0)
+    assert run(capsys, "report", str(path))[0] == 0
+    path.write_text(transport(60) + "  cap: sum(c in C) ship[p0, c] <= 1e400\n")
+    code, _, err = run(capsys, "solve", str(path))
+    assert code != 0 and f"{path}:" in err and "1e400" in err

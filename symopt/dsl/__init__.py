@@ -15,7 +15,7 @@ from typing import Any
 
 from symopt.errors import ParseError, SymoptError
 
-__all__ = ["load", "loads", "read", "check", "check_text"]
+__all__ = ["load", "loads", "read", "read_as_arrays", "check", "check_text"]
 
 #: model text from this many characters on is checked as arrays first when it is linear
 ARRAY_CHECK_SIZE = 1_000_000
@@ -76,6 +76,21 @@ def read(path: str | Path, data: str | Path | list | None = None,
                               f"'symopt check {path}' to see them all)")
         raise first
     return result
+
+
+def read_as_arrays(path: str | Path) -> Any:
+    """A large linear model file as its `LinearProgram`, generated as arrays.
+
+    For files of `ARRAY_CHECK_SIZE` characters or more: the `symopt.dsl.vectorize.ArrayModel`
+    (``.lp``, ``.solve_arguments``) when the file is a linear model that passes every check
+    `solve` makes first; None otherwise, and for smaller files, which ``read`` builds as a
+    `Model` (values written back, reports by component, located errors).
+    """
+    text = _text_of(path)
+    if len(text) < ARRAY_CHECK_SIZE:
+        return None
+    from symopt.dsl.linear_check import clean_arrays
+    return clean_arrays(text, str(path))
 
 
 def load(path: str | Path, data: str | Path | list | None = None,

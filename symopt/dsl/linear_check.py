@@ -6,20 +6,24 @@ that), and building it costs a fraction: at 5 MB of data-heavy text, 1.2 s again
 6 s. `passes_as_arrays` runs on that LP every check `solve` makes before it starts the
 solver -- the LP screen, routing and the options -- and answers only "passes": a model
 that is not linear, has an error, or fails a check is left to the element-wise path,
-which finds the errors and locates them (so messages are unchanged).
+which finds the errors and locates them (so messages are unchanged). `clean_arrays`
+gives that LP itself: `symopt solve` and `symopt report` of a large linear file solve it
+(`symopt.dsl.read_as_arrays`).
 """
 from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
 from symopt.errors import SymoptError
 
-__all__ = ["passes_as_arrays"]
+__all__ = ["clean_arrays", "passes_as_arrays"]
 
 
-def passes_as_arrays(text: str, filename: str, base_dir: str | Path | None = None) -> bool:
-    """True when ``text`` is a linear model that passes every check before solving."""
+def clean_arrays(text: str, filename: str, base_dir: str | Path | None = None) -> Any:
+    """The `ArrayModel` of ``text`` when it is a linear model that passes every check
+    `solve` makes before starting the solver; None otherwise."""
     from symopt.analysis import Structure
     from symopt.compile import screen
     from symopt.dsl.vectorize import loads_arrays
@@ -28,7 +32,7 @@ def passes_as_arrays(text: str, filename: str, base_dir: str | Path | None = Non
     try:
         arrays = loads_arrays(text, filename, base_dir)
         if arrays is None:
-            return False
+            return None
         lp, _ = screen.screen_linear_program(arrays.lp)
         settings = arrays.solve_arguments
         kind = "MILP" if getattr(lp, "is_mip", False) else "LP"
@@ -40,5 +44,10 @@ def passes_as_arrays(text: str, filename: str, base_dir: str | Path | None = Non
                          settings.get("options"), num_variables=lp.num_cols)
         check_options(plan, settings.get("options"), lp)
     except SymoptError:
-        return False
-    return True
+        return None
+    return arrays
+
+
+def passes_as_arrays(text: str, filename: str, base_dir: str | Path | None = None) -> bool:
+    """True when ``text`` is a linear model that passes every check before solving."""
+    return clean_arrays(text, filename, base_dir) is not None

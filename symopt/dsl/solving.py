@@ -35,7 +35,8 @@ def solve_loaded(loaded: Any, solver: str | None = None, method: str | None = No
                 raise InputError("--exact certifies linear programs; a fit is solved in floats")
             return solve_fit(loaded, solver=solver, method=method, options=options,
                              time_limit=time_limit)
-        target = loaded.model if hasattr(loaded, "model") else loaded
+        # a BuildResult's Model, an ArrayModel's LP (a large linear file), or an LP
+        target = loaded.model if hasattr(loaded, "model") else getattr(loaded, "lp", loaded)
         return solve(target, solver=solver, method=method, options=options,
                      time_limit=time_limit, exact=exact, progress=progress)
     except SymoptError as error:   # an option of the file: point at it

@@ -69,3 +69,18 @@ def test_complementarity_ignores_a_side_passed_within_a_relaxed_bound():
     duals = np.array([1e5, 0.0])
     assert _complementarity(nlp, np.array([-1e-8, 3.0]), duals, 1.0) == 0.0
     assert _complementarity(nlp, np.array([0.5, 3.0]), duals, 1.0) == pytest.approx(5e4)
+
+
+def test_restoration_iterations_count_in_nit_as_ipopt_counts_them():
+    """A start where the line search fails enters restoration; its iterations are part of
+    ``nit`` (``nit_restoration`` of them), so iteration counts compare with IPOPT's."""
+    import numpy as np
+    from symopt.optimize import NonlinearConstraint, minimize
+    # x^2 + y^2 = 1 and x = 2: infeasible, so restoration runs and ends locally infeasible
+    rows = NonlinearConstraint(lambda x: np.array([x[0] ** 2 + x[1] ** 2, x[0]]), [1, 2], [1, 2],
+                               jac=lambda x: np.array([[2 * x[0], 2 * x[1]], [1.0, 0.0]]))
+    res = minimize(lambda x: x[0] + x[1], [0.5, 0.5], jac=lambda x: np.ones(2),
+                   method="interior-point", constraints=rows)
+    assert res.restorations >= 1 and res.nit_restoration >= 1
+    # the log has one entry per point outside restoration: the start and each iteration's end
+    assert res.nit == len(res.log) - 1 + res.nit_restoration

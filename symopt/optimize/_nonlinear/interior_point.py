@@ -27,6 +27,10 @@ otherwise L-BFGS (:mod:`~symopt.optimize._nonlinear.ipm_lbfgs`).
 ``v <= 0`` where a lower side ``lb <= c`` (or a dict's ``fun >= 0``) is active and ``v >= 0``
 where an upper side is active. ``constraint_multipliers = -v`` is SLSQP's convention.
 
+**Iterations.** ``nit`` counts every Newton iteration, those of the feasibility-restoration
+phases included (``nit_restoration`` of them, in ``restorations`` phases), as IPOPT's
+iteration count does; ``maxiter`` limits the iterations outside restoration.
+
 **Statuses** (``success`` only for 0):
 
 ==  =====================================================================================
@@ -218,7 +222,8 @@ def _result(run: NewtonSteps, it: Iterate, k: int, status: int,
     kkt = {"stationarity": float(np.max(np.abs((stationarity_full - z)[p.free]), initial=0.0)),
            "feasibility": p.violation(x), "complementarity": float(complementarity)}
     return OptimizeResult(
-        x=x, fun=p.obj.fun(x), jac=g, nit=k, status=status, success=status == 0,
+        x=x, fun=p.obj.fun(x), jac=g, nit=k + run.restoration_iterations, status=status,
+        success=status == 0, nit_restoration=run.restoration_iterations,
         message=MESSAGES[status], v=p.rows.per_block(v),
         constraint_multipliers=p.rows.per_block(-v), multipliers_bounds=z,
         constr_violation=p.violation(x), kkt_residuals=kkt, barrier_parameter=run.mu,

@@ -40,6 +40,7 @@ class NewtonSteps:
         self.h_pattern: sp.coo_matrix | None = None
         self.log: list[dict[str, Any]] = []
         self.restorations = 0
+        self.restoration_iterations = 0     # counted in nit, as IPOPT counts them
         self.last_alpha_z = 0.0
         self.rhs_dual = np.zeros(problem.n_w)
 
@@ -147,9 +148,11 @@ class NewtonSteps:
         if self.exact:      # IPOPT's elastic restoration problem, by these same iterations
             out = Restored(*restore_elastic(type(self), self.problem, it, self.bounds, self.mu,
                                             filt, self.tol, deadline))
+            self.restoration_iterations += out.iterations
         if out is None or not (out.success or out.infeasible):
             out = restore(self.problem, self.kkt, it, self.bounds, self.mu, filt, self.tol,
                           self.h_pattern, deadline)
+            self.restoration_iterations += out.iterations
         if not out.success:
             return out, None
         new = Iterate(out.w, it.y, it.zl, it.zu, f=out.f, c=out.c)

@@ -274,3 +274,15 @@ def test_filter_tests_take_a_slope_near_minus_1e300_without_overflow():
     assert ipm_linesearch._alpha_min(1e-3, -1e300, 1.0) == pytest.approx(1e-16)
     # a switching step whose Armijo decrease (of order 1e296) is not met: rejected, no error
     assert ipm_linesearch._accept(1e-3, 1.0, -1e300, 1.0, 1e-4, 0.5, Everything()) is None
+
+
+def test_a_vanishing_step_limits_nothing_and_warns_nothing():
+    """A shrinking step of 1e-320 against a gap of 1e10 divides to inf: alpha 1, silently."""
+    import warnings
+
+    from symopt.optimize._nonlinear.ipm_linesearch import fraction_to_boundary
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert fraction_to_boundary(np.array([1e10, 1.0]), np.array([-1e-320, -0.5]), 0.99) == 1.0
+        assert fraction_to_boundary(np.array([1e10, 1.0]), np.array([-1e-320, -4.0]), 0.99) \
+            == pytest.approx(0.2475)

@@ -61,7 +61,9 @@ def fraction_to_boundary(values: np.ndarray, steps: np.ndarray, tau: float) -> f
     shrinking = steps < 0
     if not np.any(shrinking):
         return 1.0
-    return float(min(1.0, np.min(-tau * values[shrinking] / steps[shrinking])))
+    with np.errstate(over="ignore"):        # a step of 1e-320 allows any alpha: inf, not noise
+        limits = -tau * values[shrinking] / steps[shrinking]
+    return float(min(1.0, np.min(limits)))
 
 
 def primal_alpha_max(it: Iterate, dw: np.ndarray, bounds: Bounds, tau: float) -> float:

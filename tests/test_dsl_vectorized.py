@@ -232,3 +232,18 @@ def test_cli_export_writes_the_element_wise_file(tmp_path: Path) -> None:
     out = tmp_path / "steel.mps"
     assert main(["export", str(path), "--to", "mps", "-o", str(out)]) == 0
     assert out.read_text() == format_mps(extract_linear(read(path).model))
+
+
+def test_a_linear_file_read_as_arrays_never_loads_sympy():
+    """sympy (about 0.3 s and 50 MB in a fresh process) comes with the first nonlinear
+    family only: the 10^6-variable transport LP of benchmarks/model_build.py stayed within
+    1.5x linopy only without it."""
+    import subprocess
+    import sys
+    production = Path(__file__).resolve().parents[1] / "examples" / "production.opt"
+    code = ("import sys; from symopt.dsl.vectorize import read_arrays; "
+            f"arrays = read_arrays({str(production)!r}); "
+            "print(arrays is not None, 'sympy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["True", "False"]

@@ -29,15 +29,15 @@ terms per row inside a function, a condition on variables) raises `Unsupported`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
-import sympy
 
-from symopt.compile.codegen import placeholders
 from symopt.dsl.vectorize.frame import Unsupported
 from symopt.dsl.vectorize.values import Lin, NamedRows, Num
-from symopt.model.export import sympy_operation
+
+if TYPE_CHECKING:   # sympy loads with the first nonlinear family: linear files never pay it
+    import sympy
 
 __all__ = ["Shaped", "Block", "Terms", "NamedTerms", "shaped", "as_terms", "combine", "apply",
            "power", "placed"]
@@ -158,6 +158,7 @@ def as_terms(value: Any, size: int) -> Terms:
 
 
 def _symbols(prefix: str, start: int, count: int) -> list[sympy.Symbol]:
+    from symopt.compile.codegen import placeholders
     return placeholders(prefix, start + count)[start:]
 
 
@@ -176,11 +177,13 @@ def shaped(value: Any, size: int) -> Shaped:
     parts += [_one_per_row(block, size) for block in value.blocks]
     if not value.lin.cols.size and np.any(value.lin.const):
         parts.append(shaped(Num(value.lin.const), size))
+    import sympy
     return combine(lambda *templates: sympy.Add(*templates), parts, size)
 
 
 def _shaped_affine(lin: Lin, size: int) -> Shaped:
     """``p0*v0 + p1*v1 + ... + pk`` when every row has the same number of terms."""
+    import sympy
     counts = np.bincount(lin.rows, minlength=size)
     width = int(counts[0]) if size else 0
     if np.any(counts != width):
@@ -206,6 +209,7 @@ def _bake_integers(template: sympy.Expr, consts: np.ndarray) -> tuple[sympy.Expr
     uniform = np.all(consts == first, axis=0) & (np.abs(first) < 2 ** 31) & (first == np.round(first))
     if not uniform.any():
         return template, consts
+    import sympy
     kept = np.flatnonzero(~uniform)
     slots = _symbols("p", 0, consts.shape[1])
     replace = {slots[k]: sympy.Integer(int(first[k])) for k in np.flatnonzero(uniform)}
@@ -243,6 +247,9 @@ def combine(operation: Callable[..., sympy.Expr], parts: list[Shaped], size: int
 
 def apply(operation: str, arguments: list[Any], size: int) -> Terms:
     """A model operation (``mul``, ``div``, ``pow`` or a function name) on whole rows."""
+    import sympy
+
+    from symopt.model.export import sympy_operation
     parts = [shaped(argument, size) for argument in arguments]
     return Terms.of(combine(lambda *t: sympy_operation(operation, list(t), sympy), parts, size))
 

@@ -165,8 +165,8 @@ def _show_warning(message: Any, category: Any, filename: str, lineno: int, file:
 def _load(path: str, arguments: argparse.Namespace | None = None,
           as_arrays: bool = True) -> Any:
     """A `BuildResult` for an .opt file, or a `LinearProgram` for .mps / .lp; a large
-    linear .opt file (1 MB on, no --data/--param) as arrays (`symopt.dsl.read_as_arrays`)
-    when ``as_arrays``."""
+    linear .opt file (1 MB on, no --data/--param) as arrays when ``as_arrays``
+    (`symopt.dsl.read`)."""
     if not Path(path).exists():
         raise InputError(f"{path}: no such file")
     data, params = _data_options(arguments)
@@ -176,9 +176,7 @@ def _load(path: str, arguments: argparse.Namespace | None = None,
             raise InputError(f"{path}: --data and --param apply to .opt models only")
         return read(path)
     from symopt.dsl import read as read_opt
-    from symopt.dsl import read_as_arrays
-    arrays = read_as_arrays(path) if as_arrays and not data and not params else None
-    return arrays if arrays is not None else read_opt(path, data=data, params=params)
+    return read_opt(path, data=data, params=params, as_arrays=as_arrays)
 
 
 def _data_options(arguments: argparse.Namespace | None) -> tuple[list, list]:

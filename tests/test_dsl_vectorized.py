@@ -247,3 +247,23 @@ def test_a_linear_file_read_as_arrays_never_loads_sympy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["True", "False"]
+
+
+def test_a_large_file_the_arrays_decline_is_parsed_once(tmp_path, monkeypatch):
+    """`read(as_arrays=True)` and `check_text` try the arrays and then the element-wise
+    builder on one parse: a 10 MB file of constraint statements costs about 8 CPU-s per MB
+    to parse, so a second parse would double a failed array attempt's cost."""
+    import symopt.dsl as dsl
+    from symopt.dsl import check_text, parser
+    calls = []
+    real = parser.parse
+    monkeypatch.setattr(parser, "parse", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(dsl, "ARRAY_CHECK_SIZE", 0)
+    text = "var x = 1\nvar y = 2\nminimize f: (x - 1)^2 + x*y\nsubject to\n  c: x + y >= 1\n"
+    path = tmp_path / "nonlinear.opt"
+    path.write_text(text)
+    assert dsl.read(path, as_arrays=True).model is not None and len(calls) == 1
+    assert check_text(text, "nonlinear.opt") == [] and len(calls) == 2
+    linear = tmp_path / "linear.opt"
+    linear.write_text("var x >= 1\nminimize cost: 2*x\n")
+    assert dsl.read(linear, as_arrays=True).lp.num_cols == 1 and len(calls) == 3

@@ -15,7 +15,7 @@ from typing import Any
 
 from symopt.errors import ParseError, SymoptError
 
-__all__ = ["load", "loads", "read", "read_as_arrays", "check", "check_text"]
+__all__ = ["load", "loads", "read", "check", "check_text"]
 
 #: model text from this many characters on is checked as arrays first when it is linear
 ARRAY_CHECK_SIZE = 1_000_000
@@ -23,22 +23,22 @@ ARRAY_CHECK_SIZE = 1_000_000
 
 def loads(text: str, filename: str = "<string>", base_dir: str | Path | None = None,
           data: str | Path | list | None = None, params: dict | list | None = None,
-          trace: Any = None) -> Any:
+          trace: Any = None, tree: Any = None) -> Any:
     """Parse and build `.opt` source text; returns a `BuildResult` (errors collected).
 
     ``data`` is a data file (or a list of them) giving values to the model's sets and
     params; ``params`` sets params (``{"target": 0.02, "cap[a]": 3}`` or ``["target=0.02"]``).
     A syntax error raises `symopt.ParseError` at once (nothing after it can be trusted).
-    ``trace`` is passed to `symopt.dsl.builder.build` (parameter sweeps).
-    The model can be built again at other param values (`symopt.Model.params_at`), which
+    ``trace`` is passed to `symopt.dsl.builder.build` (parameter sweeps); ``tree`` is the
+    text's parse when the caller already has it. The model can be built again at other param values (`symopt.Model.params_at`), which
     is how a file's ``symbolic`` params get their parametric answers.
     """
     from symopt.dsl.builder import build
+    from symopt.dsl.data import model_folder
     from symopt.dsl.overrides import ParamOverrides, read_data_file
     from symopt.dsl.parser import parse
-    tree = parse(text, filename)
-    base = Path(base_dir) if base_dir is not None else (
-        Path(filename).resolve().parent if filename != "<string>" else Path.cwd())
+    tree = parse(text, filename) if tree is None else tree
+    base = model_folder(filename, base_dir)
     paths = [] if data is None else [data] if isinstance(data, (str, Path)) else list(data)
     data_files = [read_data_file(path) for path in paths]
     overrides = ParamOverrides.from_options(params)
@@ -62,13 +62,26 @@ def _text_of(path: str | Path) -> str:
 
 
 def read(path: str | Path, data: str | Path | list | None = None,
-         params: dict | list | None = None) -> Any:
+         params: dict | list | None = None, as_arrays: bool = False) -> Any:
     """Read a model file into a `BuildResult`; raises its first error, if any.
 
     ``data`` and ``params`` are as in `loads`. When a file has several errors, the first is
     raised and its message counts the rest (``symopt check FILE`` lists them all).
+
+    With ``as_arrays``, a linear file of `ARRAY_CHECK_SIZE` characters or more (and no
+    ``data`` or ``params``) that passes every check `solve` makes first comes back as its
+    `symopt.dsl.vectorize.ArrayModel` (``.lp``, ``.solve_arguments``; no `Model`, so no
+    values written back). Any other file is built as a `Model`, from the same parse.
     """
-    result = loads(_text_of(path), str(path), data=data, params=params)
+    from symopt.dsl.parser import parse
+    text, filename = _text_of(path), str(path)
+    tree = parse(text, filename)
+    if as_arrays and not data and not params and len(text) >= ARRAY_CHECK_SIZE:
+        from symopt.dsl.linear_check import clean_arrays
+        arrays = clean_arrays(text, filename, tree=tree)
+        if arrays is not None:
+            return arrays
+    result = loads(text, filename, data=data, params=params, tree=tree)
     if result.errors:
         first = result.errors[0]
         if len(result.errors) > 1:
@@ -76,21 +89,6 @@ def read(path: str | Path, data: str | Path | list | None = None,
                               f"'symopt check {path}' to see them all)")
         raise first
     return result
-
-
-def read_as_arrays(path: str | Path) -> Any:
-    """A large linear model file as its `LinearProgram`, generated as arrays.
-
-    For files of `ARRAY_CHECK_SIZE` characters or more: the `symopt.dsl.vectorize.ArrayModel`
-    (``.lp``, ``.solve_arguments``) when the file is a linear model that passes every check
-    `solve` makes first; None otherwise, and for smaller files, which ``read`` builds as a
-    `Model` (values written back, reports by component, located errors).
-    """
-    text = _text_of(path)
-    if len(text) < ARRAY_CHECK_SIZE:
-        return None
-    from symopt.dsl.linear_check import clean_arrays
-    return clean_arrays(text, str(path))
 
 
 def load(path: str | Path, data: str | Path | list | None = None,
@@ -112,13 +110,14 @@ def check_text(text: str, filename: str = "<string>", base_dir: str | Path | Non
                data: str | Path | list | None = None,
                params: dict | list | None = None) -> list[SymoptError]:
     """Every error found in `.opt` text: all syntax errors, else all semantic errors."""
-    from symopt.dsl.parser import syntax_errors
-    if not data and not params and len(text) >= ARRAY_CHECK_SIZE:
-        from symopt.dsl.linear_check import passes_as_arrays
-        if passes_as_arrays(text, filename, base_dir):
-            return []
+    from symopt.dsl.parser import parse, syntax_errors
     try:
-        result = loads(text, filename, base_dir, data, params)
+        tree = parse(text, filename)
+        if not data and not params and len(text) >= ARRAY_CHECK_SIZE:
+            from symopt.dsl.linear_check import passes_as_arrays
+            if passes_as_arrays(text, filename, base_dir, tree):
+                return []
+        result = loads(text, filename, base_dir, data, params, tree=tree)
     except ParseError as error:
         if error.location is not None and error.location.file != filename:
             return [error]                   # in a data file

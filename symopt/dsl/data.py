@@ -22,7 +22,7 @@ from pathlib import Path
 from symopt.errors import InputError, ModelError, SourceLocation
 from symopt.limits import read_text
 
-__all__ = ["Table", "read_table", "cell_value", "did_you_mean"]
+__all__ = ["Table", "read_table", "cell_value", "did_you_mean", "model_folder"]
 
 _MOST_DIGITS = 300        # a longer integer cell is beyond the float range anyway
 
@@ -79,6 +79,14 @@ class Table:
                                  f"'{shown}', expected a finite number",
                                  location or self.location)
         return [float(value) for value in values]
+
+
+def model_folder(filename: str, base_dir: str | Path | None = None) -> Path:
+    """Where a model's CSV and data paths are looked up: ``base_dir`` if given, else the
+    model file's folder (the working folder for text that is not from a file)."""
+    if base_dir is not None:
+        return Path(base_dir)
+    return Path(filename).resolve().parent if filename != "<string>" else Path.cwd()
 
 
 def read_table(path: str, base_dir: Path, location: SourceLocation | None = None) -> Table:

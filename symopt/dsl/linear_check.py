@@ -8,7 +8,8 @@ solver -- the LP screen, routing and the options -- and answers only "passes": a
 that is not linear, has an error, or fails a check is left to the element-wise path,
 which finds the errors and locates them (so messages are unchanged). `clean_arrays`
 gives that LP itself: `symopt solve` and `symopt report` of a large linear file solve it
-(`symopt.dsl.read_as_arrays`).
+(`symopt.dsl.read` with ``as_arrays``). Both take the caller's parse of the text, so a file
+that falls back to the element-wise path is parsed once, not twice.
 """
 from __future__ import annotations
 
@@ -21,16 +22,17 @@ from symopt.errors import SymoptError
 __all__ = ["clean_arrays", "passes_as_arrays"]
 
 
-def clean_arrays(text: str, filename: str, base_dir: str | Path | None = None) -> Any:
-    """The `ArrayModel` of ``text`` when it is a linear model that passes every check
-    `solve` makes before starting the solver; None otherwise."""
+def clean_arrays(text: str, filename: str, base_dir: str | Path | None = None,
+                 tree: Any = None) -> Any:
+    """The `ArrayModel` of ``text`` (parsed as ``tree``, if given) when it is a linear model
+    that passes every check `solve` makes before starting the solver; None otherwise."""
     from symopt.analysis import Structure
     from symopt.compile import screen
     from symopt.dsl.vectorize import loads_arrays
     from symopt.options import check_options
     from symopt.routing import route
     try:
-        arrays = loads_arrays(text, filename, base_dir)
+        arrays = loads_arrays(text, filename, base_dir, tree=tree)
         if arrays is None:
             return None
         lp, _ = screen.screen_linear_program(arrays.lp)
@@ -48,6 +50,7 @@ def clean_arrays(text: str, filename: str, base_dir: str | Path | None = None) -
     return arrays
 
 
-def passes_as_arrays(text: str, filename: str, base_dir: str | Path | None = None) -> bool:
+def passes_as_arrays(text: str, filename: str, base_dir: str | Path | None = None,
+                     tree: Any = None) -> bool:
     """True when ``text`` is a linear model that passes every check before solving."""
-    return clean_arrays(text, filename, base_dir) is not None
+    return clean_arrays(text, filename, base_dir, tree) is not None

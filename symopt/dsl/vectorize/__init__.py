@@ -49,20 +49,21 @@ class ArrayModel:
 
 
 def loads_arrays(text: str, filename: str = "<string>", base_dir: str | Path | None = None,
-                 element_wise: tuple[str, ...] = ()) -> ArrayModel | None:
+                 element_wise: tuple[str, ...] = (), tree: Any = None) -> ArrayModel | None:
     """The `ArrayModel` of `.opt` text; None when the model is not a valid linear model
     (then the element-wise builder gives the model, or the located errors).
 
     ``element_wise`` names families to build element-wise even when the arrays could
-    (the tests check that both paths agree family by family).
+    (the tests check that both paths agree family by family). ``tree`` is the text's parse
+    when the caller has it (`symopt.dsl.read` tries the arrays, then the element-wise
+    builder, on one parse).
     """
+    from symopt.dsl.data import model_folder
     from symopt.dsl.parser import parse
     from symopt.dsl.vectorize.assemble import assemble
     from symopt.dsl.vectorize.builder import ArrayBuilder
-    tree = parse(text, filename)
-    base = Path(base_dir) if base_dir is not None else (
-        Path(filename).resolve().parent if filename != "<string>" else Path.cwd())
-    builder = ArrayBuilder(text, filename, base, tuple(element_wise))
+    tree = parse(text, filename) if tree is None else tree
+    builder = ArrayBuilder(text, filename, model_folder(filename, base_dir), tuple(element_wise))
     with paused_gc():
         result = builder.run(tree)
         if result.errors or not builder.linear or result.kind not in (
@@ -88,13 +89,13 @@ def loads_program(text: str, filename: str = "<string>", base_dir: str | Path | 
     it (or the located error). Its ``columns`` and ``rows`` are empty (there is no `Model`
     behind it); names are made when read.
     """
+    from symopt.dsl.data import model_folder
     from symopt.dsl.parser import parse
     from symopt.dsl.vectorize.builder import ArrayBuilder
     from symopt.dsl.vectorize.program import assemble_program
     tree = parse(text, filename)
-    base = Path(base_dir) if base_dir is not None else (
-        Path(filename).resolve().parent if filename != "<string>" else Path.cwd())
-    builder = ArrayBuilder(text, filename, base, tuple(element_wise), nonlinear=True)
+    builder = ArrayBuilder(text, filename, model_folder(filename, base_dir), tuple(element_wise),
+                           nonlinear=True)
     with paused_gc():
         result = builder.run(tree)
         if (result.errors or builder.unassembled or result.kind not in (

@@ -67,16 +67,13 @@ class HighsFeasibility:
 
     def _sync(self, rows: np.ndarray, cols: np.ndarray) -> None:
         lp = self.lp
-        changed = np.flatnonzero(rows != self.rows)
-        if changed.size:
-            keep = rows[changed]
-            self.h.changeRowsBounds(changed.size, changed.astype(np.int32),
-                                    np.where(keep, lp.row_lower[changed], -np.inf),
-                                    np.where(keep, lp.row_upper[changed], np.inf))
-        changed = np.flatnonzero(cols != self.cols)
-        if changed.size:
-            keep = cols[changed]
-            self.h.changeColsBounds(changed.size, changed.astype(np.int32),
-                                    np.where(keep, lp.col_lower[changed], -np.inf),
-                                    np.where(keep, lp.col_upper[changed], np.inf))
+        for kept, before, lower, upper, change in (
+                (rows, self.rows, lp.row_lower, lp.row_upper, self.h.changeRowsBounds),
+                (cols, self.cols, lp.col_lower, lp.col_upper, self.h.changeColsBounds)):
+            changed = np.flatnonzero(kept != before)
+            if changed.size:    # a dropped row or column is freed, a kept one restored
+                keep = kept[changed]
+                change(changed.size, changed.astype(np.int32),
+                       np.where(keep, lower[changed], -np.inf),
+                       np.where(keep, upper[changed], np.inf))
         self.rows, self.cols = rows.copy(), cols.copy()

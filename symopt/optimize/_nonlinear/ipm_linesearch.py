@@ -83,23 +83,33 @@ def line_search(problem: BarrierProblem, it: Iterate, step: Step, bounds: Bounds
     alpha = primal_alpha_max(it, step.dw, bounds, tau)
     first = True
     while alpha >= alpha_min:
-        w_trial = it.w + alpha * step.dw
-        values = evaluate(problem, w_trial)
-        if values is not None:
-            f_t, c_t = values
-            theta_t = float(np.sum(np.abs(c_t)))
-            phi_t = barrier_value(f_t, w_trial, bounds, mu)
-            verdict = _accept(theta, phi, slope, alpha, theta_t, phi_t, filt)
-            if verdict is not None:
-                return w_trial, alpha, f_t, c_t, verdict
-            if first and theta_t >= theta:
-                soc = _second_order_correction(problem, it, step, bounds, mu, tau, filt, alpha,
-                                               c_t, theta, phi, slope, soc_solve)
-                if soc is not None:
-                    return soc
+        accepted, theta_t, c_t = _trial(problem, it.w + alpha * step.dw, alpha, bounds, mu,
+                                        theta, phi, slope, filt)
+        if accepted is not None:
+            return accepted
+        if first and theta_t is not None and theta_t >= theta:
+            soc = _second_order_correction(problem, it, step, bounds, mu, tau, filt, alpha,
+                                           c_t, theta, phi, slope, soc_solve)
+            if soc is not None:
+                return soc
         first = False
         alpha *= 0.5
     return None
+
+
+def _trial(problem: BarrierProblem, w_trial: np.ndarray, alpha: float, bounds: Bounds,
+           mu: float, theta: float, phi: float, slope: float, filt: Filter) -> tuple:
+    """``(accepted, theta_t, c_t)`` of a trial point: the step line_search returns when the
+    filter and the switching/Armijo tests take it (else None), and the trial's constraint
+    values and their infeasibility (None, None where f or C cannot be evaluated there)."""
+    values = evaluate(problem, w_trial)
+    if values is None:
+        return None, None, None
+    f_t, c_t = values
+    theta_t = float(np.sum(np.abs(c_t)))
+    verdict = _accept(theta, phi, slope, alpha, theta_t,
+                      barrier_value(f_t, w_trial, bounds, mu), filt)
+    return (None if verdict is None else (w_trial, alpha, f_t, c_t, verdict)), theta_t, c_t
 
 
 def _power(base: float, exponent: float) -> float:
@@ -141,17 +151,11 @@ def _second_order_correction(problem, it, step, bounds, mu, tau, filt, alpha, c_
     for _ in range(MAX_SOC):
         dw = soc_solve(c_soc)
         alpha_soc = primal_alpha_max(it, dw, bounds, tau)
-        w_trial = it.w + alpha_soc * dw
-        values = evaluate(problem, w_trial)
-        if values is None:
-            return None
-        f_t, c_t = values
-        theta_t = float(np.sum(np.abs(c_t)))
-        phi_t = barrier_value(f_t, w_trial, bounds, mu)
-        verdict = _accept(theta, phi, slope, alpha, theta_t, phi_t, filt)
-        if verdict is not None:
-            return w_trial, alpha, f_t, c_t, verdict
-        if theta_t > KAPPA_SOC * theta_old:
+        accepted, theta_t, c_t = _trial(problem, it.w + alpha_soc * dw, alpha, bounds, mu,
+                                        theta, phi, slope, filt)
+        if accepted is not None:
+            return accepted
+        if theta_t is None or theta_t > KAPPA_SOC * theta_old:
             return None
         theta_old = theta_t
         c_soc = alpha_soc * c_soc + c_t

@@ -289,3 +289,22 @@ def test_trf_from_a_start_on_a_bound_reaches_the_interior_optimum():
     # the first trust radius was taken from the nudged point
     res = least_squares(lambda a: a - 5.0, [0.0], bounds=([0.0], [np.inf]), method="trf")
     assert res.x[0] == pytest.approx(5.0) and res.status > 0
+
+
+
+@pytest.mark.parametrize("method", ["lm", "trf"])
+@pytest.mark.parametrize("start", [[1.0, 0.5, 0.0], [1e89, 0.5, 1e88]])
+def test_data_near_1e89_fits_without_overflow_warnings(method, start):
+    """The damping's Newton step is computed in a form whose squares stay in float range:
+    fits of data near 1e89 warn of nothing (the textbook ``sum(su**2 / denom**3)``
+    overflowed to inf, then divided by zero, on trf's steps from a start near 1)."""
+    import warnings
+    y = 1e89 * (3.0 * np.exp(-0.7 * T) + 0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="raise"):
+            result = least_squares(lambda p: decay(p, y), start, jac=lambda p: decay_jac(p, y),
+                                   method=method, x_scale="jac")
+    if start[0] == 1e89:
+        assert result.success
+        assert result.x == pytest.approx([3e89, 0.7, 5e88], rel=1e-8)

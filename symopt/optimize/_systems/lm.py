@@ -78,31 +78,36 @@ def solve_trust_region_subproblem(
         return -Vt.T @ gn_coef, 0.0
     su = s * uf
 
-    def norm_and_slope(lam: float) -> tuple[float, float]:
+    def norm_and_newton_step(lam: float) -> tuple[float, float]:
+        """``||p(lam)||`` and Moré's Newton correction to ``lam`` for ``1/||p|| = 1/delta``,
+        ``(||p|| - delta) / delta * (||p|| / ||p'||)**2`` in the overflow-free form (data
+        near 1e89 squares and cubes beyond float range in the textbook form)."""
         denom = s ** 2 + lam
-        norm = np.linalg.norm(su / denom)
-        slope = -np.sum(su ** 2 / denom ** 3) / norm
-        return norm, slope
+        w = su / denom
+        norm = np.linalg.norm(w)
+        derivative_norm = np.linalg.norm(w / np.sqrt(denom))
+        if derivative_norm == 0:
+            return norm, 0.0
+        return norm, (norm - delta) / delta * (norm / derivative_norm) ** 2
 
     upper = np.linalg.norm(su) / delta
     lower = 0.0
     if np.all(keep) and s.size == J.shape[1]:
-        norm, slope = norm_and_slope(0.0)
-        lower = -(norm - delta) / slope * (norm / delta)
-        lower = max(lower, 0.0)
+        norm, step = norm_and_newton_step(0.0)
+        lower = max(step, 0.0)
     if not lower < lam < upper:
         lam = max(0.001 * upper, np.sqrt(lower * upper))
     for _ in range(30):
         if not lower < lam < upper:
             lam = max(0.001 * upper, np.sqrt(lower * upper))
-        norm, slope = norm_and_slope(lam)
+        norm, step = norm_and_newton_step(lam)
         if norm < delta:
             upper = lam
         else:
             lower = lam
         if abs(norm - delta) <= 0.1 * delta:
             break
-        lam -= (norm - delta) / slope * (norm / delta)
+        lam += step
     return -Vt.T @ (su / (s ** 2 + lam)), float(lam)
 
 

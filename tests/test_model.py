@@ -1,6 +1,7 @@
 """The modeling API: sets, params, variables, constraints, objectives, expressions, errors."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import sympy
 
@@ -304,6 +305,34 @@ def test_indexing_a_scalar_variable_is_a_model_error():
     assert m.x[None] is m.x
     with pytest.raises(ModelError, match="variable 'x' is a scalar and has no index 'a'"):
         m.x["a"]
+
+
+
+@pytest.mark.parametrize("bad", [["a"], {"a": 1}, {"a"}, np.array([1, 2])],
+                         ids=["list", "dict", "set", "array"])
+def test_an_unhashable_index_is_a_model_error_naming_the_component(bad):
+    """``m.x[[...]]`` is a ModelError naming the component and the index, as an unknown
+    index is (Python's dict said only "unhashable type: 'list'")."""
+    from symopt import Constraint, Model, Param, Set, Var
+    from symopt.errors import ModelError
+    m = Model()
+    m.I = Set(initialize=["a", "b"])
+    m.J = Set(m.I, initialize={"a": [1], "b": [2]})
+    m.x = Var(m.I)
+    m.p = Param(m.I, initialize={"a": 1.0, "b": 2.0})
+    m.q = Param(m.I, initialize={"a": 1.0}, default=0.0, mutable=True)
+    m.c = Constraint(m.I, rule=lambda m, i: m.x[i] >= m.p[i])
+    for component, kind in ((m.x, "variable 'x'"), (m.p, "param 'p'"), (m.q, "param 'q'"),
+                            (m.c, "constraint 'c'")):
+        with pytest.raises(ModelError, match=f"{kind} has no index") as info:
+            component[bad]
+        assert repr(bad)[:5] in str(info.value)
+        assert bad not in component
+    with pytest.raises(ModelError, match="param 'q' has no index"):
+        m.q[bad] = 3.0
+    with pytest.raises(ModelError, match=r"is not in the index of set 'J'"):
+        m.J[bad]
+    assert bad not in m.I
 
 
 # ---- ordered sets, set operations, indexed sets, checks, built-ins (issue 16) ----------------------

@@ -202,10 +202,22 @@ class IndexedVar(Var, dict):
             _check_bounds(var)
         dict.update(self, data)
 
+    def __getitem__(self, key: Any, _get: Callable = dict.__getitem__) -> VarData:
+        try:
+            return _get(self, key)
+        except TypeError:                 # an unhashable key (a list, an array) is no index
+            raise self._missing(key, self) from None
+
     def __missing__(self, key: Any) -> VarData:
         if isinstance(key, tuple) and len(key) == 1 and key[0] in self:
             return dict.__getitem__(self, key[0])  # m.x[(3,)] is m.x[3]
         raise self._missing(key, self)
+
+    def __contains__(self, key: Any, _has: Callable = dict.__contains__) -> bool:
+        try:
+            return _has(self, key)
+        except TypeError:
+            return False
 
     def __setitem__(self, key: Any, value: Any) -> None:
         raise ModelError(f"cannot assign to {self.name}[{key!r}]: set its .value, or fix() it")

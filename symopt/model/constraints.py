@@ -316,7 +316,10 @@ class IndexedConstraint(Constraint):
         return len(self._data)
 
     def __contains__(self, key: Any) -> bool:
-        return key in self._data
+        try:
+            return key in self._data
+        except TypeError:                 # an unhashable key (a list, an array) is no index
+            return False
 
     def keys(self) -> Iterator:
         return iter(self._data)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import MutableMapping
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from symopt.errors import ModelError
 from symopt.model.component import IndexedComponent, call_rule, in_rule, index_members
@@ -211,7 +211,11 @@ class Param(_NumberLike, IndexedComponent):
         if not self.mutable:
             raise ModelError(f"param '{self.name}' is not mutable; declare it with mutable=True "
                              "to change its values after declaration")
-        if key not in self._values and not self._valid_key(key):
+        try:
+            stored = key in self._values
+        except TypeError:                 # an unhashable key (a list, an array) is no index
+            raise self._missing(key, self._values) from None
+        if not stored and not self._valid_key(key):
             raise self._missing(key, self._values)
         self._values[key] = self._number(raw, key)
         if self.model is not None:
@@ -260,7 +264,12 @@ class IndexedParam(Param, dict):
     """An indexed Param: a read-only dict (``m.p[i] = v`` needs ``mutable=True``)."""
 
     __hash__ = object.__hash__
-    __getitem__ = dict.__getitem__
+
+    def __getitem__(self, key: Any, _get: Callable = dict.__getitem__) -> Any:
+        try:
+            return _get(self, key)
+        except TypeError:                 # an unhashable key (a list, an array) is no index
+            raise self._missing(key, self) from None
 
     def __missing__(self, key: Any) -> float:
         if self._default is not None and self._valid_key(key):

@@ -127,7 +127,10 @@ class Set(Component):
         return len(self._members)
 
     def __contains__(self, member: Any) -> bool:
-        return member in self._lookup
+        try:
+            return member in self._lookup
+        except TypeError:                 # an unhashable value (a list, an array) is no member
+            return False
 
     def __getitem__(self, position: int) -> Any:
         """The member at 1-based ``position`` (Pyomo's convention)."""
@@ -227,9 +230,10 @@ class IndexedSet(Component):
             self._sets[key] = member_set
 
     def __getitem__(self, key: Any) -> Set:
-        if key not in self._sets:
-            raise ModelError(f"{key!r} is not in the index of set '{self.name}'")
-        return self._sets[key]
+        try:
+            return self._sets[key]
+        except (KeyError, TypeError):     # unknown, or unhashable (a list, an array)
+            raise ModelError(f"{key!r} is not in the index of set '{self.name}'") from None
 
     def __iter__(self) -> Iterator:
         return iter(self._sets)

@@ -24,7 +24,26 @@ from symopt.errors import InputError
 from symopt.limits import FLOAT_MAX
 from symopt.optimize.methods import check_options as check_names
 
-__all__ = ["check_options"]
+__all__ = ["check_options", "check_solve_arguments"]
+
+
+def check_solve_arguments(solver: Any, method: Any, options: Any, time_limit: Any) -> None:
+    """Raise an `InputError` naming the argument of `symopt.solve` that has the wrong type:
+    ``solver`` and ``method`` are names, ``options`` a dict keyed by option names,
+    ``time_limit`` a number of seconds >= 0 (a wrong type otherwise fails deep in routing
+    with Python's own message)."""
+    for name, value in (("solver", solver), ("method", method)):
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{name} must be a name (a str), got {type(value).__name__} "
+                             f"{value!r:.60}")
+    if options is not None and not (isinstance(options, dict)
+                                    and all(isinstance(key, str) for key in options)):
+        raise InputError(f"options must be a dict from option names to values, got "
+                         f"{type(options).__name__} {options!r:.60}")
+    if time_limit is not None and (isinstance(time_limit, bool)
+                                   or not isinstance(time_limit, (int, float))
+                                   or math.isnan(time_limit) or time_limit < 0):
+        raise InputError(f"time_limit must be a number of seconds >= 0, got {time_limit!r:.60}")
 
 
 def check_options(plan: Any, options: dict | None, problem: Any = None) -> None:

@@ -15,7 +15,6 @@ the model's variables and constraints.
 """
 from __future__ import annotations
 
-import math
 import time
 import warnings
 from typing import Any
@@ -28,7 +27,7 @@ from symopt.compile.linear import extract_linear
 from symopt.compile.screen import check_start_point, screen_linear_program
 from symopt.errors import InputError
 from symopt.optimize.linear_program import LinearProgram
-from symopt.options import check_options
+from symopt.options import check_options, check_solve_arguments
 from symopt.routing import QP_HIGHS_LIMIT, route
 from symopt.solution.exact import exact_answer
 from symopt.solution.parametric import parametric_answer, symbolic_params
@@ -72,9 +71,7 @@ def solve(model_or_lp: Any, solver: str | None = None, method: str | None = None
         Seed of the random start points of ``starts=K``.
     """
     clock = _Clock()
-    if time_limit is not None and not (isinstance(time_limit, (int, float))
-                                       and not math.isnan(time_limit) and time_limit >= 0):
-        raise InputError(f"time_limit must be a number of seconds >= 0, got {time_limit!r}")
+    check_solve_arguments(solver, method, options, time_limit)
     from_file = isinstance(model_or_lp, LinearProgram) or _is_program(model_or_lp)
     structure = _given_structure(model_or_lp) if from_file else clock.lap("analyze", analyze,
                                                                          model_or_lp)

@@ -19,7 +19,7 @@ import sympy
 
 from symopt import dispatch
 from symopt.analysis import Structure
-from symopt.compile.from_sympy import compile_equations, compile_fit, compile_minimize
+from symopt.compile.from_sympy import as_floats, compile_equations, compile_fit, compile_minimize
 from symopt.compile.screen import check_start_point
 from symopt.errors import InputError
 from symopt.options import check_options
@@ -137,7 +137,7 @@ def prepare_fit(
     reject."""
     symbols, p0 = _start(start, "start")
     names = [independent] if isinstance(independent, sympy.Symbol) else list(independent)
-    columns = [np.asarray(xdata, float)] if len(names) == 1 else list(np.asarray(xdata, float))
+    columns = [as_floats(xdata, "xdata")] if len(names) == 1 else list(as_floats(xdata, "xdata"))
     if len(columns) != len(names):
         raise InputError(f"xdata has {len(columns)} rows for {len(names)} independent variables")
     problem = compile_fit(expression, dict(zip(names, columns)), ydata, symbols, p0, bounds,

@@ -215,6 +215,98 @@ def verify_solution(solution: Any, lp: Any = None) -> tuple[str, str]:
     return "success", ""
 
 
+#: an "optimal" NLP point whose best KKT residual (independent multipliers) exceeds this,
+#: relative to max(1, |grad f|), is reported wrong: 10x the map-back stage's own tolerance
+KKT_TOL = 1e-3
+#: a bound or row within this (relative to 1 + |bound|) of the point counts as binding
+ACTIVE_TOL = 1e-5
+KKT_MAX_SIZE = 60
+
+
+def verify_stationary(model: Any, solution: Any) -> tuple[str, str] | None:
+    """('wrong', why) when ``solution`` says optimal for the continuous NLP ``model`` but the
+    point is infeasible or not a KKT point, judged independently of symopt's compiled code:
+    sympy's own derivatives of the model's expressions at the returned values, multipliers
+    of the binding bounds and rows by nonnegative least squares (scipy's ``nnls``, an
+    oracle). None when it holds, or when the check does not apply (LP/MILP -- HiGHS judges
+    those --, integers, more than `KKT_MAX_SIZE` variables or rows, a non-finite gradient)."""
+    import sympy
+    from scipy.optimize import nnls
+
+    from symopt.analysis import analyze
+    from symopt.model import to_sympy
+    if solution.status != "optimal":
+        return None
+    structure = analyze(model)
+    if (structure.problem_class in ("LP", "MILP") or structure.has_integers
+            or structure.objective is None or len(structure.variables) > KKT_MAX_SIZE
+            or len(structure.constraints) > KKT_MAX_SIZE):
+        return None
+    values = {v.name: v.value for v in solution.variables}
+    symbols = [to_sympy(v) for v in structure.variables]
+    point = {sym: sympy.Float(values.get(v.name, v.value or 0.0))
+             for sym, v in zip(symbols, structure.variables)}
+    point.update({to_sympy(v): sympy.Float(v.value) for v in structure.fixed})
+
+    def number(expr: Any) -> float:
+        try:
+            return float(sympy.sympify(expr).xreplace(point).evalf())
+        except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+            return math.nan
+
+    def gradient(expr: Any) -> np.ndarray:
+        return np.array([number(sympy.diff(expr, sym)) for sym in symbols])
+
+    sign = -1.0 if structure.sense.startswith("max") else 1.0
+    grad_f = sign * gradient(to_sympy(structure.objective.expr))
+    if not np.all(np.isfinite(grad_f)):
+        return None
+    columns = []
+    x = np.array([float(point[sym]) for sym in symbols])
+    for j, v in enumerate(structure.variables):
+        unit = np.eye(len(symbols))[j]
+        columns += _binding_columns(x[j], v.lb, v.ub, unit, f"{v.name}'s bound")
+    for row in structure.constraints:
+        body = to_sympy(row.body)
+        value = number(body)
+        where = f"{row.name} = {value:.6g}, bounds [{row.lower}, {row.upper}]"
+        if not math.isfinite(value) or not _within(value, row.lower, row.upper):
+            return "wrong", f"optimal, but (recomputed) {where}"
+        binding = _binding_columns(value, row.lower, row.upper, None, row.name)
+        if binding:
+            direction = gradient(body)
+            if not np.all(np.isfinite(direction)):
+                return None
+            columns += [(column_sign * direction, name) for column_sign, name in binding]
+    return _kkt_verdict(grad_f, columns, nnls)
+
+
+def _binding_columns(value: float, lower: float | None, upper: float | None,
+                     unit: np.ndarray | None, name: str) -> list:
+    """The KKT columns of the sides of ``lower <= value <= upper`` that bind: (+1, name) for
+    a lower side, (-1, name) for an upper side (times ``unit`` for a variable's bound)."""
+    out = []
+    for side, bound in ((1.0, lower), (-1.0, upper)):
+        if bound is not None and math.isfinite(bound) and \
+                abs(value - bound) <= ACTIVE_TOL * (1 + abs(bound)):
+            out.append((side * unit, name) if unit is not None else (side, name))
+    return out
+
+
+def _kkt_verdict(grad_f: np.ndarray, columns: list, nnls: Callable) -> tuple[str, str] | None:
+    scale = max(1.0, float(np.max(np.abs(grad_f), initial=0.0)))
+    if columns:
+        matrix = np.column_stack([column for column, _ in columns])
+        _, residual = nnls(matrix / scale, grad_f / scale, maxiter=50 * matrix.shape[1])
+    else:
+        residual = float(np.linalg.norm(grad_f)) / scale
+    if residual > KKT_TOL:
+        binding = ", ".join(sorted({name for _, name in columns})) or "nothing"
+        return "wrong", (f"optimal, but not stationary: KKT residual {residual:.1e} "
+                         f"(binding: {binding[:80]})")
+    return None
+
+
 def _within(value: float, lower: float | None, upper: float | None) -> bool:
     lower = -math.inf if lower is None else lower
     upper = math.inf if upper is None else upper
@@ -277,7 +369,10 @@ def _run_opt(payload: dict) -> tuple[str, str]:
             if not found:
                 return "mismatch", f"check passed, solve said: {str(error).splitlines()[0][:200]}"
             return "error", str(error).splitlines()[0][:200]
-        return verify_solution(solution, _linear_program_of(loaded))
+        kind, detail = verify_solution(solution, _linear_program_of(loaded))
+        if kind == "success" and getattr(loaded, "kind", None) in ("minimize", "maximize"):
+            kind, detail = verify_stationary(loaded.model, solution) or (kind, detail)
+        return kind, detail
     return _in_folder({"model.opt": payload["text"], **payload.get("files", {})}, work)
 
 
@@ -324,12 +419,21 @@ def _run_api(payload: dict) -> tuple[str, str]:
     result = _API_CALLS[payload["call"]](random.Random(payload["seed"]))
     if result is None:
         return "success", ""
+    if isinstance(result, tuple):                     # (model, Solution)
+        model, solution = result
+        kind, detail = verify_solution(solution)
+        if kind == "success":
+            kind, detail = verify_stationary(model, solution) or (kind, detail)
+        return kind, detail
     if hasattr(result, "status") and hasattr(result, "variables"):
         return verify_solution(result)
     status = getattr(result, "status", 0)
     x = np.asarray(getattr(result, "x", []), dtype=float)
     if getattr(result, "success", False) and not np.all(np.isfinite(x)):
         return "wrong", "success with a non-finite x"
+    wrong = getattr(result, "wrong", None)               # the call's own oracle, if any
+    if getattr(result, "success", False) and wrong:
+        return "wrong", wrong
     return ("success", "") if status == 0 else ("status", f"status {status}")
 
 
@@ -561,7 +665,7 @@ def _api_model(rng: random.Random) -> Any:
     m.obj = Objective(expr=sum(m.p[i] * m.x[i] for i in m.I))
     m.c = Constraint(expr=m.x["a"] + m.x["b"] >= _hostile_number(rng))
     options = rng.choice([None, {"maxiter": 10 ** 400}, {"foo": 1}, {"maxiter": 5}, {"tol": math.nan}])
-    return solve(m, options=options, time_limit=rng.choice([None, 5.0, -1.0, math.nan]))
+    return m, solve(m, options=options, time_limit=rng.choice([None, 5.0, -1.0, math.nan]))
 
 
 def _api_nonlinear(rng: random.Random) -> Any:
@@ -572,7 +676,7 @@ def _api_nonlinear(rng: random.Random) -> Any:
     power = rng.choice([2, 3, 4])
     m.obj = Objective(expr=(m.x - _hostile_number(rng)) ** 2 + m.y ** power
                       + rng.choice([0, 1]) * exp(m.y))
-    return solve(m, time_limit=5.0)
+    return m, solve(m, time_limit=5.0)
 
 
 def _api_linprog(rng: random.Random) -> Any:
@@ -582,22 +686,218 @@ def _api_linprog(rng: random.Random) -> Any:
     A = [[rng.choice([1.0, 2.0, _hostile_float(rng)]) for _ in range(n)]]
     b = [rng.choice([4.0, _hostile_float(rng)])]
     bounds = rng.choice([(0, None), (None, None), (math.nan, 1), (5, 1), [(0, 1)] * n, "x"])
-    return linprog(c, A_ub=A, b_ub=b, bounds=bounds, method=rng.choice([None, "simplex",
-                                                                        "interior-point", "nosuch"]))
+    result = linprog(c, A_ub=A, b_ub=b, bounds=bounds,
+                     method=rng.choice([None, "simplex", "interior-point", "nosuch"]))
+    if result.success:
+        result.wrong = _linprog_oracle(result, c, A, b, bounds)
+    return result
+
+
+def _linprog_oracle(result: Any, c: Any, A: Any, b: Any, bounds: Any) -> str | None:
+    """Why a linprog "success" is wrong (scipy's HiGHS as the oracle), or None."""
+    from scipy.optimize import linprog as reference
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = reference(c, A_ub=A, b_ub=b, bounds=bounds, method="highs")
+    except (ValueError, TypeError, OverflowError):
+        return None                      # the oracle refuses what symopt accepted: no verdict
+    x = np.asarray(result.x, dtype=float)
+    matrix, rhs = np.asarray(A, dtype=float), np.asarray(b, dtype=float)
+    with np.errstate(all="ignore"):
+        slack = 1e-6 * (1 + np.abs(rhs) + np.abs(matrix) @ np.abs(x))
+        if np.any(matrix @ x > rhs + slack):
+            return f"success, but A_ub @ x > b_ub at x = {x}"
+    numbers = np.abs(np.concatenate([np.ravel(np.asarray(p, dtype=float)) for p in (c, A, b)]))
+    if np.any((numbers >= 1e15) | ((numbers > 0) & (numbers < 1e-300))):
+        return None      # HiGHS's conventions differ here (1e20 is infinite, 1e308 an error)
+    if expected.status in (2, 3):
+        return f"success ({result.fun}), HiGHS says: {expected.message}"
+    if expected.status == 0 and not math.isclose(result.fun, expected.fun, rel_tol=1e-6,
+                                                 abs_tol=1e-6):
+        return f"success with {result.fun}, HiGHS finds {expected.fun}"
+    return None
 
 
 def _api_minimize(rng: random.Random) -> Any:
     from symopt.optimize import minimize
     x0 = [rng.choice([1.0, _hostile_float(rng)]) for _ in range(2)]
     method = rng.choice([None, "bfgs", "l-bfgs-b", "nelder-mead", "slsqp", "trust-exact", "cg"])
-    return minimize(lambda x: float(np.sum((np.asarray(x) - 1) ** 2)), x0, method=method,
-                    options=rng.choice([None, {"maxiter": 10 ** 400}, {"maxiter": -1},
-                                        {"bogus": 1}]))
+    result = minimize(lambda x: float(np.sum((np.asarray(x) - 1) ** 2)), x0, method=method,
+                      options=rng.choice([None, {"maxiter": 10 ** 400}, {"maxiter": -1},
+                                          {"bogus": 1}]))
+    if result.success and not np.allclose(result.x, 1.0, atol=1e-3):
+        result.wrong = f"success at x = {result.x}, the minimum is (1, 1)"
+    return result
+
+
+def _small_model(rng: random.Random) -> Any:
+    """A tiny valid model (two sets, a family of variables, params, a row family) whose
+    components the hostile calls below then misuse."""
+    from symopt import Constraint, Model, Objective, Param, Set, Var
+    m = Model("fuzz_small")
+    m.I = Set(initialize=["a", "b", "c"])
+    m.J = Set(m.I, initialize={"a": [1], "b": [1, 2], "c": []})
+    m.p = Param(m.I, initialize={"a": 1.0, "b": 2.0, "c": 3.0}, mutable=True)
+    m.x = Var(m.I, bounds=(0, 10))
+    m.c = Constraint(m.I, rule=lambda m, i: m.x[i] >= m.p[i])
+    m.obj = Objective(expr=sum(m.x[i] for i in m.I))
+    return m
+
+
+_HOSTILE_KEYS = (["a"], {"a": 1}, {"a"}, None, ("a", "b"), ("a",), "z", math.nan, 1.5, -1,
+                 Ellipsis, (), ((),), b"a", "a" * 10_000, True)
+
+
+def _api_indexing(rng: random.Random) -> Any:
+    """Index a component with a hostile key: a value, or a ModelError naming it."""
+    m = _small_model(rng)
+    component = rng.choice([m.x, m.p, m.c, m.J, m.I])
+    key = rng.choice(_HOSTILE_KEYS + (np.array([1, 2]), slice(None)))
+    action = rng.choice(["get", "contains", "set"])
+    if action == "get":
+        component[key]
+    elif action == "contains":
+        if not isinstance(key in component, bool):
+            raise AssertionError("a membership test gave no bool")
+    elif component is m.p:
+        m.p[key] = rng.choice([1.0, math.nan, "3", None, 10 ** 400])
+    return None
+
+
+def _api_param(rng: random.Random) -> Any:
+    """Hostile Param data (values, keys, defaults, later writes), then a solve."""
+    from symopt import Constraint, Model, Objective, Param, Set, Var, solve
+    m = Model("fuzz_param")
+    m.I = Set(initialize=rng.choice([["a", "b"], [1, 2], [], [("a", 1), ("b", 2)], ["a", "a"]]))
+    values = rng.choice([{"a": _hostile_float(rng), "b": 1.0}, {"zz": 1.0}, [1.0, 2.0], "ab",
+                         {("a",): 1.0}, lambda m, i: _hostile_float(rng), 7.0, {1: 1.0, 2: 2.0},
+                         {}, None])
+    m.p = Param(m.I, initialize=values, default=rng.choice([None, 0.0, _hostile_float(rng)]),
+                mutable=rng.random() < 0.5)
+    if m.p.mutable and rng.random() < 0.5:
+        m.p[rng.choice(list(m.I) or ["a"])] = _hostile_float(rng)
+    m.x = Var(m.I, bounds=(0, 10))
+    m.obj = Objective(expr=sum(m.p[i] * m.x[i] for i in m.I) if len(m.I) else 0)
+    m.c = Constraint(m.I, rule=lambda m, i: m.x[i] >= m.p[i] / 10)
+    return m, solve(m, time_limit=5.0)
+
+
+def _api_constraint(rng: random.Random) -> Any:
+    """Hostile right-hand sides, ranges and rule results, then a solve."""
+    from symopt import Constraint, Model, Objective, Set, Var, solve
+    m = Model("fuzz_rows")
+    m.I = Set(initialize=[1, 2])
+    m.x = Var(m.I, bounds=(rng.choice([0, None, -1e30]), rng.choice([10, None, 1e30])))
+    h = _hostile_number(rng)
+    rule = rng.choice([
+        lambda m, i: m.x[i] >= h, lambda m, i: m.x[i] <= h, lambda m, i: m.x[i] == h,
+        lambda m, i: (h, m.x[i], _hostile_number(rng)), lambda m, i: (None, m.x[i], None),
+        lambda m, i: True, lambda m, i: None, lambda m, i: "x >= 1", lambda m, i: 3.0,
+        lambda m, i: Constraint.Skip, lambda m, i: m.x[i] * h >= h, lambda m, i: (m.x[i], 1),
+        lambda m, i: m.x[i] / h >= 1, lambda m, i: m.x[i] ** h >= 1,
+    ])
+    m.c = Constraint(m.I, rule=rule)
+    m.obj = Objective(expr=sum(m.x[i] for i in m.I), sense=rng.choice(["minimize", "maximize"]))
+    return m, solve(m, time_limit=5.0)
+
+
+def _api_solve_arguments(rng: random.Random) -> Any:
+    """A valid model solved with hostile arguments: method, solver, options, time limit."""
+    from symopt import solve
+    m = _small_model(rng)
+    return m, solve(m, method=rng.choice([None, "", "nosuch", "simplex", "bfgs", 3, "SIMPLEX"]),
+                    options=rng.choice([None, "maxiter=5", [("maxiter", 5)], {"maxiter": "10"},
+                                        {"maxiter": True}, {1: 2}, {"maxiter": 10 ** 400},
+                                        {"time_limit": -1}, {"tol": 0.0}]),
+                    time_limit=rng.choice([None, "5", [5], True, -0.0, math.inf, 1e-9]))
+
+
+def _api_fit(rng: random.Random) -> Any:
+    """symopt.fit with hostile data, starts, bounds and weights."""
+    import sympy
+
+    from symopt import fit
+    a, k, t = sympy.symbols("a k t")
+    n = rng.choice([0, 1, 2, 10])
+    ts = np.linspace(0.0, 2.0, n)
+    ys = 2.0 * np.exp(-0.5 * ts)
+    spoil = rng.choice(["none", "nan", "inf", "length", "shape", "huge"])
+    if spoil == "nan" and n:
+        ys[0] = math.nan
+    elif spoil == "inf" and n:
+        ts[-1] = math.inf
+    elif spoil == "length":
+        ys = ys[:-1] if n else np.ones(3)
+    elif spoil == "shape":
+        ys = np.ones((n, 2))
+    elif spoil == "huge" and n:
+        ys = ys * 1e300
+    start = rng.choice([{a: 1.0, k: 1.0}, {a: 1.0}, {a: math.nan, k: 1.0}, {a: "1", k: 1.0},
+                        {a: 1.0, k: 1.0, t: 0.0}, {}])
+    bounds = rng.choice([None, {a: (0, 10)}, {a: (10, 0)}, {k: (math.nan, 1)}, {a: "x"}])
+    sigma = rng.choice([None, np.ones(n), np.zeros(n), -np.ones(n), np.ones(n + 1)])
+    return fit(a * sympy.exp(-k * t), t, ts, ys, start, bounds=bounds, sigma=sigma,
+               method=rng.choice([None, "lm", "trf", "nosuch"]))
+
+
+def _api_front_doors(rng: random.Random) -> Any:
+    """root, least_squares, curve_fit and milp with hostile starts, shapes and options;
+    a success is checked against the known answer."""
+    from symopt.optimize import curve_fit, least_squares, milp, root
+    door = rng.choice(["root", "least_squares", "curve_fit", "milp"])
+    x0 = [rng.choice([1.0, 0.5, _hostile_float(rng)]) for _ in range(2)]
+    shape = rng.choice(["right", "right", "short", "scalar", "nan"])
+
+    def residuals(x: Any) -> Any:
+        r = np.array([x[0] ** 2 - 4.0, x[1] - 1.0])
+        return {"right": r, "short": r[:1], "scalar": float(r[0]),
+                "nan": r * math.nan}[shape]
+    if door == "root":
+        result = root(residuals, x0, method=rng.choice(["hybr", "lm", "broyden1", "nosuch"]),
+                      options=rng.choice([None, {"maxiter": -1}, {"xtol": math.nan}]))
+        if result.success and not np.allclose(np.abs(result.x), [2.0, 1.0], atol=1e-5):
+            result.wrong = f"success at x = {result.x}, the roots are (+-2, 1)"
+    elif door == "least_squares":
+        bounds = rng.choice([(-np.inf, np.inf), (0, 10), (10, 0), ([0, 0], [1]), (math.nan, 1)])
+        result = least_squares(residuals, x0, method=rng.choice(["trf", "lm", "dogbox"]),
+                               bounds=bounds)
+        if result.success and shape == "right" and bounds == (-np.inf, np.inf):
+            x, r = np.asarray(result.x, dtype=float), residuals(result.x)
+            gradient = np.array([2.0 * x[0] * r[0], r[1]])
+            if not np.all(np.abs(gradient) <= 1e-4 * (1.0 + np.abs(r).max())):
+                result.wrong = f"success at x = {x}, where the gradient is {gradient}"
+    elif door == "curve_fit":
+        xdata = np.linspace(0.0, 1.0, rng.choice([0, 1, 5]))
+        ydata = 3.0 * xdata + 1.0
+        p, _ = curve_fit(lambda x, a, b: a * x + b, xdata, ydata,
+                         p0=rng.choice([None, x0, [1.0], [1.0, 2.0, 3.0]]))
+        if not np.allclose(p[0] * xdata + p[1], ydata, atol=1e-6):   # 1 point: any line through it
+            return _Judged(True, f"curve_fit returned {p}, which misses the points of 3x + 1")
+        return None
+    else:
+        result = milp(rng.choice([[-1.0, -2.0], [math.nan, 1.0], [1.0]]),
+                      integrality=rng.choice([None, [1, 1], [1], [3, 0], "x"]),
+                      bounds=rng.choice([None, (0, 3), (3, 0), (0, math.inf)]),
+                      options=rng.choice([None, {"time_limit": -1}, {"bogus": 1}]))
+    return result
+
+
+@dataclass
+class _Judged:
+    """An API call's own verdict on a result that is not an OptimizeResult."""
+
+    success: bool
+    wrong: str | None = None
+    status: int = 0
+    x: tuple = ()
 
 
 _API_CALLS: dict[str, Callable[[random.Random], Any]] = {
     "model": _api_model, "nonlinear": _api_nonlinear, "linprog": _api_linprog,
-    "minimize": _api_minimize,
+    "minimize": _api_minimize, "indexing": _api_indexing, "param": _api_param,
+    "constraint": _api_constraint, "solve_arguments": _api_solve_arguments, "fit": _api_fit,
+    "front_doors": _api_front_doors,
     # the harness's own checks (never generated): a bug and a hang must be reported as such
     "_raises": lambda rng: 1 / 0, "_sleeps": lambda rng: time.sleep(3600),
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -82,3 +83,34 @@ def test_random_expressions_are_checked_cleanly(pieces):
             f"minimize f: y + {expression}\nsubject to\n  c: y + sum(i in S) x[i] >= 1\n")
     errors = check_text(text, "m.opt")
     assert all(error.location is not None for error in errors)
+
+
+def test_verification_catches_a_point_that_is_not_stationary():
+    """The independent KKT check (sympy's derivatives, nnls multipliers) passes the true
+    optima of the nonlinear examples and flags the same points moved off the optimum."""
+    import dataclasses
+
+    from symopt.dsl import read
+    from symopt.dsl.solving import solve_loaded
+    for name in ("constrained", "rosenbrock"):
+        loaded = read(fuzz_cases.EXAMPLES / f"{name}.opt")
+        solution = solve_loaded(loaded)
+        assert solution.status == "optimal"
+        assert fuzz_cases.verify_stationary(loaded.model, solution) is None
+        moved = [dataclasses.replace(v, value=v.value * 1.01 + 1e-3) for v in solution.variables]
+        kind, why = fuzz_cases.verify_stationary(loaded.model,
+                                                 dataclasses.replace(solution, variables=moved))
+        assert kind == "wrong" and ("not stationary" in why or "recomputed" in why)
+
+
+def test_api_oracles_catch_a_wrong_success():
+    """The linprog oracle: a "success" that violates A_ub x <= b_ub, or that HiGHS calls
+    unbounded, is wrong; the true optimum is not."""
+    from symopt.optimize.result import OptimizeResult
+    at_zero = OptimizeResult(x=np.array([0.0]), fun=0.0, status=0, success=True)
+    assert "A_ub @ x > b_ub" in fuzz_cases._linprog_oracle(at_zero, [1.0], [[-1.0]], [-2.0],
+                                                          (0, None))
+    assert "unbounded" in fuzz_cases._linprog_oracle(at_zero, [-1.0], [[-1.0]], [0.0],
+                                                    (0, None))
+    optimum = OptimizeResult(x=np.array([2.0]), fun=2.0, status=0, success=True)
+    assert fuzz_cases._linprog_oracle(optimum, [1.0], [[-1.0]], [-2.0], (0, None)) is None

@@ -39,11 +39,54 @@ def _bound_arrays(variables: Sequence[sympy.Symbol], bounds: Mapping | None):
         if symbol not in variables:
             raise InputError(f"bounds are given for {symbol}, which is not a variable; "
                              f"variables: {', '.join(map(str, variables))}")
-        lo, hi = pair
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise InputError(f"the bounds of {symbol} must be a (lower, upper) pair, got "
+                             f"{pair!r:.60}")
         j = list(variables).index(symbol)
-        lower[j] = -np.inf if lo is None else float(lo)
-        upper[j] = np.inf if hi is None else float(hi)
+        lower[j], upper[j] = (_bound(value, default, symbol)
+                              for value, default in zip(pair, (-np.inf, np.inf)))
     return lower, upper
+
+
+def _bound(value: Any, default: float, symbol: sympy.Symbol) -> float:
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        number = np.nan
+    if np.isnan(number):
+        raise InputError(f"a bound of {symbol} must be a number or None, got {value!r:.60}")
+    return number
+
+
+def _check_squares_fit(weighted: np.ndarray) -> None:
+    """Refuse data whose sum of squares overflows double precision: no fit of it can
+    report a finite residual sum of squares (the objective), whatever the parameters."""
+    with np.errstate(all="ignore"):
+        total = float(np.sum(np.square(weighted[np.isfinite(weighted)])))
+    if not np.isfinite(total):
+        peak = float(np.max(np.abs(weighted[np.isfinite(weighted)])))
+        raise InputError(f"ydata reaches {peak:.3g} (divided by sigma, if given): the sum of "
+                         "its squares overflows double precision (about 1.8e308), so no fit "
+                         "could report a finite residual; rescale the data")
+
+
+def _sigma(sigma: Any, size: int) -> np.ndarray:
+    values = as_floats(sigma, "sigma")
+    if values.size not in (1, size):
+        raise InputError(f"sigma has {values.size} values for {size} data points; give one "
+                         "per point, or one for all")
+    return np.broadcast_to(values.ravel(), (size,)).copy()
+
+
+def as_floats(values: Any, name: str) -> np.ndarray:
+    """``values`` as a float array, or an `InputError` naming ``name`` (text, ragged
+    lists, integers beyond float range)."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise InputError(f"{name} must be numbers: {error}") from None
 
 
 def as_relation_rows(relations: Sequence[Any]) -> tuple[list[sympy.Expr], np.ndarray, np.ndarray]:
@@ -134,12 +177,13 @@ def compile_fit(
 ) -> FitProblem:
     """A `FitProblem` for ``ydata ~ expression(independent; parameters)``."""
     columns = _columns(parameters)
-    observed = np.asarray(ydata, dtype=float).ravel()
-    data = {s: np.broadcast_to(np.asarray(v, dtype=float).ravel(), observed.shape)
-            for s, v in independent.items()}
-    for symbol, values in independent.items():
-        if np.asarray(values).size != observed.size:
-            raise InputError(f"xdata for {symbol} has {np.asarray(values).size} points but ydata "
+    observed = as_floats(ydata, "ydata").ravel()
+    if observed.size == 0:
+        raise InputError("ydata has no data points; a fit needs at least one")
+    data = {s: as_floats(v, f"xdata for {s}").ravel() for s, v in independent.items()}
+    for symbol, values in data.items():
+        if values.size != observed.size:
+            raise InputError(f"xdata for {symbol} has {values.size} points but ydata "
                              f"has {observed.size}")
     expr = sympy.sympify(expression, strict=True)
     families = [_fit_family(t, columns, data, observed.size) for t in sympy.Add.make_args(expr)]
@@ -147,7 +191,8 @@ def compile_fit(
                        np.zeros(0))
     model = VectorFunction(observed.size, len(parameters), families, empty)
     lower, upper = _bound_arrays(parameters, bounds)
-    sig = None if sigma is None else np.broadcast_to(np.asarray(sigma, float), observed.shape).copy()
+    sig = None if sigma is None else _sigma(sigma, observed.size)
+    _check_squares_fit(observed if sig is None else observed / sig)
     return FitProblem(model, np.asarray(p0, dtype=float), lower, upper, observed,
                       {str(s): np.asarray(v, float) for s, v in data.items()}, dependent_name,
                       tuple(str(p) for p in parameters), tuple(parameters), sig, absolute_sigma,

@@ -90,6 +90,10 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) or (isinstance(value, Real) and not isinstance(value, Expr))
 
 
+#: integers the operator fast paths convert with float() directly; larger ones take the
+#: general path, which refuses those beyond float range with a ModelError
+_HUGE = 2 ** 1023
+
 _NO_BUILTIN_EXTREMES = (
     " If this comes from Python's max() or min() of expressions: they cannot choose between "
     "expressions (the choice depends on the solution); model max(a, b) with a new variable t "
@@ -139,8 +143,8 @@ class Expr:
 
     def __rmul__(self, other: Any) -> "Expr":
         kind = type(other)
-        if (kind is float or kind is int) and type(self) is Node and other != 0 and other != 1 \
-                and self.op != "mul":
+        if (kind is float or (kind is int and -_HUGE < other < _HUGE)) and type(self) is Node \
+                and other != 0 and other != 1 and self.op != "mul":
             return _node("mul", (float(other), self))
         other = _operand(other)
         if other is NotImplemented:
@@ -160,7 +164,7 @@ class Expr:
         return _divide(other, self)
 
     def __pow__(self, other: Any) -> "Expr":
-        if type(other) is int and other > 1 and (type(self) is not LinearExpr or self._terms):
+        if type(other) is int and 1 < other < _HUGE and (type(self) is not LinearExpr or self._terms):
             return _node("pow", (self, other))
         other = _operand(other)
         if other is NotImplemented:
@@ -284,7 +288,8 @@ class VarData(Expr):
 
     def __mul__(self, other: Any) -> Expr:
         kind = type(other)
-        if (kind is float or kind is int) and other != 0 and other != 1:
+        if (kind is float or (kind is int and -_HUGE < other < _HUGE)) and other != 0 \
+                and other != 1:
             return _single_term(self, float(other))
         return Expr.__mul__(self, other)
 
@@ -297,7 +302,7 @@ class VarData(Expr):
             expr._var = self
             expr._coef = other
             return expr
-        if kind is int and other != 0 and other != 1:
+        if kind is int and -_HUGE < other < _HUGE and other != 0 and other != 1:
             return _single_term(self, float(other))
         return Expr.__rmul__(self, other)
 
@@ -311,7 +316,7 @@ class VarData(Expr):
 
     def __rsub__(self, other: Any) -> Expr:
         kind = type(other)
-        if kind is float or kind is int:
+        if kind is float or (kind is int and -_HUGE < other < _HUGE):
             return LinearExpr({self: -1.0}, other)
         return Expr.__rsub__(self, other)
 

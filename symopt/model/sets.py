@@ -23,6 +23,7 @@ which values a variable may take.
 from __future__ import annotations
 
 import itertools
+import numbers
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
@@ -134,7 +135,8 @@ class Set(Component):
 
     def __getitem__(self, position: int) -> Any:
         """The member at 1-based ``position`` (Pyomo's convention)."""
-        if not 1 <= position <= len(self._members):
+        if (isinstance(position, bool) or not isinstance(position, numbers.Integral)
+                or not 1 <= position <= len(self._members)):
             raise ModelError(f"set '{self.name}' has {len(self._members)} members; "
                              f"position {position} is out of range 1..{len(self._members)}")
         return self._members[position - 1]

@@ -224,19 +224,33 @@ def _omit(xdata, ydata, sigma, keep):
 
 
 def _start_values(f: Callable[..., Any], p0: Any) -> np.ndarray:
+    count = _parameter_count(f)
     if p0 is not None:
-        p0 = np.atleast_1d(np.asarray(p0, dtype=float))
+        try:
+            p0 = np.atleast_1d(np.asarray(p0, dtype=float))
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise InputError(f"curve_fit: p0 must be numbers: {exc}") from exc
         if p0.ndim != 1:
             raise InputError(f"curve_fit: p0 must be 1-D, got shape {p0.shape}")
+        if count is not None and p0.size != count:
+            raise InputError(f"curve_fit: p0 has {p0.size} value(s) but f takes {count} "
+                             f"parameter(s) after x")
         return p0
+    if count is None:
+        raise InputError("curve_fit: cannot count the parameters of f (it takes *args, or "
+                         "has no signature); pass p0")
+    return np.ones(count)
+
+
+def _parameter_count(f: Callable[..., Any]) -> int | None:
+    """How many parameters ``f(x, p1, ..., pk)`` takes after x (k), None when unknown."""
     try:
         params = list(inspect.signature(f).parameters.values())
-    except (TypeError, ValueError) as exc:
-        raise InputError("curve_fit: cannot count the parameters of f; pass p0") from exc
+    except (TypeError, ValueError):
+        return None
     if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params) or len(params) < 2:
-        raise InputError("curve_fit: cannot count the parameters of f (it takes *args); "
-                         "pass p0")
-    return np.ones(len(params) - 1)
+        return None
+    return len(params) - 1
 
 
 def _whitener(sigma: Any, m: int) -> Callable[[np.ndarray], np.ndarray] | None:

@@ -231,7 +231,12 @@ def _check_bounds(bounds: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
         raise InputError(f"bounds must be a pair (lb, ub), got {len(bounds)} items")
     sides = []
     for name, side in zip(("lower", "upper"), bounds):
-        arr = np.asarray(side, dtype=float)
+        try:
+            arr = np.asarray(side, dtype=float)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise InputError(f"{name} bounds must be numbers: {exc}") from exc
+        if np.any(np.isnan(arr)):
+            raise InputError(f"{name} bounds must be numbers (or +-inf), got NaN")
         if arr.ndim > 1 or (arr.ndim == 1 and arr.size not in (1, n)):
             raise InputError(f"{name} bounds must be a scalar or have shape ({n},), "
                              f"got shape {arr.shape}")

@@ -75,10 +75,22 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
         raise InputError(f"method {chosen!r} does not report LP iterations to a callback; "
                          "use method='simplex' or 'interior-point' to follow the iterates")
     started = time.perf_counter()
-    result = solver(lp, options=options, callback=callback)
+    result = _non_finite_is_trouble(solver(lp, options=options, callback=callback))
     result.setdefault("method", chosen)
     if method is None and chosen != "simplex" and result.status == 4:
         return _simplex_fallback(lp, result, options, callback, time.perf_counter() - started)
+    return result
+
+
+def _non_finite_is_trouble(result: OptimizeResult) -> OptimizeResult:
+    """An "optimal" result with a NaN or infinite x or objective becomes status 4
+    (numerical difficulties): data at the edge of double precision (a 1e-320 coefficient
+    beside a 1e20 cost) can overflow a method's scaling, and success must mean a point."""
+    x = np.asarray(result.get("x", ()), dtype=float)
+    if result.status == 0 and not (np.all(np.isfinite(x)) and np.isfinite(result.fun)):
+        result.status, result.success = 4, False
+        result.message = (f"numerical difficulties: the method ended with non-finite values "
+                          f"({result.message})")
     return result
 
 
@@ -202,7 +214,7 @@ def _constraint_block(A: Any, b: Any, n: int, a_name: str, b_name: str):
         return sp.csc_array((0, n)), np.zeros(0)
     try:
         matrix = as_csc(A, a_name)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise InputError(f"{a_name} must be a 2-D matrix: {exc}") from exc
     if matrix.shape[1] != n:
         raise InputError(f"{a_name} has {matrix.shape[1]} columns, expected {n} "
@@ -239,7 +251,7 @@ def _bounds(bounds: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
             column = [default if v is None else v for v in raw[:, k]]
             try:
                 pairs[:, k] = np.asarray(column, dtype=float)
-            except (TypeError, ValueError) as exc:
+            except (TypeError, ValueError, OverflowError) as exc:
                 raise InputError(f"bounds must hold numbers or None: {exc}") from exc
     lower, upper = pairs[:, 0].copy(), pairs[:, 1].copy()
     _check_bounds(lower, upper)

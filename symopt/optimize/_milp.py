@@ -70,7 +70,7 @@ def milp(c: Any, *, integrality: Any = None, bounds: Any = None, constraints: An
 def _linear_program(c: Any, integrality: Any, bounds: Any, constraints: Any) -> LinearProgram:
     try:
         cost = np.asarray(c, dtype=float).ravel()
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise InputError(f"c must be an array of numbers: {exc}") from exc
     n = cost.size
     if n == 0 or not np.isfinite(cost).all():
@@ -79,7 +79,10 @@ def _linear_program(c: Any, integrality: Any, bounds: Any, constraints: Any) -> 
     A, row_lower, row_upper = _constraints(constraints, n)
     flags = None
     if integrality is not None:
-        flags = np.broadcast_to(np.asarray(integrality), (n,)).astype(np.int64).copy()
+        try:
+            flags = np.broadcast_to(np.asarray(integrality), (n,)).astype(np.int64).copy()
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise InputError(f"integrality must be one 0 or 1 per variable: {exc}") from exc
         if np.any((flags != 0) & (flags != 1)):
             raise InputError("integrality must hold 0 (continuous) or 1 (integer); "
                              "semi-continuous variables (2, 3) are not supported")
@@ -98,7 +101,7 @@ def _bounds(bounds: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     try:
         return (np.broadcast_to(np.asarray(lb, dtype=float), (n,)).copy(),
                 np.broadcast_to(np.asarray(ub, dtype=float), (n,)).copy())
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise InputError(f"bounds must be Bounds or a pair (lb, ub) of {n} numbers: "
                          f"{exc}") from exc
 
@@ -114,7 +117,7 @@ def _constraints(constraints: Any, n: int):
         A, lb, ub = (con.A, con.lb, con.ub) if hasattr(con, "A") else con
         try:
             matrix = as_csc(A if sp.issparse(A) else np.atleast_2d(np.asarray(A, dtype=float)))
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             raise InputError(f"constraint {k}: A must be a 2-D matrix: {exc}") from exc
         if matrix.shape[1] != n:
             raise InputError(f"constraint {k}: A has {matrix.shape[1]} columns, expected {n} "

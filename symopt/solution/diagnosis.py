@@ -166,8 +166,12 @@ def _second_order(nlp: Any, x: np.ndarray, body: np.ndarray, duals: np.ndarray |
     active_rows = on_bound(body, nlp.row_lower) | on_bound(body, nlp.row_upper)
     free = ~(on_bound(x, nlp.col_lower) | on_bound(x, nlp.col_upper))
     basis = np.eye(x.size)[:, free]
-    if active_rows.any() and basis.shape[1]:
-        jac = nlp.constraints.jacobian_dense(x)[active_rows] @ basis
+    jac = nlp.constraints.jacobian_dense(x)[active_rows] @ basis if active_rows.any() else None
+    if not np.all(np.isfinite(hessian)) or (jac is not None and not np.all(np.isfinite(jac))):
+        return Condition("second order", np.inf, STATIONARITY_TOL,
+                         detail="the Lagrangian's Hessian or the binding rows' Jacobian is not "
+                                "finite here")
+    if jac is not None and basis.shape[1]:
         _, s, vt = np.linalg.svd(jac)
         rank = int(np.sum(s > 1e-10 * max(1.0, s[0] if s.size else 1.0)))
         basis = basis @ vt[rank:].T

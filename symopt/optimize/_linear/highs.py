@@ -157,7 +157,7 @@ def _checked_options(options: dict | None, name: str) -> dict:
         value = opts.get(key)
         try:
             ok = value is None or float(value) >= 0
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             ok = False
         if not ok:
             raise InputError(f"option {key!r} must be a nonnegative number, got {value!r}")

@@ -72,7 +72,9 @@ def solve_standard_form(
     A = normal.A
     point = _starting_point(A.shape[1], A.shape[0], has_u)
     norms = (1.0 + np.linalg.norm(b), 1.0 + np.linalg.norm(c))
-    first, best, best_score, best_mu, stalled = None, None, np.inf, np.inf, 0
+    # best starts at the starting point: with NaN residuals (data at the edge of double
+    # precision) no score ever improves, and a stall must still return a point
+    first, best, best_score, best_mu, stalled = None, (point, 0), np.inf, np.inf, 0
     verdict = (1, f"iteration limit {maxiter} reached")
     for nit in range(maxiter + 1):
         res = _residuals(A, b, c, ub, has_u, point)

@@ -92,8 +92,10 @@ def _initial_simplex(x0: np.ndarray, given: np.ndarray | None) -> np.ndarray:
                              f"got {sim.shape}")
         return sim
     sim = np.tile(x0, (n + 1, 1))
-    for j in range(n):
-        sim[j + 1, j] = 1.05 * x0[j] if x0[j] != 0 else 0.00025
+    for j in range(n):      # 5% of x0[j] (scipy's rule), but at least 0.00025 (its step at 0):
+        # a 5% step of a tiny x0[j] (1e-10, 1e-320) is below every tolerance, and the
+        # run would "converge" at once wherever it started
+        sim[j + 1, j] = x0[j] + np.copysign(max(0.05 * abs(x0[j]), 0.00025), x0[j])
     return sim
 
 

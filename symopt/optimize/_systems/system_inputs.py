@@ -30,8 +30,8 @@ def check_x0(x0: Any, entry: str) -> np.ndarray:
     ("unknown", "variable") in the message about a wrong shape."""
     try:
         x = np.atleast_1d(np.array(x0, dtype=float))
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"x0 must be an array of real numbers, got {x0!r}") from exc
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InputError(f"x0 must be an array of real numbers, got {x0!r:.80}") from exc
     if x.ndim != 1:
         raise InputError(f"x0 must be 1-D (one value per {entry}), got shape {x.shape}")
     if not np.all(np.isfinite(x)):

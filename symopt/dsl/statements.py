@@ -44,6 +44,15 @@ _START_ATTRS = ("line", "column", "start_pos")
 _END_ATTRS = ("end_line", "end_column", "end_pos")
 
 
+def ignored_pattern() -> str:
+    """The grammar's ``%ignore`` (blanks and comments) as one atomic regular expression:
+    a run of blanks is one step (a blanked table is megabytes of them) and nothing is
+    given back, so a failed match never backtracks through it."""
+    from symopt.dsl.parser import get_parser
+    comment = next(t for t in get_parser().terminals if t.name == "COMMENT")
+    return f"(?>(?:[ \\t\\f\\r\\n]+|{comment.pattern.to_regexp()})*)"
+
+
 @functools.lru_cache(maxsize=1)
 def _scanner() -> tuple[re.Pattern, frozenset]:
     """(one token after any ignored text, the keywords) from the grammar's terminals."""
@@ -52,7 +61,7 @@ def _scanner() -> tuple[re.Pattern, frozenset]:
     punctuation = sorted((t.pattern.value for t in terminals.values() if t.pattern.type == "str"),
                          key=len, reverse=True)
     token = re.compile(
-        f"(?:[ \\t\\f\\r\\n]|{terminals['COMMENT'].pattern.to_regexp()})*"
+        f"{ignored_pattern()}"
         f"(?:(?P<name>{terminals['NAME'].pattern.to_regexp()})"
         f"|(?P<number>{terminals['NUMBER'].pattern.to_regexp()})"
         f"|(?P<string>{terminals['STRING'].pattern.to_regexp()})"
@@ -72,7 +81,7 @@ def plain_pattern() -> re.Pattern:
     from symopt.dsl.parser import get_parser
     terminals = {t.name: t.pattern.to_regexp() for t in get_parser().terminals}
     _, keywords = _scanner()
-    ignored = f"(?:[ \\t\\f\\r\\n]|{terminals['COMMENT']})*"
+    ignored = ignored_pattern()
     word = "|".join(sorted(keywords, key=len, reverse=True))
     name = f"(?>(?!(?:{word})(?![A-Za-z_0-9])){terminals['NAME']})"
     number = f"(?>{terminals['NUMBER']})"

@@ -31,9 +31,10 @@ __all__ = ["PlainRows"]
 def _piece() -> re.Pattern:
     """One token of a plain constraint after ignored text (the grammar's patterns)."""
     from symopt.dsl.parser import get_parser
+    from symopt.dsl.statements import ignored_pattern
     terminals = {t.name: re.sub(r"(?<!\\)\((?!\?)", "(?:", t.pattern.to_regexp())
                  for t in get_parser().terminals}         # groups not captured: findall
-    return re.compile(f"(?:[ \\t\\f\\r\\n]|{terminals['COMMENT']})*"
+    return re.compile(f"{ignored_pattern()}"
                       f"({terminals['NAME']}|{terminals['NUMBER']}|<=|>=|==|=|[-+*:])")
 
 

@@ -275,3 +275,20 @@ def test_ctrl_c_keeps_what_finished_and_resume_completes_it(tmp_path):
     assert stopped.interrupted and counts.get("optimal", 0) >= 4 and counts.get("not run", 0) > 0
     finished = symopt.solve_many(transport(), scenarios, workers=1, resume=path)
     assert finished.counts() == {"optimal": 40} and not finished.interrupted
+
+
+def test_auto_chunks_one_per_worker_for_reused_bases_else_shrinking():
+    assert executors.chunk_sizes(10_000, 2, cheap=True) == [5000, 5000]
+    assert executors.chunk_sizes(10_000, 2, dask=True, cheap=True) == [5000, 5000]
+    for count, dask in ((1000, False), (1000, True), (7, False), (100_000, False)):
+        sizes = executors.chunk_sizes(count, 2, dask=dask)
+        assert sum(sizes) == count and min(sizes) >= 1 and max(sizes) <= executors.MAX_CHUNK
+        assert sizes[0] >= sizes[-1] and len(sizes) <= 2 * 2 * (8 if dask else 16)
+    assert executors.chunk_sizes(0, 2) == []
+
+
+def test_a_large_compiled_problem_reaches_the_pool_through_a_file(monkeypatch):
+    monkeypatch.setattr(executors, "INLINE_BYTES", 0)
+    scenarios = random_demands(6, seed=9)
+    sweep = symopt.solve_many(transport(), scenarios, workers=2, chunksize=2)
+    assert_same_as_alone(transport, sweep, scenarios)

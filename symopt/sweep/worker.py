@@ -60,6 +60,15 @@ class Job:
     engine: str = "highs"        # "highs" or "solve_lp" (LPs); ignored for NLPs
     time_limit: float | None = None
 
+    @property
+    def batched(self) -> bool:
+        """Whether a worker answers scenarios a block at a time from reused LP bases
+        (microseconds each) rather than with one solve each: an LP on HiGHS, warm-started,
+        whose parameters leave the constraint matrix as it is."""
+        problem = self.problem
+        return (type(problem).__name__ == "ParametricLP" and self.engine == "highs"
+                and self.warm_start and not problem.lp.is_mip and not problem.rows.families)
+
 
 _ENGINES: dict[str, Any] = {}
 

@@ -292,3 +292,29 @@ def test_a_large_compiled_problem_reaches_the_pool_through_a_file(monkeypatch):
     scenarios = random_demands(6, seed=9)
     sweep = symopt.solve_many(transport(), scenarios, workers=2, chunksize=2)
     assert_same_as_alone(transport, sweep, scenarios)
+
+
+def test_a_dask_style_worker_keeps_its_heap_during_a_chunk_and_trims_after(monkeypatch):
+    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_; a chunk raises glibc's thresholds (nested
+    chunks once), then restores the environment's values and trims."""
+    from symopt.sweep import heap
+    calls = []
+
+    class FakeLibc:
+        def mallopt(self, option, value):
+            calls.append(("mallopt", option, value))
+
+        def malloc_trim(self, pad):
+            calls.append(("trim", pad))
+
+    monkeypatch.setattr(heap, "_LIBC", FakeLibc())
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    with heap.roomy_heap():
+        pass
+    assert calls == []                                  # symopt's pool: nothing to change
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    with heap.roomy_heap():
+        with heap.roomy_heap():
+            assert calls == [("mallopt", -1, 64 << 20), ("mallopt", -3, 32 << 20)]
+        assert len(calls) == 2
+    assert calls[2:] == [("mallopt", -1, 65536), ("mallopt", -3, 128 << 10), ("trim", 0)]

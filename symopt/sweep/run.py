@@ -185,7 +185,11 @@ def _solve(job: Job, sweep: Sweep, rows: np.ndarray, todo: np.ndarray, executor:
         size = max(1, int(chunksize))
         sizes = [min(size, todo.size - start) for start in range(0, todo.size, size)]
     bounds = np.cumsum([0, *sizes])
-    chunks = [(todo[a:b], rows[todo[a:b]]) for a, b in zip(bounds[:-1], bounds[1:])]
+    first = int(todo[0])
+    if todo[-1] - first + 1 == todo.size:    # no gaps (no resume): views, not copies
+        chunks = [(todo[a:b], rows[first + a:first + b]) for a, b in zip(bounds[:-1], bounds[1:])]
+    else:
+        chunks = [(todo[a:b], rows[todo[a:b]]) for a, b in zip(bounds[:-1], bounds[1:])]
     blob = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
     token = uuid.uuid4().hex[:20]   # one per sweep: a worker builds its engine afresh
 

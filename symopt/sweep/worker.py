@@ -27,6 +27,7 @@ import numpy as np
 from symopt import dispatch, optimize
 from symopt.status import LINPROG, Status, status_from
 from symopt.sweep.chunk import checked, empty_results, solve_each
+from symopt.sweep.heap import roomy_heap
 from symopt.sweep.highs_engine import HighsEngine
 
 __all__ = ["Job", "Keep", "BlobFile", "solve_chunk"]
@@ -97,7 +98,8 @@ def solve_chunk(token: str, blob: "bytes | BlobFile", rows: np.ndarray,
         data = blob.read() if isinstance(blob, BlobFile) else blob
         engine = _ENGINES[token] = _engine(pickle.loads(data))
     out = empty_results(rows.shape[0], engine.job.keep.width)
-    engine.solve_all(rows, multistart, out)
+    with roomy_heap():
+        engine.solve_all(rows, multistart, out)
     return out
 
 

@@ -235,12 +235,11 @@ def _run_dask(client: Any, token: str, blob: bytes, chunks: list[Chunk], multist
         future = client.submit(solve_chunk, token, shared, rows, multistart, pure=False,
                                retries=ATTEMPTS - 1, key=f"symopt-sweep-{token}-{k}")
         futures[future] = k
-    try:
-        for future in dask_completed(futures):
+    try:   # results are fetched by the client's event loop as each task ends, concurrently
+        for future, result in dask_completed(futures, with_results=True, raise_errors=False):
             k = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # KilledWorker after repeated deaths, or a task error
+            if future.status != "finished":   # KilledWorker after repeated deaths, a task
+                exc = result[1] if isinstance(result, tuple) else result   # error, cancelled
                 done(k, None, f"{type(exc).__name__}: {exc}")
                 continue
             done(k, result, "")

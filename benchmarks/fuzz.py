@@ -11,6 +11,7 @@ same cases. It also times ``check`` on generated model text of growing size.
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/fuzz.py                 # 10,000 cases, seed 17
     OPENBLAS_NUM_THREADS=1 python benchmarks/fuzz.py --scale 0.1 --jobs 2 --seed 3
+    OPENBLAS_NUM_THREADS=1 python benchmarks/fuzz.py --suites api,names --check-sizes ""
 """
 from __future__ import annotations
 
@@ -78,8 +79,14 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per case")
     parser.add_argument("--jobs", type=int, default=1, help="cases run at once")
     parser.add_argument("--check-sizes", default="0.5,2", help="MB of model text to check")
+    parser.add_argument("--suites", default=",".join(COUNTS),
+                        help="the suites to run, in this order (default: all six)")
     args = parser.parse_args()
-    counts = {suite: max(1, round(count * args.scale)) for suite, count in COUNTS.items()}
+    chosen = [suite.strip() for suite in args.suites.split(",") if suite.strip()]
+    unknown = sorted(set(chosen) - set(COUNTS))
+    if unknown:
+        parser.error(f"unknown suite(s) {', '.join(unknown)}; known: {', '.join(COUNTS)}")
+    counts = {suite: max(1, round(COUNTS[suite] * args.scale)) for suite in chosen}
     start = time.perf_counter()
     outcomes = run(counts, args.seed, args.timeout, args.jobs)
     print(f"\nfuzz: {len(outcomes)} cases, seed {args.seed}, per-case timeout "

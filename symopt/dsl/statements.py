@@ -212,7 +212,10 @@ class _Template:
     def __init__(self, tree: Any, starts: list[int], ends: list[int]):
         by_start = {s: i for i, s in enumerate(starts)}
         by_end = {e: i for i, e in enumerate(ends)}
-        self.spec = self._spec(tree, by_start, by_end)
+        try:
+            self.spec = self._spec(tree, by_start, by_end)
+        except KeyError as where:               # a position between the scan's tokens
+            raise _Unusual(where.args[0]) from None
 
     def _spec(self, node: Any, by_start: dict, by_end: dict) -> Any:
         if isinstance(node, Token):
@@ -224,40 +227,40 @@ class _Template:
         if meta.empty:
             places = None
         else:
-            places = [(attr, by_start[getattr(meta, pos)], "start")
-                      for attr, pos in (("", "start_pos"), ("container_", "container_start_pos"))
-                      if hasattr(meta, pos) and getattr(meta, pos) in by_start]
-            places += [(attr, by_end[getattr(meta, pos)], "end")
-                       for attr, pos in (("", "end_pos"), ("container_", "container_end_pos"))
-                       if hasattr(meta, pos) and getattr(meta, pos) in by_end]
-            if len(places) != sum(hasattr(meta, p) for p in (
-                    "start_pos", "container_start_pos", "end_pos", "container_end_pos")):
-                raise _Unusual(meta.start_pos)
+            places = [(_NAMES[prefix, side], index[getattr(meta, pos)], side)
+                      for prefix in ("", "container_")
+                      for side, pos, index in ((0, prefix + "start_pos", by_start),
+                                               (3, prefix + "end_pos", by_end))
+                      if hasattr(meta, pos)]
         return (node.data, [self._spec(c, by_start, by_end) for c in node.children], places)
 
     def build(self, chunk: _Chunk, place: "_Places") -> Any:
         """The tree of ``chunk`` (a chunk of this template's shape)."""
-        return _instantiate(self.spec, chunk, place, {})
+        return _instantiate(self.spec, place.text, place.positions(chunk))
 
 
-def _instantiate(spec: tuple, chunk: _Chunk, place: "_Places", tokens: dict) -> Any:
+_NAMES = {(prefix, side): tuple(prefix + a for a in (_START_ATTRS if side == 0 else _END_ATTRS))
+          for prefix in ("", "container_") for side in (0, 3)}
+
+
+def _instantiate(spec: tuple, text: str, positions: list[tuple]) -> Any:
+    """The tree of ``spec`` over a chunk's token ``positions`` (start, line, column, end,
+    end line, end column)."""
     data, children, places = spec
     if children.__class__ is int:                       # a leaf: (type, token number, None)
-        return place.token(data, children, chunk, tokens)
+        start, line, column, end, end_line, end_column = positions[children]
+        return Token(data, text[start:end], start, line, column, end_line, end_column, end)
     meta = Meta()
     if places is not None:
-        for prefix, index, side in places:
-            token = place.token(None, index, chunk, tokens)
-            if side == "start":
-                setattr(meta, prefix + "line", token.line)
-                setattr(meta, prefix + "column", token.column)
-                setattr(meta, prefix + "start_pos", token.start_pos)
+        values = meta.__dict__
+        values["empty"] = False
+        for (a, b, c), index, side in places:
+            where = positions[index]
+            if side:
+                values[a], values[b], values[c] = where[4], where[5], where[3]
             else:
-                setattr(meta, prefix + "end_line", token.end_line)
-                setattr(meta, prefix + "end_column", token.end_column)
-                setattr(meta, prefix + "end_pos", token.end_pos)
-        meta.empty = False
-    return Tree(data, [_instantiate(c, chunk, place, tokens) for c in children], meta)
+                values[a], values[b], values[c] = where[1], where[2], where[0]
+    return Tree(data, [_instantiate(c, text, positions) for c in children], meta)
 
 
 class _Places:
@@ -271,20 +274,19 @@ class _Places:
         row = bisect.bisect_left(self.newlines, offset)
         return row + 1, offset - (self.newlines[row - 1] + 1 if row else 0) + 1
 
-    def token(self, kind: str | None, index: int, chunk: _Chunk, made: dict) -> Token:
-        """Token ``index`` of ``chunk`` (its type ``kind``), made once per chunk."""
-        token = made.get(index)
-        if token is None:
-            start, end = chunk.starts[index], chunk.ends[index]
+    def positions(self, chunk: _Chunk) -> list[tuple]:
+        """(start, line, column, end, end line, end column) of each token of ``chunk``."""
+        starts, ends = chunk.starts, chunk.ends
+        if self.text.find("\n", starts[0], ends[-1]) < 0:        # all on one line
+            line, column = self.line_column(starts[0])
+            shift = column - starts[0]
+            return [(s, line, s + shift, e, line, e + shift) for s, e in zip(starts, ends)]
+        found = []
+        for start, end in zip(starts, ends):
             line, column = self.line_column(start)
             end_line, end_column = self.line_column(end)
-            token = Token(kind or "", self.text[start:end], start, line, column,
-                          end_line, end_column, end)
-            made[index] = token
-        elif kind is not None and token.type != kind:
-            token = Token(kind, token.value, token.start_pos, token.line, token.column,
-                          token.end_line, token.end_column, token.end_pos)
-        return token
+            found.append((start, line, column, end, end_line, end_column))
+        return found
 
 
 @functools.lru_cache(maxsize=1)

@@ -250,7 +250,7 @@ def _columns(affine: AffineTerms) -> tuple[tuple, tuple, list, tuple[np.ndarray,
     free = used & ~fixed_mask
     columns = tuple(compress(variables, free.tolist()))
     fixed = tuple(compress(variables, fixed_mask.tolist())) if fixed_mask.any() else ()
-    affine.column_positions = np.flatnonzero(free)
+    affine.assign_columns(free)
     lower, upper = bound_arrays(columns)
     if (lower > upper).any():
         var = columns[int(np.argmax(lower > upper))]

@@ -55,10 +55,9 @@ def _extract(structure: Structure) -> LinearProgram:
                            "linear extraction needs an LP or MILP")
     columns = structure.variables
     affine = _affine_terms(structure)
-    cols, values, ends = affine.columns(), affine.coefficients(), affine.ends
-    c, offset = _objective(structure, affine, cols[:ends[1]], values[:ends[1]])
-    A, row_lower, row_upper = _rows(structure.constraints, affine, cols, values, len(columns))
-    del affine, cols, values
+    c, offset = _objective(structure, affine)
+    A, row_lower, row_upper = _rows(structure.constraints, affine, len(columns))
+    del affine
     col_lower, col_upper = structure.column_bounds or bound_arrays(columns)
     integrality = np.array([v.is_integer for v in columns], dtype=np.int8) if structure.has_integers else None
     objective = structure.objective
@@ -72,21 +71,21 @@ def _extract(structure: Structure) -> LinearProgram:
 
 
 def _affine_terms(structure: Structure) -> AffineTerms:
-    """The terms as analysis located them, or located again among the columns when the
-    rows changed since (or the structure was built without them)."""
+    """The terms with their columns as analysis found them, or located again among the
+    columns when the rows changed since (or the structure was built without them)."""
     parts = [structure.objective_linear, *map(_LINEAR, structure.constraints)]
     affine = structure.affine
     if (affine is not None and len(affine.parts) == len(parts)
             and all(map(operator.is_, affine.parts, parts))):
         return affine
     affine = AffineTerms(structure.variables, parts)
-    affine.column_positions = np.arange(len(structure.variables))
+    affine.assign_columns(np.ones(len(structure.variables), dtype=bool))
     return affine
 
 
-def _objective(structure: Structure, affine: AffineTerms, cols: np.ndarray,
-               values: np.ndarray) -> tuple[np.ndarray, float]:
+def _objective(structure: Structure, affine: AffineTerms) -> tuple[np.ndarray, float]:
     c = np.zeros(len(structure.variables))
+    cols, values = affine.places[:affine.ends[1]], affine.coefficients(0, 1)
     free = cols >= 0
     c[cols[free]] = values[free]
     fixed = _fixed_part(affine.part_variables(0), values, free) if not free.all() else 0.0
@@ -98,13 +97,13 @@ def _fixed_part(variables: list, values: np.ndarray, free: np.ndarray) -> float:
     return sum(float(values[k]) * variables[k].value for k in np.flatnonzero(~free).tolist())
 
 
-def _rows(rows: tuple[ConstraintData, ...], affine: AffineTerms, cols: np.ndarray,
-          values: np.ndarray, n: int) -> tuple[sp.csc_array, np.ndarray, np.ndarray]:
+def _rows(rows: tuple[ConstraintData, ...], affine: AffineTerms,
+          n: int) -> tuple[sp.csc_array, np.ndarray, np.ndarray]:
     """The constraint matrix as compressed rows of the terms after the objective's; fixed
     variables' terms move into the row bounds."""
     m = len(rows)
     start = affine.ends[1]
-    ends, cols, data = affine.ends[1:] - start, cols[start:], values[start:]
+    ends, cols, data = affine.ends[1:] - start, affine.places[start:], affine.coefficients(1, m + 1)
     shift = np.zeros(m)
     free = cols >= 0
     if not free.all():

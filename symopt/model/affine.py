@@ -10,10 +10,13 @@ set or a dict of variables, and extraction reuses analysis's search.
 >>> from symopt.model.expr import VarData
 >>> x, y, z = (VarData(name=n) for n in "xyz")
 >>> terms = AffineTerms([x, y, z], [2 * x + y, y - 3 * x])
->>> terms.positions.tolist(), terms.ends.tolist(), terms.used.tolist()
+>>> terms.places.tolist(), terms.ends.tolist(), terms.used.tolist()
 ([0, 1, 1, 0], [0, 2, 4], [True, True, False])
->>> terms.columns().tolist(), terms.coefficients().tolist()
-([0, 1, 1, 0], [2.0, 1.0, 1.0, -3.0])
+>>> terms.coefficients(1, 2).tolist()
+[1.0, -3.0]
+>>> terms.assign_columns(np.array([False, True, False]))   # x fixed: y is column 0
+>>> terms.places.tolist()
+[-1, 0, 0, -1]
 """
 from __future__ import annotations
 
@@ -31,45 +34,45 @@ class AffineTerms:
     """The terms of ``parts`` (LinearExprs: the objective's affine part, then each row's),
     located among ``variables`` (the model's, in declaration order).
 
-    ``positions[k]`` is the place in ``variables`` of the k-th term's variable (-1 for a
-    variable that is not among them); part ``p`` holds terms ``ends[p]:ends[p + 1]``;
-    ``used[i]`` tells whether a term (or ``more``: the nonlinear terms' variables) uses
-    ``variables[i]``. ``column_positions`` is set by analysis: the places of the columns.
+    Part ``p`` holds terms ``ends[p]:ends[p + 1]``; ``used[i]`` tells whether a term (or
+    ``more``: the nonlinear terms' variables) uses ``variables[i]``. ``places[k]`` is the
+    place of the k-th term's variable in ``variables`` (-1 for one that is not among them)
+    until `assign_columns` makes it the term's column.
     """
 
-    __slots__ = ("variables", "parts", "positions", "ends", "used", "column_positions")
+    __slots__ = ("variables", "parts", "places", "ends", "used")
 
     def __init__(self, variables: Sequence, parts: Sequence[LinearExpr], more: Iterable = ()):
         self.variables = variables
         self.parts = parts
         index = ColumnIndex(variables)
-        self.positions, self.ends = _located([part._flat()[0] for part in parts], index)
+        self.places, self.ends = _located([part._flat()[0] for part in parts], index)
         self.used = np.zeros(len(variables), dtype=bool)
-        self.used[self.positions[self.positions >= 0]] = True
+        self.used[self.places[self.places >= 0]] = True
         more = list(more)
         if more:
             found = index.find(more)
             self.used[found[found >= 0]] = True
-        self.column_positions = np.flatnonzero(self.used)
 
-    def columns(self) -> np.ndarray:
-        """Every term's column (its variable's place among ``variables[column_positions]``),
-        -1 for a term whose variable is no column (fixed, or not a model variable)."""
-        column_of = np.full(len(self.variables) + 1, -1, dtype=self.positions.dtype)   # [-1]: -1
-        column_of[self.column_positions] = np.arange(len(self.column_positions))
-        return column_of[self.positions]
+    def assign_columns(self, is_column: np.ndarray) -> None:
+        """Make ``places`` the terms' columns: the variables where ``is_column`` holds are
+        the columns, in order; a term of any other variable gets -1."""
+        column_of = np.full(len(self.variables) + 1, -1, dtype=self.places.dtype)   # [-1]: -1
+        column_of[:-1][is_column] = np.arange(np.count_nonzero(is_column))
+        self.places[:] = column_of[self.places]
 
     def part_variables(self, p: int) -> list:
         """The variables of part ``p``, in term order."""
         return self.parts[p]._flat()[0]
 
-    def coefficients(self) -> np.ndarray:
-        """Every term's coefficient, in term order."""
-        values = np.ones(self.ends[-1])
-        for part, start, end in zip(self.parts, self.ends.tolist(), self.ends[1:].tolist()):
+    def coefficients(self, first: int, last: int) -> np.ndarray:
+        """The coefficients of the terms of parts ``first`` to ``last - 1``, in term order."""
+        ends = self.ends[first:last + 1]
+        values = np.ones(ends[-1] - ends[0])
+        for part, start, end in zip(self.parts[first:last], ends.tolist(), ends[1:].tolist()):
             coefs = part._flat()[1]
             if coefs is not None:
-                values[start:end] = coefs
+                values[start - ends[0]:end - ends[0]] = coefs
         return values
 
 

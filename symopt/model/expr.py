@@ -76,6 +76,7 @@ from numbers import Real
 from typing import Any, Iterable
 
 from symopt.errors import ModelError
+from symopt.model.column_index import all_distinct
 from symopt.model.export import to_sympy
 from symopt.model.ops import FUNCTIONS
 from symopt.model.relation import Relation
@@ -432,7 +433,7 @@ class LinearExpr(Expr):
                 variables = variables[:n]
             if coefs is not None and len(coefs) != n:
                 coefs = coefs[:n]
-            if self._unique or (len(set(variables)) == n and (coefs is None or 0.0 not in coefs)):
+            if self._unique or (all_distinct(variables) and (coefs is None or 0.0 not in coefs)):
                 self._unique = True
                 return variables, coefs
         terms = self.terms

@@ -307,3 +307,20 @@ def test_a_long_sum_with_a_repeated_variable_merges_it():
     e = quicksum([*xs, 2 * xs[123]])
     variables, coefs = e._flat()
     assert len(variables) == 20000 and e.terms[xs[123]] == 3.0 and coefs[123] == 3.0
+
+
+def test_a_long_quicksum_pauses_the_collector_and_restores_it():
+    import gc
+
+    xs = [VarData(name=f"x[{i}]") for i in range(3000)]
+
+    def failing():
+        yield from xs
+        assert not gc.isenabled()   # paused while the items are made
+        raise RuntimeError("the user's generator failed")
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        quicksum(failing())
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert len(quicksum(x for x in xs).terms) == 3000 and gc.isenabled()

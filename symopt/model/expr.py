@@ -77,6 +77,7 @@ from typing import Any, Iterable
 
 from symopt.errors import ModelError
 from symopt.model.column_index import all_distinct
+from symopt.model.component import paused_gc
 from symopt.model.export import to_sympy
 from symopt.model.ops import FUNCTIONS
 from symopt.model.relation import Relation
@@ -608,22 +609,33 @@ def quicksum(items: Iterable[Any]) -> Expr:
 
     Items are read in chunks; a chunk of variables, numbers and affine terms (``c * x``) is
     summed by whole-chunk ``map`` passes, so a generator of a million terms costs no
-    Python statement per term here and only one chunk of terms is alive at a time.
+    Python statement per term here and only one chunk of terms is alive at a time. Past
+    the first chunk the cyclic garbage collector pauses (``paused_gc``) while the items
+    are made, as it does while a component is built.
 
     >>> x = VarData(name="x")
     >>> print(quicksum([x, 2 * x, 3]))
     3*x + 3
     """
     iterator = iter(items)
+    chunk = list(itertools.islice(iterator, _CHUNK))
+    if len(chunk) < _CHUNK:
+        return _chunked_sum([chunk])
+    more = iter(lambda: list(itertools.islice(iterator, _CHUNK)), [])   # until an empty chunk
+    with paused_gc():   # a long sum: no collection rescans the terms while they are made
+        return _chunked_sum(itertools.chain([chunk], more))
+
+
+def _chunked_sum(chunks: Iterable[list]) -> Any:
+    """The sum of the items of ``chunks`` (lists), an affine chunk at a time (see quicksum)."""
     parts: list = []   # the sum of each affine chunk
-    while True:
-        chunk = list(itertools.islice(iterator, _CHUNK))
-        if not chunk:
-            return parts[0] if len(parts) == 1 else LinearExpr._sum_of(parts)
+    chunks = iter(chunks)
+    for chunk in chunks:
         kinds = set(map(type, chunk))
         if not kinds <= _AFFINE_KINDS:
-            return _general_sum([*parts, *chunk, *iterator])
+            return _general_sum([*parts, *chunk, *itertools.chain.from_iterable(chunks)])
         parts.append(LinearExpr._sum_of(chunk, kinds))
+    return parts[0] if len(parts) == 1 else LinearExpr._sum_of(parts)
 
 
 def _general_sum(items: list) -> Any:

@@ -14,6 +14,13 @@ Models (the same data for every library, made before the clock starts):
   element-wise (`load` -> analysis -> compiler) and from the Python API, against
   CasADi's build + nlpsol (IPOPT) construction.
 
+The symopt API case is written as a Pyomo user would, with ``quicksum`` over generators as
+the pyoptinterface case uses ``poi.quicksum`` ("symopt API (sum)": Python's ``sum``).
+pyoptinterface is timed twice: with nested lists of variables (the fastest way to write
+it) and with its ``add_variables`` tupledict indexed ``x[i, j]`` and ``x.select`` (the
+way its documentation and its own benchmarks write models, the same dict lookups as
+``m.x[i, j]``).
+
 Each case runs in a fresh process with BLAS pinned to one thread; the figures are process
 CPU seconds from the first line of model code to the matrices (or LP file, or solver
 object) and the process's peak resident memory (imports included), the minimum over
@@ -108,7 +115,7 @@ assert lp.A.nnz == 2 * S * S
 report()
 """,
     "symopt API": """
-from symopt import Model, Set, Param, Var, Objective, Constraint, NonNegativeReals, minimize
+from symopt import Model, Set, Param, Var, Objective, Constraint, NonNegativeReals, minimize, quicksum
 from symopt.compile.linear import extract_linear
 cost = {(i, j): float(C[i - 1, j - 1]) for i in idx.tolist() for j in idx.tolist()}
 CPU0 = time.process_time()
@@ -119,9 +126,9 @@ m.supply = Param(m.I, initialize=1000.0)
 m.demand = Param(m.J, initialize=900.0)
 m.cost = Param(m.I, m.J, initialize=cost)
 m.x = Var(m.I, m.J, domain=NonNegativeReals)
-m.total = Objective(expr=sum(m.cost[i, j] * m.x[i, j] for i in m.I for j in m.J), sense=minimize)
-m.ship = Constraint(m.I, rule=lambda m, i: sum(m.x[i, j] for j in m.J) <= m.supply[i])
-m.meet = Constraint(m.J, rule=lambda m, j: sum(m.x[i, j] for i in m.I) >= m.demand[j])
+m.total = Objective(expr=quicksum(m.cost[i, j] * m.x[i, j] for i in m.I for j in m.J), sense=minimize)
+m.ship = Constraint(m.I, rule=lambda m, i: quicksum(m.x[i, j] for j in m.J) <= m.supply[i])
+m.meet = Constraint(m.J, rule=lambda m, j: quicksum(m.x[i, j] for i in m.I) >= m.demand[j])
 lp = extract_linear(m)
 assert lp.A.nnz == 2 * S * S
 report()
@@ -165,6 +172,23 @@ for j in range(S):
     m.add_linear_constraint(poi.quicksum(x[i][j] for i in range(S)), poi.Geq, 900.0)
 report()
 """,
+    "pyoptinterface (tupledict)": """
+import pyoptinterface as poi
+from pyoptinterface import highs
+import casadi
+highs.load_library(os.path.join(os.path.dirname(casadi.__file__), "libhighs.so"))
+cost = {(i, j): float(C[i - 1, j - 1]) for i in idx.tolist() for j in idx.tolist()}
+CPU0 = time.process_time()
+m = highs.Model()
+x = m.add_variables(idx.tolist(), idx.tolist(), lb=0.0)
+m.set_objective(poi.quicksum(cost[i, j] * x[i, j] for i in idx.tolist() for j in idx.tolist()),
+                poi.ObjectiveSense.Minimize)
+for i in idx.tolist():
+    m.add_linear_constraint(poi.quicksum(x.select(i, "*")), poi.Leq, 1000.0)
+for j in idx.tolist():
+    m.add_linear_constraint(poi.quicksum(x.select("*", j)), poi.Geq, 900.0)
+report()
+""",
     "Pyomo (LP file)": """
 import pyomo.environ as pyo
 cost = {(i, j): float(C[i - 1, j - 1]) for i in idx.tolist() for j in idx.tolist()}
@@ -194,6 +218,8 @@ prob.writeLP(os.path.join(tempfile.mkdtemp(), "t.lp"))
 report()
 """,
 }
+
+TRANSPORT["symopt API (sum)"] = TRANSPORT["symopt API"].replace("quicksum(", "sum(")
 
 # ---- production / inventory -------------------------------------------------------------
 PRODUCTION_DATA = """

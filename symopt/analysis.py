@@ -27,12 +27,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import compress
 from typing import Any
 
 import numpy as np
 
 from symopt.errors import ModelError, RoutingError
-from symopt.model.bulk import bound_arrays, integer_members, split_fixed
+from symopt.model.affine import AffineTerms
+from symopt.model.bulk import bound_arrays, fixed_flags, integer_members
 from symopt.model.component import paused_gc
 from symopt.model.components import Expression
 from symopt.model.constraints import ConstraintData, Objective
@@ -80,6 +82,11 @@ class Structure:
     sizes: tuple[int, int] | None = None     # (columns, rows) when there is no model
     #: each nonlinear term's shape, found once here and read again by the compiler
     shapes: ShapeMemo = field(default_factory=ShapeMemo, repr=False)
+    #: the affine terms of the objective and the rows located among the columns, found
+    #: once here and read again by linear extraction
+    affine: AffineTerms | None = field(default=None, repr=False)
+    #: the columns' lower and upper bounds (-inf / inf for none), read once here
+    column_bounds: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @classmethod
     def describe(cls, problem_class: str, reason: str, num_variables: int,
@@ -159,8 +166,9 @@ def _analyze(model: Model) -> Structure:
                          "problem)")
     term, location = _first_nonlinear(objective, nonlinear, rows)
     shapes = ShapeMemo()
-    used = _used_variables(linear, nonlinear, rows, shapes)
-    columns, fixed, integers, has_bounds = _columns(model, used)
+    affine = _affine_terms(model, linear, nonlinear, rows, shapes)
+    columns, fixed, integers, bounds = _columns(affine)
+    has_bounds = bool(np.isfinite(bounds[0]).any() or np.isfinite(bounds[1]).any())
     hints = find_reformulations(model) if term is not None else []
     if term is not None and integers:
         raise RoutingError(f"variable '{integers[0].name}' is integer ({integers[0].domain}) but "
@@ -184,6 +192,7 @@ def _analyze(model: Model) -> Structure:
         has_bounds=has_bounds, has_integers=bool(integers), sum_of_squares=squares,
         quadratic_program=quadratic,
         objective_linear=linear, objective_nonlinear=tuple(nonlinear), shapes=shapes,
+        affine=affine, column_bounds=bounds,
     )
 
 
@@ -222,26 +231,31 @@ def _single_objective(model: Model) -> Objective | None:
     return objectives[0] if objectives else None
 
 
-def _used_variables(linear: LinearExpr, nonlinear: list, rows: tuple, shapes: ShapeMemo) -> set:
-    used = set(linear._flat()[0])
-    for term in nonlinear:
-        used.update(shapes.shape(term)[1])
+def _affine_terms(model: Model, linear: LinearExpr, nonlinear: list, rows: tuple,
+                  shapes: ShapeMemo) -> AffineTerms:
+    """The affine terms of the objective and the rows, and which model variables any term
+    (nonlinear ones included) uses: arrays, no set of variables (see model.affine)."""
+    more = [var for term in nonlinear for var in shapes.shape(term)[1]]
     for row in rows:
-        used.update(row.linear._flat()[0])
         for term in row.nonlinear:
-            used.update(shapes.shape(term)[1])
-    return used
+            more.extend(shapes.shape(term)[1])
+    return AffineTerms(list(model.variables()), [linear, *(row.linear for row in rows)], more)
 
 
-def _columns(model: Model, used: set) -> tuple[tuple, tuple, list, bool]:
-    """Columns, fixed variables, integer ones, any bounds: whole-list reads (model.bulk)."""
-    columns, fixed = split_fixed(list(filter(used.__contains__, model.variables())))
+def _columns(affine: AffineTerms) -> tuple[tuple, tuple, list, tuple[np.ndarray, np.ndarray]]:
+    """Columns (the used free variables), fixed variables, integer ones, their bounds:
+    whole-list reads (model.bulk); records the columns' places in ``affine``."""
+    variables, used = affine.variables, affine.used
+    fixed_mask = used & fixed_flags(variables)
+    free = used & ~fixed_mask
+    columns = tuple(compress(variables, free.tolist()))
+    fixed = tuple(compress(variables, fixed_mask.tolist())) if fixed_mask.any() else ()
+    affine.assign_columns(free)
     lower, upper = bound_arrays(columns)
-    has_bounds = bool(np.isfinite(lower).any() or np.isfinite(upper).any())
-    if has_bounds and (lower > upper).any():
+    if (lower > upper).any():
         var = columns[int(np.argmax(lower > upper))]
         raise ModelError(f"variable '{var.name}' has lower bound {var.lb} > upper bound {var.ub}")
-    return columns, fixed, integer_members(columns), has_bounds
+    return columns, fixed, integer_members(columns), (lower, upper)
 
 
 def _objective_parts(objective: Objective | None) -> tuple[LinearExpr, list]:

@@ -155,3 +155,39 @@ def test_rows_with_repeated_cancelled_and_fixed_terms():
     assert lp.A.toarray().tolist() == [[2.0, 0.0], [1.0, 1.0]] and lp.A.nnz == 3
     assert lp.row_upper.tolist() == [8.0, np.inf] and lp.c.tolist() == [2.0, 0.0]
     assert lp.offset == 8.0
+
+
+def test_quicksum_built_model_matches_sum_built_model_with_long_rows():
+    """quicksum's chunked C-level path (over 1,024 terms a row, coefficients of 1 mixed with
+    c * x, a repeated variable in a long objective) extracts the same LP as Python's sum."""
+    from symopt import quicksum
+
+    def build(add):
+        m = Model("long")
+        m.I = Set(initialize=range(3000))
+        m.x = Var(m.I, domain=NonNegativeReals)
+        coef = [1.0 if i % 3 == 0 else 1.0 + (i % 7) for i in range(3000)]
+        m.obj = Objective(expr=add(coef[i] * m.x[i] for i in m.I) + add([m.x[5], -0.5 * m.x[7]]))
+        m.row = Constraint(expr=add(coef[i] * m.x[i] for i in m.I) >= 10)
+        m.ends = Constraint(expr=add(m.x[i] for i in range(0, 3000, 2)) <= 50)
+        return extract_linear(m)
+
+    fast, plain = build(quicksum), build(sum)
+    np.testing.assert_array_equal(fast.c, plain.c)
+    assert fast.c[5] == 1.0 + 5 % 7 + 1.0 and fast.c[7] == 1.0 + 7 % 7 - 0.5
+    assert (fast.A != plain.A).nnz == 0 and fast.A.nnz == 3000 + 1500
+    np.testing.assert_array_equal(fast.row_lower, plain.row_lower)
+
+
+def test_extraction_without_analysis_terms_matches():
+    """A Structure without analysis's located terms (or whose rows changed) is located again."""
+    import dataclasses
+
+    m, *_ = transport_model(12)
+    m.x[1, 2].fix(4.0)
+    structure = analyze(m)
+    located, again = extract_linear(structure), extract_linear(dataclasses.replace(structure, affine=None))
+    assert (located.A != again.A).nnz == 0 and located.A.shape == (24, 143)
+    np.testing.assert_array_equal(located.c, again.c)
+    np.testing.assert_array_equal(located.row_upper, again.row_upper)
+    assert located.offset == again.offset != 0.0

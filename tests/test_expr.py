@@ -285,3 +285,42 @@ def test_repeated_and_cancelling_terms_merge_like_a_dict():
     variables, coefs = e._flat()
     assert variables == [x] and coefs == [2.0]
     assert (x - x + 1)._is_constant() and not (x + y)._is_constant()
+
+
+def test_quicksum_chunks_keep_terms_order_and_fall_back_for_nonlinear_items():
+    xs = [VarData(name=f"x[{i}]", value=1.0) for i in range(2500)]
+    items = [xs[i] if i % 2 else (i % 5 + 2) * xs[i] for i in range(2500)]   # vars and c * x
+    fast = quicksum(iter(items))
+    assert type(fast) is LinearExpr and list(fast.terms) == xs
+    assert fast.terms == sum(items).terms
+    mixed = quicksum(iter([*items, 4, xs[0] ** 2]))   # a number and a Node after two chunks
+    assert isinstance(mixed, Node) and evaluate(mixed) == pytest.approx(evaluate(fast) + 5.0)
+    assert quicksum(iter([])).terms == {} and quicksum([x for x in xs[:3]]).terms == dict.fromkeys(xs[:3], 1.0)
+
+
+def test_a_long_sum_with_a_repeated_variable_merges_it():
+    """Past 2^14 terms, repeats are found by sorting object pointers (not with a set)."""
+    from symopt.model.column_index import all_distinct
+
+    xs = [VarData(name=f"x[{i}]") for i in range(20000)]
+    assert all_distinct(xs) and not all_distinct([*xs, xs[123]])
+    e = quicksum([*xs, 2 * xs[123]])
+    variables, coefs = e._flat()
+    assert len(variables) == 20000 and e.terms[xs[123]] == 3.0 and coefs[123] == 3.0
+
+
+def test_a_long_quicksum_pauses_the_collector_and_restores_it():
+    import gc
+
+    xs = [VarData(name=f"x[{i}]") for i in range(3000)]
+
+    def failing():
+        yield from xs
+        assert not gc.isenabled()   # paused while the items are made
+        raise RuntimeError("the user's generator failed")
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        quicksum(failing())
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert len(quicksum(x for x in xs).terms) == 3000 and gc.isenabled()

@@ -1,8 +1,9 @@
 """Linear extraction: a linear model straight into the arrays ``solve_lp`` takes.
 
 Each row's variable and coefficient lists (a ``LinearExpr`` built by a sum keeps them; no
-dict, no sympy, no per-term objects) go into compressed-row arrays with one ``map`` per row,
-then into one ``scipy.sparse.csc_array``. Fixed variables are not columns: their
+dict, no sympy, no per-term objects) are the compressed rows: analysis located every term's
+variable with one vectorized search (``symopt.model.affine.AffineTerms``), so the columns
+are one numpy gather, then one ``scipy.sparse.csc_array``. Fixed variables are not columns: their
 contribution moves into the objective offset and the row bounds.
 
 >>> from symopt.model import Model, Var, Objective, Constraint, NonNegativeReals, maximize
@@ -17,17 +18,17 @@ contribution moves into the objective offset and the row bounds.
 """
 from __future__ import annotations
 
-from array import array
+import operator
 from collections.abc import Sequence
-from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from symopt.analysis import Structure, analyze
-from symopt.compile.column_index import ColumnIndex
 from symopt.errors import CompileError
+from symopt.model.affine import AffineTerms
 from symopt.model.bulk import bound_arrays
 from symopt.model.component import paused_gc
 from symopt.model.constraints import ConstraintData
@@ -53,11 +54,11 @@ def _extract(structure: Structure) -> LinearProgram:
                            f"{structure.nonlinear_location} contains {structure.nonlinear_term}; "
                            "linear extraction needs an LP or MILP")
     columns = structure.variables
-    index = ColumnIndex(columns)
-    c, offset = _objective(structure, index)
-    A, row_lower, row_upper = _rows(structure.constraints, index)
-    del index
-    col_lower, col_upper = bound_arrays(columns)
+    affine = _affine_terms(structure)
+    c, offset = _objective(structure, affine)
+    A, row_lower, row_upper = _rows(structure.constraints, affine, len(columns))
+    del affine
+    col_lower, col_upper = structure.column_bounds or bound_arrays(columns)
     integrality = np.array([v.is_integer for v in columns], dtype=np.int8) if structure.has_integers else None
     objective = structure.objective
     return LinearProgram(
@@ -69,16 +70,26 @@ def _extract(structure: Structure) -> LinearProgram:
     )
 
 
-def _objective(structure: Structure, index: ColumnIndex) -> tuple[np.ndarray, float]:
+def _affine_terms(structure: Structure) -> AffineTerms:
+    """The terms with their columns as analysis found them, or located again among the
+    columns when the rows changed since (or the structure was built without them)."""
+    parts = [structure.objective_linear, *map(_LINEAR, structure.constraints)]
+    affine = structure.affine
+    if (affine is not None and len(affine.parts) == len(parts)
+            and all(map(operator.is_, affine.parts, parts))):
+        return affine
+    affine = AffineTerms(structure.variables, parts)
+    affine.assign_columns(np.ones(len(structure.variables), dtype=bool))
+    return affine
+
+
+def _objective(structure: Structure, affine: AffineTerms) -> tuple[np.ndarray, float]:
     c = np.zeros(len(structure.variables))
-    linear = structure.objective_linear
-    variables, coefs = linear._flat()   # each variable once
-    cols = index.find(variables)
-    values = np.ones(len(variables)) if coefs is None else np.array(coefs, dtype=float)
+    cols, values = affine.places[:affine.ends[1]], affine.coefficients(0, 1)
     free = cols >= 0
     c[cols[free]] = values[free]
-    offset = linear.constant + _fixed_part(variables, values, free)
-    return c, float(offset)
+    fixed = _fixed_part(affine.part_variables(0), values, free) if not free.all() else 0.0
+    return c, float(structure.objective_linear.constant + fixed)
 
 
 def _fixed_part(variables: list, values: np.ndarray, free: np.ndarray) -> float:
@@ -86,41 +97,35 @@ def _fixed_part(variables: list, values: np.ndarray, free: np.ndarray) -> float:
     return sum(float(values[k]) * variables[k].value for k in np.flatnonzero(~free).tolist())
 
 
-def _rows(rows: tuple[ConstraintData, ...], index: ColumnIndex) -> tuple[sp.csc_array, np.ndarray, np.ndarray]:
-    """The constraint matrix, built as compressed rows straight from each row's lists;
-    fixed variables' terms move into the row bounds."""
+def _rows(rows: tuple[ConstraintData, ...], affine: AffineTerms,
+          n: int) -> tuple[sp.csc_array, np.ndarray, np.ndarray]:
+    """The constraint matrix as compressed rows of the terms after the objective's; fixed
+    variables' terms move into the row bounds."""
     m = len(rows)
-    ids = array("q")
-    values = array("d")
-    ends = np.zeros(m + 1, dtype=np.int64)
-    for i, row in enumerate(rows):
-        variables, coefs = row.linear._flat()   # each variable once
-        ids.extend(map(id, variables))
-        values.extend(repeat(1.0, len(variables)) if coefs is None else coefs)
-        ends[i + 1] = len(values)
-    cols = index.find_ids(np.frombuffer(ids, dtype=np.int64))
-    del ids
-    data = np.frombuffer(values, dtype=float)
+    start = affine.ends[1]
+    ends, cols, data = affine.ends[1:] - start, affine.places[start:], affine.coefficients(1, m + 1)
     shift = np.zeros(m)
     free = cols >= 0
     if not free.all():
-        shift, ends, cols, data = _without_fixed(rows, ends, cols, data, free)
+        shift, ends, cols, data = _without_fixed(affine, ends, cols, data, free)
     lower = np.array([-np.inf if row.lower is None else row.lower for row in rows]) - shift
     upper = np.array([np.inf if row.upper is None else row.upper for row in rows]) - shift
-    A = csc_from_rows(ends, cols, data, (m, len(index)))
+    A = csc_from_rows(ends, cols, data, (m, n))
     return A, lower.reshape(m), upper.reshape(m)
 
 
-def _without_fixed(rows: tuple, ends: np.ndarray, cols: np.ndarray, data: np.ndarray,
+def _without_fixed(affine: AffineTerms, ends: np.ndarray, cols: np.ndarray, data: np.ndarray,
                    free: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Row shifts from the fixed variables' terms, and the row arrays without those terms."""
-    shift = np.zeros(len(rows))
+    shift = np.zeros(len(ends) - 1)
     for i in np.unique(np.searchsorted(ends, np.flatnonzero(~free), side="right") - 1).tolist():
-        variables, _ = rows[i].linear._flat()
         lo, hi = ends[i], ends[i + 1]
-        shift[i] = _fixed_part(variables, data[lo:hi], free[lo:hi])
+        shift[i] = _fixed_part(affine.part_variables(i + 1), data[lo:hi], free[lo:hi])
     kept = np.concatenate([[0], np.cumsum(free)])
     return shift, kept[ends], cols[free], data[free]
+
+
+_LINEAR = attrgetter("linear")
 
 
 class _Names(Sequence):

@@ -2,8 +2,7 @@
 
 Analysis and matrix extraction look at every variable of a model (10^6 in a large LP):
 which are fixed, their bounds, their domains. ``operator.attrgetter`` mapped over the
-variables, ``itertools.compress`` and numpy do that without a Python statement per
-variable.
+variables and numpy do that without a Python statement per variable.
 
 >>> from symopt.model.expr import VarData
 >>> x, y = VarData(name="x", lb=0.0), VarData(name="y", ub=3.0)
@@ -13,13 +12,12 @@ variable.
 """
 from __future__ import annotations
 
-from itertools import compress
-from operator import attrgetter, not_
+from operator import attrgetter
 from typing import Sequence
 
 import numpy as np
 
-__all__ = ["split_fixed", "bound_arrays", "integer_members"]
+__all__ = ["fixed_flags", "bound_arrays", "integer_members"]
 
 _FIXED = attrgetter("fixed")
 _LOWER = attrgetter("lb")
@@ -27,12 +25,9 @@ _UPPER = attrgetter("ub")
 _DOMAIN = attrgetter("domain")
 
 
-def split_fixed(variables: list) -> tuple[tuple, tuple]:
-    """``(free, fixed)``, each in the given order."""
-    flags = list(map(_FIXED, variables))
-    if not any(flags):
-        return tuple(variables), ()
-    return tuple(compress(variables, map(not_, flags))), tuple(compress(variables, flags))
+def fixed_flags(variables: Sequence) -> np.ndarray:
+    """Which variables are fixed, as a bool array."""
+    return np.fromiter(map(_FIXED, variables), dtype=bool, count=len(variables))
 
 
 def bound_arrays(variables: Sequence) -> tuple[np.ndarray, np.ndarray]:

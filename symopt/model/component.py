@@ -27,8 +27,11 @@ def paused_gc() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a bulk build allocates many objects.
 
     Expressions hold no reference cycles, so collections during a build only cost time
-    (they rescan every live expression, about half the build time of a large model);
-    the collector's previous state is restored afterwards.
+    (they rescan every live expression, about half the build time of a large model).
+    Afterwards the survivors join the oldest generation at once (``gc.freeze`` then
+    ``gc.unfreeze``, two list splices), so the next young collections do not rescan a
+    million new variables twice before they get there (0.5 s of a 10^6-variable build);
+    skipped when something else froze objects. The collector's previous state is restored.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -36,6 +39,9 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()   # back into the oldest generation
             gc.enable()
 
 

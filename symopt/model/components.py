@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
+from itertools import repeat
 from typing import Any, Callable, Iterator
 
 from symopt.errors import ModelError
@@ -188,19 +189,18 @@ class IndexedVar(Var, dict):
         start = self._initialize
         if not callable(self._bounds) and not callable(start) and not isinstance(start, dict):
             lower, upper, start = self._member_settings(None)
-            make = VarData._make
-            data = {key: make(self, key if type(key) is tuple else (key,), lower, upper, start, domain)
-                    for key in self.index_keys()}
-            checked = itertools.islice(data.values(), 1)   # the same settings for every member
+            keys = list(self.index_keys())
+            members = map(VarData._make, repeat(self), _index_tuples(keys), repeat(lower),
+                          repeat(upper), repeat(start), repeat(domain))
+            dict.update(self, zip(keys, members))   # straight into this dict, no copy
+            checked = itertools.islice(self.values(), 1)   # the same settings for every member
         else:
-            data = {}
             for key in self.index_keys():
                 lower, upper, start = self._member_settings(key)
-                data[key] = VarData(self, index_tuple(key), lower, upper, start, domain)
-            checked = data.values()
+                dict.__setitem__(self, key, VarData(self, index_tuple(key), lower, upper, start, domain))
+            checked = self.values()
         for var in checked:
             _check_bounds(var)
-        dict.update(self, data)
 
     def __getitem__(self, key: Any, _get: Callable = dict.__getitem__) -> VarData:
         try:
@@ -233,6 +233,16 @@ class IndexedVar(Var, dict):
     def unfix(self) -> None:
         for var in self.values():
             var.unfix()
+
+
+def _index_tuples(keys: list) -> list:
+    """Each key as its index tuple (``index_tuple``), without a Python call per key."""
+    kinds = set(map(type, keys))
+    if kinds == {tuple}:
+        return keys
+    if tuple not in kinds:
+        return list(zip(keys))   # 3 -> (3,)
+    return list(map(index_tuple, keys))
 
 
 class Expression(_NumberLike, IndexedComponent):

@@ -71,10 +71,13 @@ from __future__ import annotations
 
 import itertools
 import math
+from operator import attrgetter, countOf
 from numbers import Real
 from typing import Any, Iterable
 
 from symopt.errors import ModelError
+from symopt.model.column_index import all_distinct
+from symopt.model.component import paused_gc
 from symopt.model.export import to_sympy
 from symopt.model.ops import FUNCTIONS
 from symopt.model.relation import Relation
@@ -231,6 +234,15 @@ class VarData(Expr):
 
     __slots__ = ("_owner", "index", "lb", "ub", "value", "fixed", "domain", "reduced_cost",
                  "_symbol", "_name")
+
+    # A variable read as the single term ``1 * self`` (class attributes, not slots: what
+    # ``LinearExpr._sum_of`` reads of many terms at once; see LinearExpr's states)
+    _vars = _terms = None
+    _coef = 1.0
+
+    @property
+    def _var(self) -> "VarData":
+        return self
 
     def __init__(self, owner: Any = None, index: tuple = (), lb: float | None = None,
                  ub: float | None = None, value: float | None = None, domain: Any = None,
@@ -427,7 +439,7 @@ class LinearExpr(Expr):
                 variables = variables[:n]
             if coefs is not None and len(coefs) != n:
                 coefs = coefs[:n]
-            if self._unique or (len(set(variables)) == n and (coefs is None or 0.0 not in coefs)):
+            if self._unique or (all_distinct(variables) and (coefs is None or 0.0 not in coefs)):
                 self._unique = True
                 return variables, coefs
         terms = self.terms
@@ -469,13 +481,23 @@ class LinearExpr(Expr):
         self._terms = terms
 
     @staticmethod
-    def _sum_of(pieces: list) -> "LinearExpr":
-        """The sum of floats, VarData and LinearExprs, in one pass."""
+    def _sum_of(pieces: list, kinds: set | None = None) -> "LinearExpr":
+        """The sum of floats, VarData and LinearExprs, in one pass.
+
+        A sum of variables, or of single terms ``coef * var`` (what a generator such as
+        ``quicksum(c[i] * x[i] for i in I)`` yields), is read with C-level ``map`` passes
+        over the pieces, without a Python statement per piece.
+        """
         if not pieces:
             return LinearExpr()
-        kinds = set(map(type, pieces))
+        if kinds is None:
+            kinds = set(map(type, pieces))
         if kinds == {VarData}:
             return _view(pieces, None, len(pieces), 0.0)
+        if kinds <= _TERM_KINDS:   # single terms and variables (which count as 1 * var)
+            n = len(pieces)
+            if countOf(map(_GET_VARS, pieces), None) == n and countOf(map(_GET_TERMS, pieces), None) == n:
+                return _view(list(map(_GET_VAR, pieces)), list(map(_GET_COEF, pieces)), n, 0.0)
         variables: list = []
         coefs: list | None = None
         constant = 0.0
@@ -590,11 +612,39 @@ def between(lower: Any, expr: Any, upper: Any) -> Relation:
 def quicksum(items: Iterable[Any]) -> Expr:
     """Sum many expressions in linear time (Python's ``sum`` is linear-time too).
 
+    Items are read in chunks; a chunk of variables, numbers and affine terms (``c * x``) is
+    summed by whole-chunk ``map`` passes, so a generator of a million terms costs no
+    Python statement per term here and only one chunk of terms is alive at a time. Past
+    the first chunk the cyclic garbage collector pauses (``paused_gc``) while the items
+    are made, as it does while a component is built.
+
     >>> x = VarData(name="x")
     >>> print(quicksum([x, 2 * x, 3]))
     3*x + 3
     """
-    items = list(items)
+    iterator = iter(items)
+    chunk = list(itertools.islice(iterator, _CHUNK))
+    if len(chunk) < _CHUNK:
+        return _chunked_sum([chunk])
+    more = iter(lambda: list(itertools.islice(iterator, _CHUNK)), [])   # until an empty chunk
+    with paused_gc():   # a long sum: no collection rescans the terms while they are made
+        return _chunked_sum(itertools.chain([chunk], more))
+
+
+def _chunked_sum(chunks: Iterable[list]) -> Any:
+    """The sum of the items of ``chunks`` (lists), an affine chunk at a time (see quicksum)."""
+    parts: list = []   # the sum of each affine chunk
+    chunks = iter(chunks)
+    for chunk in chunks:
+        kinds = set(map(type, chunk))
+        if not kinds <= _AFFINE_KINDS:
+            return _general_sum([*parts, *chunk, *itertools.chain.from_iterable(chunks)])
+        parts.append(LinearExpr._sum_of(chunk, kinds))
+    return parts[0] if len(parts) == 1 else LinearExpr._sum_of(parts)
+
+
+def _general_sum(items: list) -> Any:
+    """The sum of any model expressions and numbers (a Node when one is nonlinear)."""
     pieces = [_operand(item) for item in items]
     if any(p is NotImplemented for p in pieces):
         import sympy
@@ -689,6 +739,13 @@ def _single_term(var: VarData, coef: float) -> LinearExpr:
 
 
 _new_linear = LinearExpr.__new__
+_AFFINE_KINDS = frozenset({VarData, LinearExpr, float})
+_CHUNK = 1024   # items per chunk in quicksum (a chunk of terms stays in cache)
+# a LinearExpr's state, read for many expressions at once (``map``): a single term
+# ``coef * var`` has ``_vars`` and ``_terms`` None and keeps ``_var`` and ``_coef``
+_TERM_KINDS = frozenset({VarData, LinearExpr})
+_GET_VARS, _GET_TERMS = attrgetter("_vars"), attrgetter("_terms")
+_GET_VAR, _GET_COEF = attrgetter("_var"), attrgetter("_coef")
 _new_var = VarData.__new__
 _new_node = Node.__new__
 

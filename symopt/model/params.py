@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import MutableMapping
+from operator import itemgetter
 from typing import Any, Callable, Iterator
 
 from symopt.errors import ModelError
@@ -343,10 +344,9 @@ def _keys_within(source: dict, index_sets: tuple) -> bool | None:
         return True
     if set(map(type, source)) != {tuple} or set(map(len, source)) != {len(index_sets)}:
         return False
-    columns = zip(*source)
     try:
-        return all(all(map(_lookup(s).__contains__, column))
-                   for s, column in zip(index_sets, columns))
+        return all(all(map(_lookup(s).__contains__, map(itemgetter(k), source)))
+                   for k, s in enumerate(index_sets))
     except TypeError:
         return False
 

@@ -32,7 +32,7 @@ import scipy.sparse.linalg as spla
 __all__ = ["KKTMatrix", "InertiaCorrector"]
 
 MAX_REFINE, REFINE_TOL = 10, 1e-14
-KRYLOV_STEPS, SCALING_SWEEPS = 50, 5
+KRYLOV_STEPS, SCALING_SWEEPS, SINGULAR_RESIDUAL = 50, 5, 1e-8
 
 
 class KKTMatrix:
@@ -44,6 +44,7 @@ class KKTMatrix:
         self._solver: Any = None
         self._lowrank: tuple | None = None
         self._target: sp.csc_matrix | None = None
+        self.accurate = True        # the last solve met SINGULAR_RESIDUAL (see solve)
         self._matrix: sp.csc_matrix | None = None
 
     def _structure(self, h_row: np.ndarray, h_col: np.ndarray, a_row: np.ndarray,
@@ -122,6 +123,7 @@ class KKTMatrix:
         leaves plain refinement at a relative residual near 1e-10 with a step wrong by
         50%, while a few dozen preconditioned GMRES steps reach the step of a pivoting
         solver (IPOPT's MUMPS) to 1e-13."""
+        self.accurate = True
         out = self._solve_factored(rhs)
         if self._target is None:
             return out
@@ -137,9 +139,13 @@ class KKTMatrix:
             if not trial_size < 0.5 * size:
                 break
             out, residual, size = trial, trial_residual, trial_size
-        return self._krylov_refined(rhs, out, size) if size > floor else out
+        if size > floor:
+            out, size = self._krylov_refined(rhs, out, size)
+        self.accurate = size <= SINGULAR_RESIDUAL * max(1.0, float(np.max(np.abs(rhs))))
+        return out
 
-    def _krylov_refined(self, rhs: np.ndarray, out: np.ndarray, size: float) -> np.ndarray:
+    def _krylov_refined(self, rhs: np.ndarray, out: np.ndarray,
+                        size: float) -> tuple[np.ndarray, float]:
         """``out`` corrected by right-preconditioned GMRES on the residual equation
         ``K F^{-1} u = r`` (``F`` the factorized matrix), which minimizes the true
         residual; kept only if it is smaller."""
@@ -153,9 +159,9 @@ class KKTMatrix:
                               restart=min(KRYLOV_STEPS, dimension), maxiter=1)
             trial = out + self._solve_factored(u)
         if not np.all(np.isfinite(trial)):
-            return out
+            return out, size
         trial_size = float(np.max(np.abs(rhs - self._target_product(trial)), initial=0.0))
-        return trial if trial_size < size else out
+        return (trial, trial_size) if trial_size < size else (out, size)
 
     def _target_product(self, x: np.ndarray) -> np.ndarray:
         """``K x`` for the target ``K`` with the low-rank part subtracted (when set)."""
@@ -224,30 +230,43 @@ class InertiaCorrector:
 
     def _attempt(self, h: Any, sigma: np.ndarray, a: Any, delta_w: float,
                  delta_c: float) -> tuple[int, int, int] | None:
+        """Factorize with ``delta_w`` and ``delta_c``; the inertia, None when singular.
+
+        qdldl does not pivot, so a regular matrix with zero diagonal entries (every
+        constraint row without ``delta_c``; a variable without curvature or bounds) can
+        meet a zero pivot. Then a tiny quasi-definite shift ``DELTA_PIVOT`` is factorized
+        instead and `KKTMatrix.solve` refines against the unshifted matrix; its inertia
+        stands for the unshifted one (IPOPT's MUMPS pivots and needs no shift)."""
         diagonal = np.concatenate((sigma + delta_w, np.full(self.kkt.m, -delta_c)))
-        return self.kkt.factorize(self.kkt.assemble(h, diagonal, a))
+        matrix = self.kkt.assemble(h, diagonal, a)
+        inertia = self.kkt.factorize(matrix)
+        if inertia is not None and inertia[2] == 0:
+            return inertia
+        shift = np.full(diagonal.size, self.DELTA_PIVOT)
+        shift[self.kkt.n:] *= -1.0
+        inertia = self.kkt.factorize(self.kkt.assemble(h, diagonal + shift, a))
+        if inertia is not None:
+            self.kkt.set_target(matrix)
+        return inertia
 
     def _right(self, inertia: tuple[int, int, int] | None) -> bool:
         return inertia is not None and inertia[0] == self.kkt.n and inertia[1] == self.kkt.m
 
     def factorize(self, h: sp.coo_matrix | None, sigma: np.ndarray, a: sp.coo_matrix,
-                  mu: float, lowrank: tuple | None = None) -> bool:
-        """Factorize with the smallest regularization that gives the right inertia.
+                  mu: float, lowrank: tuple | None = None, singular: bool = False) -> bool:
+        """Factorize with the smallest regularization that gives the right inertia
+        (Wächter & Biegler 2006, Algorithm IC): ``delta_w`` grows until the inertia is
+        right; ``delta_c = 1e-8 mu^(1/4)`` only for a ``singular`` matrix (the caller's
+        verdict: a solve that could not be made accurate, see `KKTMatrix.accurate`) or
+        one that cannot be factorized at all.
 
         Returns False when no ``delta_w`` up to ``DELTA_W_MAX`` helps."""
-        delta_w = delta_c = 0.0
-        self.kkt.set_target(None)
-        inertia = self._attempt(h, sigma, a, 0.0, 0.0)
-        if not self._right(inertia) and (inertia is None or inertia[2] > 0):
-            # a zero pivot: qdldl does not pivot, so a matrix with zero diagonal entries (a
-            # variable without curvature or bounds) may fail although it is regular. A tiny
-            # quasi-definite shift (undone by iterative refinement) settles that case.
-            exact = self.kkt.assemble(h, np.concatenate((sigma, np.zeros(self.kkt.m))), a)
-            inertia = self._attempt(h, sigma, a, self.DELTA_PIVOT, self.DELTA_PIVOT)
-            if self._right(inertia):
-                self.kkt.set_target(exact)
-            elif self.kkt.m:
-                delta_c = 1e-8 * mu ** 0.25        # singular: regularize the constraint block
+        delta_w = 0.0
+        delta_c = self.delta_c_for(mu) if singular else 0.0
+        inertia = self._attempt(h, sigma, a, 0.0, delta_c)
+        if inertia is None and self.kkt.m and delta_c == 0.0:
+            delta_c = self.delta_c_for(mu)
+            inertia = self._attempt(h, sigma, a, 0.0, delta_c)
         if not self._right(inertia):
             delta_w = (self.DELTA_W_0 if self.last_delta_w == 0 else
                        max(self.DELTA_W_MIN, self.KAPPA_MINUS * self.last_delta_w))
@@ -257,7 +276,7 @@ class InertiaCorrector:
                 if self._right(inertia):
                     break
                 if inertia is None and self.kkt.m and delta_c == 0.0:
-                    delta_c = 1e-8 * mu ** 0.25
+                    delta_c = self.delta_c_for(mu)
                 delta_w *= growth
                 if delta_w > self.DELTA_W_MAX:
                     return False
@@ -268,3 +287,8 @@ class InertiaCorrector:
         else:
             self.kkt.set_lowrank(None, None)
         return True
+
+    @staticmethod
+    def delta_c_for(mu: float) -> float:
+        """IPOPT's constraint regularization of a singular matrix, ``1e-8 mu^(1/4)``."""
+        return 1e-8 * mu ** 0.25

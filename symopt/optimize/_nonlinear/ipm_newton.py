@@ -100,7 +100,14 @@ class NewtonSteps:
         if not self.corrector.factorize(H, sigma, it.A, self.mu, lowrank):
             return None
         self.rhs_dual = it.barrier_gradient(self.bounds, self.mu) + it.A.T @ it.y
-        solution = self.kkt.solve(-np.concatenate((self.rhs_dual, it.c)))
+        rhs = -np.concatenate((self.rhs_dual, it.c))
+        solution = self.kkt.solve(rhs)
+        if not self.kkt.accurate and self.corrector.delta_c == 0.0 and self.problem.m:
+            # no accurate solve of the unregularized matrix: it is singular (e.g. a
+            # rank-deficient Jacobian), so regularize the constraint block as IPOPT does
+            if not self.corrector.factorize(H, sigma, it.A, self.mu, lowrank, singular=True):
+                return None
+            solution = self.kkt.solve(rhs)
         if not np.all(np.isfinite(solution)):
             return None
         n = it.w.size

@@ -8,12 +8,16 @@ Each iteration solves
     \\begin{bmatrix} d_w \\\\ d_y \\end{bmatrix} = - \\begin{bmatrix} r_d \\\\ r_p \\end{bmatrix}
 
 with ``W`` the Hessian of the Lagrangian (or an L-BFGS matrix), ``Sigma`` the diagonal of the
-bound terms and ``A`` the constraint Jacobian. The matrix is factorized as ``L D L^T`` by
-`qdldl` (AMD ordering, computed once for the fixed pattern; later factorizations only
-refill values). The signs of ``D`` give the inertia: the step is a descent direction only
-when ``D`` has exactly ``n`` positive and ``m`` negative entries; otherwise ``delta_w`` grows
-(Wächter & Biegler 2006, Algorithm IC), and a singular matrix (a zero pivot, e.g. a
-rank-deficient Jacobian) also gets ``delta_c > 0``.
+bound terms and ``A`` the constraint Jacobian. The matrix is equilibrated (Ruiz's symmetric
+scaling, `_equilibration`) and factorized as ``L D L^T`` by `qdldl` (AMD ordering, computed
+once for the fixed pattern; later factorizations only refill values). The signs of ``D``
+give the inertia: the step is a descent direction only when ``D`` has exactly ``n``
+positive and ``m`` negative entries; otherwise ``delta_w`` grows (Wächter & Biegler 2006,
+Algorithm IC). qdldl does not pivot, so a regular matrix with zero diagonal entries can
+meet a zero pivot: a tiny quasi-definite shift is factorized instead and the solves are
+refined against the unshifted matrix (iterative refinement, then GMRES preconditioned by
+the factor). Only a matrix whose solves cannot be made accurate (singular, e.g. a
+rank-deficient Jacobian) gets ``delta_c = 1e-8 mu^(1/4) > 0``, as in IPOPT.
 
 The matrix is assembled from COO triplets once mapped to its CSC upper triangle:
 ``np.bincount`` sums every value into place, so no Python loop touches a nonzero.

@@ -268,19 +268,31 @@ def benchmark_end_to_end(rows: list[dict], time_limit: float, repeat: int) -> No
 
 
 def benchmark_stages(rows: list[dict], repeat: int) -> None:
-    """Per-stage CPU milliseconds (minimum of ``repeat`` runs) of the chosen problems."""
+    """Per-stage CPU milliseconds (minimum of ``repeat`` runs) of the chosen problems, then
+    the median ratios to highspy alone (readModel + run) of the whole route and of what
+    bounds it from below: HiGHS's own run and ranging with no Python at all, and those plus
+    symopt's report tables (the Solution and Sensitivity sections of the text report)."""
     from end_to_end import stage_times
-    stages = ("symopt read", "symopt solve", "symopt report", "highspy readModel",
-              "highspy run")
-    print(f"{'problem':10s} {'rows':>5s} | " + " | ".join(f"{s:>17s}" for s in stages)
+    stages = ("symopt read", "symopt solve", "symopt report", "report tables",
+              "highspy readModel", "highspy run", "highspy getRanging")
+    print(f"{'problem':10s} {'rows':>5s} | " + " | ".join(f"{s:>18s}" for s in stages)
           + " | symopt / highspy (ms)")
+    ratios: dict[str, list[float]] = {"route": [], "HiGHS run + ranging": [],
+                                      "+ report tables": []}
     for row in rows:
         times = stage_times(NETLIB_DIR / row["mps"], repeat)
         ours = sum(times[s] for s in stages[:3])
         peer = times["highspy readModel"] + times["highspy run"]
+        floor = peer + times["highspy getRanging"]
+        ratios["route"].append(ours / peer)
+        ratios["HiGHS run + ranging"].append(floor / peer)
+        ratios["+ report tables"].append((floor + times["report tables"]) / peer)
         print(f"{row['name']:10s} {int(row['parsed_rows']):5d} | "
-              + " | ".join(f"{1e3 * times[s]:17.2f}" for s in stages)
+              + " | ".join(f"{1e3 * times[s]:18.2f}" for s in stages)
               + f" | {1e3 * ours:.1f} / {1e3 * peer:.1f} = {ours / peer:.2f}x", flush=True)
+    if len(rows) > 1:
+        print("\nmedian ratio to highspy alone (readModel + run): "
+              + ", ".join(f"{k} {statistics.median(v):.2f}x" for k, v in ratios.items()))
 
 
 def main() -> None:

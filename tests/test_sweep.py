@@ -275,3 +275,46 @@ def test_ctrl_c_keeps_what_finished_and_resume_completes_it(tmp_path):
     assert stopped.interrupted and counts.get("optimal", 0) >= 4 and counts.get("not run", 0) > 0
     finished = symopt.solve_many(transport(), scenarios, workers=1, resume=path)
     assert finished.counts() == {"optimal": 40} and not finished.interrupted
+
+
+def test_auto_chunks_one_per_worker_for_reused_bases_else_shrinking():
+    assert executors.chunk_sizes(10_000, 2, cheap=True) == [5000, 5000]
+    assert executors.chunk_sizes(10_000, 2, dask=True, cheap=True) == [5000, 5000]
+    for count, dask in ((1000, False), (1000, True), (7, False), (100_000, False)):
+        sizes = executors.chunk_sizes(count, 2, dask=dask)
+        assert sum(sizes) == count and min(sizes) >= 1 and max(sizes) <= executors.MAX_CHUNK
+        assert sizes[0] >= sizes[-1] and len(sizes) <= 2 * 2 * (8 if dask else 16)
+    assert executors.chunk_sizes(0, 2) == []
+
+
+def test_a_large_compiled_problem_reaches_the_pool_through_a_file(monkeypatch):
+    monkeypatch.setattr(executors, "INLINE_BYTES", 0)
+    scenarios = random_demands(6, seed=9)
+    sweep = symopt.solve_many(transport(), scenarios, workers=2, chunksize=2)
+    assert_same_as_alone(transport, sweep, scenarios)
+
+
+def test_a_dask_style_worker_keeps_its_heap_during_a_chunk_and_trims_after(monkeypatch):
+    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_; a chunk raises glibc's thresholds (nested
+    chunks once), then restores the environment's values and trims."""
+    from symopt.sweep import heap
+    calls = []
+
+    class FakeLibc:
+        def mallopt(self, option, value):
+            calls.append(("mallopt", option, value))
+
+        def malloc_trim(self, pad):
+            calls.append(("trim", pad))
+
+    monkeypatch.setattr(heap, "_LIBC", FakeLibc())
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    with heap.roomy_heap():
+        pass
+    assert calls == []                                  # symopt's pool: nothing to change
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    with heap.roomy_heap():
+        with heap.roomy_heap():
+            assert calls == [("mallopt", -1, 64 << 20), ("mallopt", -3, 32 << 20)]
+        assert len(calls) == 2
+    assert calls[2:] == [("mallopt", -1, 65536), ("mallopt", -3, 128 << 10), ("trim", 0)]

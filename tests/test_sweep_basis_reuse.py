@@ -178,3 +178,38 @@ def test_a_two_worker_pool_keeps_order_across_reused_bases():
     assert sweep.status[5] == sweep.status[13] == "infeasible"
     assert_same_as_alone(transport, sweep, scenarios)
     assert_duals_as_alone(transport, sweep, scenarios)
+
+
+def test_a_chunk_larger_than_a_block_is_answered_block_by_block(monkeypatch):
+    """Blocks of 16 scenarios: bases carry over from block to block, messages and results
+    land at their scenario, whatever block answered it."""
+    from symopt.sweep import highs_engine
+    monkeypatch.setattr(highs_engine, "BLOCK_NUMBERS", 1)
+    monkeypatch.setattr(highs_engine, "MIN_BLOCK", 16)
+    rng = np.random.default_rng(21)
+    scenarios = [{"demand[new-york]": a, "demand[chicago]": b, "demand[topeka]": c,
+                  "cost[san-diego,new-york]": 0.24} for a, b, c in rng.uniform(0, 310, (70, 3))]
+    scenarios[37] = {**scenarios[37], "demand[new-york]": 5000.0}        # infeasible
+    sweep, engine = in_process(transport, scenarios, keep=KEEP, chunksize=70)
+    assert engine.block == 16 and sweep.status[37] == "infeasible"
+    assert engine.runs < 15 and engine.runs + engine.answered == 70
+    assert sweep.status.count("infeasible") == 1 and list(sweep.messages) == [37]
+    assert_same_as_alone(transport, sweep, scenarios, every=3)
+    assert_duals_as_alone(transport, sweep, scenarios)
+
+
+def test_small_bases_are_factorized_densely_and_agree_with_the_sparse_lu():
+    import scipy.sparse as sp
+    from symopt.optimize._linear import basis_reuse
+    from symopt.optimize._linear.ranging import BasisFactor
+    rng = np.random.default_rng(4)
+    A = sp.random(30, 50, density=0.2, random_state=5, format="csc") + \
+        sp.eye(30, 50, format="csc")
+    head = np.concatenate((rng.choice(50, 20, replace=False), 50 + np.arange(20, 30)))
+    dense, sparse = basis_reuse._DenseFactor(A, head), BasisFactor(A, head)
+    rhs = rng.normal(size=(30, 4))
+    for transpose in (False, True):
+        np.testing.assert_allclose(dense.solve(rhs, transpose), sparse.solve(rhs, transpose),
+                                   rtol=1e-9, atol=1e-9)
+    with pytest.raises(np.linalg.LinAlgError, match="singular"):
+        basis_reuse._DenseFactor(sp.csc_array(np.zeros((2, 2))), np.array([0, 1]))

@@ -293,18 +293,11 @@ class _MpsReader:
         m, n = len(self.row_types), len(self.col_index)
         rows, cols, values = self.triplets
         A = csc_from_triplets(rows, cols, values, (m, n))
-        rhs = np.zeros(m)
-        for i, v in self.rhs.items():
-            rhs[i] = v
+        rhs = _filled(np.zeros(m), self.rhs)
         row_lower, row_upper = _row_bounds(self.row_types, rhs, self.ranges)
-        c = np.zeros(n)
-        for j, v in self.cost.items():
-            c[j] = v
-        col_lower, col_upper = np.zeros(n), np.full(n, np.inf)
-        for j, v in self.lower.items():
-            col_lower[j] = v
-        for j, v in self.upper.items():
-            col_upper[j] = v
+        c = _filled(np.zeros(n), self.cost)
+        col_lower = _filled(np.zeros(n), self.lower)
+        col_upper = _filled(np.full(n, np.inf), self.upper)
         integrality = np.zeros(n, dtype=np.int8)
         integrality[list(self.integer)] = 1
         lp = LinearProgram(
@@ -319,6 +312,14 @@ class _MpsReader:
         except ValueError as exc:
             raise ParseError(f"{self.filename}: {exc}") from None
         return lp
+
+
+def _filled(array: np.ndarray, entries: dict[int, float]) -> np.ndarray:
+    """``array`` with ``array[i] = v`` for each ``i: v`` of ``entries``."""
+    if entries:
+        array[np.fromiter(entries, np.int64, len(entries))] = np.fromiter(
+            entries.values(), float, len(entries))
+    return array
 
 
 def _shape(words: list[str], counts: tuple[int, ...], numbers: list[str]) -> str | None:

@@ -26,7 +26,7 @@ True
 from __future__ import annotations
 
 import math
-from itertools import chain
+from itertools import chain, compress
 from operator import itemgetter
 from typing import Any
 
@@ -43,6 +43,7 @@ _NO_VALUE_BOUNDS = ("FR", "MI", "PL", "BV")
 _VALUE_BOUNDS = ("UP", "LO", "FX", "LI", "UI")
 _OBJECTIVE, _FREE = -1, -2          # row codes of the objective row and of dropped N rows
 _FIRST, _AFTER_FIRST = itemgetter(0), itemgetter(slice(1, None))
+_FIRST_CHARACTER = itemgetter(slice(0, 1))
 
 
 class _Irregular(Exception):
@@ -67,13 +68,15 @@ def parse_bulk(text: str, filename: str = "<mps>") -> LinearProgram | None:
 def _sections(text: str, reader: Any) -> Any:
     """``(section, data lines as word lists)`` in file order, headers applied to ``reader``."""
     lines = text.splitlines()
-    headers = [i for i, line in enumerate(lines) if line and not line[0].isspace()]
+    # a header starts in column 1: its first character is there and is not white space
+    headers = list(compress(range(len(lines)), map(str.strip, map(_FIRST_CHARACTER, lines))))
+    comments = "*" in text                              # else no line can be a comment
     section, start = None, 0
     for i in headers + [len(lines)]:
-        if i < len(lines) and lines[i].lstrip().startswith("*"):
+        if comments and i < len(lines) and lines[i].lstrip().startswith("*"):
             continue                                    # a comment in column 1
         words = list(map(str.split, lines[start:i]))
-        if not all(words) or any(w[0][0] == "*" for w in words):
+        if not all(words) or (comments and any(w[0][0] == "*" for w in words)):
             words = [w for w in words if w and w[0][0] != "*"]   # blank lines, comments
         if words:
             if section not in _DATA_SECTIONS:
@@ -122,7 +125,9 @@ def _row_codes(reader: Any) -> dict[str, int]:
 
 def _numbers(tokens: list[str], largest: float) -> np.ndarray:
     """The numbers ``tokens``, refusing NaN and magnitudes beyond ``largest``."""
-    values = np.array(list(map(float, tokens)), dtype=float)   # float() as the line reader
+    distinct = dict.fromkeys(tokens)                  # coefficients repeat (1, -1, ...)
+    number = dict(zip(distinct, map(float, distinct)))        # float() as the line reader
+    values = np.fromiter(map(number.__getitem__, tokens), dtype=float, count=len(tokens))
     if not (np.abs(values) <= largest).all():                   # NaN fails too
         raise _Irregular("a number out of range")
     return values
@@ -136,18 +141,25 @@ def _read_columns(reader: Any, lines: list[list[str]]) -> None:
     rows = list(map(_row_codes(reader).__getitem__, pairs[0::2]))
     values = _numbers(pairs[1::2], LARGE_COEFFICIENT)
     names = list(map(_FIRST, lines))
-    reader.col_index = {name: j for j, name in enumerate(dict.fromkeys(names))}
+    reader.col_index = dict(zip(dict.fromkeys(names), range(len(names))))
     per_line = np.array(lengths, dtype=np.int64) // 2
     cols = np.repeat(np.array(list(map(reader.col_index.__getitem__, names)), dtype=np.int64),
                      per_line)
     rows = np.array(rows, dtype=np.int64)
     objective = rows == _OBJECTIVE
-    cost: dict[int, float] = {}
-    for j, value in zip(cols[objective].tolist(), values[objective].tolist()):
-        cost[j] = cost.get(j, 0.0) + value
-    reader.cost = cost
+    reader.cost = _summed(cols[objective], values[objective])
     kept = rows >= 0
     reader.triplets = (rows[kept], cols[kept], values[kept])
+
+
+def _summed(keys: np.ndarray, values: np.ndarray) -> dict[int, float]:
+    """``{key: sum of its values}``, summed in file order from 0.0 (so -0.0 becomes 0.0)."""
+    if np.unique(keys).size == keys.size:
+        return dict(zip(keys.tolist(), (values + 0.0).tolist()))
+    summed: dict[int, float] = {}
+    for key, value in zip(keys.tolist(), values.tolist()):
+        summed[key] = summed.get(key, 0.0) + value
+    return summed
 
 
 def _row_values(reader: Any, lines: list[list[str]], target: dict[int, float],
@@ -155,15 +167,15 @@ def _row_values(reader: Any, lines: list[list[str]], target: dict[int, float],
     if any(len(w) not in (2, 3, 4, 5) for w in lines):
         raise _Irregular(label)
     pairs = [x for w in lines for x in w[len(w) % 2:]]          # the set name dropped
-    codes = list(map(_row_codes(reader).__getitem__, pairs[0::2]))
+    codes = np.array(list(map(_row_codes(reader).__getitem__, pairs[0::2])), dtype=np.int64)
     values = _numbers(pairs[1::2], FLOAT_MAX)
-    for code, value in zip(codes, values.tolist()):
-        if code >= 0:
-            target[code] = value
-        elif code == _OBJECTIVE:
-            if label != "RHS":
-                raise _Irregular("RANGES on the objective row")
-            reader.objective_offset = -value
+    objective = codes == _OBJECTIVE
+    if objective.any():
+        if label != "RHS":
+            raise _Irregular("RANGES on the objective row")
+        reader.objective_offset = -float(values[objective][-1])   # the last one counts
+    kept = codes >= 0
+    target.update(zip(codes[kept].tolist(), values[kept].tolist()))   # in order: last counts
 
 
 def _read_rhs(reader: Any, lines: list[list[str]]) -> None:

@@ -62,20 +62,26 @@ def block_lines(block: Block, formatted: dict | None = None) -> list[str]:
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
     """``textwrap.wrap(text, width, subsequent_indent=indent)``, greedily and fast for plain
-    sentences (printable, single spaces, no hyphen, no word longer than a line), where
-    textwrap's chunks are exactly the words; anything else goes to textwrap.
+    sentences (printable, single spaces, no word longer than a line), where textwrap's
+    chunks are the words, or pieces of hyphenated words that stay together whenever the
+    part before the word's first hyphen does not fit where the line breaks; anything else
+    goes to textwrap.
 
     >>> wrap("one two three", 9, indent="  ")
     ['one two', '  three']
+    >>> wrap("a right-hand side", 9) == textwrap.wrap("a right-hand side", 9)
+    True
     """
     words = text.split(" ")
-    if (not text.isprintable() or "-" in text or "" in words
+    if (not text.isprintable() or "" in words
             or max(map(len, words)) > width - len(indent)):
         return textwrap.wrap(text, width, subsequent_indent=indent)
     lines, line, room = [], words[0], width
     for word in words[1:]:
         if len(line) + 1 + len(word) <= room:
             line += " " + word
+        elif "-" in word and len(line) + 1 + word.index("-") <= room:
+            return textwrap.wrap(text, width, subsequent_indent=indent)   # it may split
         else:
             lines.append(line)
             line, room = indent + word, width

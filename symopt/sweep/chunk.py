@@ -14,7 +14,7 @@ import numpy as np
 from symopt.solution.optimality import lp_failures
 from symopt.status import Status
 
-__all__ = ["STATUSES", "CODE", "OPTIMAL", "empty_results", "solve_each", "checked"]
+__all__ = ["STATUSES", "CODE", "OPTIMAL", "empty_results", "place", "solve_each", "checked"]
 
 #: status words, indexed by the codes a chunk returns: symopt's `Status` values, then
 #: "error" (the scenario raised), "lost" (its worker kept dying), "not run" (interrupted)
@@ -28,6 +28,14 @@ def empty_results(count: int, width: int) -> dict:
     return {"status": np.zeros(count, np.int8), "objective": np.full(count, np.nan),
             "seconds": np.zeros(count), "kept": np.full((count, width), np.nan),
             "messages": {}}
+
+
+def place(out: dict, part: dict, start: int) -> None:
+    """Copy the results ``part`` into ``out`` from scenario ``start`` on."""
+    stop = start + part["status"].size
+    for name in ("status", "objective", "seconds", "kept"):
+        out[name][start:stop] = part[name]
+    out["messages"].update((start + i, text) for i, text in part["messages"].items())
 
 
 def solve_each(engine: Any, rows: np.ndarray, multistart: bool, out: dict,

@@ -33,13 +33,21 @@ import numpy as np
 
 from symopt.sweep.worker import BlobFile, solve_chunk
 
-__all__ = ["run_chunks", "is_dask_client", "auto_chunksize", "worker_count", "close_pool",
-           "ATTEMPTS", "MAX_CHUNK"]
+__all__ = ["run_chunks", "is_dask_client", "chunk_sizes", "worker_count", "close_pool",
+           "ATTEMPTS", "MAX_CHUNK", "MAX_CHEAP_CHUNK", "GUIDED_TAIL"]
 
 #: how many times a chunk is submitted before its scenarios are recorded as lost
 ATTEMPTS = 3
-#: the most scenarios "auto" puts in one chunk
+#: a compiled problem up to this size (pickled) travels inside each task instead of
+#: through a file (symopt's pool) or a scatter to every worker (Dask): a task's bytes
+#: cost microseconds, a file or a scatter costs a round trip per sweep
+INLINE_BYTES = 256 * 1024
+#: the most scenarios "auto" puts in one chunk of solves (NLPs, MILPs, one LP at a time)
 MAX_CHUNK = 2500
+#: ... and in one chunk of LP scenarios answered from reused bases (~0.25 s of work)
+MAX_CHEAP_CHUNK = 250_000
+#: guided chunks shrink to 1 / (GUIDED_TAIL x workers) of the sweep (half that on Dask)
+GUIDED_TAIL = 16
 
 Chunk = tuple[np.ndarray, np.ndarray]          # (scenario numbers, rows)
 Done = Callable[[int, dict | None, str], None]  # (chunk number, result or None, message)
@@ -66,12 +74,35 @@ def _accepts_n_workers(client: Any) -> bool:
     return "n_workers" in inspect.signature(client.scheduler_info).parameters
 
 
-def auto_chunksize(scenarios: int, workers: int, dask: bool = False) -> int:
-    """About eight chunks per worker (balance, progress) -- two on Dask, where each task
-    costs a scheduler round trip (milliseconds) -- and at most `MAX_CHUNK` scenarios each
-    (a chunk of LP scenarios answered from a reused basis costs microseconds a scenario)."""
-    per_worker = 2 if dask else 8
-    return max(1, min(MAX_CHUNK, math.ceil(scenarios / (per_worker * workers))))
+def chunk_sizes(scenarios: int, workers: int, dask: bool = False,
+                cheap: bool = False) -> list[int]:
+    """How many scenarios each task of an "auto" sweep gets, in submission order.
+
+    ``cheap``: LP scenarios that a worker answers a block at a time from reused optimal
+    bases (about a microsecond each). Then every task's round trip -- a scheduler round
+    trip of milliseconds on Dask, a pipe and a wake-up on the pool -- costs more than
+    thousands of scenarios, so each worker gets one task (at most `MAX_CHEAP_CHUNK`
+    scenarios). Otherwise (NLPs, MILPs, one solve per scenario) chunks are *guided*: each
+    takes ``1 / (2 workers)`` of what is left, at least ``1 / (GUIDED_TAIL x workers)``
+    of the sweep (`GUIDED_TAIL` is 16 on the pool, 8 on Dask) and at most `MAX_CHUNK`, so
+    the first tasks are large (few round trips) and the last ones small (the workers
+    finish together, and the progress bar moves).
+    """
+    if scenarios <= 0:
+        return []
+    if cheap:
+        return _split(scenarios, min(MAX_CHEAP_CHUNK, math.ceil(scenarios / workers)))
+    floor = max(1, math.ceil(scenarios / ((8 if dask else GUIDED_TAIL) * workers)))
+    sizes, left = [], scenarios
+    while left:
+        size = min(left, MAX_CHUNK, max(floor, math.ceil(left / (2 * workers))))
+        sizes.append(size)
+        left -= size
+    return sizes
+
+
+def _split(scenarios: int, size: int) -> list[int]:
+    return [min(size, scenarios - start) for start in range(0, scenarios, size)]
 
 
 def run_chunks(token: str, blob: bytes, chunks: list[Chunk], multistart: bool, done: Done,
@@ -82,6 +113,9 @@ def run_chunks(token: str, blob: bytes, chunks: list[Chunk], multistart: bool, d
     if executor is not None:
         return _run_executor(lambda: executor, False, token, blob, chunks, multistart, done)
     count = worker_count(None, workers)
+    if len(blob) <= INLINE_BYTES:     # small: inside each task (no file to write and remove)
+        return _run_executor(lambda: _kept_pool(count), True, token, blob, chunks, multistart,
+                             done)
     with tempfile.TemporaryDirectory(prefix="symopt-sweep-") as folder:
         path = os.path.join(folder, f"{token}.pickle")
         with open(path, "wb") as handle:
@@ -185,7 +219,8 @@ def _stop(executor: Executor, owned: bool) -> None:
 def _run_dask(client: Any, token: str, blob: bytes, chunks: list[Chunk], multistart: bool,
               done: Done) -> bool:
     from distributed import as_completed as dask_completed
-    shared = client.scatter(blob, broadcast=True, hash=False)
+    shared = blob if len(blob) <= INLINE_BYTES else \
+        client.scatter(blob, broadcast=True, hash=False)
     futures = {}
     for k, (_, rows) in enumerate(chunks):
         future = client.submit(solve_chunk, token, shared, rows, multistart, pure=False,

@@ -12,7 +12,7 @@ import numpy as np
 
 from symopt.errors import InputError
 from symopt.sweep.chunk import STATUSES
-from symopt.sweep.executors import auto_chunksize, is_dask_client, run_chunks, worker_count
+from symopt.sweep.executors import chunk_sizes, is_dask_client, run_chunks, worker_count
 from symopt.sweep.parametric import Compiled, compile_parametric
 from symopt.sweep.scenarios import Starts, as_table, resolve
 from symopt.sweep.table import FORMAT, Sweep
@@ -46,8 +46,9 @@ def solve_many(model: Any, scenarios: Any, *, executor: Any = None, workers: int
     executor : concurrent.futures.Executor or dask.distributed.Client, optional
         Where chunks run; by default a process pool of ``workers`` (default: all cores).
     chunksize : int or "auto"
-        Scenarios per task; "auto" makes about eight tasks per worker (two on Dask, where
-        a task costs a scheduler round trip), at most 2,500 each.
+        Scenarios per task; "auto": one task per worker for LP scenarios answered from
+        reused bases (microseconds each), else chunks that shrink towards the end of the
+        sweep (`symopt.sweep.executors.chunk_sizes`).
     keep : names, optional
         Variables (values; ``"x.reduced_cost"`` for reduced costs) and constraints (duals),
         as components (``"ship"``) or members (``"ship[seattle,chicago]"``). Default: every
@@ -177,10 +178,18 @@ def _solve(job: Job, sweep: Sweep, rows: np.ndarray, todo: np.ndarray, executor:
            report: Callable[[int, int], None], log: Any) -> bool:
     if todo.size == 0:
         return False
-    size = auto_chunksize(todo.size, worker_count(executor, workers),
-                          is_dask_client(executor)) if chunksize == "auto" \
-        else max(1, int(chunksize))
-    chunks = [(ids, rows[ids]) for ids in np.array_split(todo, np.arange(size, todo.size, size))]
+    if chunksize == "auto":
+        sizes = chunk_sizes(todo.size, worker_count(executor, workers),
+                            is_dask_client(executor), job.batched and not multistart)
+    else:
+        size = max(1, int(chunksize))
+        sizes = [min(size, todo.size - start) for start in range(0, todo.size, size)]
+    bounds = np.cumsum([0, *sizes])
+    first = int(todo[0])
+    if todo[-1] - first + 1 == todo.size:    # no gaps (no resume): views, not copies
+        chunks = [(todo[a:b], rows[first + a:first + b]) for a, b in zip(bounds[:-1], bounds[1:])]
+    else:
+        chunks = [(todo[a:b], rows[todo[a:b]]) for a, b in zip(bounds[:-1], bounds[1:])]
     blob = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
     token = uuid.uuid4().hex[:20]   # one per sweep: a worker builds its engine afresh
 

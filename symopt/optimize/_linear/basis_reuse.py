@@ -12,8 +12,9 @@ rests) that was optimal for one scenario is optimal for another as long as it st
 
 Both together prove the basis optimal, degenerate or not: no pivoting is needed, and the
 values, the objective, the duals ``y`` and the reduced costs are exact for that basis.
-`ReusableBasis` factorizes ``B`` once (sparse LU, `BasisFactor`) and tests a whole stack of
-scenarios with one multi-right-hand-side solve for the basic values and one transposed
+`ReusableBasis` factorizes ``B`` once (LAPACK's dense LU for a small basis, where
+scipy.sparse's per-call costs would dominate; sparse LU, `BasisFactor`, otherwise) and
+tests a whole stack of scenarios with one multi-right-hand-side solve for the basic values and one transposed
 solve for the duals (a single column when the costs are the same for every scenario).
 
 Degeneracy: when a basic value sits on its bound (`BasisSolutions.degenerate`), several
@@ -43,14 +44,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg.lapack import dgetrf, dgetrs
 
 from symopt.optimize._linear.ranging import BasisFactor
 from symopt.optimize.linear_program import BasisStatus, LinearProgram
 
-__all__ = ["ReusableBasis", "BasisSolutions", "ACCEPT_TOL"]
+__all__ = ["ReusableBasis", "BasisSolutions", "ACCEPT_TOL", "DENSE_ROWS"]
 
 #: relative tolerance of the primal and dual feasibility tests (HiGHS's default is 1e-7)
 ACCEPT_TOL = 1e-9
+#: bases of at most this many rows are factorized densely (LAPACK getrf): for a small LP
+#: the sparse route's scipy overhead (stacking, slicing, SuperLU set-up) is ~10x the
+#: arithmetic, and a worker meets its first basis while the sweep waits for it
+DENSE_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,8 @@ class ReusableBasis:
         self.head = np.flatnonzero(self.status == BasisStatus.BASIC)
         if self.head.size != lp.num_rows:
             raise ValueError(f"a basis needs {lp.num_rows} basic variables, not {self.head.size}")
-        self.factor = BasisFactor(lp.A, self.head)
+        self.factor = _DenseFactor(lp.A, self.head) if 0 < lp.num_rows <= DENSE_ROWS \
+            else BasisFactor(lp.A, self.head)
         self.col_lower, self.col_upper = lp.col_lower, lp.col_upper
         self.sign = 1.0 if lp.sense == "min" else -1.0
         self.key = self.status.tobytes()
@@ -137,6 +144,28 @@ class ReusableBasis:
                                   np.where(status == BasisStatus.ZERO, np.abs(signed), 0.0)))
         wrong = np.where(lower == upper, 0.0, wrong)
         return np.all(wrong <= np.reshape(tol, (-1, 1)), axis=1)
+
+
+class _DenseFactor:
+    """A dense LU (LAPACK getrf) of the basis ``[A, -I][:, head]``, with `BasisFactor`'s
+    ``solve``; `numpy.linalg.LinAlgError` when the basis is singular."""
+
+    def __init__(self, A, head: np.ndarray):
+        m, n = A.shape
+        basis = np.zeros((m, m), order="F")
+        columns = head < n
+        if columns.any():
+            basis[:, columns] = A[:, head[columns]].toarray()
+        slacks = np.flatnonzero(~columns)
+        basis[head[slacks] - n, slacks] = -1.0
+        self.lu, self.pivots, info = dgetrf(basis, overwrite_a=True)
+        if info > 0:
+            raise np.linalg.LinAlgError(f"the basis is singular (pivot {info} is zero)")
+
+    def solve(self, rhs: np.ndarray, transpose: bool = False) -> np.ndarray:
+        """``B^-1 rhs`` (or ``B^-T rhs``) for a vector or an m x k block."""
+        solution, _ = dgetrs(self.lu, self.pivots, rhs, trans=1 if transpose else 0)
+        return solution
 
 
 def _within(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:

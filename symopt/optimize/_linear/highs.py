@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import replace
+from operator import index
 from typing import Any, Callable
 
 import numpy as np
@@ -252,8 +253,8 @@ def _result(h: Any, lp: LinearProgram, name: str) -> OptimizeResult:
     status, message = status_of(h)
     solution = h.getSolution()
     info = h.getInfo()
-    has_x = solution.value_valid and len(solution.col_value) == n
-    x = np.array(solution.col_value) + 0.0 if has_x else None
+    col_value = solution.col_value if solution.value_valid else None   # a list per access
+    x = np.array(col_value) + 0.0 if col_value is not None and len(col_value) == n else None
     if status == 1 and x is None:
         message += " No feasible point was found."
     result = OptimizeResult(
@@ -345,7 +346,7 @@ for _status, _ours in _FROM_HIGHS.items():
 
 
 def _basis_statuses(statuses: Any) -> np.ndarray:
-    codes = np.fromiter(map(int, statuses), dtype=np.int64, count=len(statuses))
+    codes = np.fromiter(map(index, statuses), dtype=np.int64, count=len(statuses))
     return _CODE_FROM_HIGHS[np.clip(codes, 0, _CODE_FROM_HIGHS.size - 1)]
 
 

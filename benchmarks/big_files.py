@@ -9,12 +9,15 @@ seconds"):
 * **constraint-heavy**: one constraint per line over 100 variables (what a generated
   model looks like, e.g. exported from another tool).
 
-Each file is written to a temporary folder and checked by ``symopt check FILE`` in a fresh
-process (``python -m symopt.cli``); the figures are the child's CPU seconds (user + system)
-and peak resident memory, imports included, the minimum over ``--repeat`` runs.
+Each file is written to a temporary folder and run by ``symopt COMMAND FILE`` (``check``
+by default; ``--commands check,solve,export`` for more) in a fresh process (``python -m
+symopt.cli``); the figures are the child's CPU seconds (user + system) and peak resident
+memory, imports included, the minimum over ``--repeat`` runs. ``export`` writes MPS to
+the temporary folder.
 
     python benchmarks/big_files.py                          # 1, 5, 10 MB of both kinds
     python benchmarks/big_files.py --sizes 1 --kinds data --repeat 3
+    python benchmarks/big_files.py --sizes 10 --commands check,solve --repeat 2
 """
 from __future__ import annotations
 
@@ -72,9 +75,10 @@ def generate(kind: str, megabytes: float) -> str:
     return KINDS[kind](megabytes * megabytes * 1e6 / len(text))
 
 
-def measure(path: Path) -> tuple[float, float, int]:
-    """(CPU s, peak MB, exit code) of ``symopt check path`` in a fresh process."""
-    child = subprocess.Popen([sys.executable, "-m", "symopt.cli", "check", str(path)],
+def measure(path: Path, command: str = "check") -> tuple[float, float, int]:
+    """(CPU s, peak MB, exit code) of ``symopt command path`` in a fresh process."""
+    extra = ["--to", "mps", "-o", str(path.with_suffix(".mps"))] if command == "export" else []
+    child = subprocess.Popen([sys.executable, "-m", "symopt.cli", command, str(path), *extra],
                              env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
@@ -88,19 +92,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,5,10", help="MB of model text, comma-separated")
     parser.add_argument("--kinds", default="data,constraints", help="data and/or constraints")
+    parser.add_argument("--commands", default="check", help="check, solve and/or export")
     parser.add_argument("--repeat", type=int, default=1, help="runs per case (min is kept)")
     args = parser.parse_args()
-    print("| kind | MB | check CPU (s) | peak RSS (MB) | exit |\n|---|---|---|---|---|")
+    print("| kind | MB | command | CPU (s) | peak RSS (MB) | exit |\n|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for kind in args.kinds.split(","):
             for size in (float(s) for s in args.sizes.split(",")):
                 path = Path(folder) / f"{kind}_{size:g}mb.opt"
                 path.write_text(generate(kind, size))
-                runs = [measure(path) for _ in range(args.repeat)]
-                cpu = min(r[0] for r in runs)
-                peak = min(r[1] for r in runs)
-                print(f"| {kind} | {path.stat().st_size / 1e6:.2f} | {cpu:.1f} | {peak:.0f} "
-                      f"| {runs[-1][2]} |", flush=True)
+                for command in args.commands.split(","):
+                    runs = [measure(path, command) for _ in range(args.repeat)]
+                    cpu = min(r[0] for r in runs)
+                    peak = min(r[1] for r in runs)
+                    print(f"| {kind} | {path.stat().st_size / 1e6:.2f} | {command} | {cpu:.1f} "
+                          f"| {peak:.0f} | {runs[-1][2]} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,12 @@ from lark.exceptions import LarkError
 from symopt.dsl.errors import location_at, parse_error_from_lark
 from symopt.errors import ParseError
 
-__all__ = ["grammar_text", "get_parser", "literal_terminals", "parse", "syntax_errors"]
+__all__ = ["grammar_text", "get_parser", "literal_terminals", "parse", "syntax_errors",
+           "STATEMENT_PARSE_SIZE"]
+
+#: model text from this many characters on is parsed statement by statement
+#: (`symopt.dsl.statements`: one lark parse per statement shape)
+STATEMENT_PARSE_SIZE = 20_000
 
 
 def grammar_text() -> str:
@@ -105,6 +110,11 @@ def parse(text: str, filename: str = "<string>") -> Tree:
     """
     from symopt.dsl.literals import attach, blank_literals
     blanked, literals = blank_literals(text)
+    if len(text) >= STATEMENT_PARSE_SIZE:
+        from symopt.dsl.statements import parse_by_statement
+        tree = parse_by_statement(blanked)
+        if tree is not None and (not literals or attach(tree, literals)):
+            return tree
     if literals:
         try:
             tree = get_parser().parse(blanked)

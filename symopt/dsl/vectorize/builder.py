@@ -25,7 +25,9 @@ from symopt.dsl.params import without_symbolic_mark
 from symopt.dsl.vectorize.evaluate import Family, Table, VectorEvaluator
 from symopt.dsl.vectorize.frame import Frame, KeyIndex, Unsupported, Universe
 from symopt.dsl.vectorize.lazy import LazyKeys, LazyTable
+from symopt.dsl.statements import Constraints, Plain
 from symopt.dsl.vectorize.names import NameBlock
+from symopt.dsl.vectorize.plain import PlainRows
 from symopt.dsl.vectorize.terms import Block, NamedTerms, Terms
 from symopt.dsl.vectorize.values import Lin, NamedRows, Num
 from symopt.model.expr import VarData, quicksum
@@ -320,6 +322,22 @@ class ArrayBuilder(_Builder):
         return np.array(cols, dtype=np.int64), np.array(list(terms.values()), dtype=float)
 
     # ---- constraints --------------------------------------------------------------------------
+    def _constraints(self, node: Tree, equations_only: bool) -> int:
+        """Plain scalar constraints straight into rows (`PlainRows`); the rest by tree."""
+        children = node.children
+        if equations_only or self.nonlinear or not isinstance(children, Constraints):
+            return super()._constraints(node, equations_only)
+        rows, count = PlainRows(self), 0
+        for item in children.items:
+            if isinstance(item, Plain) and rows.take(item, children.shapes):
+                count += 1
+                continue
+            rows.flush()
+            tree = children.tree(item)
+            count += self.attempt(tree, lambda: self._constraint(tree, equations_only)) or 0
+        rows.flush()
+        return count
+
     def _constraint(self, node: Tree, equations_only: bool) -> int:
         token, *rest = node.children
         if not equations_only and self._vector_ok(token):

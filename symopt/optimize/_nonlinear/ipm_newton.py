@@ -52,7 +52,11 @@ class NewtonSteps:
     def start(self, x0: np.ndarray) -> Iterate:
         p = self.problem
         p.set_scaling(x0)
-        w = _pushed_inside(p.start(x0), p.wl, p.wu)
+        # the slacks start at the rows' values at the point already pushed inside its
+        # bounds, as IPOPT's (Wächter & Biegler 2006, section 3.6), not at the user's x0
+        inside = x0.copy()
+        inside[p.free] = _pushed_inside(x0[p.free], p.wl[:p.n], p.wu[:p.n])
+        w = _pushed_inside(p.start(inside), p.wl, p.wu)
         it = Iterate(w, np.zeros(p.m), np.ones(p.il.size), np.ones(p.iu.size))
         it.f, it.c = p.f(w), p.constraints(w)
         with_derivatives(p, it)

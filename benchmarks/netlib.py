@@ -9,7 +9,7 @@ checked against the published optimum; then the median ratio.
     python benchmarks/netlib.py                  # end to end, problems < 1,000 rows
     python benchmarks/netlib.py --all            # every feasible problem
     python benchmarks/netlib.py --native         # the native methods' table (below)
-    python benchmarks/netlib.py --stages SCTAP2  # per-stage times of chosen problems
+    python benchmarks/netlib.py --stages SCTAP2  # per-stage times (all small ones: no names)
 
 With ``--native``, the older table: symopt's native LP methods side by side with scipy's
 HiGHS.

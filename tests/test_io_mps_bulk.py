@@ -198,3 +198,19 @@ def test_netlib_files_read_as_highs_reads_them():
         assert ours.offset == theirs.offset_ and ours.sense == "min"
         assert list(ours.col_names) == list(theirs.col_names_)
         assert list(ours.row_names) == list(theirs.row_names_)
+
+
+@pytest.mark.parametrize("edit", [
+    ("COLUMNS\n", "* a comment in column 1\nCOLUMNS\n   * an indented comment\n"),
+    ("    y cost 2 lim 1", "    y cost 2 lim 1\n    y cost -0.5"),        # cost summed
+    ("    x cost 1 lim 1", "    x cost -0.0 lim 1"),                     # -0 cost: 0
+    ("    RHS need 1", "    RHS need 1 lim 6\n    RHS cost 7"),          # the last counts
+    ("    RHS lim 4 cost 5", "    RHS lim 4 cost 5\n    RHS lim 3"),
+])
+def test_sums_repeats_and_comments_read_as_the_line_reader_reads_them(edit):
+    text = TINY.replace(*edit)
+    assert text != TINY
+    lp = parse_bulk(text)
+    assert lp is not None
+    assert_identical(lp, line_reader(text))
+    np.testing.assert_array_equal(np.signbit(lp.c), np.signbit(line_reader(text).c))

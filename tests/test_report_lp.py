@@ -267,3 +267,20 @@ def test_integer_infeasibility_is_explained_in_words():
     s = solved(lp, scipy_solve_lp)
     assert s.status == "infeasible" and s.infeasibility is None
     assert "integer requirements make it infeasible" in " ".join(render(s, "text").split())
+
+
+def test_fast_wrap_matches_textwrap_on_hyphenated_sentences():
+    """The report's greedy wrap gives textwrap's lines, hyphenated words included (where
+    textwrap may split "right-hand" at a line break, the wrap hands over to textwrap)."""
+    import random
+    import textwrap
+
+    from symopt.report.text import wrap
+    words = ["right-hand", "side", "a", "--", "foo--bar", "-2.5", "[-195.932,", "0]",
+             "x-y-z", "well-known", "e-", "-", "binds:", "the", "objective", "by", "1e-06"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 25)))
+        width, indent = rng.randint(12, 60), rng.choice(["", "  "])
+        assert wrap(text, width, indent) == textwrap.wrap(text, width,
+                                                          subsequent_indent=indent), text

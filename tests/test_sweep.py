@@ -318,3 +318,16 @@ def test_a_dask_style_worker_keeps_its_heap_during_a_chunk_and_trims_after(monke
             assert calls == [("mallopt", -1, 64 << 20), ("mallopt", -3, 32 << 20)]
         assert len(calls) == 2
     assert calls[2:] == [("mallopt", -1, 65536), ("mallopt", -3, 128 << 10), ("trim", 0)]
+
+
+def test_a_failing_dask_task_is_reported_for_its_chunk(client):
+    """A task that raises (here: a compiled problem that does not unpickle) reaches `done`
+    with no result and the exception's text; the other chunk is unaffected."""
+    finished = {}
+    chunks = [(np.arange(2), np.zeros((2, 3))), (np.arange(2, 4), np.zeros((2, 3)))]
+    interrupted = executors.run_chunks("bad-blob-token", b"not a pickle", chunks, False,
+                                       lambda k, result, message:
+                                       finished.__setitem__(k, (result, message)), client)
+    assert not interrupted and sorted(finished) == [0, 1]
+    assert all(result is None and message.startswith("UnpicklingError")
+               for result, message in finished.values())

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from symopt.solution.optimality import (
-    FEASIBILITY_TOL, STATIONARITY_TOL, Descent, kkt_residuals, on_bound,
+    FEASIBILITY_TOL, STATIONARITY_TOL, Descent, kkt_residuals, on_bound, stationarity_terms,
 )
 
 __all__ = ["KKTDiagnosis", "Condition", "kkt_diagnosis", "SECOND_ORDER_MAX_VARIABLES"]
@@ -97,8 +97,8 @@ def kkt_diagnosis(nlp: Any, x: np.ndarray, duals: np.ndarray | None,
         body = nlp.constraints.values(x) if nlp.num_rows else np.zeros(0)
     residuals, lagrangian = found if found is not None else kkt_residuals(nlp, x, body, duals)
     names, rows = tuple(nlp.col_names), tuple(nlp.row_names)
-    projected = np.clip(x - nlp.sign * lagrangian, nlp.col_lower, nlp.col_upper) - x
-    conditions = [_stationarity(residuals.stationarity, projected, lagrangian, names),
+    terms = stationarity_terms(nlp, x, lagrangian, residuals.gradient_scale)
+    conditions = [_stationarity(residuals.stationarity, terms, lagrangian, names),
                   _feasibility(residuals.feasibility, nlp, x, body, names, rows),
                   Condition("complementarity", residuals.complementarity, STATIONARITY_TOL,
                             detail=f"relative residual {residuals.complementarity:.1e}")]
@@ -123,11 +123,11 @@ def _no_descent(nlp: Any, x: np.ndarray, descent: Descent) -> Condition:
                             f"{nlp.col_names[k]}: a saddle point")
 
 
-def _stationarity(value: float, projected: np.ndarray, lagrangian: np.ndarray,
+def _stationarity(value: float, terms: np.ndarray, lagrangian: np.ndarray,
                   names: tuple) -> Condition:
-    if projected.size == 0:
+    if terms.size == 0:
         return Condition("stationarity", value, STATIONARITY_TOL)
-    k = int(np.argmax(np.abs(projected)))
+    k = int(np.argmax(terms))
     return Condition("stationarity", value, STATIONARITY_TOL, where=names[k],
                      detail=f"the gradient of the Lagrangian is {lagrangian[k]:.1e} in {names[k]}")
 

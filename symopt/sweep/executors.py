@@ -61,12 +61,21 @@ def is_dask_client(executor: Any) -> bool:
 def worker_count(executor: Any, workers: int | None) -> int:
     """How many scenarios can run at once (for chunk sizes)."""
     if is_dask_client(executor):
-        info = executor.scheduler_info(n_workers=-1) if _accepts_n_workers(executor) \
-            else executor.scheduler_info()
-        return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+        return max(1, sum(w.get("nthreads", 1) for w in _dask_workers(executor).values()))
     if executor is not None:
         return max(1, int(getattr(executor, "_max_workers", 0) or workers or os.cpu_count() or 1))
     return max(1, workers or os.cpu_count() or 1)
+
+
+def _dask_workers(client: Any) -> dict:
+    """The Dask workers: from the cluster object's copy, which its scheduler keeps up to date
+    (a ``LocalCluster``, dask-jobqueue), else asked of the scheduler (a round trip)."""
+    workers = getattr(getattr(client, "cluster", None), "scheduler_info", {}).get("workers")
+    if workers:
+        return workers
+    info = client.scheduler_info(n_workers=-1) if _accepts_n_workers(client) \
+        else client.scheduler_info()
+    return info.get("workers", {})
 
 
 def _accepts_n_workers(client: Any) -> bool:
@@ -226,12 +235,11 @@ def _run_dask(client: Any, token: str, blob: bytes, chunks: list[Chunk], multist
         future = client.submit(solve_chunk, token, shared, rows, multistart, pure=False,
                                retries=ATTEMPTS - 1, key=f"symopt-sweep-{token}-{k}")
         futures[future] = k
-    try:
-        for future in dask_completed(futures):
+    try:   # results are fetched by the client's event loop as each task ends, concurrently
+        for future, result in dask_completed(futures, with_results=True, raise_errors=False):
             k = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # KilledWorker after repeated deaths, or a task error
+            if future.status != "finished":   # KilledWorker after repeated deaths, a task
+                exc = result[1] if isinstance(result, tuple) else result   # error, cancelled
                 done(k, None, f"{type(exc).__name__}: {exc}")
                 continue
             done(k, result, "")

@@ -36,7 +36,7 @@ import scipy.sparse.linalg as spla
 __all__ = ["KKTMatrix", "InertiaCorrector"]
 
 MAX_REFINE, REFINE_TOL = 10, 1e-14
-KRYLOV_STEPS, SCALING_SWEEPS, SINGULAR_RESIDUAL, COMPONENTWISE_TOL = 50, 5, 1e-8, 1e-14
+KRYLOV_STEPS, SCALING_SWEEPS, SINGULAR_RESIDUAL = 50, 5, 1e-8
 
 
 class KKTMatrix:
@@ -123,7 +123,7 @@ class KKTMatrix:
         self._lowrank = (full, solved, capacitance, middle)
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
-        """``K^{-1} rhs``, refined until every row of the residual is small on its own scale.
+        """``K^{-1} rhs``; with a target matrix set, refined against it.
 
         qdldl does not pivot, so when the matrix has zero pivots the factorized one carries
         a tiny shift (`InertiaCorrector`) and the solve is refined against the target
@@ -133,21 +133,14 @@ class KKTMatrix:
         ill-conditioned systems (the COPS rocket) a factor whose shift (1e-9) is comparable
         to the smallest eigenvalues leaves plain refinement at a relative residual near
         1e-10 with a step wrong by 50%, while a few dozen preconditioned GMRES steps reach
-        the step of a pivoting solver (IPOPT's MUMPS) to 1e-13.
-
-        Then every solve is refined on the componentwise backward error
-        ``max_i |r_i| / (|K| |x| + |b|)_i`` (Arioli, Demmel & Duff 1989; what MUMPS's
-        refinement measures): a residual small next to the largest entry of ``b`` can still
-        be large for a constraint row (the COPS polygon: a dual row of 1e7 let the linear
-        equality ``r[nv] = 0`` miss by 3.5e-8 after a full step, which changed the barrier
-        problem's error, and the path, from iteration 5 on)."""
+        the step of a pivoting solver (IPOPT's MUMPS) to 1e-13."""
         self.accurate = True
         out = self._solve_factored(rhs)
-        if self._target is not None:
-            out = self._normwise_refined(rhs, out)
-        return self._componentwise_refined(rhs, out)
+        if self._target is None:
+            return out
+        return self._refined(rhs, out)
 
-    def _normwise_refined(self, rhs: np.ndarray, out: np.ndarray) -> np.ndarray:
+    def _refined(self, rhs: np.ndarray, out: np.ndarray) -> np.ndarray:
         residual = rhs - self._target_product(out)
         size = float(np.max(np.abs(residual), initial=0.0))
         floor = REFINE_TOL * max(1.0, float(np.max(np.abs(rhs), initial=0.0)))
@@ -164,30 +157,6 @@ class KKTMatrix:
             out, size = self._krylov_refined(rhs, out, size)
         self.accurate = size <= SINGULAR_RESIDUAL * max(1.0, float(np.max(np.abs(rhs))))
         return out
-
-    def _componentwise_refined(self, rhs: np.ndarray, out: np.ndarray) -> np.ndarray:
-        matrix = self._target if self._target is not None else self._matrix
-        magnitude = abs(matrix)
-        omega, residual = self._backward_error(matrix, magnitude, rhs, out)
-        for _ in range(MAX_REFINE):
-            if omega <= COMPONENTWISE_TOL:
-                break
-            trial = out + self._solve_factored(residual)
-            trial_omega, trial_residual = self._backward_error(matrix, magnitude, rhs, trial)
-            if not trial_omega < 0.5 * omega:
-                break
-            out, residual, omega = trial, trial_residual, trial_omega
-        return out
-
-    def _backward_error(self, matrix: sp.csc_matrix, magnitude: sp.csc_matrix,
-                        rhs: np.ndarray, x: np.ndarray) -> tuple[float, np.ndarray]:
-        """Componentwise backward error of ``x`` and its residual."""
-        residual = rhs - self._product(matrix, x)
-        scale = _symmetric_product(magnitude, np.abs(x)) + np.abs(rhs)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratios = np.where(scale > 0, np.abs(residual) / scale, np.abs(residual))
-        omega = float(np.max(ratios, initial=0.0))
-        return (omega if np.isfinite(omega) else np.inf), residual
 
     def _krylov_refined(self, rhs: np.ndarray, out: np.ndarray,
                         size: float) -> tuple[np.ndarray, float]:
@@ -209,11 +178,8 @@ class KKTMatrix:
         return (trial, trial_size) if trial_size < size else (out, size)
 
     def _target_product(self, x: np.ndarray) -> np.ndarray:
-        return self._product(self._target, x)
-
-    def _product(self, matrix: sp.csc_matrix, x: np.ndarray) -> np.ndarray:
-        """``K x`` for ``matrix`` (upper triangle) with the low-rank part subtracted."""
-        out = _symmetric_product(matrix, x)
+        """``K x`` for the target ``K`` with the low-rank part subtracted (when set)."""
+        out = _symmetric_product(self._target, x)
         if self._lowrank is not None:
             full, _, _, middle = self._lowrank
             out = out - full @ np.linalg.solve(middle, full.T @ x)

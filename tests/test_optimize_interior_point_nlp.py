@@ -273,7 +273,7 @@ def test_filter_tests_take_a_slope_near_minus_1e300_without_overflow():
 
     assert ipm_linesearch._alpha_min(1e-3, -1e300, 1.0) == pytest.approx(1e-16)
     # a switching step whose Armijo decrease (of order 1e296) is not met: rejected, no error
-    assert ipm_linesearch._accept(1e-3, 1.0, -1e300, 1.0, 1e-4, 0.5, Everything()) is None
+    assert ipm_linesearch._accept(1e-3, 1.0, -1e300, 1.0, 1e-4, 0.5, Everything())[0] is None
 
 
 def test_a_vanishing_step_limits_nothing_and_warns_nothing():

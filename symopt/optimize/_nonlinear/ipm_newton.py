@@ -52,7 +52,11 @@ class NewtonSteps:
     def start(self, x0: np.ndarray) -> Iterate:
         p = self.problem
         p.set_scaling(x0)
-        w = _pushed_inside(p.start(x0), p.wl, p.wu)
+        # the slacks start at the rows' values at the point already pushed inside its
+        # bounds, as IPOPT's (Wächter & Biegler 2006, section 3.6), not at the user's x0
+        inside = x0.copy()
+        inside[p.free] = _pushed_inside(x0[p.free], p.wl[:p.n], p.wu[:p.n])
+        w = _pushed_inside(p.start(inside), p.wl, p.wu)
         it = Iterate(w, np.zeros(p.m), np.ones(p.il.size), np.ones(p.iu.size))
         it.f, it.c = p.f(w), p.constraints(w)
         with_derivatives(p, it)
@@ -100,7 +104,14 @@ class NewtonSteps:
         if not self.corrector.factorize(H, sigma, it.A, self.mu, lowrank):
             return None
         self.rhs_dual = it.barrier_gradient(self.bounds, self.mu) + it.A.T @ it.y
-        solution = self.kkt.solve(-np.concatenate((self.rhs_dual, it.c)))
+        rhs = -np.concatenate((self.rhs_dual, it.c))
+        solution = self.kkt.solve(rhs)
+        if not self.kkt.accurate and self.corrector.delta_c == 0.0 and self.problem.m:
+            # no accurate solve of the unregularized matrix: it is singular (e.g. a
+            # rank-deficient Jacobian), so regularize the constraint block as IPOPT does
+            if not self.corrector.factorize(H, sigma, it.A, self.mu, lowrank, singular=True):
+                return None
+            solution = self.kkt.solve(rhs)
         if not np.all(np.isfinite(solution)):
             return None
         n = it.w.size

@@ -8,12 +8,19 @@ tree, only with other tokens at the leaves. This module therefore
 
 1. splits the text into chunks -- top-level statements, and each constraint of a
    ``subject to`` / ``solve`` block -- by one regular-expression scan with the grammar's
-   own token patterns (`_Scanner`), keeping strings, comments and nested brackets whole;
+   own token patterns (`_chunks`), keeping strings, comments and nested brackets whole;
 2. parses the first chunk of each shape with lark (statements from the grammar's
    ``start`` rule, constraints from its ``constraint`` rule) and records the tree as a
-   `_Template` whose leaves and positions (``meta``) point at the chunk's token numbers;
+   `symopt.dsl.templates.Template` whose leaves and positions (``meta``) point at the
+   chunk's token numbers;
 3. builds every other chunk of that shape from the template with its own tokens, so
    lines, columns and offsets are the chunk's own.
+
+A constraint in the plainest linear form (`plain_pattern`) after the first of its block
+is matched whole by one regular expression and kept as its span (`Plain`): a block's
+children are a `Constraints` sequence that makes such a tree only when it is read, so
+the trees of a large block never sit in memory together, and the array builder reads
+plain constraints straight into rows (`symopt.dsl.vectorize.plain`).
 
 The tree is identical to lark's parse of the whole text (the tests compare both on every
 example and on random statements). Whenever anything is unusual -- a chunk lark refuses,
@@ -23,15 +30,17 @@ error keeps lark's message and ``file:line:col``.
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from collections.abc import Sequence
 from typing import Any, Iterator
 
-from lark import Token, Tree
+from lark import Tree
 from lark.exceptions import LarkError
 from lark.tree import Meta
+
+from symopt.dsl.templates import (END_ATTRS, START_ATTRS, Places, Template, Unusual,
+                                  chunk_parser, shift)
 
 __all__ = ["Constraints", "Plain", "parse_by_statement", "plain_pattern"]
 
@@ -40,8 +49,6 @@ STATEMENT_KEYWORDS = frozenset({"set", "param", "var", "expr", "minimize", "maxi
                                 "subject", "solve", "check", "fit", "data", "options"})
 _BLOCKS = ("subject", "solve")
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
-_START_ATTRS = ("line", "column", "start_pos")
-_END_ATTRS = ("end_line", "end_column", "end_pos")
 
 
 def ignored_pattern() -> str:
@@ -92,7 +99,7 @@ def plain_pattern() -> re.Pattern:
                       f"(?={ignored}(?:[A-Za-z_]|\\Z))")
 
 
-class _Chunk:
+class Any:
     """One statement (``rule`` "start") or one constraint (``rule`` "constraint"): the
     shape key of its tokens and where each token starts and ends in the text."""
 
@@ -101,16 +108,12 @@ class _Chunk:
     def __init__(self, rule: str):
         self.rule, self.key, self.starts, self.ends = rule, [], [], []
 
-    def cut(self, index: int) -> "_Chunk":
+    def cut(self, index: int) -> "Any":
         """Move tokens ``index:`` into a new constraint chunk (returned)."""
-        tail = _Chunk("constraint")
+        tail = Any("constraint")
         tail.key, tail.starts, tail.ends = self.key[index:], self.starts[index:], self.ends[index:]
         del self.key[index:], self.starts[index:], self.ends[index:]
         return tail
-
-
-class _Unusual(Exception):
-    """The text needs lark's own reading (a character or a layout the scan does not know)."""
 
 
 class Plain:
@@ -127,11 +130,11 @@ _NAMES_AFTER = frozenset({"N", "#", ")", "]"})
 
 
 def _chunks(text: str) -> Iterator[Any]:
-    """The statements and block constraints of ``text`` in order: `_Chunk` objects, and
-    `Plain` spans for plain constraints after the first of a block (`_Unusual` if odd)."""
+    """The statements and block constraints of ``text`` in order: `Any` objects, and
+    `Plain` spans for plain constraints after the first of a block (`Unusual` if odd)."""
     pattern, keywords = _scanner()
     plain = plain_pattern()
-    chunk: _Chunk | None = None
+    chunk: Any | None = None
     depth, in_block, block_open = 0, False, False
     candidate, opened, closed_from = -1, [], {}
     position = 0
@@ -151,7 +154,7 @@ def _chunks(text: str) -> Iterator[Any]:
         if kind == "end":
             break
         if kind == "other":
-            raise _Unusual(match.start(kind))
+            raise Unusual(match.start(kind))
         value = match.group(kind)
         key = _KEYS.get(kind, value)
         if kind == "name" and value in keywords:
@@ -159,13 +162,13 @@ def _chunks(text: str) -> Iterator[Any]:
             if depth == 0 and value in STATEMENT_KEYWORDS:
                 if chunk is not None:
                     yield chunk
-                chunk = _Chunk("start")
+                chunk = Any("start")
                 in_block, block_open = value in _BLOCKS, False
                 candidate, closed_from = -1, {}
         if chunk is None:
             if not (in_block and key == "N"):
-                raise _Unusual(match.start(kind))
-            chunk = _Chunk("constraint")             # after a plain constraint
+                raise Unusual(match.start(kind))
+            chunk = Any("constraint")             # after a plain constraint
             candidate, closed_from = -1, {}
         index = len(chunk.starts)
         chunk.key.append(key)
@@ -177,7 +180,7 @@ def _chunks(text: str) -> Iterator[Any]:
         elif key in _CLOSE:
             depth -= 1
             if depth < 0:
-                raise _Unusual(match.start(kind))
+                raise Unusual(match.start(kind))
             closed_from[index] = opened.pop()
         elif depth == 0 and in_block:
             if key == "N":
@@ -204,105 +207,6 @@ def _names_constraint(key: list, candidate: int, colon: int, closed_from: dict) 
         return True
     return key[colon - 1] == "]" and closed_from.get(colon - 1) == candidate + 1 and \
         key[candidate + 1] == "["
-
-
-class _Template:
-    """A chunk's lark tree with its leaves and positions as the chunk's token numbers."""
-
-    def __init__(self, tree: Any, starts: list[int], ends: list[int]):
-        by_start = {s: i for i, s in enumerate(starts)}
-        by_end = {e: i for i, e in enumerate(ends)}
-        self.spec = self._spec(tree, by_start, by_end)
-
-    def _spec(self, node: Any, by_start: dict, by_end: dict) -> Any:
-        if isinstance(node, Token):
-            index = by_start.get(node.start_pos)
-            if index is None or by_end.get(node.end_pos) != index:
-                raise _Unusual(node.start_pos)       # lark read this token otherwise
-            return (node.type, index, None)
-        meta = node.meta
-        if meta.empty:
-            places = None
-        else:
-            places = [(attr, by_start[getattr(meta, pos)], "start")
-                      for attr, pos in (("", "start_pos"), ("container_", "container_start_pos"))
-                      if hasattr(meta, pos) and getattr(meta, pos) in by_start]
-            places += [(attr, by_end[getattr(meta, pos)], "end")
-                       for attr, pos in (("", "end_pos"), ("container_", "container_end_pos"))
-                       if hasattr(meta, pos) and getattr(meta, pos) in by_end]
-            if len(places) != sum(hasattr(meta, p) for p in (
-                    "start_pos", "container_start_pos", "end_pos", "container_end_pos")):
-                raise _Unusual(meta.start_pos)
-        return (node.data, [self._spec(c, by_start, by_end) for c in node.children], places)
-
-    def build(self, chunk: _Chunk, place: "_Places") -> Any:
-        """The tree of ``chunk`` (a chunk of this template's shape)."""
-        return _instantiate(self.spec, chunk, place, {})
-
-
-def _instantiate(spec: tuple, chunk: _Chunk, place: "_Places", tokens: dict) -> Any:
-    data, children, places = spec
-    if children.__class__ is int:                       # a leaf: (type, token number, None)
-        return place.token(data, children, chunk, tokens)
-    meta = Meta()
-    if places is not None:
-        for prefix, index, side in places:
-            token = place.token(None, index, chunk, tokens)
-            if side == "start":
-                setattr(meta, prefix + "line", token.line)
-                setattr(meta, prefix + "column", token.column)
-                setattr(meta, prefix + "start_pos", token.start_pos)
-            else:
-                setattr(meta, prefix + "end_line", token.end_line)
-                setattr(meta, prefix + "end_column", token.end_column)
-                setattr(meta, prefix + "end_pos", token.end_pos)
-        meta.empty = False
-    return Tree(data, [_instantiate(c, chunk, place, tokens) for c in children], meta)
-
-
-class _Places:
-    """Lines and columns of offsets in the text (by bisection over its new lines)."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
-
-    def line_column(self, offset: int) -> tuple[int, int]:
-        row = bisect.bisect_left(self.newlines, offset)
-        return row + 1, offset - (self.newlines[row - 1] + 1 if row else 0) + 1
-
-    def token(self, kind: str | None, index: int, chunk: _Chunk, made: dict) -> Token:
-        """Token ``index`` of ``chunk`` (its type ``kind``), made once per chunk."""
-        token = made.get(index)
-        if token is None:
-            start, end = chunk.starts[index], chunk.ends[index]
-            line, column = self.line_column(start)
-            end_line, end_column = self.line_column(end)
-            token = Token(kind or "", self.text[start:end], start, line, column,
-                          end_line, end_column, end)
-            made[index] = token
-        elif kind is not None and token.type != kind:
-            token = Token(kind, token.value, token.start_pos, token.line, token.column,
-                          token.end_line, token.end_column, token.end_pos)
-        return token
-
-
-@functools.lru_cache(maxsize=1)
-def _chunk_parser() -> Any:
-    """lark's LALR parser of the grammar with two entry points: ``start`` and ``constraint``."""
-    from lark import Lark
-
-    from symopt.dsl.parser import _cache_file, grammar_text
-    grammar = grammar_text()
-    options = dict(parser="lalr", lexer="contextual", propagate_positions=True,
-                   maybe_placeholders=False, start=["start", "constraint"])
-    cache = _cache_file(grammar + "\n// entry points: start, constraint")
-    if cache is not None:
-        try:
-            return Lark(grammar, cache=cache, **options)
-        except OSError:
-            pass
-    return Lark(grammar, **options)
 
 
 class Constraints(Sequence):
@@ -337,30 +241,30 @@ class Constraints(Sequence):
         if isinstance(item, Plain):
             return (*self.shapes.place.line_column(item.end), item.end)
         meta = item.meta
-        return tuple(getattr(meta, "container_" + a, getattr(meta, a)) for a in _END_ATTRS)
+        return tuple(getattr(meta, "container_" + a, getattr(meta, a)) for a in END_ATTRS)
 
 
 class _Shapes:
     """The templates of one text's statement shapes, and the trees made from them."""
 
     def __init__(self, text: str):
-        self.text, self.place = text, _Places(text)
-        self.parser = _chunk_parser()
-        self.templates: dict[tuple, _Template] = {}
+        self.text, self.place = text, Places(text)
+        self.parser = chunk_parser()
+        self.templates: dict[tuple, Template] = {}
 
-    def tree(self, chunk: _Chunk) -> Tree:
+    def tree(self, chunk: Any) -> Tree:
         key = (chunk.rule, *chunk.key)
         template = self.templates.get(key)
         if template is None:
             piece = self.text[chunk.starts[0]:chunk.ends[-1]]
             tree = self.parser.parse(piece, start=chunk.rule)
-            _shift(tree, chunk.starts[0], self.place)
-            template = self.templates[key] = _Template(tree, chunk.starts, chunk.ends)
+            shift(tree, chunk.starts[0], self.place)
+            template = self.templates[key] = Template(tree, chunk.starts, chunk.ends)
         return template.build(chunk, self.place)
 
     def plain_tree(self, plain: Plain) -> Tree:
         pattern, keywords = _scanner()
-        chunk = _Chunk("constraint")
+        chunk = Any("constraint")
         position = plain.start
         while position < plain.end:
             match = pattern.match(self.text, position)
@@ -378,7 +282,7 @@ def parse_by_statement(text: str) -> Tree | None:
     must be parsed whole by lark (anything unusual, every syntax error)."""
     try:
         return _parse(text)
-    except (_Unusual, LarkError, RecursionError):
+    except (Unusual, LarkError, RecursionError):
         return None
 
 
@@ -389,7 +293,7 @@ def _parse(text: str) -> Tree:
     for chunk in _chunks(text):
         if isinstance(chunk, Plain) or chunk.rule == "constraint":
             if block is None:
-                raise _Unusual(chunk.start if isinstance(chunk, Plain) else chunk.starts[0])
+                raise Unusual(chunk.start if isinstance(chunk, Plain) else chunk.starts[0])
             block.children.items.append(chunk if isinstance(chunk, Plain) else shapes.tree(chunk))
             continue
         tree = shapes.tree(chunk)
@@ -406,31 +310,6 @@ def _parse(text: str) -> Tree:
     return _root(statements)
 
 
-def _shift(tree: Tree, offset: int, place: _Places) -> None:
-    """Move the positions of a chunk's parse (read from offset 0) to ``offset`` in the text."""
-    def moved(start: int) -> tuple[int, int, int]:
-        line, column = place.line_column(start + offset)
-        return line, column, start + offset
-
-    for node in tree.iter_subtrees():
-        meta = node.meta
-        for prefix in ("", "container_"):
-            if hasattr(meta, prefix + "start_pos"):
-                values = moved(getattr(meta, prefix + "start_pos"))
-                for attr, value in zip(_START_ATTRS, values):
-                    setattr(meta, prefix + attr, value)
-            if hasattr(meta, prefix + "end_pos"):
-                values = moved(getattr(meta, prefix + "end_pos"))
-                for attr, value in zip(_END_ATTRS, values):
-                    setattr(meta, prefix + attr, value)
-        for index, child in enumerate(node.children):
-            if isinstance(child, Token):
-                line, column, start = moved(child.start_pos)
-                end_line, end_column, end = moved(child.end_pos)
-                node.children[index] = Token(child.type, child.value, start, line, column,
-                                             end_line, end_column, end)
-
-
 def _close(block: Tree | None) -> None:
     """A block's end is its last constraint's end (lark's positions for ``constraint+``);
     its first plain constraint is read as a tree once, to hold the plain form to lark's."""
@@ -440,18 +319,18 @@ def _close(block: Tree | None) -> None:
     first = next((item for item in items if isinstance(item, Plain)), None)
     if first is not None:
         block.children.tree(first)
-    for attr, value in zip(_END_ATTRS, block.children.end_of(items[-1])):
+    for attr, value in zip(END_ATTRS, block.children.end_of(items[-1])):
         setattr(block.meta, attr, value)
         setattr(block.meta, "container_" + attr, value)
 
 
 def _span(meta: Meta, first: Meta, last: Meta) -> None:
     """Set ``meta`` to run from ``first``'s container start to ``last``'s container end."""
-    for attr in _START_ATTRS:
+    for attr in START_ATTRS:
         value = getattr(first, "container_" + attr, getattr(first, attr))
         setattr(meta, attr, value)
         setattr(meta, "container_" + attr, value)
-    for attr in _END_ATTRS:
+    for attr in END_ATTRS:
         value = getattr(last, "container_" + attr, getattr(last, attr))
         setattr(meta, attr, value)
         setattr(meta, "container_" + attr, value)

@@ -329,6 +329,8 @@ class ArrayBuilder(_Builder):
             return super()._constraints(node, equations_only)
         rows, count = PlainRows(self), 0
         for item in children.items:
+            if self.result.errors:       # the arrays are dropped: the element-wise builder
+                break                    # finds and locates every error
             if isinstance(item, Plain) and rows.take(item, children.shapes):
                 count += 1
                 continue

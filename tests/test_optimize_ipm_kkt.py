@@ -1,6 +1,7 @@
 """The interior point's KKT factorization (equilibration, refinement of pivot-shifted factors,
-when the constraint block is regularized), its start and its filter reset, checked on the
-COPS instances whose iterations they brought to IPOPT's (symopt.optimize._nonlinear.ipm_*)."""
+when the constraint block is regularized, qdldl while its factor is small and SuperLU's
+supernodes once it fills), its start and its filter reset, checked on the COPS instances
+whose iterations they brought to IPOPT's (symopt.optimize._nonlinear.ipm_*)."""
 from __future__ import annotations
 
 import sys
@@ -11,7 +12,9 @@ import pytest
 import scipy.sparse as sp
 
 import symopt
-from symopt.optimize import LinearConstraint
+from symopt.optimize import LinearConstraint, minimize
+from symopt.optimize._linear.normal_equations import _QDLDL, _SuperLU
+from symopt.optimize._nonlinear import ipm_kkt
 from symopt.optimize._nonlinear.ipm_barrier import BarrierProblem
 from symopt.optimize._nonlinear.ipm_kkt import InertiaCorrector, KKTMatrix, _equilibration
 from symopt.optimize._nonlinear.ipm_linesearch import (
@@ -176,3 +179,64 @@ def test_larger_rockets_take_no_more_than_twice_ipopts_iterations(size):
     assert solution.status == "optimal"
     assert solution.objective == pytest.approx(height, rel=1e-6)
     assert solution.iterations <= 2 * iterations
+
+
+def random_kkt(n: int, m: int, seed: int = 0) -> tuple[ipm_kkt.KKTMatrix, sp.csc_matrix,
+                                                      np.ndarray]:
+    """A random quasi-definite KKT matrix [[H + I, A^T], [A, -I]] (n positive and m
+    negative eigenvalues): the `KKTMatrix` holding its pattern, its upper triangle as the
+    interior point factorizes it, and the full matrix."""
+    rng = np.random.default_rng(seed)
+    b = sp.random(n, n, density=3 / n, random_state=rng)
+    a = sp.random(m, n, density=4 / n, random_state=rng).tocoo()
+    hessian = sp.tril(b.T @ b).tocoo()
+    kkt = ipm_kkt.KKTMatrix(n, m)
+    upper = kkt.assemble(hessian, np.concatenate((np.ones(n), -np.ones(m))), a)
+    full = sp.bmat([[b.T @ b + sp.eye(n), a.T], [a, -sp.eye(m)]]).toarray()
+    return kkt, upper, full
+
+
+@pytest.mark.parametrize("fill", [10**12, 0])
+def test_both_factorizations_give_the_inertia_and_the_solution(monkeypatch, fill):
+    monkeypatch.setattr(ipm_kkt, "SUPERNODAL_FILL", fill)
+    kkt, upper, full = random_kkt(300, 100)
+    assert kkt.factorize(upper) == (300, 100, 0)
+    assert isinstance(kkt._solver, _QDLDL if fill else _SuperLU)
+    rhs = np.arange(400.0)
+    np.testing.assert_allclose(full @ kkt.solve(rhs), rhs, atol=1e-8)
+
+
+def test_a_factor_past_the_fill_limit_moves_to_superlu_and_stays(monkeypatch):
+    kkt, upper, _ = random_kkt(300, 100)
+    kkt.factorize(upper)
+    fill = kkt._solver.fill
+    monkeypatch.setattr(ipm_kkt, "SUPERNODAL_FILL", fill)
+    kkt.factorize(upper)
+    assert isinstance(kkt._solver, _QDLDL)          # at the limit: qdldl
+    monkeypatch.setattr(ipm_kkt, "SUPERNODAL_FILL", fill - 1)
+    for _ in range(2):
+        assert kkt.factorize(upper) == (300, 100, 0)
+        assert isinstance(kkt._solver, _SuperLU)
+
+
+def test_a_qp_solved_through_superlu_matches_qdldl(monkeypatch):
+    rng = np.random.default_rng(3)
+    n, m = 200, 60
+    b = sp.random(n, n, density=3 / n, random_state=rng)
+    hessian = (b.T @ b + 0.1 * sp.eye(n)).tocsc()
+    q = rng.normal(size=n)
+    a = sp.random(m, n, density=4 / n, random_state=rng).tocsc()
+    x_feasible = rng.uniform(-0.5, 0.5, n)
+    rows = LinearConstraint(a, a @ x_feasible - 0.1, a @ x_feasible + 0.1)
+    answers = []
+    for fill in (10**12, 0):
+        monkeypatch.setattr(ipm_kkt, "SUPERNODAL_FILL", fill)
+        res = minimize(lambda x: 0.5 * x @ (hessian @ x) + q @ x, np.zeros(n),
+                       jac=lambda x: hessian @ x + q, method="interior-point",
+                       bounds=[(-1, 1)] * n, constraints=[rows],
+                       options={"lagrangian_hess": lambda x, sigma, v: sigma * hessian,
+                                "tol": 1e-10})
+        assert res.status == 0
+        answers.append(res)
+    assert answers[0].fun == pytest.approx(answers[1].fun, rel=1e-10)
+    assert answers[0].nit == answers[1].nit

@@ -2,8 +2,8 @@
 
 Solves ``min f(x)  s.t.  cl <= c(x) <= cu,  lb <= x <= ub`` (Wächter & Biegler 2006): each
 iteration takes a Newton step on the barrier problem's primal-dual equations (the KKT system
-of :mod:`~symopt.optimize._nonlinear.ipm_kkt`, factorized by qdldl with inertia correction),
-a filter line search with second-order corrections
+of :mod:`~symopt.optimize._nonlinear.ipm_kkt`, factorized by qdldl or SuperLU with inertia
+correction), a filter line search with second-order corrections
 (:mod:`~symopt.optimize._nonlinear.ipm_linesearch`), and falls back on a feasibility
 restoration phase (:mod:`~symopt.optimize._nonlinear.ipm_restoration`). The barrier
 parameter ``mu`` decreases monotonically (Fiacco-McCormick: ``mu <- max(tol/10, min(0.2 mu,

@@ -14,8 +14,8 @@ once for the fixed pattern; later factorizations only refill values) while its f
 below `SUPERNODAL_FILL` nonzeros, and by SuperLU in symmetric mode (diagonal pivots, minimum
 degree ordering of ``K + K^T``; ``U``'s diagonal is ``D``) once it fills more: on a random
 sparse QP at 5,000 variables both orderings leave 3.0e6 nonzeros, which qdldl's scalar loops
-factorize in 4.7 s and SuperLU's supernodes in 1.1 s (``benchmarks/kkt_factorization.py
---qp``), as the LP interior point switches too. The signs of ``D`` give the inertia: the step is a descent direction only when ``D`` has exactly ``n``
+factorize in 4.7 s and SuperLU's supernodes in 1.1 s (the ``sparse`` instance of
+``benchmarks/qp.py``), as the LP interior point switches too. The signs of ``D`` give the inertia: the step is a descent direction only when ``D`` has exactly ``n``
 positive and ``m`` negative entries; otherwise ``delta_w`` grows (Wächter & Biegler 2006,
 Algorithm IC). qdldl does not pivot, so a regular matrix with zero diagonal entries can
 meet a zero pivot: a tiny quasi-definite shift is factorized instead and the solves are

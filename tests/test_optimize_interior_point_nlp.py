@@ -286,3 +286,17 @@ def test_a_vanishing_step_limits_nothing_and_warns_nothing():
         assert fraction_to_boundary(np.array([1e10, 1.0]), np.array([-1e-320, -0.5]), 0.99) == 1.0
         assert fraction_to_boundary(np.array([1e10, 1.0]), np.array([-1e-320, -4.0]), 0.99) \
             == pytest.approx(0.2475)
+
+
+def test_restoration_from_a_violation_near_1e308_is_a_status_not_an_overflow():
+    """A constraint coefficient of 1e308 (found by the fuzz harness on the chemical
+    equilibrium model) starts restoration with mu at the violation: mu^1.5 and the
+    violation squared overflowed Python's float power. Now the solve ends with a status."""
+    x0 = np.full(4, 0.1)
+    rows = LinearConstraint(np.array([[1.0, -1e30, 2.0, 1e308], [1.0, 2.0, 0.0, 1.0]]),
+                            [2.0, 1.0], [2.0, 1.0])
+    with np.errstate(all="ignore"):
+        res = minimize(lambda x: float(np.sum(x * np.log(x))), x0,
+                       jac=lambda x: np.log(x) + 1.0, method="interior-point",
+                       bounds=[(1e-6, None)] * 4, constraints=[rows])
+    assert res.status in (3, 4, 7) and not res.success

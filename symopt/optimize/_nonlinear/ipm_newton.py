@@ -150,7 +150,10 @@ class NewtonSteps:
     def update_barrier(self, it: Iterate, filt: Filter) -> None:
         """Decrease ``mu`` while the barrier problem is solved to ``kappa_eps mu``."""
         while self.mu > self.tol / 10 and max(it.error(self.bounds, self.mu)) <= KAPPA_EPS * self.mu:
-            self.mu = max(self.tol / 10, min(KAPPA_MU * self.mu, self.mu ** THETA_MU))
+            # mu^theta only below 1, where it can be the smaller: a restoration phase starts
+            # mu at the violation, which data near 1e308 puts beyond float range's root
+            superlinear = self.mu ** THETA_MU if self.mu < 1.0 else np.inf
+            self.mu = max(self.tol / 10, min(KAPPA_MU * self.mu, superlinear))
             filt.reset()
 
     def restore(self, it: Iterate, filt: Filter, deadline: float | None):

@@ -64,7 +64,7 @@ def restore(problem: BarrierProblem, kkt: KKTMatrix, it: Iterate, bounds: Bounds
     violation = float(np.max(np.abs(it.c), initial=0.0))
     zeta = min(float(np.sqrt(mu)), violation)
     theta_r = it.theta
-    mu_r = min(mu, violation ** 2)
+    mu_r = min(mu, violation * violation)      # a float product overflows to inf, ** raises
     w, f, c, A = it.w.copy(), it.f, it.c.copy(), it.A
     n, m = w.size, c.size
     for k in range(1, MAX_RESTORATION_ITERATIONS + 1):

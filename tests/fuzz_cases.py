@@ -469,8 +469,7 @@ def _run_api_names(payload: dict) -> tuple[str, str]:
     def work(folder: Path) -> tuple[str, str]:
         from symopt.analysis import analyze
         from symopt.compile.linear import extract_linear
-        from symopt.dsl import load
-        from symopt.io import read, write, write_opt
+        from symopt.io import write, write_opt
         from symopt.pipeline import solve
         model = _api_names_model(payload["api_names"], payload["members"])
         first = solve(model)
@@ -484,13 +483,25 @@ def _run_api_names(payload: dict) -> tuple[str, str]:
                 write_opt(lp, str(target))
             else:
                 write(lp, target)
-            again = solve(read(target) if suffix != "opt" else load(target))
-            if again.status != "optimal" or not math.isclose(
-                    again.objective, first.objective, rel_tol=1e-7, abs_tol=1e-7):
-                return "wrong", (f"read back from .{suffix}: {again.status} {again.objective}, "
-                                 f"first {first.objective}")
+            wrong = _read_back_differs(target, first)
+            if wrong:
+                return "wrong", wrong
         return "success", ""
     return _in_folder({}, work)
+
+
+def _read_back_differs(target: Path, first: Any) -> str:
+    """Why the model read back from ``target`` does not solve to ``first``'s optimum
+    ("" when it does)."""
+    from symopt.dsl import load
+    from symopt.io import read
+    from symopt.pipeline import solve
+    suffix = target.suffix.lstrip(".")
+    again = solve(read(target) if suffix != "opt" else load(target))
+    if again.status == "optimal" and math.isclose(again.objective, first.objective,
+                                                  rel_tol=1e-7, abs_tol=1e-7):
+        return ""
+    return f"read back from .{suffix}: {again.status} {again.objective}, first {first.objective}"
 
 
 def _run_names(payload: dict) -> tuple[str, str]:
@@ -500,7 +511,6 @@ def _run_names(payload: dict) -> tuple[str, str]:
     def work(folder: Path) -> tuple[str, str]:
         from symopt.cli import main
         from symopt.dsl import load
-        from symopt.io import read
         from symopt.pipeline import solve
         first = solve(load(folder / "model.opt"))
         kind, detail = verify_solution(first)
@@ -512,11 +522,9 @@ def _run_names(payload: dict) -> tuple[str, str]:
                 if main(["export", str(folder / "model.opt"), "--to", suffix, "-o",
                          str(target)]) != 0:
                     return "wrong", f"export --to {suffix} failed"
-            again = solve(read(target) if suffix != "opt" else load(target))
-            if again.status != "optimal" or not math.isclose(
-                    again.objective, first.objective, rel_tol=1e-7, abs_tol=1e-7):
-                return "wrong", (f"read back from .{suffix}: {again.status} {again.objective}, "
-                                 f"first {first.objective}")
+            wrong = _read_back_differs(target, first)
+            if wrong:
+                return "wrong", wrong
         return "success", ""
     return _in_folder({"model.opt": payload["text"]}, work)
 

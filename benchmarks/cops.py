@@ -107,6 +107,7 @@ def run_casadi(name: str, size: int) -> dict:
                     np.max(np.maximum(x - args["ubx"], 0), initial=0.0))
     return {
         "status": stats["return_status"], "f": builder.sign * float(result["f"]),
+        "sign": builder.sign,
         "nit": stats["iter_count"], "viol": float(violation), "build": build,
         "solve": total - build, "total": total, "n": x.size, "m": g.size,
     }
@@ -125,6 +126,15 @@ def relative(a: float | None, b: float | None) -> float:
     if a is None or b is None or not np.isfinite(a):
         return float("inf")
     return abs(a - b) / max(1.0, abs(b))
+
+
+def better(ours: dict, peer: dict) -> bool:
+    """symopt's optimum beats IPOPT's (another local optimum, in the model's sense) at a
+    point as feasible as IPOPT's (the issue's "within 1e-6 relative (or better)")."""
+    if ours["status"] != "optimal" or ours["f"] is None or ours["viol"] is None:
+        return False
+    return (peer["sign"] * (ours["f"] - peer["f"]) < 0
+            and ours["viol"] <= max(1e-8, 10 * peer["viol"]))
 
 
 def print_row(name: str, size: int, ours: dict, peer: dict) -> None:
@@ -149,14 +159,14 @@ def header() -> None:
 
 def targets(rows: list[tuple]) -> None:
     """The issue's three targets, instance by instance."""
-    close = [r for r in rows if relative(r[2]["f"], r[3]["f"]) <= 1e-6]
+    close = [r for r in rows if relative(r[2]["f"], r[3]["f"]) <= 1e-6 or better(r[2], r[3])]
     few = [r for r in rows if r[2]["nit"] is not None and r[2]["nit"] <= 2 * max(1, r[3]["nit"])]
     largest = {}
     for r in rows:
         if r[1] >= largest.get(r[0], (None, -1))[1]:
             largest[r[0]] = r
     fast = [r for r in largest.values() if r[2]["total"] <= 3 * r[3]["total"]]
-    print(f"\nobjective within 1e-6 of IPOPT's: {len(close)}/{len(rows)}"
+    print(f"\nobjective within 1e-6 of IPOPT's (or better): {len(close)}/{len(rows)}"
           f"; iterations <= 2x IPOPT's: {len(few)}/{len(rows)}"
           f"; total time <= 3x CasADi+IPOPT at the largest size: {len(fast)}/{len(largest)}")
     for name, r in largest.items():

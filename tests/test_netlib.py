@@ -99,3 +99,14 @@ def test_gosh_is_infeasible_by_the_default_method():
     # end with the infeasibility verdict, not numerical trouble (status 4)
     res = solve_lp(load_infeasible("gosh"))
     assert res.status == 2, res.message
+
+
+@pytest.mark.slow
+def test_greenbea_by_interior_point():
+    """GREENBEA's optimum has entries near 3e8 and theta = x/z spreads over 40 decades on
+    the way: the interior point used to stall (status 4) 1.3e-3 from it. The published
+    value is CPLEX's; MINOS's (-7.2462405908e7, the readme's first column) is inaccurate."""
+    lp, _ = load("GREENBEA")
+    res = solve_lp(lp, method="interior-point")
+    assert res.status == 0, res.message
+    assert relative_error(res.fun, [-7.2555248130e7]) < 1e-6

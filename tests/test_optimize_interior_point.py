@@ -197,3 +197,30 @@ def test_normal_equations_with_dense_columns_and_dependent_rows(backend):
 def test_normal_equations_reject_an_unknown_backend():
     with pytest.raises(ValueError, match="backend"):
         NormalEquations(np.eye(2), backend="dense")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_newton_step_keeps_the_primal_equation_when_theta_spreads_over_30_decades(seed):
+    """At a point near a degenerate optimum (basic x ~ 1e4..1e8 with z ~ 1e-12..1e-8,
+    nonbasic x ~ 1e-12..1e-8 with z ~ 1) and a dual residual of 1e-3, theta = x/z spans
+    1e-12 .. 1e19. A step along the Newton direction must shrink the primal residual
+    ``b tau - A x`` (it is multiplied by ``1 - alpha eta``); without the primal
+    regularisation the direction recovered from the normal equations grew it 1e5-1e7x."""
+    import scipy.sparse as sp
+    from symopt.optimize._linear import hsd
+    rng = np.random.default_rng(seed)
+    m, n = 4, 10
+    normal = NormalEquations(sp.csc_matrix(rng.normal(size=(m, n))))
+    A = normal.A
+    basic = np.arange(n) < m
+    x = np.where(basic, 10.0 ** rng.uniform(4, 8, n), 10.0 ** rng.uniform(-12, -8, n))
+    z = np.where(basic, 10.0 ** rng.uniform(-12, -8, n), 10.0 ** rng.uniform(-1, 1, n))
+    y = rng.normal(size=m)
+    b = A @ x + 1e-6 * rng.normal(size=m)
+    c = A.T @ y + z + 1e-3 * rng.normal(size=n)
+    has_u, ub = np.zeros(n, bool), np.zeros(n)
+    point = hsd._Point(x=x, w=np.zeros(n), y=y, z=z, v=np.zeros(n), tau=1.0, kappa=1e-8)
+    before = hsd._residuals(A, b, c, ub, has_u, point)
+    after = hsd._residuals(A, b, c, ub, has_u,
+                           hsd._step(A, b, c, ub, has_u, point, before, normal))
+    assert np.linalg.norm(after["p"]) <= np.linalg.norm(before["p"])

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 import pytest
 
 import symopt
@@ -67,8 +68,9 @@ def test_complementarity_ignores_a_side_passed_within_a_relaxed_bound():
     nlp = SimpleNamespace(sign=1.0, row_lower=np.array([0.0, 0.0]),
                           row_upper=np.array([np.inf, np.inf]))
     duals = np.array([1e5, 0.0])
-    assert _complementarity(nlp, np.array([-1e-8, 3.0]), duals, 1.0) == 0.0
-    assert _complementarity(nlp, np.array([0.5, 3.0]), duals, 1.0) == pytest.approx(5e4)
+    jacobian = sp.identity(2, format="csc")
+    assert _complementarity(nlp, np.array([-1e-8, 3.0]), duals, jacobian, 1.0) == 0.0
+    assert _complementarity(nlp, np.array([0.5, 3.0]), duals, jacobian, 1.0) == pytest.approx(5e4)
 
 
 def test_restoration_iterations_count_in_nit_as_ipopt_counts_them():

@@ -252,3 +252,15 @@ def test_default_falls_back_to_simplex_after_numerical_trouble(monkeypatch):
     res = linprog([1, 1], A_ub=[[-1, -1]], b_ub=[-1], options={"time_limit": 10.0})
     assert res.status == 0 and res.fun == pytest.approx(1.0)
     assert "after interior-point" in res.message
+
+
+@pytest.mark.parametrize("method", ["simplex", "interior-point", None])
+def test_an_optimal_claim_is_checked_against_the_rows(method):
+    """``3 x0 + 1e20 x1 <= -2`` with ``0 <= x <= 1`` cannot hold; beside a 1e-320 cost the
+    native simplex's scaling once called x = 0 optimal (found by the fuzz harness). Every
+    "optimal" from solve_lp is checked against the rows and bounds first."""
+    result = linprog([1e-320, -1.0], A_ub=[[3.0, 1e20]], b_ub=[-2.0],
+                     bounds=[(0, 1), (0, 1)], method=method)
+    assert not result.success and result.status in (2, 4)
+    if result.status == 4:
+        assert "violates the constraints" in result.message or "non-finite" in result.message

@@ -92,3 +92,21 @@ def test_lbfgsb_on_torsion_at_10_4_variables_reaches_the_interior_points_objecti
     lbfgsb, interior = runs["l-bfgs-b"], runs["interior-point"]
     assert interior["status"] == lbfgsb["status"] == "optimal"
     assert abs(lbfgsb["f"] - interior["f"]) <= 1e-7 * abs(interior["f"])
+
+
+def test_a_wrong_sign_multiplier_on_a_far_row_is_no_kkt_point():
+    """``min x1 + x2`` s.t. ``x^-2 >= 1``, ``x >= 0`` has no minimizer (the row is undefined
+    at 0). The interior point stopped near x = 8e-5 where a multiplier of -2.5e-13 on the
+    row's gradient of -4e12 balances the objective: stationary and, by IPOPT's product
+    (2.5e-13 times an infinite upper side), complementary. The multiplier pulls towards a
+    side the row does not have, so the point is no KKT point (found by the fuzz harness)."""
+    from symopt import Constraint, Set
+    m = Model("far_row")
+    m.I = Set(initialize=[1, 2])
+    m.x = Var(m.I, bounds=(0, None))
+    m.c = Constraint(m.I, rule=lambda m, i: m.x[i] ** -2 >= 1)
+    m.obj = Objective(expr=sum(m.x[i] for i in m.I))
+    with np.errstate(all="ignore"):
+        solution = solve(m)
+    assert solution.status != "optimal"
+    assert any("complementarity" in text for text in solution.warnings)

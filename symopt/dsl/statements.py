@@ -99,7 +99,7 @@ def plain_pattern() -> re.Pattern:
                       f"(?={ignored}(?:[A-Za-z_]|\\Z))")
 
 
-class Any:
+class Chunk:
     """One statement (``rule`` "start") or one constraint (``rule`` "constraint"): the
     shape key of its tokens and where each token starts and ends in the text."""
 
@@ -108,9 +108,9 @@ class Any:
     def __init__(self, rule: str):
         self.rule, self.key, self.starts, self.ends = rule, [], [], []
 
-    def cut(self, index: int) -> "Any":
+    def cut(self, index: int) -> "Chunk":
         """Move tokens ``index:`` into a new constraint chunk (returned)."""
-        tail = Any("constraint")
+        tail = Chunk("constraint")
         tail.key, tail.starts, tail.ends = self.key[index:], self.starts[index:], self.ends[index:]
         del self.key[index:], self.starts[index:], self.ends[index:]
         return tail
@@ -129,12 +129,12 @@ class Plain:
 _NAMES_AFTER = frozenset({"N", "#", ")", "]"})
 
 
-def _chunks(text: str) -> Iterator[Any]:
-    """The statements and block constraints of ``text`` in order: `Any` objects, and
+def _chunks(text: str) -> Iterator[Chunk | Plain]:
+    """The statements and block constraints of ``text`` in order: `Chunk` objects, and
     `Plain` spans for plain constraints after the first of a block (`Unusual` if odd)."""
     pattern, keywords = _scanner()
     plain = plain_pattern()
-    chunk: Any | None = None
+    chunk: Chunk | None = None
     depth, in_block, block_open = 0, False, False
     candidate, opened, closed_from = -1, [], {}
     position = 0
@@ -162,13 +162,13 @@ def _chunks(text: str) -> Iterator[Any]:
             if depth == 0 and value in STATEMENT_KEYWORDS:
                 if chunk is not None:
                     yield chunk
-                chunk = Any("start")
+                chunk = Chunk("start")
                 in_block, block_open = value in _BLOCKS, False
                 candidate, closed_from = -1, {}
         if chunk is None:
             if not (in_block and key == "N"):
                 raise Unusual(match.start(kind))
-            chunk = Any("constraint")             # after a plain constraint
+            chunk = Chunk("constraint")           # after a plain constraint
             candidate, closed_from = -1, {}
         index = len(chunk.starts)
         chunk.key.append(key)
@@ -252,7 +252,7 @@ class _Shapes:
         self.parser = chunk_parser()
         self.templates: dict[tuple, Template] = {}
 
-    def tree(self, chunk: Any) -> Tree:
+    def tree(self, chunk: Chunk) -> Tree:
         key = (chunk.rule, *chunk.key)
         template = self.templates.get(key)
         if template is None:
@@ -264,7 +264,7 @@ class _Shapes:
 
     def plain_tree(self, plain: Plain) -> Tree:
         pattern, keywords = _scanner()
-        chunk = Any("constraint")
+        chunk = Chunk("constraint")
         position = plain.start
         while position < plain.end:
             match = pattern.match(self.text, position)

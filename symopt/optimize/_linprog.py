@@ -24,7 +24,9 @@ import scipy.sparse as sp
 from symopt.errors import InputError
 from symopt.optimize._linear import simplex
 from symopt.optimize._linear.branch_and_bound import solve_milp
-from symopt.optimize.linear_program import BasisStatus, LinearProgram, as_csc
+from symopt.optimize.linear_program import (
+    FEASIBILITY_TOL, BasisStatus, LinearProgram, as_csc, relative_violation,
+)
 from symopt.optimize.methods import lookup
 from symopt.optimize.result import OptimizeResult
 
@@ -67,7 +69,7 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
         raise InputError(f"invalid LinearProgram: {exc}") from exc
     chosen = choose_method(lp) if method is None else str(method).lower()
     if lp.is_mip and chosen in NATIVE_MILP_METHODS:
-        return solve_milp(lp, options=options, callback=callback)
+        return _verified(lp, solve_milp(lp, options=options, callback=callback))
     if chosen == "branch-and-bound":
         chosen = "simplex"  # an LP is the root node: the native simplex solves it
     solver = lookup("linprog", chosen).load()
@@ -75,22 +77,34 @@ def solve_lp(lp: LinearProgram, method: str | None = None, callback: Callable | 
         raise InputError(f"method {chosen!r} does not report LP iterations to a callback; "
                          "use method='simplex' or 'interior-point' to follow the iterates")
     started = time.perf_counter()
-    result = _non_finite_is_trouble(solver(lp, options=options, callback=callback))
+    result = _verified(lp, solver(lp, options=options, callback=callback))
     result.setdefault("method", chosen)
     if method is None and chosen != "simplex" and result.status == 4:
-        return _simplex_fallback(lp, result, options, callback, time.perf_counter() - started)
+        return _verified(lp, _simplex_fallback(lp, result, options, callback,
+                                               time.perf_counter() - started))
     return result
 
 
-def _non_finite_is_trouble(result: OptimizeResult) -> OptimizeResult:
-    """An "optimal" result with a NaN or infinite x or objective becomes status 4
-    (numerical difficulties): data at the edge of double precision (a 1e-320 coefficient
-    beside a 1e20 cost) can overflow a method's scaling, and success must mean a point."""
+def _verified(lp: LinearProgram, result: OptimizeResult) -> OptimizeResult:
+    """An "optimal" result becomes status 4 (numerical difficulties) when its point is not
+    finite or violates a row or bound by more than `FEASIBILITY_TOL` (relative to
+    max(1, |bound|), as the map-back stage measures): data at the edge of double precision
+    (a 1e-320 cost beside a 1e20 coefficient) can defeat a method's scaling, and success
+    must mean a feasible point."""
+    if result.status != 0:
+        return result
     x = np.asarray(result.get("x", ()), dtype=float)
-    if result.status == 0 and not (np.all(np.isfinite(x)) and np.isfinite(result.fun)):
-        result.status, result.success = 4, False
-        result.message = (f"numerical difficulties: the method ended with non-finite values "
-                          f"({result.message})")
+    if not (np.all(np.isfinite(x)) and np.isfinite(result.fun)):
+        why = "the method ended with non-finite values"
+    else:
+        with np.errstate(all="ignore"):
+            violation = max(relative_violation(lp.A @ x, lp.row_lower, lp.row_upper),
+                            relative_violation(x, lp.col_lower, lp.col_upper))
+        if violation <= FEASIBILITY_TOL:
+            return result
+        why = f"the method's point violates the constraints by {violation:.1e} (relative)"
+    result.status, result.success = 4, False
+    result.message = f"numerical difficulties: {why}; the method reported: {result.message}"
     return result
 
 

@@ -29,7 +29,21 @@ import scipy.sparse as sp
 from symopt.errors import InputError
 
 __all__ = ["LinearProgram", "BasisStatus", "csc_from_triplets", "as_csc", "triplets",
-           "compressed_entries"]
+           "compressed_entries", "relative_violation", "FEASIBILITY_TOL"]
+
+#: violation of a row or bound accepted, relative to max(1, |bound|)
+FEASIBILITY_TOL = 1e-6
+
+
+def relative_violation(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> Any:
+    """The worst violation of ``lower <= values <= upper`` relative to max(1, |bound|), along
+    the last axis (a float for one point, an array for a stack of points)."""
+    with np.errstate(invalid="ignore"):
+        below = (lower - values) / np.maximum(1.0, np.abs(lower))
+        above = (values - upper) / np.maximum(1.0, np.abs(upper))
+    # fmax, not maximum: an infinite side gives NaN there, which must not hide the other side
+    worst = np.nan_to_num(np.fmax(below, above), nan=0.0, neginf=0.0)
+    return np.max(worst, axis=-1, initial=0.0)
 
 
 def csc_from_triplets(rows: Any, cols: Any, values: Any, shape: tuple[int, int]) -> sp.csc_array:

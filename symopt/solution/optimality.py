@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
+from symopt.optimize.linear_program import FEASIBILITY_TOL, relative_violation
 from symopt.status import Status
 
 __all__ = ["KKTResiduals", "Descent", "descent_nearby", "kkt_residuals", "on_bound", "verdict",
@@ -36,8 +38,6 @@ __all__ = ["KKTResiduals", "Descent", "descent_nearby", "kkt_residuals", "on_bou
 #: relative stationarity and complementarity residual accepted as optimal (scipy's default
 #: gradient tolerance of the trust-region methods, the loosest of the gradient methods)
 STATIONARITY_TOL = 1e-4
-#: violation of a row or bound accepted, relative to max(1, |bound|)
-FEASIBILITY_TOL = 1e-6
 #: the smallest `gradient_scale`: a gradient below it everywhere is flat (sqrt(eps))
 FLAT_GRADIENT = float(np.sqrt(np.finfo(float).eps))
 PROBE_MAX_VARIABLES = 500
@@ -68,17 +68,6 @@ class KKTResiduals:
         return out
 
 
-def _relative_violation(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> Any:
-    """The worst violation of ``lower <= values <= upper`` relative to max(1, |bound|), along
-    the last axis (a float for one point, an array for a stack of points)."""
-    with np.errstate(invalid="ignore"):
-        below = (lower - values) / np.maximum(1.0, np.abs(lower))
-        above = (values - upper) / np.maximum(1.0, np.abs(upper))
-    # fmax, not maximum: an infinite side gives NaN there, which must not hide the other side
-    worst = np.nan_to_num(np.fmax(below, above), nan=0.0, neginf=0.0)
-    return np.max(worst, axis=-1, initial=0.0)
-
-
 def on_bound(values: np.ndarray, bound: np.ndarray) -> np.ndarray:
     """Which values sit on their bound, within `FEASIBILITY_TOL` relative (never an infinite one)."""
     return np.abs(values - bound) <= FEASIBILITY_TOL * np.maximum(1.0, np.abs(values))
@@ -100,16 +89,31 @@ def _estimated_duals(nlp: Any, x: np.ndarray, body: np.ndarray, gradient: np.nda
     return duals
 
 
-def _complementarity(nlp: Any, body: np.ndarray, duals: np.ndarray, scale: float) -> float:
-    """Each multiplier times the gap to the side its sign (in minimization sense) binds."""
+def _complementarity(nlp: Any, body: np.ndarray, duals: np.ndarray, jacobian: Any,
+                     scale: float) -> float:
+    """Per row, the larger of two products, in the units of stationarity:
+
+    * the multiplier times the gap to the side its sign (in minimization sense) binds
+      (IPOPT's complementarity; a gap of 1 when that side is infinite);
+    * the multiplier's pull on the Lagrangian gradient (``|y_i|`` times the largest entry of
+      row ``i`` of the Jacobian) times that gap relative to ``max(1, |c_i(x)|)`` (1 when the
+      side is infinite: a multiplier of the wrong sign): a row away from the side it
+      would bind may not balance the gradient however small its multiplier. At
+      ``min x1 + x2`` s.t. ``x^-2 >= 1`` an interior point stopped near x = 8e-5, where a
+      multiplier of -2.5e-13 on the row's gradient of -4e12 "balanced" the objective (a
+      wrong sign for a lower side 1.6e8 away): the first product is 2.5e-13, the second 1."""
     signed = nlp.sign * duals
     with np.errstate(invalid="ignore"):
         gap = np.where(signed > 0, body - nlp.row_lower, nlp.row_upper - body)
     # a side passed (within the feasibility tolerance, e.g. by a solver's relaxed bound) is
     # binding: its violation is judged by the feasibility residual, not here
-    gap = np.where(np.isfinite(gap), np.maximum(gap, 0.0), 1.0)
+    finite = np.isfinite(gap)
+    gap = np.where(finite, np.maximum(gap, 0.0), 1.0)
     equality = nlp.row_lower == nlp.row_upper
-    residual = np.where(equality, 0.0, np.abs(duals) * gap)
+    rows = abs(sp.csr_matrix(jacobian))
+    pull = np.abs(duals) * (rows.max(axis=1).toarray().ravel() if rows.nnz else 0.0)
+    relative_gap = np.where(finite, np.minimum(1.0, gap / np.maximum(1.0, np.abs(body))), 1.0)
+    residual = np.where(equality, 0.0, np.maximum(np.abs(duals) * gap, pull * relative_gap))
     return float(np.max(residual, initial=0.0)) / scale
 
 
@@ -186,13 +190,14 @@ def kkt_residuals(nlp: Any, x: np.ndarray, body: np.ndarray,
     reference = gradient_scale(nlp, x, gradient)
     if nlp.num_rows and duals is None:
         duals = _estimated_duals(nlp, x, body, gradient)
-    lagrangian = gradient if duals is None else gradient - nlp.constraints.jacobian_csc(x).T @ duals
+    jacobian = None if duals is None else nlp.constraints.jacobian_csc(x)
+    lagrangian = gradient if duals is None else gradient - jacobian.T @ duals
     terms = stationarity_terms(nlp, x, lagrangian, reference)
     residuals = KKTResiduals(
         stationarity=float(np.max(terms, initial=0.0)) / size,
-        feasibility=max(_relative_violation(body, nlp.row_lower, nlp.row_upper),
-                        _relative_violation(x, nlp.col_lower, nlp.col_upper)),
-        complementarity=0.0 if duals is None else _complementarity(nlp, body, duals,
+        feasibility=max(relative_violation(body, nlp.row_lower, nlp.row_upper),
+                        relative_violation(x, nlp.col_lower, nlp.col_upper)),
+        complementarity=0.0 if duals is None else _complementarity(nlp, body, duals, jacobian,
                                                                    size * reference),
         gradient_scale=reference)
     return residuals, lagrangian
@@ -311,8 +316,8 @@ def lp_residuals(lp: Any, x: np.ndarray, activity: np.ndarray, row_dual: Any,
     ``violation``, and ``integrality`` (MILPs) or the worst ``row`` and ``reduced cost``
     multiplier residuals (LPs with duals) with the ``scale`` max(1, |c|) they are relative to."""
     residuals = {"violation": np.maximum(
-        _relative_violation(activity, lp.row_lower, lp.row_upper),
-        _relative_violation(x, lp.col_lower, lp.col_upper))}
+        relative_violation(activity, lp.row_lower, lp.row_upper),
+        relative_violation(x, lp.col_lower, lp.col_upper))}
     if lp.is_mip:
         integer = np.asarray(lp.integrality).astype(bool)
         residuals["integrality"] = np.max(np.abs(x[..., integer] - np.round(x[..., integer])),

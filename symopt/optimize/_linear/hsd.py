@@ -78,9 +78,16 @@ class _Point:
 def solve_standard_form(
     A: sp.csc_array, b: np.ndarray, c: np.ndarray, u: np.ndarray, tol: float = 1e-8,
     maxiter: int = 200, callback: Callable[[int, float], None] | None = None,
-    time_limit: float | None = None,
+    time_limit: float | None = None, accept: Callable[[np.ndarray], bool] | None = None,
 ) -> HSDOutcome:
-    """Run the homogeneous predictor-corrector method; see the module docstring."""
+    """Run the homogeneous predictor-corrector method; see the module docstring.
+
+    ``accept(x)``, when given, is the caller's own feasibility test of a candidate optimum
+    ``x`` (unscaled, ``x / tau``): the tolerances above are relative to ``||b||``, so a
+    row with large terms but bound 0 may still be off by more than the caller allows.
+    While it fails, the iterations go on (usually one or two more); a stall then ends
+    as usual with the best point.
+    """
     has_u = np.isfinite(u)
     beta = max(1.0, float(np.abs(b).max(initial=0.0)), float(np.abs(u[has_u]).max(initial=0.0)))
     gamma = max(1.0, float(np.abs(c).max(initial=0.0)))
@@ -111,6 +118,9 @@ def solve_standard_form(
             stalled += 1
         best_mu = min(best_mu, mu_rel)
         found = _verdict(measures, first, point, tol)
+        if found is not None and found[0] == 0 and accept is not None \
+                and not accept(beta * point.x / point.tau):
+            found = None
         if found is not None:
             verdict = found
             break

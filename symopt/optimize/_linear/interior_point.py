@@ -11,7 +11,7 @@ Options: ``tol`` (1e-8), ``maxiter`` (200), ``presolve`` (True), ``crossover`` (
 ``disp`` (False), ``time_limit`` (seconds; the crossover gets at most three times the
 interior-point time), ``sensitivity`` (True: ranging after crossover).
 
->>> from symopt.optimize.linear_program import LinearProgram
+>>> from symopt.optimize.linear_program import FEASIBILITY_TOL, LinearProgram, relative_violation
 >>> lp = LinearProgram.from_arrays(c=[-1, -2], A=[[1, 1], [1, 3]], row_upper=[4, 6])
 >>> res = solve_interior_point(lp, {"crossover": False})
 >>> res.status, np.round(res.x, 6), round(res.fun, 6)
@@ -26,7 +26,7 @@ import numpy as np
 
 from symopt.errors import InputError
 from symopt.optimize._linear.hsd import solve_standard_form
-from symopt.optimize.linear_program import LinearProgram
+from symopt.optimize.linear_program import FEASIBILITY_TOL, LinearProgram, relative_violation
 from symopt.optimize.methods import check_options
 from symopt.optimize.result import OptimizeResult
 from symopt.optimize._linear.standard_form import StandardForm
@@ -94,7 +94,7 @@ def _solve_reduced(lp: LinearProgram, opts: dict, callback) -> OptimizeResult:
         report = lambda nit, mu: callback(OptimizeResult(nit=nit, mu=mu))  # noqa: E731
     run = lambda cost: solve_standard_form(  # noqa: E731
         form.A, form.b, cost, form.u, tol=float(opts["tol"]), maxiter=int(opts["maxiter"]),
-        callback=report, time_limit=opts["time_limit"])
+        callback=report, time_limit=opts["time_limit"], accept=_meets_bounds(lp, form))
     outcome = run(form.c)
     if outcome.status == 3:
         # a primal ray proves unboundedness only if the constraints can be met at all
@@ -120,6 +120,19 @@ def _solve_reduced(lp: LinearProgram, opts: dict, callback) -> OptimizeResult:
         result.row_dual = result.col_dual = None
     _zero_inactive_duals(lp, result)
     return result
+
+
+def _meets_bounds(lp: LinearProgram, form: StandardForm) -> Callable[[np.ndarray], bool]:
+    """Whether a standard-form point meets ``lp``'s rows and bounds to `FEASIBILITY_TOL`
+    relative to each bound, as `solve_lp` checks every optimum."""
+    no_duals = np.zeros_like(form.row_scale)
+
+    def accept(x_standard: np.ndarray) -> bool:
+        x = form.recover(x_standard, no_duals)[0][:lp.num_cols]
+        worst = max(relative_violation(lp.A @ x, lp.row_lower, lp.row_upper),
+                    relative_violation(x, lp.col_lower, lp.col_upper))
+        return bool(worst <= FEASIBILITY_TOL)
+    return accept
 
 
 def _ray(form: StandardForm, x_std: np.ndarray, n: int) -> np.ndarray:

@@ -26,6 +26,10 @@ entries near 3e8): every ``rho`` from 1e-18 to 1e-11 reaches the optimum; 1e-10 
 1e-8 end near a point whose objective is 1.3e-3 worse (residuals small only relative
 to the data), so ``rho`` is kept far below them.
 
+At an optimum the tolerances are relative to ``||b||``; the caller's ``accept`` test (each
+row against its own bound) may ask for an iteration or two more, and a last step of least
+``Theta^-1``-norm removes the primal residual left (`_polish_primal`).
+
 >>> from symopt.optimize.linear_program import as_csc
 >>> A = as_csc([[1.0, 1.0]])
 >>> out = solve_standard_form(A, np.array([2.0]), np.array([1.0, 2.0]), np.full(2, np.inf))

@@ -3,8 +3,9 @@
 ``solve_interior_point(lp, options, callback)`` solves a `LinearProgram` in its general
 form: `presolve` removes what can be decided cheaply (and may already prove the problem
 infeasible), `StandardForm` scales and converts the rest, `hsd.solve_standard_form`
-runs the homogeneous self-dual predictor-corrector method, the point is mapped back
-and postsolved, and `crossover` (on by default) turns it into an optimal basis with
+runs the homogeneous self-dual predictor-corrector method (declaring an optimum only
+once every row and bound of the reduced LP holds to `FEASIBILITY_TOL` relative to its
+bound, as `solve_lp` checks), the point is mapped back and postsolved, and `crossover` (on by default) turns it into an optimal basis with
 exact duals and ranging, as the simplex method would give.
 
 Options: ``tol`` (1e-8), ``maxiter`` (200), ``presolve`` (True), ``crossover`` (True),

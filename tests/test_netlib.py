@@ -112,7 +112,7 @@ def test_greenbea_by_interior_point():
     assert relative_error(res.fun, [-7.2555248130e7]) < 1e-6
 
 
-@pytest.mark.parametrize("name", ["ADLITTLE", "LOTFI", "D6CUBE"])
+@pytest.mark.parametrize("name", ["ADLITTLE", "LOTFI", "D6CUBE", "FIT1P"])
 def test_interior_point_without_crossover_meets_every_row(name):
     """The HSD's tolerances are relative to ||b||; these problems stopped with an
     equality row of bound 0 off by 2e-6 .. 3e-4, which solve_lp rejects as status 4.

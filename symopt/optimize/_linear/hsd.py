@@ -262,7 +262,7 @@ def _polish_primal(A, b, c, ub, has_u, p: _Point, normal: NormalEquations,
     a row whose terms are 1e6 but whose bound is 0 can then stay 1e-5 off, which
     callers checking each row against its own bound reject. The step goes to the columns
     with room (large ``theta``) and is kept only if it lowers the primal residual
-    without raising the gap measure beyond ``max(its old value, tol)``."""
+    without taking the gap measure out of the tolerance the verdict claimed."""
     norms, tol = scales
     inv_w = np.where(has_u, 1.0 / np.where(has_u, p.w, 1.0), 0.0)
     theta = 1.0 / (p.z / p.x + p.v * inv_w + _PRIMAL_REGULARIZATION)
@@ -280,9 +280,13 @@ def _polish_primal(A, b, c, ub, has_u, p: _Point, normal: NormalEquations,
     polished.x, polished.w = p.x + alpha * dx, p.w + alpha * dw
     if not np.all(np.isfinite(polished.x)):
         return p
-    before = _measures(_residuals(A, b, c, ub, has_u, p), p, b, c, ub, norms)
-    after = _measures(_residuals(A, b, c, ub, has_u, polished), polished, b, c, ub, norms)
-    if after["raw_primal"] < before["raw_primal"] and after["gap"] <= max(before["gap"], tol):
+    old_res, new_res = (_residuals(A, b, c, ub, has_u, q) for q in (p, polished))
+    before = _measures(old_res, p, b, c, ub, norms)
+    after = _measures(new_res, polished, b, c, ub, norms)
+    # the gap may not leave the tolerance the verdict claimed (tol when met, 1e2 tol for
+    # a stall near the solution); the upper-bound residual stays as it was: judge the rows
+    allowed = tol if before["gap"] <= tol else min(1.5 * before["gap"], 1e2 * tol)
+    if np.linalg.norm(new_res["p"]) < np.linalg.norm(old_res["p"]) and after["gap"] <= allowed:
         return polished
     return p
 

@@ -19,7 +19,7 @@ import numpy as np
 from symopt.optimize._nonlinear.ipm_barrier import BarrierProblem
 from symopt.optimize._nonlinear.ipm_iterate import Bounds, Iterate, barrier_value, evaluate
 
-__all__ = ["Filter", "Step", "fraction_to_boundary", "line_search"]
+__all__ = ["Filter", "Step", "fraction_to_boundary", "line_search", "overflowing_power"]
 
 GAMMA_THETA, GAMMA_PHI, DELTA, S_THETA, S_PHI = 1e-5, 1e-8, 1.0, 1.1, 2.3
 ETA_PHI, GAMMA_ALPHA, KAPPA_SOC, MAX_SOC = 1e-4, 0.05, 0.99, 4
@@ -140,9 +140,10 @@ def _trial(problem: BarrierProblem, w_trial: np.ndarray, alpha: float, bounds: B
     return (None if verdict is None else (w_trial, alpha, f_t, c_t, verdict)), theta_t, c_t
 
 
-def _power(base: float, exponent: float) -> float:
+def overflowing_power(base: float, exponent: float) -> float:
     """``base ** exponent`` that overflows to inf (a Python float raises OverflowError:
-    a slope near -1e300, from a coefficient near 1e308, reached the filter tests)."""
+    a slope near -1e300, from a coefficient near 1e308, reached the filter tests, and a
+    violation near 1e307 the barrier parameter of a restoration phase)."""
     with np.errstate(over="ignore"):
         return float(np.power(np.float64(base), exponent))
 
@@ -151,7 +152,8 @@ def _alpha_min(theta: float, slope: float, theta_min: float) -> float:
     if slope < 0:
         value = min(GAMMA_THETA, GAMMA_PHI * theta / -slope)
         if theta <= theta_min:
-            value = min(value, DELTA * _power(theta, S_THETA) / _power(-slope, S_PHI))
+            value = min(value, DELTA * overflowing_power(theta, S_THETA)
+                        / overflowing_power(-slope, S_PHI))
     else:
         value = GAMMA_THETA
     return max(GAMMA_ALPHA * value, 1e-16)
@@ -164,7 +166,8 @@ def _accept(theta: float, phi: float, slope: float, alpha: float, theta_t: float
     (IPOPT's order, for the filter reset heuristic)."""
     if not np.isfinite(phi_t):
         return None, False
-    switching = slope < 0 and alpha * _power(-slope, S_PHI) > DELTA * _power(theta, S_THETA)
+    switching = slope < 0 and (alpha * overflowing_power(-slope, S_PHI)
+                               > DELTA * overflowing_power(theta, S_THETA))
     armijo = phi_t <= phi + ETA_PHI * alpha * slope + 10 * np.finfo(float).eps * abs(phi)
     if switching and theta <= filt.theta_min:
         if not armijo:

@@ -13,7 +13,9 @@ from symopt.optimize._nonlinear.ipm_barrier import BarrierProblem
 from symopt.optimize._nonlinear.ipm_iterate import Bounds, Iterate, with_derivatives
 from symopt.optimize._nonlinear.ipm_kkt import InertiaCorrector, KKTMatrix
 from symopt.optimize._nonlinear.ipm_lbfgs import LimitedMemory
-from symopt.optimize._nonlinear.ipm_linesearch import Filter, Step, fraction_to_boundary
+from symopt.optimize._nonlinear.ipm_linesearch import (
+    Filter, Step, fraction_to_boundary, overflowing_power,
+)
 from symopt.optimize._nonlinear.ipm_restoration import Restored, restore
 from symopt.optimize._nonlinear.ipm_restoration_l1 import restore_elastic
 
@@ -150,10 +152,10 @@ class NewtonSteps:
     def update_barrier(self, it: Iterate, filt: Filter) -> None:
         """Decrease ``mu`` while the barrier problem is solved to ``kappa_eps mu``."""
         while self.mu > self.tol / 10 and max(it.error(self.bounds, self.mu)) <= KAPPA_EPS * self.mu:
-            # mu^theta only below 1, where it can be the smaller: a restoration phase starts
-            # mu at the violation, which data near 1e308 puts beyond float range's root
-            superlinear = self.mu ** THETA_MU if self.mu < 1.0 else np.inf
-            self.mu = max(self.tol / 10, min(KAPPA_MU * self.mu, superlinear))
+            # a restoration phase starts mu at the violation, which data near 1e308 puts
+            # beyond the root of float range: mu^theta overflows to inf
+            self.mu = max(self.tol / 10, min(KAPPA_MU * self.mu,
+                                             overflowing_power(self.mu, THETA_MU)))
             filt.reset()
 
     def restore(self, it: Iterate, filt: Filter, deadline: float | None):

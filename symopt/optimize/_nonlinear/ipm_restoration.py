@@ -31,7 +31,7 @@ import numpy as np
 from symopt.optimize._nonlinear.ipm_barrier import BarrierProblem
 from symopt.optimize._nonlinear.ipm_iterate import Bounds, Iterate, barrier_value, evaluate
 from symopt.optimize._nonlinear.ipm_kkt import KKTMatrix
-from symopt.optimize._nonlinear.ipm_linesearch import Filter, primal_alpha_max
+from symopt.optimize._nonlinear.ipm_linesearch import Filter, overflowing_power, primal_alpha_max
 
 __all__ = ["restore", "Restored"]
 
@@ -64,7 +64,7 @@ def restore(problem: BarrierProblem, kkt: KKTMatrix, it: Iterate, bounds: Bounds
     violation = float(np.max(np.abs(it.c), initial=0.0))
     zeta = min(float(np.sqrt(mu)), violation)
     theta_r = it.theta
-    mu_r = min(mu, violation * violation)      # a float product overflows to inf, ** raises
+    mu_r = min(mu, overflowing_power(violation, 2))
     w, f, c, A = it.w.copy(), it.f, it.c.copy(), it.A
     n, m = w.size, c.size
     for k in range(1, MAX_RESTORATION_ITERATIONS + 1):

@@ -25,7 +25,7 @@ from symopt.errors import InputError
 from symopt.optimize._linear import simplex
 from symopt.optimize._linear.branch_and_bound import solve_milp
 from symopt.optimize.linear_program import (
-    FEASIBILITY_TOL, BasisStatus, LinearProgram, as_csc, relative_violation,
+    FEASIBILITY_TOL, BasisStatus, LinearProgram, as_csc, primal_violation,
 )
 from symopt.optimize.methods import lookup
 from symopt.optimize.result import OptimizeResult
@@ -97,9 +97,7 @@ def _verified(lp: LinearProgram, result: OptimizeResult) -> OptimizeResult:
     if not (np.all(np.isfinite(x)) and np.isfinite(result.fun)):
         why = "the method ended with non-finite values"
     else:
-        with np.errstate(all="ignore"):
-            violation = max(relative_violation(lp.A @ x, lp.row_lower, lp.row_upper),
-                            relative_violation(x, lp.col_lower, lp.col_upper))
+        violation = float(primal_violation(lp, x))
         if violation <= FEASIBILITY_TOL:
             return result
         why = f"the method's point violates the constraints by {violation:.1e} (relative)"

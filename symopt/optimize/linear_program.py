@@ -29,7 +29,7 @@ import scipy.sparse as sp
 from symopt.errors import InputError
 
 __all__ = ["LinearProgram", "BasisStatus", "csc_from_triplets", "as_csc", "triplets",
-           "compressed_entries", "relative_violation", "FEASIBILITY_TOL"]
+           "compressed_entries", "relative_violation", "primal_violation", "FEASIBILITY_TOL"]
 
 #: violation of a row or bound accepted, relative to max(1, |bound|)
 FEASIBILITY_TOL = 1e-6
@@ -44,6 +44,18 @@ def relative_violation(values: np.ndarray, lower: np.ndarray, upper: np.ndarray)
     # fmax, not maximum: an infinite side gives NaN there, which must not hide the other side
     worst = np.nan_to_num(np.fmax(below, above), nan=0.0, neginf=0.0)
     return np.max(worst, axis=-1, initial=0.0)
+
+
+def primal_violation(problem: Any, x: np.ndarray, activity: np.ndarray | None = None) -> Any:
+    """The worst `relative_violation` of ``problem``'s rows (their values ``activity``;
+    ``A @ x`` when not given) and column bounds at ``x`` (one point, or a stack along the
+    first axes). ``problem`` is a `LinearProgram`, or anything with its ``row_lower``,
+    ``row_upper``, ``col_lower`` and ``col_upper`` (a compiled NLP, with its row values)."""
+    if activity is None:
+        with np.errstate(all="ignore"):
+            activity = problem.A @ x
+    return np.maximum(relative_violation(activity, problem.row_lower, problem.row_upper),
+                      relative_violation(x, problem.col_lower, problem.col_upper))
 
 
 def csc_from_triplets(rows: Any, cols: Any, values: Any, shape: tuple[int, int]) -> sp.csc_array:

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from symopt.optimize.linear_program import FEASIBILITY_TOL, relative_violation
+from symopt.optimize.linear_program import FEASIBILITY_TOL, primal_violation
 from symopt.status import Status
 
 __all__ = ["KKTResiduals", "Descent", "descent_nearby", "kkt_residuals", "on_bound", "verdict",
@@ -195,8 +195,7 @@ def kkt_residuals(nlp: Any, x: np.ndarray, body: np.ndarray,
     terms = stationarity_terms(nlp, x, lagrangian, reference)
     residuals = KKTResiduals(
         stationarity=float(np.max(terms, initial=0.0)) / size,
-        feasibility=max(relative_violation(body, nlp.row_lower, nlp.row_upper),
-                        relative_violation(x, nlp.col_lower, nlp.col_upper)),
+        feasibility=float(primal_violation(nlp, x, body)),
         complementarity=0.0 if duals is None else _complementarity(nlp, body, duals, jacobian,
                                                                    size * reference),
         gradient_scale=reference)
@@ -315,9 +314,7 @@ def lp_residuals(lp: Any, x: np.ndarray, activity: np.ndarray, row_dual: Any,
     """The measures `lp_failures` tests, along the last axis (one point or a stack):
     ``violation``, and ``integrality`` (MILPs) or the worst ``row`` and ``reduced cost``
     multiplier residuals (LPs with duals) with the ``scale`` max(1, |c|) they are relative to."""
-    residuals = {"violation": np.maximum(
-        relative_violation(activity, lp.row_lower, lp.row_upper),
-        relative_violation(x, lp.col_lower, lp.col_upper))}
+    residuals = {"violation": primal_violation(lp, x, activity)}
     if lp.is_mip:
         integer = np.asarray(lp.integrality).astype(bool)
         residuals["integrality"] = np.max(np.abs(x[..., integer] - np.round(x[..., integer])),

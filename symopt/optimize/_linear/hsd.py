@@ -39,7 +39,7 @@ row against its own bound) may ask for an iteration or two more, and a last step
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -215,10 +215,17 @@ def _outcome(verdict, p: _Point, nit: int) -> HSDOutcome:
     return HSDOutcome(status, p.x / scale, p.y / scale, p.z / scale, p.v / scale, nit, message)
 
 
-def _step(A, b, c, ub, has_u, p: _Point, res: dict, normal: NormalEquations) -> _Point:
+def _scaling(p: _Point, has_u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(theta, 1/x, 1/w)``: the regularized scaling ``theta = 1 / (z/x + v/w + rho)`` of
+    the normal equations (see the module docstring), with ``1/w`` zero without an upper
+    bound."""
     inv_x = 1.0 / p.x
     inv_w = np.where(has_u, 1.0 / np.where(has_u, p.w, 1.0), 0.0)
-    theta = 1.0 / (p.z * inv_x + p.v * inv_w + _PRIMAL_REGULARIZATION)
+    return 1.0 / (p.z * inv_x + p.v * inv_w + _PRIMAL_REGULARIZATION), inv_x, inv_w
+
+
+def _step(A, b, c, ub, has_u, p: _Point, res: dict, normal: NormalEquations) -> _Point:
+    theta, inv_x, inv_w = _scaling(p, has_u)
     normal.factorize(theta)
     c_hat = c - p.v * ub * inv_w
     q = normal.solve(b + A @ (theta * c_hat))
@@ -264,8 +271,7 @@ def _polish_primal(A, b, c, ub, has_u, p: _Point, normal: NormalEquations,
     with room (large ``theta``) and is kept only if it lowers the primal residual
     without taking the gap measure out of the tolerance the verdict claimed."""
     norms, tol = scales
-    inv_w = np.where(has_u, 1.0 / np.where(has_u, p.w, 1.0), 0.0)
-    theta = 1.0 / (p.z / p.x + p.v * inv_w + _PRIMAL_REGULARIZATION)
+    theta = _scaling(p, has_u)[0]
     residual = b * p.tau - A @ p.x
     try:
         normal.factorize(theta)
@@ -273,11 +279,10 @@ def _polish_primal(A, b, c, ub, has_u, p: _Point, normal: NormalEquations,
     except np.linalg.LinAlgError:
         return p
     dw = np.where(has_u, -dx, 0.0)
-    polished = _Point(x=p.x, w=p.w, y=p.y, z=p.z, v=p.v, tau=p.tau, kappa=p.kappa)
     step = {"x": dx, "w": dw, "z": np.zeros_like(dx), "v": np.zeros_like(dx),
             "tau": 0.0, "kappa": 0.0}
     alpha = min(1.0, 0.9995 * _max_step(p, step, has_u, limit=np.inf))
-    polished.x, polished.w = p.x + alpha * dx, p.w + alpha * dw
+    polished = replace(p, x=p.x + alpha * dx, w=p.w + alpha * dw)
     if not np.all(np.isfinite(polished.x)):
         return p
     old_res, new_res = (_residuals(A, b, c, ub, has_u, q) for q in (p, polished))

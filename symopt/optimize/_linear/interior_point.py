@@ -5,8 +5,9 @@ form: `presolve` removes what can be decided cheaply (and may already prove the 
 infeasible), `StandardForm` scales and converts the rest, `hsd.solve_standard_form`
 runs the homogeneous self-dual predictor-corrector method (declaring an optimum only
 once every row and bound of the reduced LP holds to `FEASIBILITY_TOL` relative to its
-bound, as `solve_lp` checks), the point is mapped back and postsolved, and `crossover` (on by default) turns it into an optimal basis with
-exact duals and ranging, as the simplex method would give.
+bound, as `solve_lp` checks), the point is mapped back and postsolved, and `crossover`
+(on by default) turns it into an optimal basis with exact duals and ranging, as the
+simplex method would give.
 
 Options: ``tol`` (1e-8), ``maxiter`` (200), ``presolve`` (True), ``crossover`` (True),
 ``disp`` (False), ``time_limit`` (seconds; the crossover gets at most three times the
@@ -27,7 +28,7 @@ import numpy as np
 
 from symopt.errors import InputError
 from symopt.optimize._linear.hsd import solve_standard_form
-from symopt.optimize.linear_program import FEASIBILITY_TOL, LinearProgram, relative_violation
+from symopt.optimize.linear_program import FEASIBILITY_TOL, LinearProgram, primal_violation
 from symopt.optimize.methods import check_options
 from symopt.optimize.result import OptimizeResult
 from symopt.optimize._linear.standard_form import StandardForm
@@ -133,9 +134,7 @@ def _meets_bounds(lp: LinearProgram, form: StandardForm) -> Callable[[np.ndarray
 
     def accept(x_standard: np.ndarray) -> bool:
         x = form.recover(x_standard, no_duals)[0][:lp.num_cols]
-        worst = max(relative_violation(lp.A @ x, lp.row_lower, lp.row_upper),
-                    relative_violation(x, lp.col_lower, lp.col_upper))
-        return bool(worst <= FEASIBILITY_TOL)
+        return bool(primal_violation(lp, x) <= FEASIBILITY_TOL)
     return accept
 
 

@@ -57,7 +57,6 @@ class KKTMatrix:
         self._lowrank: tuple | None = None
         self._target: sp.csc_matrix | None = None
         self.accurate = True        # the last solve met SINGULAR_RESIDUAL (see solve)
-        self._matrix: sp.csc_matrix | None = None
 
     def _structure(self, h_row: np.ndarray, h_col: np.ndarray, a_row: np.ndarray,
                    a_col: np.ndarray) -> None:
@@ -116,7 +115,6 @@ class KKTMatrix:
             d = self._solver.factor(scaled)
         if d is None:                   # a zero pivot, or SuperLU left the diagonal
             return None
-        self._matrix = matrix
         return int(np.sum(d > 0)), int(np.sum(d < 0)), int(np.sum(d == 0))
 
     def set_lowrank(self, q: np.ndarray | None, middle: np.ndarray | None) -> None:

@@ -237,18 +237,20 @@ def _run_dask(client: Any, token: str, blob: bytes, feed: Feed, multistart: bool
     try:   # results are fetched by the client's event loop as each task ends, concurrently
         for future, result in finished:
             k = futures.pop(future)
-            if future.status != "finished":   # KilledWorker after repeated deaths, a task
-                exc = result[1] if isinstance(result, tuple) else result   # error, cancelled
-                done(k, None, f"{type(exc).__name__}: {exc}")
-            else:
+            ok = future.status == "finished"
+            if ok:
                 feed.observe(result)
-                done(k, result, "")
-                future.release()
             following = feed.cut()
-            if following is not None:
-                (new,) = submit([following])
+            if following is not None:    # first: a message sent within 10 ms of another
+                (new,) = submit([following])     # one (the release) waits for the batch
                 futures[new] = following
                 finished.add(new)
+            if ok:
+                done(k, result, "")
+                future.release()
+            else:   # KilledWorker after repeated deaths, a task error, cancelled
+                exc = result[1] if isinstance(result, tuple) else result
+                done(k, None, f"{type(exc).__name__}: {exc}")
         return False
     except KeyboardInterrupt:
         client.cancel(list(futures))

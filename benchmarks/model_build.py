@@ -15,7 +15,12 @@ Models (the same data for every library, made before the clock starts):
   CasADi's build + nlpsol (IPOPT) construction.
 
 The symopt API case is written as a Pyomo user would, with ``quicksum`` over generators as
-the pyoptinterface case uses ``poi.quicksum`` ("symopt API (sum)": Python's ``sum``).
+the pyoptinterface case uses ``poi.quicksum`` ("symopt API (sum)": Python's ``sum``);
+"symopt API (arrays)" writes the same model with ``as_array()`` (``symopt.model.arrays``),
+as the CVXPY and linopy cases do. "Python floor (keyed)" is no modelling library at all:
+one object per variable in a dict keyed by index tuples, and the objective's and rows'
+terms gathered into lists by the same generators a keyed API runs (garbage collector
+off): the least any keyed pure-Python API can spend.
 pyoptinterface is timed twice: with nested lists of variables (the fastest way to write
 it) and with its ``add_variables`` tupledict indexed ``x[i, j]`` and ``x.select`` (the
 way its documentation and its own benchmarks write models, the same dict lookups as
@@ -189,6 +194,23 @@ for j in idx.tolist():
     m.add_linear_constraint(poi.quicksum(x.select("*", j)), poi.Geq, 900.0)
 report()
 """,
+    "Python floor (keyed)": """
+import gc, itertools
+cost = {(i, j): float(C[i - 1, j - 1]) for i in idx.tolist() for j in idx.tolist()}
+CPU0 = time.process_time()
+gc.disable()
+class Variable:   # one slot: the least a variable object can be
+    __slots__ = ("index",)
+    def __rmul__(self, coefficient):
+        return (coefficient, self)
+I = J = idx.tolist()
+keys = list(itertools.product(I, J))
+x = dict(zip(keys, map(Variable.__new__, itertools.repeat(Variable, len(keys)))))
+objective = [cost[i, j] * x[i, j] for i in I for j in J]
+supply_rows = [[x[i, j] for j in J] for i in I]
+demand_rows = [[x[i, j] for i in I] for j in J]
+report()
+""",
     "Pyomo (LP file)": """
 import pyomo.environ as pyo
 cost = {(i, j): float(C[i - 1, j - 1]) for i in idx.tolist() for j in idx.tolist()}
@@ -220,6 +242,27 @@ report()
 }
 
 TRANSPORT["symopt API (sum)"] = TRANSPORT["symopt API"].replace("quicksum(", "sum(")
+TRANSPORT["symopt API (arrays)"] = """
+from symopt import Model, Set, Param, Var, Objective, Constraint, NonNegativeReals, minimize
+from symopt.compile.linear import extract_linear
+cost = {(i, j): float(C[i - 1, j - 1]) for i in idx.tolist() for j in idx.tolist()}
+CPU0 = time.process_time()
+m = Model("transport")
+m.I = Set(initialize=idx.tolist())
+m.J = Set(initialize=idx.tolist())
+m.supply = Param(m.I, initialize=1000.0)
+m.demand = Param(m.J, initialize=900.0)
+m.cost = Param(m.I, m.J, initialize=cost)
+m.x = Var(m.I, m.J, domain=NonNegativeReals)
+x = m.x.as_array()
+m.total = Objective(expr=(m.cost.as_array() * x).sum(), sense=minimize)
+m.ship = Constraint(m.I, expr=x.sum(axis=1) <= m.supply.as_array())
+m.meet = Constraint(m.J, expr=x.sum(axis=0) >= m.demand.as_array())
+lp = extract_linear(m)
+assert lp.A.nnz == 2 * S * S
+report()
+"""
+
 
 # ---- production / inventory -------------------------------------------------------------
 PRODUCTION_DATA = """
@@ -274,6 +317,22 @@ def balance(m, p, t):
     return before + m.make[p, t] - m.inv[p, t] == Dl[p - 1][t - 1]
 m.balance = Constraint(m.P, m.T, rule=balance)
 m.capacity = Constraint(m.T, rule=lambda m, t: quicksum(ul[p - 1] * m.make[p, t] for p in m.P) <= capl[t - 1])
+lp = extract_linear(m)
+report()
+""",
+    "symopt API (arrays)": """
+from symopt import Model, Var, Objective, Constraint, NonNegativeReals, RangeSet
+from symopt.compile.linear import extract_linear
+CPU0 = time.process_time()
+m = Model("production")
+m.P = RangeSet(P); m.T = RangeSet(T); m.LATER = RangeSet(2, T)
+m.make = Var(m.P, m.T, domain=NonNegativeReals)
+m.inv = Var(m.P, m.T, domain=NonNegativeReals)
+make, inv = m.make.as_array(), m.inv.as_array()
+m.total = Objective(expr=(Cost * make).sum() + 0.1 * inv.sum())
+m.start = Constraint(m.P, expr=make[:, 0] - inv[:, 0] == D[:, 0])
+m.balance = Constraint(m.P, m.LATER, expr=inv[:, :-1] + make[:, 1:] - inv[:, 1:] == D[:, 1:])
+m.capacity = Constraint(m.T, expr=usage @ make <= cap)
 lp = extract_linear(m)
 report()
 """,

@@ -397,7 +397,11 @@ def test_python_section_of_the_language_guide_runs():
     import re
     from pathlib import Path
     guide = (Path(__file__).resolve().parents[1] / "docs" / "language.md").read_text()
-    block = re.search(r"## The same ideas in Python.*?```python\n(.*?)```", guide, re.S).group(1)
+    section = re.search(r"## The same ideas in Python(.*?)\n## ", guide, re.S).group(1)
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(blocks) == 2   # the Pyomo-style constructs, then the array form
     namespace: dict = {}
-    exec(compile(block, "language.md", "exec"), namespace)   # the guide's own example
+    for block in blocks:   # the guide's own examples, in one session
+        exec(compile(block, "language.md", "exec"), namespace)
     assert list(namespace["m"].IN["t"]) == [("a", "t")]
+    assert len(namespace["p"].balance) == 9

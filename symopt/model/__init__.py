@@ -8,7 +8,8 @@ Modules: ``expr`` (VarData, LinearExpr, Node and their algebra), ``ops``, ``text
 (nonlinear terms that cancel to an affine expression), ``convert``
 (sympy -> model), ``functions`` (exp, log, ...), ``sets`` (Set, RangeSet, domains),
 ``component`` (the base of components), ``components`` (Param, Var, Expression),
-``constraints`` (Objective, Constraint), ``model`` (Model, value).
+``constraints`` (Objective, Constraint), ``model`` (Model, value), ``arrays`` (whole
+families as numpy-style arrays of affine expressions: ``Var.as_array()``).
 
 >>> m = Model("plant")
 >>> m.T = RangeSet(3)
@@ -18,6 +19,7 @@ Modules: ``expr`` (VarData, LinearExpr, Node and their algebra), ``ops``, ``text
 >>> print(m.cost.expr, "|", m.need[2])
 x[1] + 2*x[2] + 3*x[3] | need[2]: 2 <= x[2]
 """
+from symopt.model.arrays import LinearArray, RelationArray
 from symopt.model.checks import BuildCheck
 from symopt.model.components import Expression, IndexedVar, Param, ScalarVar, Var
 from symopt.model.constraints import (
@@ -39,7 +41,7 @@ from symopt.model.terms import evaluate, is_affine, split_terms, term_shape, var
 
 __all__ = [
     "Model", "Set", "IndexedSet", "RangeSet", "Param", "Var", "ScalarVar", "IndexedVar",
-    "Expression", "BuildCheck",
+    "Expression", "BuildCheck", "LinearArray", "RelationArray",
     "Objective", "Constraint", "ConstraintData", "Sense", "minimize", "maximize",
     "Domain", "Reals", "NonNegativeReals", "NonPositiveReals", "Integers",
     "NonNegativeIntegers", "Binary", "Expr", "VarData", "LinearExpr", "Node", "Relation",

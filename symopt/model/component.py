@@ -19,7 +19,8 @@ from typing import Any, Callable, Iterator
 
 from symopt.errors import ModelError
 
-__all__ = ["Component", "IndexedComponent", "call_rule", "index_tuple", "index_members", "paused_gc"]
+__all__ = ["Component", "IndexedComponent", "call_rule", "index_tuple", "index_tuples",
+           "index_members", "paused_gc"]
 
 
 @contextmanager
@@ -104,6 +105,16 @@ def index_members(source: Any) -> Any:
 def index_tuple(key: Any) -> tuple:
     """The member key as a tuple: ``3 -> (3,)``, ``(1, 'a') -> (1, 'a')``."""
     return key if isinstance(key, tuple) else (key,)
+
+
+def index_tuples(keys: list) -> list:
+    """Each key as its index tuple (``index_tuple``), without a Python call per key."""
+    kinds = set(map(type, keys))
+    if kinds == {tuple}:
+        return keys
+    if tuple not in kinds:
+        return list(zip(keys))   # 3 -> (3,)
+    return list(map(index_tuple, keys))
 
 
 #: how many rules are running now (a symbolic Param may only be read inside one)

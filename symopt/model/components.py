@@ -27,8 +27,9 @@ from typing import Any, Callable, Iterator
 
 from symopt.errors import ModelError
 from symopt.limits import INFINITE_BOUND
+from symopt.model.arrays import LinearArray, variable_array
 from symopt.model.component import (
-    IndexedComponent, call_rule, index_tuple,
+    IndexedComponent, call_rule, index_tuple, index_tuples,
 )
 from symopt.model.expr import VarData, is_number, to_sympy
 from symopt.model.params import IndexedParam, Param, _NumberLike
@@ -108,6 +109,11 @@ class Var(IndexedComponent):
         elif callable(start):
             start = call_rule(start, self.model, key, f"the initial value of variable '{self.name}'")
         return lower, upper, None if start is None else self._start_number(start, key)
+
+    def as_array(self) -> "LinearArray":
+        """The variables as a :class:`~symopt.model.arrays.LinearArray` (one axis per index
+        set, members in key order), for numpy-style expressions; see ``symopt.model.arrays``."""
+        return variable_array(self)
 
     def _start_number(self, raw: Any, key: Any) -> float:
         where = self.name if key is None else f"{self.name}[{key!r}]"
@@ -190,7 +196,7 @@ class IndexedVar(Var, dict):
         if not callable(self._bounds) and not callable(start) and not isinstance(start, dict):
             lower, upper, start = self._member_settings(None)
             keys = list(self.index_keys())
-            members = map(VarData._make, repeat(self), _index_tuples(keys), repeat(lower),
+            members = map(VarData._make, repeat(self), index_tuples(keys), repeat(lower),
                           repeat(upper), repeat(start), repeat(domain))
             dict.update(self, zip(keys, members))   # straight into this dict, no copy
             checked = itertools.islice(self.values(), 1)   # the same settings for every member
@@ -233,16 +239,6 @@ class IndexedVar(Var, dict):
     def unfix(self) -> None:
         for var in self.values():
             var.unfix()
-
-
-def _index_tuples(keys: list) -> list:
-    """Each key as its index tuple (``index_tuple``), without a Python call per key."""
-    kinds = set(map(type, keys))
-    if kinds == {tuple}:
-        return keys
-    if tuple not in kinds:
-        return list(zip(keys))   # 3 -> (3,)
-    return list(map(index_tuple, keys))
 
 
 class Expression(_NumberLike, IndexedComponent):

@@ -23,11 +23,19 @@ from __future__ import annotations
 
 import math
 from enum import Enum
+from itertools import repeat
 from typing import Any, Callable, Iterator
 
+import numpy as np
+
 from symopt.errors import ModelError
-from symopt.model.component import IndexedComponent, call_rule, index_tuple
-from symopt.model.expr import LinearExpr, Relation, member_name, between, expr_text, quicksum
+from symopt.model.arrays import RelationArray, index_shape
+from symopt.model.component import (
+    IndexedComponent, call_rule, index_tuple, index_tuples, paused_gc,
+)
+from symopt.model.expr import (
+    LinearExpr, Relation, _view, between, expr_text, member_name, quicksum,
+)
 from symopt.model.polynomial import affine_part
 from symopt.model.terms import split_terms
 
@@ -192,6 +200,23 @@ class ConstraintData:
         return f"{self.name}: {Relation(self.body, self.lower, self.upper)}"
 
 
+def _clean_row(owner: Any, index: tuple, variables: list, coefficients: list,
+               lower: float | None, upper: float | None) -> ConstraintData:
+    """A row whose affine part is clean already (each variable once, no zero coefficient,
+    at least one term): what ``_set_relation`` would store, without its checks."""
+    row = _new_row(ConstraintData)
+    row._owner, row.index, row.lower, row.upper = owner, index, lower, upper
+    row.dual = row.slack = row.activity = row._name = None
+    linear = _view(variables, coefficients, len(variables), 0.0)
+    linear._unique = True
+    row.linear = row.body = linear
+    row.nonlinear = ()   # shared: nothing appends to a row's nonlinear terms
+    return row
+
+
+_new_row = ConstraintData.__new__
+
+
 def _raise_trivial(name: str, holds: bool, why: str) -> None:
     if holds:
         raise ModelError(f"constraint '{name}' is always true: {why}; return Constraint.Skip "
@@ -214,8 +239,9 @@ class Constraint(IndexedComponent):
         IndexedComponent.__init__(self, *index_sets, doc=doc)
         if (expr is None) == (rule is None):
             raise ModelError("Constraint needs exactly one of expr= or rule=")
-        if index_sets and rule is None:
-            raise ModelError("an indexed Constraint needs rule=lambda m, *index: ...")
+        if index_sets and rule is None and not isinstance(expr, RelationArray):
+            raise ModelError("an indexed Constraint needs rule=lambda m, *index: ... or "
+                             "expr=<a RelationArray of the index sets' shape>")
         self._given, self._rule = expr, rule
         self.active = True
 
@@ -240,6 +266,12 @@ class Constraint(IndexedComponent):
 def _as_relation(raw: Any, where: str) -> Relation:
     if isinstance(raw, Relation):
         return raw
+    if isinstance(raw, RelationArray):
+        if raw.shape:
+            raise ModelError(f"constraint '{where}' is an array of relations of shape "
+                             f"{raw.shape}; declare Constraint(<index sets of that shape>, "
+                             "expr=...) or index one element")
+        return raw[()]
     if isinstance(raw, bool):
         _raise_trivial(where, raw, "its relation has no variables (Python or sympy evaluated it to "
                        f"{raw})")
@@ -291,6 +323,9 @@ class IndexedConstraint(Constraint):
         self._build()
 
     def _build(self) -> None:
+        if self._rule is None:
+            self._data = self._rows_of_array(self._given)
+            return
         data: dict = {}
         for key in self.index_keys():
             row = ConstraintData(self, index_tuple(key))
@@ -302,6 +337,27 @@ class IndexedConstraint(Constraint):
         self._data = data
 
     _rebuild = _build
+
+    def _rows_of_array(self, relations: RelationArray) -> dict:
+        """The rows of ``expr=``, a RelationArray: element k is the row of the k-th key.
+        A clean row (see ``RelationArray.rows``) is stored as it is, with no Python
+        statement per term; any other goes through ``_set_relation``, which merges
+        repeated variables and reports a row left without any."""
+        shape = index_shape(self)
+        if relations.shape != shape:
+            raise ModelError(f"constraint '{self.name}' is indexed by sets of shape {shape}, "
+                             f"but its expr= is a RelationArray of shape {relations.shape}")
+        variables, coefficients, lower, upper, clean = relations.rows()
+        keys = list(self.index_keys())
+        with paused_gc():
+            made = map(_clean_row, repeat(self), index_tuples(keys), variables, coefficients,
+                       lower, upper)
+            data = dict(zip(keys, made))
+        for position in np.flatnonzero(~clean).tolist():
+            row = data[keys[position]]
+            body = _view(variables[position], coefficients[position], len(variables[position]), 0.0)
+            row._set_relation(Relation(body, lower[position], upper[position]))
+        return data
 
     def __getitem__(self, key: Any) -> ConstraintData:
         try:

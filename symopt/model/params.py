@@ -21,7 +21,10 @@ from collections.abc import MutableMapping
 from operator import itemgetter
 from typing import Any, Callable, Iterator
 
+import numpy as np
+
 from symopt.errors import ModelError
+from symopt.model.arrays import value_array
 from symopt.model.component import IndexedComponent, call_rule, in_rule, index_members
 from symopt.model.expr import is_number
 
@@ -248,6 +251,11 @@ class Param(_NumberLike, IndexedComponent):
 
     def items(self) -> Iterator:
         return ((k, self[k]) for k in self.index_keys())
+
+    def as_array(self) -> np.ndarray:
+        """The values as a float array, one axis per index set in key order (defaults
+        filled in), aligned with ``Var.as_array()`` of a family over the same sets."""
+        return value_array(self)
 
     def __repr__(self) -> str:
         if not self.is_indexed:

@@ -16,6 +16,8 @@ import pytest
 import symopt
 from symopt import Constraint, Model, NonNegativeReals, Objective, Param, Set, Var
 from symopt.sweep import executors
+from symopt.sweep.feed import (GUIDED_TAIL, MAX_CHUNK, TAIL_ROUND_TRIPS, TASK_SECONDS,
+                               Feed)
 from symopt.sweep.scenarios import parse_values
 
 COSTS = {("seattle", "new-york"): 0.225, ("seattle", "chicago"): 0.153,
@@ -277,14 +279,52 @@ def test_ctrl_c_keeps_what_finished_and_resume_completes_it(tmp_path):
     assert finished.counts() == {"optimal": 40} and not finished.interrupted
 
 
+def cut_sizes(feed: Feed, seconds_per_scenario: float | None = None) -> list[int]:
+    """The sizes ``feed`` cuts when `Feed.depth` chunks are in flight and the oldest comes
+    back (``seconds_per_scenario`` each) before the next is cut; None: no result comes back
+    before the last cut."""
+    found = []
+    for k in iter(feed.cut, None):
+        found.append(feed[k][0].size)
+        if seconds_per_scenario is not None and len(found) >= feed.depth:
+            back = found[len(found) - feed.depth]
+            feed.observe({"seconds": np.full(back, seconds_per_scenario)})
+    return found
+
+
 def test_auto_chunks_one_per_worker_for_reused_bases_else_shrinking():
-    assert executors.chunk_sizes(10_000, 2, cheap=True) == [5000, 5000]
-    assert executors.chunk_sizes(10_000, 2, dask=True, cheap=True) == [5000, 5000]
-    for count, dask in ((1000, False), (1000, True), (7, False), (100_000, False)):
-        sizes = executors.chunk_sizes(count, 2, dask=dask)
-        assert sum(sizes) == count and min(sizes) >= 1 and max(sizes) <= executors.MAX_CHUNK
-        assert sizes[0] >= sizes[-1] and len(sizes) <= 2 * 2 * (8 if dask else 16)
-    assert executors.chunk_sizes(0, 2) == []
+    rows = np.zeros((10_000, 3))
+    for kind in ("pool", "dask"):
+        feed = Feed(np.arange(10_000), rows, 2, cheap=True, executor_kind=kind)
+        assert cut_sizes(feed) == [5000, 5000] and feed.depth == 2
+    for count in (1000, 7, 100_000):
+        sizes = cut_sizes(Feed(np.arange(count), rows, 2))
+        assert sum(sizes) == count and min(sizes) >= 1 and max(sizes) <= MAX_CHUNK
+        assert sizes[0] >= sizes[-1] and len(sizes) <= 2 * 2 * GUIDED_TAIL
+    assert Feed(np.arange(0), rows, 2).cut() is None
+    assert cut_sizes(Feed(np.arange(7), rows, 2, size=3)) == [3, 3, 1]
+
+
+def test_the_last_chunks_last_a_few_round_trips_of_the_executor():
+    """1,000 NLP scenarios of 11 ms: once results come back, chunks shrink to what lasts
+    TAIL_ROUND_TRIPS task round trips (2 scenarios on Dask, 1 on the pool), far below the
+    1/(16 workers) of the sweep (32 scenarios, 350 ms) that left a worker idle at the end."""
+    rows = np.zeros((1000, 2))
+    for kind, floor in (("dask", 2), ("pool", 1)):
+        assert math.ceil(TAIL_ROUND_TRIPS * TASK_SECONDS[kind] / 0.011) == floor
+        sizes = cut_sizes(Feed(np.arange(1000), rows, 2, executor_kind=kind), 0.011)
+        assert sum(sizes) == 1000 and sizes[0] == 250 and sizes[-1] <= floor
+        assert min(sizes) >= 1 and len(sizes) < 40
+    quick = cut_sizes(Feed(np.arange(1000), rows, 2, executor_kind="dask"), 1e-5)
+    assert quick == [250, 188, 141, 106, 250, 65]   # the floor, 2,000, capped at 1/4
+
+
+def test_a_resumed_sweep_cuts_the_rows_of_its_missing_scenarios():
+    rows = np.arange(20.0).reshape(10, 2)
+    feed = Feed(np.array([1, 2, 5, 8, 9]), rows, 1, size=2)
+    cut = [feed[k] for k in iter(feed.cut, None)]
+    assert [ids.tolist() for ids, _ in cut] == [[1, 2], [5, 8], [9]]
+    assert all(np.array_equal(part, rows[ids]) for ids, part in cut)
 
 
 def test_a_large_compiled_problem_reaches_the_pool_through_a_file(monkeypatch):
@@ -324,8 +364,8 @@ def test_a_failing_dask_task_is_reported_for_its_chunk(client):
     """A task that raises (here: a compiled problem that does not unpickle) reaches `done`
     with no result and the exception's text; the other chunk is unaffected."""
     finished = {}
-    chunks = [(np.arange(2), np.zeros((2, 3))), (np.arange(2, 4), np.zeros((2, 3)))]
-    interrupted = executors.run_chunks("bad-blob-token", b"not a pickle", chunks, False,
+    feed = Feed(np.arange(4), np.zeros((4, 3)), 2, size=2, executor_kind="dask")
+    interrupted = executors.run_chunks("bad-blob-token", b"not a pickle", feed, False,
                                        lambda k, result, message:
                                        finished.__setitem__(k, (result, message)), client)
     assert not interrupted and sorted(finished) == [0, 1]

@@ -20,21 +20,20 @@ them. This module adds what a sweep needs on top:
 """
 from __future__ import annotations
 
-import math
 import multiprocessing
 import os
 import tempfile
 import threading
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import (FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor,
+                                wait)
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable
 
-import numpy as np
-
+from symopt.sweep.feed import Feed
 from symopt.sweep.worker import BlobFile, solve_chunk
 
-__all__ = ["run_chunks", "is_dask_client", "chunk_sizes", "worker_count", "close_pool",
-           "ATTEMPTS", "MAX_CHUNK", "MAX_CHEAP_CHUNK", "GUIDED_TAIL"]
+__all__ = ["run_chunks", "is_dask_client", "executor_kind", "worker_count", "close_pool",
+           "ATTEMPTS"]
 
 #: how many times a chunk is submitted before its scenarios are recorded as lost
 ATTEMPTS = 3
@@ -42,14 +41,6 @@ ATTEMPTS = 3
 #: through a file (symopt's pool) or a scatter to every worker (Dask): a task's bytes
 #: cost microseconds, a file or a scatter costs a round trip per sweep
 INLINE_BYTES = 256 * 1024
-#: the most scenarios "auto" puts in one chunk of solves (NLPs, MILPs, one LP at a time)
-MAX_CHUNK = 2500
-#: ... and in one chunk of LP scenarios answered from reused bases (~0.25 s of work)
-MAX_CHEAP_CHUNK = 250_000
-#: guided chunks shrink to 1 / (GUIDED_TAIL x workers) of the sweep (half that on Dask)
-GUIDED_TAIL = 16
-
-Chunk = tuple[np.ndarray, np.ndarray]          # (scenario numbers, rows)
 Done = Callable[[int, dict | None, str], None]  # (chunk number, result or None, message)
 
 
@@ -83,53 +74,28 @@ def _accepts_n_workers(client: Any) -> bool:
     return "n_workers" in inspect.signature(client.scheduler_info).parameters
 
 
-def chunk_sizes(scenarios: int, workers: int, dask: bool = False,
-                cheap: bool = False) -> list[int]:
-    """How many scenarios each task of an "auto" sweep gets, in submission order.
-
-    ``cheap``: LP scenarios that a worker answers a block at a time from reused optimal
-    bases (about a microsecond each). Then every task's round trip -- a scheduler round
-    trip of milliseconds on Dask, a pipe and a wake-up on the pool -- costs more than
-    thousands of scenarios, so each worker gets one task (at most `MAX_CHEAP_CHUNK`
-    scenarios). Otherwise (NLPs, MILPs, one solve per scenario) chunks are *guided*: each
-    takes ``1 / (2 workers)`` of what is left, at least ``1 / (GUIDED_TAIL x workers)``
-    of the sweep (`GUIDED_TAIL` is 16 on the pool, 8 on Dask) and at most `MAX_CHUNK`, so
-    the first tasks are large (few round trips) and the last ones small (the workers
-    finish together, and the progress bar moves).
-    """
-    if scenarios <= 0:
-        return []
-    if cheap:
-        return _split(scenarios, min(MAX_CHEAP_CHUNK, math.ceil(scenarios / workers)))
-    floor = max(1, math.ceil(scenarios / ((8 if dask else GUIDED_TAIL) * workers)))
-    sizes, left = [], scenarios
-    while left:
-        size = min(left, MAX_CHUNK, max(floor, math.ceil(left / (2 * workers))))
-        sizes.append(size)
-        left -= size
-    return sizes
+def executor_kind(executor: Any) -> str:
+    """Whose task round trip sizes the chunks (`symopt.sweep.feed.TASK_SECONDS`)."""
+    return "dask" if is_dask_client(executor) else "pool"
 
 
-def _split(scenarios: int, size: int) -> list[int]:
-    return [min(size, scenarios - start) for start in range(0, scenarios, size)]
-
-
-def run_chunks(token: str, blob: bytes, chunks: list[Chunk], multistart: bool, done: Done,
+def run_chunks(token: str, blob: bytes, feed: Feed, multistart: bool, done: Done,
                executor: Any = None, workers: int | None = None) -> bool:
-    """Solve every chunk, calling ``done`` as each comes back; True if interrupted."""
+    """Solve every chunk ``feed`` cuts, calling ``done`` as each comes back; True if
+    interrupted."""
     if is_dask_client(executor):
-        return _run_dask(executor, token, blob, chunks, multistart, done)
+        return _run_dask(executor, token, blob, feed, multistart, done)
     if executor is not None:
-        return _run_executor(lambda: executor, False, token, blob, chunks, multistart, done)
+        return _run_executor(lambda: executor, False, token, blob, feed, multistart, done)
     count = worker_count(None, workers)
     if len(blob) <= INLINE_BYTES:     # small: inside each task (no file to write and remove)
-        return _run_executor(lambda: _kept_pool(count), True, token, blob, chunks, multistart,
+        return _run_executor(lambda: _kept_pool(count), True, token, blob, feed, multistart,
                              done)
     with tempfile.TemporaryDirectory(prefix="symopt-sweep-") as folder:
         path = os.path.join(folder, f"{token}.pickle")
         with open(path, "wb") as handle:
             handle.write(blob)
-        return _run_executor(lambda: _kept_pool(count), True, token, BlobFile(path), chunks,
+        return _run_executor(lambda: _kept_pool(count), True, token, BlobFile(path), feed,
                              multistart, done)
 
 
@@ -167,28 +133,35 @@ def _new_pool(count: int) -> ProcessPoolExecutor:
 
 
 def _run_executor(make: Callable[[], Executor], owned: bool, token: str, blob: Any,
-                  chunks: list[Chunk], multistart: bool, done: Done) -> bool:
-    pending = set(range(len(chunks)))
-    attempts = dict.fromkeys(pending, 0)
+                  feed: Feed, multistart: bool, done: Done) -> bool:
+    """Keep `Feed.depth` chunks in flight, cutting the next as each comes back; a pool of
+    ours that breaks is made again and its unfinished chunks are resubmitted."""
+    attempts: dict[int, int] = {}
+    running: dict[Future, int] = {}
+    retry: list[int] = []
     executor = make()
     try:
-        while pending:
-            futures: dict[Future, int] = {}
-            for k in sorted(pending):
-                attempts[k] += 1
-                futures[executor.submit(solve_chunk, token, blob, chunks[k][1], multistart)] = k
-            broken = _collect(futures, pending, done)
+        while True:
+            broken = _fill(executor, running, retry, attempts, feed,
+                           lambda rows: (solve_chunk, token, blob, rows, multistart))
+            if not running and not broken:
+                return False
             if not broken:
-                break
-            exhausted = [k for k in pending if attempts[k] >= ATTEMPTS or not owned]
-            for k in exhausted:
-                pending.discard(k)
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                broken = _collect({f: running.pop(f) for f in finished}, retry, feed, done)
+            if not broken:
+                continue
+            broken = _collect({f: running.pop(f) for f in list(running)}, retry, feed, done) \
+                or broken                         # the other running chunks break too
+            if not owned:
+                retry += feed.rest()
+            for k in [k for k in retry if not owned or attempts.get(k, 0) >= ATTEMPTS]:
+                retry.remove(k)
                 done(k, None, broken if owned else f"{broken}; the executor cannot be used again")
-            if pending and owned:
+            if owned:
                 executor.shutdown(wait=False, cancel_futures=True)
                 _POOL.clear()
                 executor = make()
-        return False
     except KeyboardInterrupt:
         _stop(executor, owned)
         if owned:
@@ -196,24 +169,42 @@ def _run_executor(make: Callable[[], Executor], owned: bool, token: str, blob: A
         return True
 
 
-def _collect(futures: dict[Future, int], pending: set, done: Done) -> str:
-    """Wait for the futures; returns why the executor broke, or "" when all came back."""
+def _fill(executor: Executor, running: dict[Future, int], retry: list[int],
+          attempts: dict[int, int], feed: Feed, task: Callable[[Any], tuple]) -> str:
+    """Submit chunks (those to retry first) until `Feed.depth` run; returns why the
+    executor refused one ("" if it did not)."""
+    while len(running) < feed.depth:
+        k = retry.pop(0) if retry else feed.cut()
+        if k is None:
+            return ""
+        try:
+            running[executor.submit(*task(feed[k][1]))] = k
+        except (BrokenProcessPool, RuntimeError) as exc:   # broken or shut down meanwhile
+            retry.insert(0, k)
+            return f"the executor broke ({exc})"
+        attempts[k] = attempts.get(k, 0) + 1
+    return ""
+
+
+def _collect(futures: dict[Future, int], retry: list[int], feed: Feed, done: Done) -> str:
+    """Hand the finished ``futures``' results to ``done``; chunks whose worker died go to
+    ``retry``. Returns why the executor broke, or "" when it did not."""
     broken = ""
-    for future in as_completed(futures):
-        k = futures[future]
+    for future, k in futures.items():
         try:
             result = future.result()
         except BrokenProcessPool as exc:
             broken = f"a worker process died ({exc})"
+            retry.append(k)
             continue
         except Exception as exc:  # the task itself failed (e.g. could not be unpickled)
             if type(exc).__name__.startswith("Broken"):
                 broken = f"the executor broke ({exc})"
+                retry.append(k)
                 continue
-            pending.discard(k)
             done(k, None, f"{type(exc).__name__}: {exc}")
             continue
-        pending.discard(k)
+        feed.observe(result)
         done(k, result, "")
     return broken
 
@@ -225,25 +216,41 @@ def _stop(executor: Executor, owned: bool) -> None:
         process.terminate()
 
 
-def _run_dask(client: Any, token: str, blob: bytes, chunks: list[Chunk], multistart: bool,
+def _run_dask(client: Any, token: str, blob: bytes, feed: Feed, multistart: bool,
               done: Done) -> bool:
+    """The first `Feed.depth` chunks in one ``client.map`` (one message to the scheduler),
+    then one chunk submitted as each comes back; Dask retries a chunk whose worker died."""
     from distributed import as_completed as dask_completed
     shared = blob if len(blob) <= INLINE_BYTES else \
         client.scatter(blob, broadcast=True, hash=False)
-    futures = {}
-    for k, (_, rows) in enumerate(chunks):
-        future = client.submit(solve_chunk, token, shared, rows, multistart, pure=False,
-                               retries=ATTEMPTS - 1, key=f"symopt-sweep-{token}-{k}")
-        futures[future] = k
+
+    def submit(numbers: list[int]) -> list:
+        count = len(numbers)
+        return client.map(solve_chunk, [token] * count, [shared] * count,
+                          [feed[k][1] for k in numbers], [multistart] * count, pure=False,
+                          retries=ATTEMPTS - 1,
+                          key=[f"symopt-sweep-{token}-{k}" for k in numbers])
+
+    first = [k for k in (feed.cut() for _ in range(feed.depth)) if k is not None]
+    futures = dict(zip(submit(first), first))
+    finished = dask_completed(list(futures), with_results=True, raise_errors=False)
     try:   # results are fetched by the client's event loop as each task ends, concurrently
-        for future, result in dask_completed(futures, with_results=True, raise_errors=False):
-            k = futures[future]
-            if future.status != "finished":   # KilledWorker after repeated deaths, a task
-                exc = result[1] if isinstance(result, tuple) else result   # error, cancelled
+        for future, result in finished:
+            k = futures.pop(future)
+            ok = future.status == "finished"
+            if ok:
+                feed.observe(result)
+            following = feed.cut()
+            if following is not None:    # first: a message sent within 10 ms of another
+                (new,) = submit([following])     # one (the release) waits for the batch
+                futures[new] = following
+                finished.add(new)
+            if ok:
+                done(k, result, "")
+                future.release()
+            else:   # KilledWorker after repeated deaths, a task error, cancelled
+                exc = result[1] if isinstance(result, tuple) else result
                 done(k, None, f"{type(exc).__name__}: {exc}")
-                continue
-            done(k, result, "")
-            future.release()
         return False
     except KeyboardInterrupt:
         client.cancel(list(futures))

@@ -12,7 +12,8 @@ import numpy as np
 
 from symopt.errors import InputError
 from symopt.sweep.chunk import STATUSES
-from symopt.sweep.executors import chunk_sizes, is_dask_client, run_chunks, worker_count
+from symopt.sweep.executors import executor_kind, run_chunks, worker_count
+from symopt.sweep.feed import Feed
 from symopt.sweep.parametric import Compiled, compile_parametric
 from symopt.sweep.scenarios import Starts, as_table, resolve
 from symopt.sweep.table import FORMAT, Sweep
@@ -47,8 +48,9 @@ def solve_many(model: Any, scenarios: Any, *, executor: Any = None, workers: int
         Where chunks run; by default a process pool of ``workers`` (default: all cores).
     chunksize : int or "auto"
         Scenarios per task; "auto": one task per worker for LP scenarios answered from
-        reused bases (microseconds each), else chunks that shrink towards the end of the
-        sweep (`symopt.sweep.executors.chunk_sizes`).
+        reused bases (microseconds each), else chunks cut as workers free up, shrinking
+        towards the end of the sweep to a few of the executor's task round trips
+        (`symopt.sweep.feed`).
     keep : names, optional
         Variables (values; ``"x.reduced_cost"`` for reduced costs) and constraints (duals),
         as components (``"ship"``) or members (``"ship[seattle,chicago]"``). Default: every
@@ -178,23 +180,14 @@ def _solve(job: Job, sweep: Sweep, rows: np.ndarray, todo: np.ndarray, executor:
            report: Callable[[int, int], None], log: Any) -> bool:
     if todo.size == 0:
         return False
-    if chunksize == "auto":
-        sizes = chunk_sizes(todo.size, worker_count(executor, workers),
-                            is_dask_client(executor), job.batched and not multistart)
-    else:
-        size = max(1, int(chunksize))
-        sizes = [min(size, todo.size - start) for start in range(0, todo.size, size)]
-    bounds = np.cumsum([0, *sizes])
-    first = int(todo[0])
-    if todo[-1] - first + 1 == todo.size:    # no gaps (no resume): views, not copies
-        chunks = [(todo[a:b], rows[first + a:first + b]) for a, b in zip(bounds[:-1], bounds[1:])]
-    else:
-        chunks = [(todo[a:b], rows[todo[a:b]]) for a, b in zip(bounds[:-1], bounds[1:])]
+    feed = Feed(todo, rows, worker_count(executor, workers),
+                size=None if chunksize == "auto" else int(chunksize),
+                cheap=job.batched and not multistart, executor_kind=executor_kind(executor))
     blob = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
     token = uuid.uuid4().hex[:20]   # one per sweep: a worker builds its engine afresh
 
     def done(k: int, result: dict | None, message: str) -> None:
-        ids = chunks[k][0]
+        ids = feed[k][0]
         if result is None:
             sweep.status_codes[ids] = _LOST
             for s in ids:
@@ -210,7 +203,7 @@ def _solve(job: Job, sweep: Sweep, rows: np.ndarray, todo: np.ndarray, executor:
             log.append(sweep, ids)
         report(ids.size, int(np.sum(sweep.status_codes[ids] != 0)))
 
-    return run_chunks(token, blob, chunks, multistart, done, executor, workers)
+    return run_chunks(token, blob, feed, multistart, done, executor, workers)
 
 
 class _ResultsFile:

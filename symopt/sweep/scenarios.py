@@ -163,7 +163,7 @@ def resolve(model: Any, columns: tuple[str, ...]) -> tuple[list[Entry], list[np.
                 position[entry] = len(entries)
                 entries.append(entry)
         slots.append(np.array([position[e] for e in found], dtype=np.intp))
-    base = np.array([_param(model, e.param)[e.key] for e in entries], dtype=float)
+    base = np.array([_param(model, e.param)._peek(e.key) for e in entries], dtype=float)
     return entries, slots, base
 
 

@@ -48,13 +48,6 @@ COSTS = {("seattle", "new-york"): 0.225, ("seattle", "chicago"): 0.153,
          ("san-diego", "chicago"): 0.162, ("san-diego", "topeka"): 0.126}
 
 
-#: pause before each timed sweep, so that it starts from an idle executor as a user's call
-#: does: a Dask client holds a message sent within 10 ms of its previous one (the last
-#: sweep's releases of its results) until then, which made back-to-back 10,000-scenario LP
-#: sweeps 4 to 5 ms slower (34 against 29 ms); the pool is paused alike
-IDLE_SECONDS = 0.05
-
-
 def transport() -> Model:
     m = Model("transport")
     m.I = Set(initialize=list(PLANTS))
@@ -134,11 +127,9 @@ def sweep_run(make, table, workers: int | None = None, executor=None,
     """The best wall time of ``repeat`` sweeps (the machine is shared: the minimum is the
     run least disturbed by other work), and that sweep. symopt's pool is kept between
     sweeps, as a Dask cluster is; every sweep's workers build their engine (and meet their
-    optimal bases) afresh. Each sweep starts from an idle executor, as a user's call does
-    (`IDLE_SECONDS`)."""
+    optimal bases) afresh."""
     best = (np.inf, None)
     for _ in range(repeat):
-        time.sleep(IDLE_SECONDS)
         start = time.perf_counter()
         sweep = symopt.solve_many(make(), table, workers=workers, executor=executor, keep=())
         best = min(best, (time.perf_counter() - start, sweep), key=lambda pair: pair[0])

@@ -321,7 +321,8 @@ def test_auto_chunks_one_per_worker_for_reused_bases_else_shrinking():
         assert sum(sizes) == count and min(sizes) >= 1 and max(sizes) <= MAX_CHUNK
         assert sizes[0] >= sizes[-1] and len(sizes) <= 2 * 2 * GUIDED_TAIL
     assert Feed(np.arange(0), rows, 2).cut() is None
-    assert cut_sizes(Feed(np.arange(7), rows, 2, size=3)) == [3, 3, 1]
+    given = Feed(np.arange(7), rows, 2, size=3)
+    assert given.depth == 3 and cut_sizes(given) == [3, 3, 1]
 
 
 def test_the_last_chunks_last_a_few_round_trips_of_the_executor():

@@ -405,3 +405,33 @@ def test_python_section_of_the_language_guide_runs():
         exec(compile(block, "language.md", "exec"), namespace)
     assert list(namespace["m"].IN["t"]) == [("a", "t")]
     assert len(namespace["p"].balance) == 9
+
+
+def test_changing_a_param_frozen_into_an_expr_component_warns_once():
+    """A mutable param read outside a rule (into expr=, or through as_array()) is frozen
+    there: a later change warns that those components keep the old numbers; reads inside
+    rules, and the sweep's own reads of base values, do not count."""
+    import warnings
+    import symopt
+    from symopt import Constraint, Model, Objective, Param, Set, Var
+    m = Model()
+    m.I = Set(initialize=[1, 2])
+    m.p = Param(m.I, initialize={1: 1.0, 2: 2.0}, mutable=True)
+    m.q = Param(m.I, initialize={1: 1.0, 2: 2.0}, mutable=True)
+    m.s = Param(initialize=1.0, mutable=True)
+    m.x = Var(m.I, bounds=(0, 10))
+    m.cost = Objective(expr=m.x[1] + m.x[2])
+    m.low = Constraint(m.I, rule=lambda m, i: m.x[i] >= m.p[i] * m.s)
+    symopt.solve_many(m, [{"p[1]": 2.0}, {"p[1]": 3.0}])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m.p[1] = 4.0
+        m.s.value = 1.5
+    m.cap = Constraint(expr=m.x[1] <= 9 * m.s)
+    m.top = Constraint(m.I, expr=m.x.as_array() <= m.q.as_array() + 8)
+    for change in (lambda: m.s.set_value(1.2), lambda: m.q.__setitem__(2, 3.0)):
+        with pytest.warns(UserWarning, match="changes after its values were read outside a rule"):
+            change()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m.q[1] = 2.5   # once per param

@@ -62,10 +62,11 @@ def wyndor() -> Model:
     m.price = Param(["d", "w"], initialize={"d": 3.0, "w": 5.0}, mutable=True)
     m.d = Var(domain=NonNegativeReals)
     m.w = Var(domain=NonNegativeReals)
-    m.profit = Objective(expr=m.price["d"] * m.d + m.price["w"] * m.w, sense="max")
-    m.plant_a = Constraint(expr=m.d <= m.cap["a"])
-    m.plant_b = Constraint(expr=2 * m.w <= m.cap["b"])
-    m.plant_c = Constraint(expr=3 * m.d + 2 * m.w <= m.cap["c"])
+    # by rules, so that a changed param reaches them (expr= would keep the base numbers)
+    m.profit = Objective(rule=lambda m: m.price["d"] * m.d + m.price["w"] * m.w, sense="max")
+    m.plant_a = Constraint(rule=lambda m: m.d <= m.cap["a"])
+    m.plant_b = Constraint(rule=lambda m: 2 * m.w <= m.cap["b"])
+    m.plant_c = Constraint(rule=lambda m: 3 * m.d + 2 * m.w <= m.cap["c"])
     return m
 
 

@@ -41,6 +41,7 @@ import numpy as np
 
 from symopt.errors import ModelError
 from symopt.model.column_index import ids_of
+from symopt.model.component import in_rule
 from symopt.model.expr import Expr, LinearExpr, Relation, VarData, _view, as_expression
 
 __all__ = ["LinearArray", "RelationArray", "variable_array", "value_array", "index_shape"]
@@ -415,6 +416,8 @@ def variable_array(family: Any) -> LinearArray:
 
 def value_array(param: Any) -> np.ndarray:
     """A Param's values as a float array in key order (defaults filled in)."""
+    if param.mutable and not in_rule():
+        param._read_outside_rules = True   # the numbers are frozen into what is built
     if not param.is_indexed:
         return np.asarray(float(param.value))
     keys = list(param.index_keys())

@@ -5,7 +5,9 @@ Param may be changed after declaration (``m.p = ...`` is a re-declaration; use
 ``m.p[i] = v`` or ``m.p.value = v``); the change marks the model, and at the next
 ``analyze``/``solve`` every Expression, Constraint and Objective declared with ``rule=``
 is rebuilt from its rule, so it sees the new values. Components declared with a ready expression
-(``expr=``) keep the numbers they were built with: re-declare them after a change.
+(``expr=``) keep the numbers they were built with: re-declare them after a change (a change
+of a mutable Param whose values were read outside a rule warns once, since such a read may
+have frozen them into an ``expr=`` component).
 Variable bounds and start values are read once, when the variable is declared.
 
 >>> from symopt.model.model import Model

@@ -17,6 +17,7 @@ the index is never listed when the dict covers it.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import MutableMapping
 from operator import itemgetter
 from typing import Any, Callable, Iterator
@@ -25,7 +26,9 @@ import numpy as np
 
 from symopt.errors import ModelError
 from symopt.model.arrays import value_array
-from symopt.model.component import IndexedComponent, call_rule, in_rule, index_members
+from symopt.model.component import (
+    _RULES_RUNNING, IndexedComponent, call_rule, in_rule, index_members,
+)
 from symopt.model.expr import is_number
 
 __all__ = ["Param", "IndexedParam"]
@@ -96,9 +99,13 @@ class Param(_NumberLike, IndexedComponent):
 
     kind = "param"
 
+    #: a mutable param's value was read outside a rule (into an ``expr=`` component, say),
+    #: so a later change may not reach everything built from it (see ``_warn_if_frozen``)
+    _read_outside_rules = False
+
     def __new__(cls, *index_sets: Any, **kwargs: Any) -> "Param":
         if cls is Param and index_sets:
-            cls = IndexedParam
+            cls = _MutableIndexedParam if kwargs.get("mutable") else IndexedParam
         return super().__new__(cls)
 
     def __init__(self, *index_sets: Any, initialize: Any = None, default: Any = None,
@@ -222,8 +229,30 @@ class Param(_NumberLike, IndexedComponent):
         if not stored and not self._valid_key(key):
             raise self._missing(key, self._values)
         self._values[key] = self._number(raw, key)
+        self._warn_if_frozen(stacklevel=3 if key is None else 2)
         if self.model is not None:
             self.model._mark_changed()
+
+    def _peek(self, key: Any) -> float:
+        """The value at ``key`` (defaults included) for tools that inspect data, such as the
+        sweep: unlike ``p[key]``, it notes no read outside a rule."""
+        in_rules = _RULES_RUNNING[0]
+        _RULES_RUNNING[0] = in_rules + 1
+        try:
+            return self[key]
+        finally:
+            _RULES_RUNNING[0] = in_rules
+
+    def _warn_if_frozen(self, stacklevel: int) -> None:
+        """Warn (once) that a change may not reach components that read this param outside
+        a rule: those declared with ``expr=`` (array expressions among them) keep the
+        numbers they were built with, and only rule-built ones are rebuilt."""
+        if self._read_outside_rules and not getattr(self, "_warned_frozen", False):
+            self._warned_frozen = True
+            warnings.warn(f"param '{self.name}' changes after its values were read outside a "
+                          "rule: a component declared with expr= (or from as_array()) that "
+                          "used them keeps the old numbers; declare such components with "
+                          "rule=... so that they follow the param", stacklevel=stacklevel + 1)
 
     @property
     def value(self) -> float:
@@ -247,6 +276,8 @@ class Param(_NumberLike, IndexedComponent):
                              "inside a rule: declare the objective or constraint that uses it "
                              "with rule=... (a number read outside a rule is frozen into its "
                              "expression, and the answer could not follow the param)")
+        if self.mutable and not in_rule():
+            self._read_outside_rules = True
         return self.value
 
     def items(self) -> Iterator:
@@ -297,6 +328,15 @@ class IndexedParam(Param, dict):
     def _values(self, values: dict) -> None:
         dict.clear(self)
         dict.update(self, values)
+
+
+class _MutableIndexedParam(IndexedParam):
+    """An indexed ``mutable=True`` Param: it notes reads made outside rules."""
+
+    def __getitem__(self, key: Any, _get: Callable = IndexedParam.__getitem__) -> Any:
+        if not in_rule():
+            self._read_outside_rules = True
+        return _get(self, key)
 
 
 class _Values(MutableMapping):

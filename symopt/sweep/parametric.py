@@ -30,6 +30,7 @@ from symopt.analysis import Structure, analyze
 from symopt.compile.derivatives import VectorFunction
 from symopt.compile.families import collect_rows
 from symopt.errors import CompileError, InputError
+from symopt.model.terms import variables_of
 from symopt.optimize.linear_program import LinearProgram
 from symopt.pipeline import compile_problem, figures
 from symopt.routing import Plan, route
@@ -172,11 +173,30 @@ def compile_parametric(source: ModelSource, entries: list[Entry], base: np.ndarr
         return Compiled(problem, plan, structure, ())
     holders = placeholders(entries, base)
     with source.traced(holders) as traced:
-        if structure.is_linear:
+        unused = _unused(holders, traced)
+        if not unused and structure.is_linear:
             problem = _parametric_lp(structure, traced, holders, plain)
-        else:
+        elif not unused:
             problem = _parametric_nlp(structure, traced, holders)
+    if unused:
+        raise InputError(
+            f"sweeping {', '.join(unused[:5])}{', ...' if len(unused) > 5 else ''} would change "
+            "nothing: no objective or constraint built by a rule uses it (components declared "
+            "with expr=, array expressions among them, keep the numbers they were built "
+            "with, and variable bounds are read once); declare the components that use it "
+            "with rule=..., or leave it out of the scenarios")
     return Compiled(problem, plan, structure, tuple(entries))
+
+
+def _unused(holders: dict, traced: Any) -> list[str]:
+    """The swept entries that no objective or row of the traced model uses: sweeping them
+    would change nothing, and every scenario would silently get the base answer. That is
+    a param read only where numbers are frozen (a component declared with ``expr=``,
+    array expressions included; a variable bound; a data check)."""
+    used: set = set()
+    for expression in [o.expr for o in traced.objectives()] + [r.body for r in traced.constraints()]:
+        used.update(variables_of(expression))
+    return [entry.label for entry, var in holders.items() if var not in used]
 
 
 def _as_parametric(structure: Structure, lp: LinearProgram) -> ParametricLP:

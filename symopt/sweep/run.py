@@ -110,7 +110,7 @@ def _base(source: ModelSource, entries: list) -> np.ndarray:
 
 def _param_value(model: Any, entry: Any) -> float:
     param = next(p for p in model.components() if p.name == entry.param)
-    return float(param[entry.key])
+    return float(param._peek(entry.key))
 
 
 def _starts(compiled: Compiled, spec: Starts):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -163,7 +164,14 @@ def resolve(model: Any, columns: tuple[str, ...]) -> tuple[list[Entry], list[np.
                 position[entry] = len(entries)
                 entries.append(entry)
         slots.append(np.array([position[e] for e in found], dtype=np.intp))
-    base = np.array([_param(model, e.param)[e.key] for e in entries], dtype=float)
+    params = {e.param: _param(model, e.param) for e in entries}
+    for param in params.values():
+        if param._read_outside_rules:
+            warnings.warn(f"param '{param.name}' is swept, but its values were also read "
+                          "outside a rule: a component declared with expr= (or from "
+                          "as_array()) that used them keeps the base numbers in every "
+                          "scenario; declare such components with rule=...", stacklevel=4)
+    base = np.array([params[e.param]._peek(e.key) for e in entries], dtype=float)
     return entries, slots, base
 
 

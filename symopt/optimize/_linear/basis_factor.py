@@ -10,9 +10,10 @@ form written as a sum). A row of ``B^-1`` (BTRAN of a unit vector), a column sol
 cost dense products with ``B_0^-1`` plus O(m k). After ``refactor_every`` updates (or
 when an accuracy check fails) the inverse is formed again.
 
-A singular basis (rare: a warm start, or a pivot that lost accuracy) is repaired by
-Gaussian elimination with partial pivoting that finds the dependent columns and
-replaces each by the slack of a row it leaves uncovered.
+A singular basis (rare: a warm start, or a pivot that lost accuracy) is repaired with
+LAPACK: a QR factorization finds the columns that depend on those before them, an LU of
+the others the rows they leave uncovered, and each dependent column is replaced by the
+slack of such a row.
 
 >>> import numpy as np
 >>> from symopt.optimize.linear_program import as_csc
@@ -27,6 +28,7 @@ replaces each by the slack of a row it leaves uncovered.
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg
 import scipy.sparse as sp
 
 
@@ -108,8 +110,8 @@ class BasisInverse:
         if struct_pos.size == 0:
             return inverse
         columns = self.dense_columns(head[struct_pos])
-        kernel_inverse, dependent = _checked_inverse(columns[free_rows])
-        if dependent:
+        kernel_inverse, accurate = _inverse(columns[free_rows])
+        if not accurate:   # the whole basis is checked (and repaired) instead
             return None
         inverse[np.ix_(struct_pos, free_rows)] = kernel_inverse
         if slack_pos.size:
@@ -192,42 +194,50 @@ class BasisInverse:
         return self.updates >= self.refactor_every
 
 
-def _checked_inverse(basis: np.ndarray) -> tuple[np.ndarray | None, list[int]]:
-    """The inverse when it is accurate, else the positions of dependent columns."""
+def _inverse(basis: np.ndarray) -> tuple[np.ndarray | None, bool]:
+    """numpy's ``basis^-1`` (None when it fails or is not finite) and whether it is
+    accurate: whether it reproduces a random probe to 1e-6."""
     try:
         inverse = np.linalg.inv(basis)
     except np.linalg.LinAlgError:
-        inverse = None
-    if inverse is not None and np.isfinite(inverse).all():
-        probe = np.random.default_rng(0).standard_normal(basis.shape[0])
-        error = np.linalg.norm(basis @ (inverse @ probe) - probe)
-        if error <= 1e-6 * np.linalg.norm(probe):
-            return inverse, []
-    dependent = _eliminate(basis)[0]
-    if not dependent:  # accurate enough by elimination's pivots: keep what inv gave
+        return None, False
+    if not np.isfinite(inverse).all():
+        return None, False
+    probe = np.random.default_rng(0).standard_normal(basis.shape[0])
+    error = np.linalg.norm(basis @ (inverse @ probe) - probe)
+    return inverse, bool(error <= 1e-6 * np.linalg.norm(probe))
+
+
+def _checked_inverse(basis: np.ndarray) -> tuple[np.ndarray | None, list[int]]:
+    """The inverse when it is accurate, else the positions of dependent columns."""
+    inverse, accurate = _inverse(basis)
+    if accurate:
+        return inverse, []
+    dependent = _dependent_columns(basis)
+    if not dependent:  # of full rank by the QR: keep what inv gave
         return (inverse if inverse is not None else np.linalg.pinv(basis)), []
     return None, dependent
 
 
+def _dependent_columns(basis: np.ndarray) -> list[int]:
+    """Columns to drop so that the rest are independent, in order, as elimination with
+    column skipping finds them: with ``B = QR`` (LAPACK's blocked Householder QR),
+    ``|R[k, k]|`` is the distance of column k from the span of the columns before it, and
+    a distance below ``_SINGULAR_PIVOT`` times the largest entry makes column k dependent."""
+    if not basis.size:
+        return []
+    scale = max(float(np.abs(basis).max()), 1.0)
+    (r,) = scipy.linalg.qr(basis, mode="r")
+    return np.flatnonzero(np.abs(np.diag(r)) <= _SINGULAR_PIVOT * scale).tolist()
+
+
 def _uncovered_rows(basis: np.ndarray, dependent: list[int]) -> list[int]:
-    return _eliminate(basis)[1][:len(dependent)]
-
-
-def _eliminate(basis: np.ndarray) -> tuple[list[int], list[int]]:
-    """Gaussian elimination with partial pivoting: dependent columns, unpivoted rows."""
-    work = basis.copy()
-    m = work.shape[0]
-    free_rows = np.ones(m, dtype=bool)
-    dependent: list[int] = []
-    scale = max(np.abs(work).max(), 1.0)
-    for k in range(work.shape[1]):
-        column = np.where(free_rows, work[:, k], 0.0)
-        p = int(np.argmax(np.abs(column)))
-        if abs(column[p]) <= _SINGULAR_PIVOT * scale:
-            dependent.append(k)
-            continue
-        free_rows[p] = False
-        factors = work[:, k] / work[p, k]
-        factors[~free_rows] = 0.0
-        work[:, k + 1:] -= np.outer(factors, work[p, k + 1:])
-    return dependent, [int(i) for i in np.flatnonzero(free_rows)]
+    """Rows the independent columns leave uncovered, one per dependent column: the rows
+    an LU factorization with partial pivoting (LAPACK) of those columns never pivots on,
+    so that their slacks complete a nonsingular basis."""
+    independent = np.setdiff1d(np.arange(basis.shape[1]), dependent)
+    _, swaps, _ = scipy.linalg.lapack.dgetrf(basis[:, independent])
+    rows = np.arange(basis.shape[0])
+    for k, swap in enumerate(swaps[:independent.size].tolist()):   # LAPACK's row swaps
+        rows[[k, swap]] = rows[[swap, k]]
+    return rows[independent.size:].tolist()[:len(dependent)]

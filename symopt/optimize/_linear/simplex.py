@@ -119,11 +119,13 @@ def solve_simplex(lp: LinearProgram, options: dict | None = None, basis: Any = N
     upper = np.concatenate([lp.col_upper / col_scale, lp.row_upper * row_scale])
     where = _initial_statuses(basis, n, m)
     refactor_every = opts["refactor_every"] or int(np.clip(m // 4, 100, 400))
+    # the clock starts before the first factorization, which a time limit must include
+    # (a warm basis of a few thousand rows takes seconds to invert and repair)
+    budget = IterationBudget(int(opts["maxiter"]), float(opts["time_limit"]))
     state = SimplexState(A, cost, lower, upper, where, refactor_every)
     if where is not None and _nearly_singular(state):
         where = None   # the warm basis is useless: start from the slack basis
         state = SimplexState(A, cost, lower, upper, None, refactor_every)
-    budget = IterationBudget(int(opts["maxiter"]), float(opts["time_limit"]))
     if callback is not None:
         budget.callback = _progress_reporter(callback, lp, col_scale, budget)
     outcome = _solve_phases(state, budget, opts, warm=where is not None)

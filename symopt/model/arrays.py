@@ -191,6 +191,14 @@ class LinearArray:
     def __eq__(self, other: Any) -> "RelationArray":  # type: ignore[override]
         return _compared(self, other, "==")
 
+    def __lt__(self, other: Any) -> Any:
+        raise ModelError("strict inequality '<' between arrays is not supported; use '<=' "
+                         "(optimization bounds are closed)")
+
+    def __gt__(self, other: Any) -> Any:
+        raise ModelError("strict inequality '>' between arrays is not supported; use '>=' "
+                         "(optimization bounds are closed)")
+
     def __bool__(self) -> bool:
         raise ModelError("a LinearArray has no truth value; compare it with <=, >= or == "
                          "inside a Constraint")

@@ -131,6 +131,25 @@ def test_a_killed_pool_worker_loses_no_scenario():
     assert_same_as_alone(transport, sweep, scenarios, every=7)
 
 
+def test_a_killed_pool_worker_mid_feed_loses_no_scenario():
+    """Auto chunks cut while the sweep runs (one HiGHS solve each: not batched): the chunks
+    of the broken pool are resubmitted first, then the feed goes on cutting."""
+    killed = []
+
+    def kill_one(info: dict) -> None:
+        if not killed:
+            pool = next(iter(executors._POOL.values()))
+            pid = next(iter(pool._processes))
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    scenarios = random_demands(120, seed=6)
+    sweep = symopt.solve_many(transport(), scenarios, workers=2, warm_start=False,
+                              progress=kill_one)
+    assert killed and sweep.counts() == {"optimal": 120}
+    assert_same_as_alone(transport, sweep, scenarios, every=11)
+
+
 def test_the_pool_is_kept_between_sweeps_until_closed():
     symopt.solve_many(transport(), random_demands(4), workers=2)
     pool = executors._POOL[2]
@@ -302,7 +321,8 @@ def test_auto_chunks_one_per_worker_for_reused_bases_else_shrinking():
         assert sum(sizes) == count and min(sizes) >= 1 and max(sizes) <= MAX_CHUNK
         assert sizes[0] >= sizes[-1] and len(sizes) <= 2 * 2 * GUIDED_TAIL
     assert Feed(np.arange(0), rows, 2).cut() is None
-    assert cut_sizes(Feed(np.arange(7), rows, 2, size=3)) == [3, 3, 1]
+    given = Feed(np.arange(7), rows, 2, size=3)
+    assert given.depth == 3 and cut_sizes(given) == [3, 3, 1]
 
 
 def test_the_last_chunks_last_a_few_round_trips_of_the_executor():

@@ -4,10 +4,12 @@ No scheduler is written here: tasks go to ``concurrent.futures`` or to a
 ``dask.distributed.Client`` (``symopt[dask]``), which already place, balance and retry
 them. This module adds what a sweep needs on top:
 
-* the compiled problem crosses to each worker once: scattered to every Dask worker; for
-  symopt's own pool written once to a temporary file that each worker process reads the
-  first time it meets the problem (tasks carry only its path); for another executor sent
-  as bytes with each task (each process still unpickles it only once);
+* chunks are cut while the sweep runs (`symopt.sweep.feed.Feed`) and two per worker are
+  kept in flight, so each worker has its next chunk waiting when it finishes one;
+* the compiled problem is unpickled once per worker process and sweep: up to
+  `INLINE_BYTES` (the transportation LP is 4 KB) it travels as bytes inside each task;
+  a larger one is written once to a temporary file that symopt's pool workers read the
+  first time they meet it, or scattered once to every Dask worker;
 * symopt's own pool is kept between sweeps (`close_pool` ends it; it also ends with the
   interpreter), so a session's later sweeps, like a running Dask cluster's, do not pay for
   starting and stopping processes (tens of milliseconds each, more than a small LP sweep's

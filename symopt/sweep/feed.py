@@ -19,7 +19,8 @@ when a task slot frees, so it can size it from what it has measured:
   size). Before the first result the floor is 1/(`GUIDED_TAIL` workers) of the sweep.
 
 Two tasks per worker stay in flight (`Feed.depth`), so a worker has its next chunk queued
-when it finishes one and the round trip of the feedback is hidden.
+when it finishes one and the round trip of the feedback is hidden. Chunks of a given size are
+all submitted at once (a Dask client would otherwise wait a round trip for each).
 """
 from __future__ import annotations
 
@@ -78,8 +79,11 @@ class Feed:
 
     @property
     def depth(self) -> int:
-        """How many tasks to keep in flight: one per worker for cheap chunks (there is one
-        each), else two (the next one waits at the worker while it solves)."""
+        """How many tasks to keep in flight: every chunk when their size is given (nothing
+        to learn: the executor queues them), one per worker for cheap chunks (there is one
+        each), else two per worker (the next one waits at the worker while it solves)."""
+        if self.size is not None:
+            return max(1, math.ceil(self.todo.size / self.size))
         return self.workers if self.cheap else 2 * self.workers
 
     def __len__(self) -> int:

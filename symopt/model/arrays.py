@@ -320,23 +320,27 @@ def _coefficient_list(coefficients: np.ndarray) -> Any:
 
 
 def _coefficient_rows(coefficients: np.ndarray) -> list:
-    """Each row's coefficients (an (n, k) array) as a list, None for a row of ones; the
-    few distinct values of a family's rows are shared float objects, not one per term."""
-    ones = (coefficients == 1.0).all(axis=1)
-    if ones.all():
-        return [None] * len(coefficients)
-    values, codes = np.unique(coefficients, return_inverse=True)
-    if values.size > _SHARED_VALUES:
-        rows = coefficients.tolist()
-    else:   # codes are small ints (cached by Python): map them to the shared floats
-        rows = list(map(list, map(map, repeat(values.tolist().__getitem__),
-                                  codes.reshape(coefficients.shape).tolist())))
-    for position in np.flatnonzero(ones).tolist():
+    """Each row's coefficients (an (n, k) array) as a list, None for a row of ones.
+
+    Rows of one family mostly repeat a few patterns (a balance row is ``[1, 1, -1]``), and
+    rows with the same pattern share one list: LinearExpr views read only the first items
+    of their lists and only ever append, so sharing cannot change a row (see ``expr``).
+    """
+    n, k = coefficients.shape
+    values, codes = np.unique(coefficients, return_inverse=True)   # each value's code
+    if len(values) ** k < 2 ** 62:   # a row's codes packed into one int64: its pattern
+        packed = codes.reshape(n, k) @ (len(values) ** np.arange(k, dtype=np.int64))
+        _, first, which = np.unique(packed, return_index=True, return_inverse=True)
+        if len(first) <= _SHARED_PATTERNS:
+            shared = [None if (row == 1.0).all() else row.tolist() for row in coefficients[first]]
+            return list(map(shared.__getitem__, which.reshape(-1).tolist()))
+    rows = coefficients.tolist()
+    for position in np.flatnonzero((coefficients == 1.0).all(axis=1)).tolist():
         rows[position] = None
     return rows
 
 
-_SHARED_VALUES = 256
+_SHARED_PATTERNS = 4096
 
 
 def _constant_array(numbers: np.ndarray) -> LinearArray:

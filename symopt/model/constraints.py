@@ -34,7 +34,7 @@ from symopt.model.component import (
     IndexedComponent, call_rule, index_tuple, index_tuples, paused_gc,
 )
 from symopt.model.expr import (
-    LinearExpr, Relation, _view, between, expr_text, member_name, quicksum,
+    LinearExpr, Relation, _new_linear, _view, between, expr_text, member_name, quicksum,
 )
 from symopt.model.polynomial import affine_part
 from symopt.model.terms import split_terms
@@ -207,8 +207,9 @@ def _clean_row(owner: Any, index: tuple, variables: list, coefficients: list,
     row = _new_row(ConstraintData)
     row._owner, row.index, row.lower, row.upper = owner, index, lower, upper
     row.dual = row.slack = row.activity = row._name = None
-    linear = _view(variables, coefficients, len(variables), 0.0)
-    linear._unique = True
+    linear = _new_linear(LinearExpr)   # _view(variables, coefficients, ...), inlined
+    linear._terms, linear._constant, linear._vars, linear._coefs = None, 0.0, variables, coefficients
+    linear._n, linear._unique = len(variables), True
     row.linear = row.body = linear
     row.nonlinear = ()   # shared: nothing appends to a row's nonlinear terms
     return row

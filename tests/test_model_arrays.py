@@ -164,3 +164,24 @@ def test_param_arrays_follow_the_key_order_and_fill_defaults():
     assert m.s.as_array() == 2.5
     m.x = Var()
     assert m.x.as_array().shape == () and m.x.as_array().item().terms == {m.x: 1.0}
+
+
+def test_rows_sharing_a_coefficient_pattern_stay_independent():
+    """Rows of one pattern share their coefficient list; extending one row's expression
+    (which appends to the lists it is the tip of) changes no other row."""
+    m = Model()
+    m.I = Set(initialize=range(4))
+    m.x, m.y = Var(m.I), Var(m.I)
+    x, y = m.x.as_array(), m.y.as_array()
+    m.link = Constraint(m.I, expr=2 * x - y <= 1)
+    assert m.link[0].linear._coefs is m.link[3].linear._coefs   # shared
+    grown = m.link[0].body + 5 * m.y[2]
+    assert grown.terms == {m.x[0]: 2.0, m.y[0]: -1.0, m.y[2]: 5.0}
+    for i in range(4):
+        assert m.link[i].body.terms == {m.x[i]: 2.0, m.y[i]: -1.0}
+    again = m.link[3].body + 7 * m.x[1]
+    assert again.terms == {m.x[3]: 2.0, m.y[3]: -1.0, m.x[1]: 7.0}
+    assert m.link[0].body.terms == {m.x[0]: 2.0, m.y[0]: -1.0}
+    lp = extract_linear(m)
+    assert lp.A.toarray().tolist() == [[2, 0, 0, 0, -1, 0, 0, 0], [0, 2, 0, 0, 0, -1, 0, 0],
+                                       [0, 0, 2, 0, 0, 0, -1, 0], [0, 0, 0, 2, 0, 0, 0, -1]]

@@ -115,16 +115,20 @@ def test_infeasible_and_raising_scenarios_are_recorded_and_the_sweep_goes_on():
     assert_same_as_alone(transport, sub, ok)
 
 
-def test_a_killed_pool_worker_loses_no_scenario():
-    killed = []
-
+def _pool_worker_killer(killed: list):
+    """A progress callback that kills one process of symopt's pool, the first time."""
     def kill_one(info: dict) -> None:
         if not killed:
             pool = next(iter(executors._POOL.values()))
             pid = next(iter(pool._processes))
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
+    return kill_one
 
+
+def test_a_killed_pool_worker_loses_no_scenario():
+    killed: list = []
+    kill_one = _pool_worker_killer(killed)
     scenarios = random_demands(60, seed=5)
     sweep = symopt.solve_many(transport(), scenarios, workers=2, chunksize=3, progress=kill_one)
     assert killed and sweep.counts() == {"optimal": 60}
@@ -134,15 +138,8 @@ def test_a_killed_pool_worker_loses_no_scenario():
 def test_a_killed_pool_worker_mid_feed_loses_no_scenario():
     """Auto chunks cut while the sweep runs (one HiGHS solve each: not batched): the chunks
     of the broken pool are resubmitted first, then the feed goes on cutting."""
-    killed = []
-
-    def kill_one(info: dict) -> None:
-        if not killed:
-            pool = next(iter(executors._POOL.values()))
-            pid = next(iter(pool._processes))
-            os.kill(pid, signal.SIGKILL)
-            killed.append(pid)
-
+    killed: list = []
+    kill_one = _pool_worker_killer(killed)
     scenarios = random_demands(120, seed=6)
     sweep = symopt.solve_many(transport(), scenarios, workers=2, warm_start=False,
                               progress=kill_one)

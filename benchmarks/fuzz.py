@@ -78,7 +78,8 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 10,000 cases")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per case")
     parser.add_argument("--jobs", type=int, default=1, help="cases run at once")
-    parser.add_argument("--check-sizes", default="0.5,2", help="MB of model text to check")
+    parser.add_argument("--check-sizes", default="0.5,2",
+                        help="MB of model text to check (0 or '': none)")
     parser.add_argument("--suites", default=",".join(COUNTS),
                         help="the suites to run, in this order (default: all six)")
     args = parser.parse_args()
@@ -92,9 +93,10 @@ def main() -> None:
     print(f"\nfuzz: {len(outcomes)} cases, seed {args.seed}, per-case timeout "
           f"{args.timeout:g} s, {time.perf_counter() - start:.0f} s wall\n")
     print(fuzz_cases.table(outcomes))
-    if args.check_sizes:
+    sizes = [float(s) for s in args.check_sizes.split(",") if s.strip() and float(s) > 0]
+    if sizes:
         print("\n| model text (MB) | check CPU (s) | peak RSS (MB) |\n|---|---|---|")
-        for size, seconds, peak in check_times([float(s) for s in args.check_sizes.split(",")]):
+        for size, seconds, peak in check_times(sizes):
             print(f"| {size:.2f} | {seconds:.1f} | {peak:.0f} |")
 
 

@@ -126,16 +126,20 @@ def in_rule() -> bool:
     return _RULES_RUNNING[0] > 0
 
 
-def call_rule(rule: Callable, model: Any, key: Any, what: str) -> Any:
-    """``rule(model, *key)``, with an error naming ``what`` when the rule itself fails."""
+def call_rule(rule: Callable, model: Any, key: Any, what: str | Callable[[], str]) -> Any:
+    """``rule(model, *key)``, with an error naming ``what`` when the rule itself fails
+    (``what`` may be a function giving that text: a row's name is then formatted only for
+    an error, not for each of a million rows)."""
     _RULES_RUNNING[0] += 1
     try:
         return rule(model, *index_tuple(key)) if key is not None else rule(model)
     except ModelError as error:
+        what = what() if callable(what) else what
         if what in error.message:
             raise
         raise ModelError(f"in the rule of {what}: {error.message}", error.location) from None
     except TypeError as error:
+        what = what() if callable(what) else what
         if "positional argument" in str(error):
             raise ModelError(f"the rule of {what} takes the wrong number of arguments: {error}; "
                              "a rule receives the model, then one argument per index") from None

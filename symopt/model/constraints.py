@@ -21,7 +21,6 @@ plain attributes.
 """
 from __future__ import annotations
 
-import math
 from enum import Enum
 from itertools import repeat
 from typing import Any, Callable, Iterator
@@ -184,16 +183,17 @@ class ConstraintData:
         return True
 
     def _check(self, relation: Relation) -> None:
-        for label, bound in (("lower", self.lower), ("upper", self.upper)):
-            if bound is not None and math.isnan(bound):
-                raise ModelError(f"constraint '{self.name}' has a NaN {label} bound")
-        if self.lower is not None and self.upper is not None and self.lower > self.upper:
-            raise ModelError(f"constraint '{self.name}' has lower bound {self.lower} > upper "
-                             f"bound {self.upper} ('{relation}'), so it can never hold")
+        lower, upper = self.lower, self.upper
+        if (lower is not None and lower != lower) or (upper is not None and upper != upper):
+            label = "lower" if lower is not None and lower != lower else "upper"   # NaN != NaN
+            raise ModelError(f"constraint '{self.name}' has a NaN {label} bound")
+        if lower is not None and upper is not None and lower > upper:
+            raise ModelError(f"constraint '{self.name}' has lower bound {lower} > upper "
+                             f"bound {upper} ('{relation}'), so it can never hold")
         if not self.linear._is_constant() or self.nonlinear:
             return
-        holds = (self.lower is None or self.lower <= 0.0) and (self.upper is None or 0.0 <= self.upper)
-        reduced = Relation(0.0, self.lower, self.upper)
+        holds = (lower is None or lower <= 0.0) and (upper is None or 0.0 <= upper)
+        reduced = Relation(0.0, lower, upper)
         _raise_trivial(self.name, holds, f"its variables cancel, leaving '{reduced}'")
 
     def __str__(self) -> str:
@@ -246,10 +246,16 @@ class Constraint(IndexedComponent):
         self._given, self._rule = expr, rule
         self.active = True
 
-    def _relation_for(self, key: Any, where: str) -> Any:
-        raw = self._given if self._rule is None else call_rule(self._rule, self.model, key, f"constraint '{where}'")
-        if raw is Constraint.Skip:
+    def _relation_for(self, key: Any, row: ConstraintData) -> Any:
+        """The relation of ``row`` (key ``key``): the given one or its rule's; the row's
+        name is formatted only for an error message."""
+        if self._rule is None:
+            raw = self._given
+        else:
+            raw = call_rule(self._rule, self.model, key, lambda: f"constraint '{row.name}'")
+        if raw is Constraint.Skip or type(raw) is Relation:
             return raw
+        where = row.name
         try:
             return _as_relation(self.model._as_model_relation(raw, where), where)
         except ModelError as error:
@@ -298,7 +304,7 @@ class ScalarConstraint(ConstraintData, Constraint):
         self._build()
 
     def _build(self) -> None:
-        relation = self._relation_for(None, self.name)
+        relation = self._relation_for(None, self)
         if relation is Constraint.Skip:
             raise ModelError(f"constraint '{self.name}' is not indexed; Constraint.Skip only "
                              "makes sense in an indexed rule")
@@ -328,13 +334,14 @@ class IndexedConstraint(Constraint):
             self._data = self._rows_of_array(self._given)
             return
         data: dict = {}
-        for key in self.index_keys():
-            row = ConstraintData(self, index_tuple(key))
-            relation = self._relation_for(key, row.name)
-            if relation is Constraint.Skip:
-                continue
-            row._set_relation(relation)
-            data[key] = row
+        with paused_gc():   # a row is a few objects: no collection rescans the rows built
+            for key in self.index_keys():
+                row = ConstraintData(self, index_tuple(key))
+                relation = self._relation_for(key, row)
+                if relation is Constraint.Skip:
+                    continue
+                row._set_relation(relation)
+                data[key] = row
         self._data = data
 
     _rebuild = _build

@@ -393,8 +393,9 @@ class LinearExpr(Expr):
         if variables is not None and len(variables) == self._n:   # the tip of the shared lists
             coefs = self._coefs
             if coefs is None:
-                if coef != 1.0:
-                    return _linear_add(self, _single_term(var, coef))
+                if coef != 1.0:   # the first coefficient other than 1: a list starts here
+                    coefs = [1.0] * self._n
+                    coefs.append(coef)
             elif len(coefs) == self._n:
                 coefs.append(coef)
             else:
@@ -409,6 +410,11 @@ class LinearExpr(Expr):
             expr._unique = False
             return expr
         return _linear_add(self, _single_term(var, coef))
+
+    def __sub__(self, other: Any) -> Expr:
+        if type(other) is VarData:   # ``sum - x``: appended like ``sum + (-1) * x``
+            return self.__add__(_single_term(other, -1.0))
+        return Expr.__sub__(self, other)
 
     @property
     def terms(self) -> dict:
@@ -458,7 +464,7 @@ class LinearExpr(Expr):
         """True when no variable is left (terms that cancel count as none)."""
         if self._vars is None:
             return self._terms is not None and not self._terms
-        return self._n == 0 or not self._flat()[0]
+        return self._n == 0 or (not self._unique and not self._flat()[0])   # unique: no zeros
 
     def _materialize(self) -> None:
         if self._vars is None:

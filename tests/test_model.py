@@ -400,9 +400,8 @@ def test_python_section_of_the_language_guide_runs():
     section = re.search(r"## The same ideas in Python(.*?)\n## ", guide, re.S).group(1)
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
     assert len(blocks) == 2   # the Pyomo-style constructs, then the array form
-    namespace: dict = {}
-    for block in blocks:   # the guide's own examples, in one session
-        exec(compile(block, "language.md", "exec"), namespace)
+    from snippets import run_blocks
+    namespace = run_blocks(blocks, "docs/language.md")   # the guide's examples, one session
     assert list(namespace["m"].IN["t"]) == [("a", "t")]
     assert len(namespace["p"].balance) == 9
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from snippets import run_blocks
 from symopt.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,12 +29,7 @@ def test_the_readme_has_snippets_to_check():
 
 def test_python_snippets_run_in_order(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
-    namespace: dict = {"__name__": "__readme__"}
-    for number, code in enumerate(PYTHON, 1):
-        try:
-            exec(compile(code, f"README python block {number}", "exec"), namespace)
-        except Exception as exc:  # the block's number and error, not a bare traceback
-            pytest.fail(f"README python block {number} fails: {type(exc).__name__}: {exc}")
+    namespace = run_blocks(PYTHON, "README")
     # the answers the transport snippet states in its comments
     assert namespace["result"].objective == pytest.approx(153.675)
 

@@ -185,3 +185,20 @@ def test_rows_sharing_a_coefficient_pattern_stay_independent():
     lp = extract_linear(m)
     assert lp.A.toarray().tolist() == [[2, 0, 0, 0, -1, 0, 0, 0], [0, 2, 0, 0, 0, -1, 0, 0],
                                        [0, 0, 2, 0, 0, 0, -1, 0], [0, 0, 0, 2, 0, 0, 0, -1]]
+
+
+def test_a_refresh_keeps_the_rows_of_an_array_constraint():
+    """Rows given as arrays keep their numbers after a mutable Param changes (as expr=
+    rows do), so a refresh does not make them again; rule rows follow the change."""
+    m = Model()
+    m.I = Set(initialize=[1, 2])
+    m.p = Param(m.I, initialize={1: 1.0, 2: 2.0}, mutable=True)
+    m.x = Var(m.I)
+    m.given = Constraint(m.I, expr=m.x.as_array() <= m.p.as_array())
+    m.ruled = Constraint(m.I, rule=lambda m, i: m.x[i] >= -m.p[i])
+    given, ruled = m.given[1], m.ruled[1]
+    with pytest.warns(UserWarning, match="read outside a rule"):
+        m.p[1] = 5.0
+    m.refresh()
+    assert m.given[1] is given and m.given[1].upper == 1.0
+    assert m.ruled[1] is not ruled and m.ruled[1].lower == -5.0

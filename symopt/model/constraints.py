@@ -263,6 +263,12 @@ class Constraint(IndexedComponent):
                 raise
             raise ModelError(f"constraint '{where}': {error.message}", error.location) from None
 
+    def _rebuild(self) -> None:
+        """After a mutable Param changed: rows made by a rule are made again; given ones
+        (``expr=``, array relations included) keep their numbers."""
+        if self._rule is not None:
+            self._build()
+
     def activate(self) -> None:
         self.active = True
 
@@ -310,10 +316,6 @@ class ScalarConstraint(ConstraintData, Constraint):
                              "makes sense in an indexed rule")
         self._set_relation(relation)
 
-    def _rebuild(self) -> None:
-        if self._rule is not None:
-            self._build()
-
     def rows(self) -> Iterator[ConstraintData]:
         return iter((self,))
 
@@ -343,8 +345,6 @@ class IndexedConstraint(Constraint):
                 row._set_relation(relation)
                 data[key] = row
         self._data = data
-
-    _rebuild = _build
 
     def _rows_of_array(self, relations: RelationArray) -> dict:
         """The rows of ``expr=``, a RelationArray: element k is the row of the k-th key.

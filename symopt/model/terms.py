@@ -162,9 +162,8 @@ def variables_of(expr: Any) -> list[VarData]:
         item = stack.pop()
         if isinstance(item, VarData):
             seen.setdefault(item, None)
-        elif type(item) is LinearExpr:
-            for var in item.terms:
-                seen.setdefault(var, None)
+        elif type(item) is LinearExpr:   # its distinct variables, without building .terms
+            seen.update(dict.fromkeys(item._flat()[0]))
         elif isinstance(item, Node):
             stack.extend(reversed(item.args))
     return list(seen)

@@ -272,7 +272,7 @@ def _lifted(value: Any) -> Any:
     NotImplemented for what is neither."""
     if isinstance(value, LinearArray):
         return value
-    if isinstance(value, (Expr, LinearExpr)) or hasattr(value, "_as_operand"):
+    if isinstance(value, Expr) or hasattr(value, "_as_operand"):
         expression = as_expression(value)
         if isinstance(expression, float):
             return _constant_array(np.asarray(expression))

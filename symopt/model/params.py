@@ -334,7 +334,7 @@ class _MutableIndexedParam(IndexedParam):
     """An indexed ``mutable=True`` Param: it notes reads made outside rules."""
 
     def __getitem__(self, key: Any, _get: Callable = IndexedParam.__getitem__) -> Any:
-        if not in_rule():
+        if not _RULES_RUNNING[0]:   # in_rule(), inlined: this runs on every lookup
             self._read_outside_rules = True
         return _get(self, key)
 
